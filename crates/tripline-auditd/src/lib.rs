@@ -1,0 +1,1 @@
+//! tripline-auditd (under construction; see the crate's issue).

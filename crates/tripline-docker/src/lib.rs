@@ -1,0 +1,1 @@
+//! tripline-docker (under construction; see the crate's issue).

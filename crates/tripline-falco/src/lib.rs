@@ -1,0 +1,1 @@
+//! tripline-falco (under construction; see the crate's issue).

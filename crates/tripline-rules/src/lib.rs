@@ -1,0 +1,1 @@
+//! tripline-rules (under construction; see the crate's issue).

@@ -1,0 +1,1 @@
+//! tripline-tracee (under construction; see the crate's issue).
