@@ -201,7 +201,10 @@ mod tests {
 
     #[test]
     fn text_rendering() {
-        assert_eq!(Value::UInt(u64::MAX).to_text().unwrap(), "18446744073709551615");
+        assert_eq!(
+            Value::UInt(u64::MAX).to_text().unwrap(),
+            "18446744073709551615"
+        );
         assert_eq!(Value::Bool(true).to_text().unwrap(), "true");
         assert!(Value::Null.to_text().is_none());
     }

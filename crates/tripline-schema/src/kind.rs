@@ -1,0 +1,497 @@
+//! What happened: the event kinds and their payloads.
+//!
+//! Classification (ECS category/type, OCSF class/activity) is derived from the variant and its
+//! operation by the views, never stored, so the two views cannot disagree.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::attack::Attack;
+use crate::entity::{Endpoint, File, Group, Process, Rule, User};
+
+/// The payload of an [`Event`](crate::Event).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Variants differ in size by design: an Event is built once and moved rarely.
+#[allow(clippy::large_enum_variant)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EventKind {
+    /// A program was executed (execve, Docker `exec_start`, Tracee `sched_process_exec`).
+    ProcessExec(ProcessEvent),
+    /// A process exited.
+    ProcessExit(ProcessEvent),
+    /// A process changed identity (setuid family, capset) or a user switched (su/sudo).
+    IdentityChange(IdentityChange),
+    /// A file was accessed or changed.
+    FileAccess(FileAccess),
+    /// A network socket operation.
+    Network(NetworkActivity),
+    /// A login, logout, authentication or credential operation.
+    Authentication(Authentication),
+    /// A command run through sudo or similar (auditd `USER_CMD`).
+    UserCommand(UserCommand),
+    /// A user or group account was created, changed or deleted.
+    AccountChange(AccountChange),
+    /// A Docker object changed state (container, image, network, volume…).
+    ContainerLifecycle(ContainerLifecycle),
+    /// A line a container wrote to stdout or stderr.
+    LogLine(LogLine),
+    /// An alert from Falco, Tracee or our own rules.
+    Finding(Finding),
+    /// Anything not modelled above; its fields stay in `unmapped`.
+    Other(Other),
+}
+
+impl EventKind {
+    /// A short stable name for the variant (`"process_exec"`), as in the native JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::ProcessExec(_) => "process_exec",
+            EventKind::ProcessExit(_) => "process_exit",
+            EventKind::IdentityChange(_) => "identity_change",
+            EventKind::FileAccess(_) => "file_access",
+            EventKind::Network(_) => "network",
+            EventKind::Authentication(_) => "authentication",
+            EventKind::UserCommand(_) => "user_command",
+            EventKind::AccountChange(_) => "account_change",
+            EventKind::ContainerLifecycle(_) => "container_lifecycle",
+            EventKind::LogLine(_) => "log_line",
+            EventKind::Finding(_) => "finding",
+            EventKind::Other(_) => "other",
+        }
+    }
+
+    /// The acting process, for the kinds that have one.
+    pub fn process(&self) -> Option<&Process> {
+        match self {
+            EventKind::ProcessExec(p) | EventKind::ProcessExit(p) => Some(&p.process),
+            EventKind::IdentityChange(e) => Some(&e.process),
+            EventKind::FileAccess(e) => e.process.as_ref(),
+            EventKind::Network(e) => e.process.as_ref(),
+            EventKind::Authentication(e) => e.process.as_ref(),
+            EventKind::UserCommand(e) => e.process.as_ref(),
+            EventKind::AccountChange(e) => e.process.as_ref(),
+            EventKind::ContainerLifecycle(e) => e.exec.as_ref(),
+            EventKind::Finding(e) => e.process.as_ref(),
+            EventKind::Other(e) => e.process.as_ref(),
+            EventKind::LogLine(_) => None,
+        }
+    }
+
+    /// The file involved, for the kinds that have one.
+    pub fn file(&self) -> Option<&File> {
+        match self {
+            EventKind::FileAccess(e) => Some(&e.file),
+            EventKind::Finding(e) => e.file.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// Process exec or exit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessEvent {
+    /// The process.
+    pub process: Process,
+    /// The script interpreter when the executable was a script (Tracee `interpreter_path`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter: Option<String>,
+    /// Signal that ended the process, for exits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<i32>,
+}
+
+/// Kinds of identity change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum IdentityOp {
+    /// setuid/setreuid/setresuid/setfsuid.
+    SetUid,
+    /// setgid/setregid/setresgid/setfsgid/setgroups.
+    SetGid,
+    /// capset.
+    SetCapabilities,
+    /// A user switch through su or sudo.
+    SwitchUser,
+    /// Something else, named by the source.
+    Other(String),
+}
+
+/// A process changing its identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityChange {
+    /// What changed.
+    pub op: IdentityOp,
+    /// The process (with its identities after the change where known).
+    pub process: Process,
+    /// The user assumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_user: Option<User>,
+    /// The group assumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_group: Option<Group>,
+}
+
+/// File operations.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FileOp {
+    /// Opened (read or unspecified).
+    Open,
+    /// Read.
+    Read,
+    /// Written or opened for writing.
+    Write,
+    /// Created.
+    Create,
+    /// Deleted.
+    Delete,
+    /// Renamed or moved (`target` holds the new name).
+    Rename,
+    /// Linked (`target` holds the link).
+    Link,
+    /// Permissions changed.
+    Chmod,
+    /// Ownership changed.
+    Chown,
+    /// Attributes (xattr, times) changed.
+    SetAttributes,
+    /// Filesystem mounted.
+    Mount,
+    /// Filesystem unmounted.
+    Unmount,
+    /// Something else, named by the source.
+    Other(String),
+}
+
+/// A file access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileAccess {
+    /// What was done.
+    pub op: FileOp,
+    /// The file acted on (for rename: the old name).
+    pub file: File,
+    /// The second file of a rename or link (the new name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<File>,
+    /// The acting process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<Process>,
+}
+
+/// Socket operations.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NetworkOp {
+    /// Outgoing connection.
+    Connect,
+    /// Accepted incoming connection.
+    Accept,
+    /// Socket bound to a local address.
+    Bind,
+    /// Socket listening.
+    Listen,
+    /// Connection closed.
+    Close,
+    /// Data sent or received.
+    Traffic,
+    /// Something else, named by the source.
+    Other(String),
+}
+
+/// Direction of a connection from the host's point of view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Direction {
+    /// Incoming.
+    Inbound,
+    /// Outgoing.
+    Outbound,
+    /// Both ends on this host.
+    Local,
+}
+
+/// A network socket operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkActivity {
+    /// What was done.
+    pub op: NetworkOp,
+    /// Transport, lowercase (`tcp`, `udp`, `unix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<String>,
+    /// Local / initiating side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Endpoint>,
+    /// Remote / target side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<Endpoint>,
+    /// Direction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// The acting process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<Process>,
+}
+
+/// Authentication operations.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AuthOp {
+    /// Logged in (USER_LOGIN).
+    Login,
+    /// Logged out (USER_LOGOUT).
+    Logout,
+    /// Authenticated (USER_AUTH).
+    Authenticate,
+    /// Authorized / account checked (USER_ACCT).
+    Authorize,
+    /// Switched account (su, sudo).
+    AccountSwitch,
+    /// Credentials acquired (CRED_ACQ).
+    CredentialAcquire,
+    /// Credentials refreshed (CRED_REFR).
+    CredentialRefresh,
+    /// Credentials disposed (CRED_DISP).
+    CredentialDispose,
+    /// Session started (USER_START).
+    SessionStart,
+    /// Session ended (USER_END).
+    SessionEnd,
+    /// Something else, named by the source.
+    Other(String),
+}
+
+/// An authentication event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Authentication {
+    /// What happened.
+    pub op: AuthOp,
+    /// The account being authenticated or switched to (auditd `acct`/`id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
+    /// The human acting (auditd `auid`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<User>,
+    /// Where the attempt came from (`addr`, `hostname`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Endpoint>,
+    /// Terminal (`ssh`, `/dev/pts/0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal: Option<String>,
+    /// Session id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<u32>,
+    /// The mechanism (PAM operation such as `PAM:authentication`, or the service name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The authenticating program (sshd, sudo, login).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<Process>,
+}
+
+/// A command run through sudo (auditd `USER_CMD`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserCommand {
+    /// The command line, hex-decoded.
+    pub command: String,
+    /// Working directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<String>,
+    /// The human who ran it (auid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
+    /// The user it ran as, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as: Option<User>,
+    /// Terminal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal: Option<String>,
+    /// The program that reported it (sudo).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<Process>,
+}
+
+/// Account operations.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AccountOp {
+    /// User created.
+    UserCreate,
+    /// User deleted.
+    UserDelete,
+    /// User modified.
+    UserModify,
+    /// Password changed.
+    PasswordChange,
+    /// Account locked.
+    Lock,
+    /// Account unlocked.
+    Unlock,
+    /// Group created.
+    GroupCreate,
+    /// Group deleted.
+    GroupDelete,
+    /// Group modified (membership).
+    GroupModify,
+    /// Something else, named by the source.
+    Other(String),
+}
+
+/// A user or group account change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountChange {
+    /// What changed.
+    pub op: AccountOp,
+    /// The account changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_user: Option<User>,
+    /// The group changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_group: Option<Group>,
+    /// Who changed it (auid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<User>,
+    /// The program that made the change (useradd, usermod).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<Process>,
+}
+
+/// A Docker event about a container, image, network, volume, plugin, service, … .
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerLifecycle {
+    /// The object type (`container`, `image`, `network`, `volume`, `daemon`…).
+    pub object_type: String,
+    /// The action verb (`create`, `start`, `exec_start`, `health_status`, `die`).
+    pub action: String,
+    /// What follows the verb after `: ` (`sh -c ls` for `exec_start: sh -c ls`, `healthy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The actor id (container id, image id, network id…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<String>,
+    /// Actor attributes as Docker sent them (labels included; see `trusted`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    /// Exit code (`die`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i64>,
+    /// Signal (`kill`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<String>,
+    /// Exec id (`exec_*`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec_id: Option<String>,
+    /// The command of an `exec_create`/`exec_start`, as a process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<Process>,
+    /// Whether attributes such as `exitCode` can be trusted: `false` when a container label
+    /// of the same name may have overwritten Docker's own value.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub trusted: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// A container output stream.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+    /// Another stream name.
+    Other(String),
+}
+
+/// How a log line was reassembled from partial chunks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartialInfo {
+    /// Number of chunks merged (1 when the line arrived whole).
+    pub chunks: u32,
+    /// `false` when the line was flushed before its final chunk (size cap, idle, end of input).
+    pub complete: bool,
+    /// Why an incomplete line was flushed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flush_reason: Option<String>,
+}
+
+/// A container log line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogLine {
+    /// Stream.
+    pub stream: Stream,
+    /// The line without its trailing newline.
+    pub text: String,
+    /// Partial-merge information, when the line was reassembled or flushed incomplete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<PartialInfo>,
+}
+
+/// An alert: from Falco, Tracee, or a Tripline Sigma rule or correlation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The rule that fired.
+    pub rule: Rule,
+    /// ATT&CK references.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attacks: Vec<Attack>,
+    /// Ids of the events that are evidence for this finding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// Correlation group-by values (field → value).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub group: BTreeMap<String, String>,
+    /// How many events contributed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// Time of the first contributing event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<DateTime<Utc>>,
+    /// Time of the last contributing event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<DateTime<Utc>>,
+    /// The detector's event type (Falco `evt.type`, Tracee event name, syscall).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// The process involved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<Process>,
+    /// The human involved (login user, or the process user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
+    /// The file involved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<File>,
+    /// Local / source endpoint involved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Endpoint>,
+    /// Remote / destination endpoint involved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<Endpoint>,
+}
+
+/// An event not modelled by the other kinds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Other {
+    /// The source's name for it (audit record type, Tracee event name).
+    pub name: String,
+    /// The acting process, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<Process>,
+}
