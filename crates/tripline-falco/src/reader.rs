@@ -1,0 +1,241 @@
+//! The streaming reader: one result per alert line, non-alert lines skipped and counted.
+
+use std::io::{self, BufRead};
+
+use crate::error::{Error, Location, snippet};
+use crate::record::{Record, parse_alert};
+use crate::settings::Settings;
+use crate::text::{LineClass, SkipKind, classify};
+
+/// Counters of a [`Reader`]. Always `lines == records + errors + skipped`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Lines read.
+    pub lines: u64,
+    /// Alerts returned.
+    pub records: u64,
+    /// JSON alerts among `records`.
+    pub json: u64,
+    /// Text alerts among `records`.
+    pub text: u64,
+    /// Lines that were an `Err`.
+    pub errors: u64,
+    /// Non-alert lines skipped.
+    pub skipped: u64,
+    /// Skipped blank lines.
+    pub skipped_blank: u64,
+    /// Skipped logger and foreign journal lines.
+    pub skipped_logger: u64,
+    /// Skipped banner lines.
+    pub skipped_banner: u64,
+    /// Skipped summary lines.
+    pub skipped_summary: u64,
+    /// Skipped unrecognized lines.
+    pub skipped_other: u64,
+    /// Lines over [`Settings::max_line_bytes`] (also counted in `errors`).
+    pub lines_too_long: u64,
+    /// Alerts over [`Settings::max_output_fields`] (also counted in `errors`).
+    pub too_many_fields: u64,
+    /// `k=v` pairs not recovered because of [`Settings::max_text_pairs`].
+    pub text_pairs_truncated: u64,
+    /// Lines with invalid UTF-8, read with replacement characters.
+    pub invalid_utf8: u64,
+    /// The last `Events detected: N` seen (alone or glued onto an alert line).
+    pub events_detected: Option<u64>,
+}
+
+impl Stats {
+    fn skip(&mut self, k: SkipKind) {
+        self.skipped += 1;
+        match k {
+            SkipKind::Blank => self.skipped_blank += 1,
+            SkipKind::Logger => self.skipped_logger += 1,
+            SkipKind::Banner => self.skipped_banner += 1,
+            SkipKind::Summary => self.skipped_summary += 1,
+            SkipKind::Other => self.skipped_other += 1,
+        }
+    }
+}
+
+/// Reads Falco output line by line from any `BufRead`, auto-detecting JSON vs text per line.
+///
+/// [`Reader::next_record`] lends records borrowing the reader's line buffer (no allocation
+/// per field); the `Iterator` impl yields owned records.
+///
+/// ```
+/// let input = "Falco version: 0.38.0\n{\"time\":\"2024-05-07T18:54:19.341081180Z\",\"rule\":\"R\",\"priority\":\"Warning\"}\n12:00:00.000000001: Notice x (a=b)\nEvents detected: 2\n";
+/// let mut r = tripline_falco::Reader::new(input.as_bytes());
+/// let mut n = 0;
+/// while let Some(rec) = r.next_record() {
+///     rec.unwrap();
+///     n += 1;
+/// }
+/// assert_eq!(n, 2);
+/// assert_eq!(r.stats().skipped, 2);
+/// assert_eq!(r.stats().events_detected, Some(2));
+/// ```
+#[derive(Debug)]
+pub struct Reader<R> {
+    inner: R,
+    settings: Settings,
+    buf: Vec<u8>,
+    lossy: String,
+    line_no: u64,
+    offset: u64,
+    stats: Stats,
+    failed: bool,
+}
+
+impl<R: BufRead> Reader<R> {
+    /// A reader with default [`Settings`].
+    pub fn new(inner: R) -> Self {
+        Self::with_settings(inner, Settings::default())
+    }
+
+    /// A reader with explicit [`Settings`].
+    pub fn with_settings(inner: R, settings: Settings) -> Self {
+        Reader {
+            inner,
+            settings,
+            buf: Vec::with_capacity(4096),
+            lossy: String::new(),
+            line_no: 0,
+            offset: 0,
+            stats: Stats::default(),
+            failed: false,
+        }
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Reads one line into `buf`, keeping at most `max_line_bytes + 1` bytes of it.
+    /// Returns the full line length and whether a newline ended it.
+    fn read_line(&mut self) -> io::Result<Option<(usize, bool)>> {
+        self.buf.clear();
+        let mut total = 0usize;
+        let mut any = false;
+        let cap = self.settings.max_line_bytes.saturating_add(1);
+        loop {
+            let avail = match self.inner.fill_buf() {
+                Ok(a) => a,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                return Ok(any.then_some((total, false)));
+            }
+            any = true;
+            let (chunk, used, done) = match memchr::memchr(b'\n', avail) {
+                Some(i) => (&avail[..i], i + 1, true),
+                None => (avail, avail.len(), false),
+            };
+            let room = cap.saturating_sub(self.buf.len());
+            self.buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            total += chunk.len();
+            self.inner.consume(used);
+            if done {
+                return Ok(Some((total, true)));
+            }
+        }
+    }
+
+    /// The next alert, borrowing from the reader; `None` at the end of input.
+    pub fn next_record(&mut self) -> Option<Result<Record<'_>, Error>> {
+        let (class, at, lossy) = loop {
+            if self.failed {
+                return None;
+            }
+            let at = Location {
+                line: self.line_no + 1,
+                offset: self.offset,
+            };
+            let (total, newline) = match self.read_line() {
+                Ok(Some(x)) => x,
+                Ok(None) => return None,
+                Err(source) => {
+                    self.failed = true;
+                    self.stats.lines += 1;
+                    self.stats.errors += 1;
+                    return Some(Err(Error::Io { at, source }));
+                }
+            };
+            self.line_no += 1;
+            self.offset += total as u64 + u64::from(newline);
+            self.stats.lines += 1;
+            if total > self.settings.max_line_bytes {
+                self.stats.errors += 1;
+                self.stats.lines_too_long += 1;
+                return Some(Err(Error::LineTooLong {
+                    at,
+                    len: total,
+                    limit: self.settings.max_line_bytes,
+                    snippet: snippet(&self.buf),
+                }));
+            }
+            if self.buf.last() == Some(&b'\r') {
+                self.buf.pop();
+            }
+            let lossy = std::str::from_utf8(&self.buf).is_err();
+            if lossy {
+                self.stats.invalid_utf8 += 1;
+                self.lossy = String::from_utf8_lossy(&self.buf).into_owned();
+            }
+            let text = if lossy {
+                self.lossy.as_str()
+            } else {
+                std::str::from_utf8(&self.buf).unwrap_or_default()
+            };
+            match classify(text) {
+                LineClass::Skip(kind) => {
+                    if kind == SkipKind::Summary
+                        && let Some(n) = text.trim().strip_prefix("Events detected:")
+                    {
+                        self.stats.events_detected = n.trim().parse().ok();
+                    }
+                    self.stats.skip(kind);
+                }
+                LineClass::Alert(class) => break (class, at, lossy),
+            }
+        };
+        let text = if lossy {
+            self.lossy.as_str()
+        } else {
+            std::str::from_utf8(&self.buf).unwrap_or_default()
+        };
+        match parse_alert(text, class, &self.settings) {
+            Ok((r, dropped)) => {
+                self.stats.records += 1;
+                self.stats.text_pairs_truncated += dropped as u64;
+                match &r {
+                    Record::Json(_) => self.stats.json += 1,
+                    Record::Text(t) => {
+                        self.stats.text += 1;
+                        if t.events_detected.is_some() {
+                            self.stats.events_detected = t.events_detected;
+                        }
+                    }
+                }
+                Some(Ok(r))
+            }
+            Err(e) => {
+                self.stats.errors += 1;
+                if matches!(e, Error::TooManyFields { .. }) {
+                    self.stats.too_many_fields += 1;
+                }
+                Some(Err(e.relocate(at)))
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Reader<R> {
+    type Item = Result<Record<'static>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_record().map(|r| r.map(Record::into_owned))
+    }
+}
