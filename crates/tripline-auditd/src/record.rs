@@ -1,0 +1,515 @@
+//! One audit record (one line): header, borrowed fields, enriched tail, warnings.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::RecordType;
+use crate::error::{Error, Warning};
+use crate::value::{self, Number, Radix};
+
+/// A byte range inside a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+impl Span {
+    #[inline]
+    pub(crate) fn new(start: usize, end: usize) -> Self {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    #[inline]
+    fn of(self, s: &str) -> &str {
+        s.get(self.start as usize..self.end as usize).unwrap_or("")
+    }
+}
+
+/// How a value was written in the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValueKind {
+    /// Unquoted text or number (`pid=42`, `key=(null)`, `subj=unconfined`).
+    Bare,
+    /// Double-quoted text (`comm="bash"`); the value excludes the quotes.
+    Quoted,
+    /// Unquoted hex of a string-typed field (`proctitle=2F62696E…`), decoded on access.
+    Hex,
+    /// The single-quoted nested list of a user-space message (`msg='op=… res=success'`);
+    /// its fields are also available with [`Scope::Msg`].
+    Nested,
+    /// A braced ENRICHED value (`SADDR={ fam=inet laddr=… }`), braces included.
+    Braced,
+}
+
+/// Which part of the record a field comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Scope {
+    /// The record body.
+    Body,
+    /// Inside the body's `msg='…'` (user-space records).
+    Msg,
+    /// The ENRICHED tail after `0x1D` (UPPERCASE keys).
+    Enriched,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Token {
+    pub(crate) key: Span,
+    pub(crate) value: Span,
+    pub(crate) kind: ValueKind,
+    pub(crate) scope: Scope,
+    /// Free text (not `key=value`): a prefix like `avc:  denied  { read } for`, or words that
+    /// could not be tokenized.
+    pub(crate) text: bool,
+}
+
+/// Everything parsed from a line, as offsets into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Meta {
+    pub(crate) node: Option<Span>,
+    pub(crate) type_name: Span,
+    pub(crate) type_code: Option<u16>,
+    pub(crate) secs: u64,
+    pub(crate) msec: u16,
+    pub(crate) serial: u32,
+    pub(crate) body: Span,
+    pub(crate) enriched_start: Option<u32>,
+    pub(crate) tokens: Vec<Token>,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) spliced_at: Option<u32>,
+}
+
+pub(crate) fn type_code(name: &str) -> Option<u16> {
+    RecordType::from_name(name).map(|t| t.0)
+}
+
+/// Log time of a record: seconds since the epoch and milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct EventTime {
+    /// Seconds since the Unix epoch.
+    pub secs: u64,
+    /// Milliseconds (0–999).
+    pub msec: u16,
+}
+
+impl EventTime {
+    /// Milliseconds since the Unix epoch.
+    pub fn as_millis(&self) -> u64 {
+        self.secs
+            .saturating_mul(1000)
+            .saturating_add(u64::from(self.msec))
+    }
+
+    /// As a UTC date-time (`None` if out of chrono's range).
+    pub fn to_datetime(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        chrono::DateTime::from_timestamp(
+            i64::try_from(self.secs).ok()?,
+            u32::from(self.msec) * 1_000_000,
+        )
+    }
+}
+
+impl fmt::Display for EventTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:03}", self.secs, self.msec)
+    }
+}
+
+/// One `key=value` field of a record, borrowed from the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field<'a> {
+    /// The key as written (lowercase in the body, UPPERCASE in the enriched tail).
+    pub key: &'a str,
+    /// The value as written, without surrounding quotes.
+    pub raw: &'a str,
+    /// How the value was written.
+    pub kind: ValueKind,
+    /// Where the field sits.
+    pub scope: Scope,
+}
+
+impl<'a> Field<'a> {
+    /// The value's bytes: hex decoded for [`ValueKind::Hex`], else the raw text.
+    pub fn bytes(&self) -> Cow<'a, [u8]> {
+        match self.kind {
+            ValueKind::Hex => Cow::Owned(value::decode_hex(self.raw)),
+            _ => Cow::Borrowed(self.raw.as_bytes()),
+        }
+    }
+
+    /// The value as text: hex decoded (lossy UTF-8) for [`ValueKind::Hex`], else borrowed.
+    pub fn text(&self) -> Cow<'a, str> {
+        match self.kind {
+            ValueKind::Hex => value::bytes_to_text(value::decode_hex(self.raw)),
+            _ => Cow::Borrowed(self.raw),
+        }
+    }
+
+    /// The value as a number in `radix` (`None` when it is not one).
+    pub fn number_in(&self, radix: Radix) -> Option<Number> {
+        if self.kind == ValueKind::Hex || self.kind == ValueKind::Nested {
+            return None;
+        }
+        value::parse_number(self.raw, radix)
+    }
+
+    /// Whether the value is written as absent: `(null)`, `(none)`, `?` or empty.
+    pub fn is_null(&self) -> bool {
+        self.kind != ValueKind::Quoted && matches!(self.raw, "(null)" | "(none)" | "?" | "")
+    }
+}
+
+/// One parsed audit record, borrowing its line.
+///
+/// Build one with [`Record::parse`] (or [`from_str`](crate::from_str)), or get them from a
+/// [`Reader`](crate::Reader) or [`StrRecords`](crate::StrRecords). Nothing is allocated per
+/// field; hex values are decoded on access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record<'a> {
+    line: &'a str,
+    meta: Cow<'a, Meta>,
+}
+
+impl<'a> Record<'a> {
+    /// Parses one line (a trailing `\n`/`\r\n` is ignored).
+    pub fn parse(line: &'a str) -> Result<Record<'a>, Error> {
+        let (line, cr) = trim_eol(line);
+        let mut meta = crate::parse::parse_meta(line)?;
+        if cr {
+            meta.warnings.push(Warning {
+                kind: crate::error::WarningKind::CarriageReturn,
+                start: line.len() as u32,
+                end: line.len() as u32,
+            });
+        }
+        Ok(Record {
+            line,
+            meta: Cow::Owned(meta),
+        })
+    }
+
+    pub(crate) fn push_warning(&mut self, w: Warning) {
+        self.meta.to_mut().warnings.push(w);
+    }
+
+    /// The whole line as read, without its line terminator.
+    pub fn line(&self) -> &'a str {
+        self.line
+    }
+
+    /// The `node=` (or legacy `host=`) name, if any.
+    pub fn node(&self) -> Option<&'a str> {
+        self.meta.node.map(|s| s.of(self.line))
+    }
+
+    /// The record type as written (`SYSCALL`, `UNKNOWN[1334]`).
+    pub fn type_name(&self) -> &'a str {
+        self.meta.type_name.of(self.line)
+    }
+
+    /// The record type number, when the name is known or written as `UNKNOWN[n]`.
+    pub fn record_type(&self) -> Option<RecordType> {
+        self.meta.type_code.map(RecordType)
+    }
+
+    /// The record type's canonical name (`UNKNOWN[1327]` becomes `PROCTITLE`), else as written.
+    pub fn canonical_type_name(&self) -> &'a str {
+        match self.record_type().and_then(|t| t.name()) {
+            Some(n) => n,
+            None => self.type_name(),
+        }
+    }
+
+    /// The log time from the header.
+    pub fn time(&self) -> EventTime {
+        EventTime {
+            secs: self.meta.secs,
+            msec: self.meta.msec,
+        }
+    }
+
+    /// The event serial number from the header.
+    pub fn serial(&self) -> u32 {
+        self.meta.serial
+    }
+
+    /// The body text (after the header, before any enriched tail), as written.
+    pub fn body_text(&self) -> &'a str {
+        self.meta.body.of(self.line)
+    }
+
+    /// The ENRICHED tail after `0x1D`, as written.
+    pub fn enriched_text(&self) -> Option<&'a str> {
+        self.meta
+            .enriched_start
+            .map(|s| self.line.get(s as usize..).unwrap_or(""))
+    }
+
+    /// Free text before the first field (`avc:  denied  { read } for`, `user`, `policy loaded`).
+    pub fn prefix(&self) -> Option<&'a str> {
+        self.meta
+            .tokens
+            .first()
+            .filter(|t| t.text && t.scope == Scope::Body)
+            .map(|t| t.value.of(self.line))
+    }
+
+    /// Warnings about parts of the line that could not be fully understood.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.meta.warnings
+    }
+
+    /// Text of a second record found spliced into this line, if any (parse it separately).
+    pub fn spliced_rest(&self) -> Option<&'a str> {
+        self.meta
+            .spliced_at
+            .map(|s| self.line.get(s as usize..).unwrap_or(""))
+    }
+
+    fn field_of(&self, t: &Token) -> Field<'a> {
+        Field {
+            key: t.key.of(self.line),
+            raw: t.value.of(self.line),
+            kind: t.kind,
+            scope: t.scope,
+        }
+    }
+
+    /// Every field, in order: body fields, the fields inside `msg='…'` right after the `msg`
+    /// field itself, then enriched fields.
+    pub fn fields(&self) -> impl Iterator<Item = Field<'a>> + '_ {
+        self.meta
+            .tokens
+            .iter()
+            .filter(|t| !t.text)
+            .map(|t| self.field_of(t))
+    }
+
+    /// Free-text pieces (prefixes and untokenizable words) with their scope.
+    pub fn texts(&self) -> impl Iterator<Item = (Scope, &'a str)> + '_ {
+        self.meta
+            .tokens
+            .iter()
+            .filter(|t| t.text)
+            .map(|t| (t.scope, t.value.of(self.line)))
+    }
+
+    fn find(&self, key: &str, scope: Scope) -> Option<Field<'a>> {
+        let kb = key.as_bytes();
+        self.meta
+            .tokens
+            .iter()
+            .find(|t| {
+                !t.text
+                    && t.scope == scope
+                    && (t.key.end - t.key.start) as usize == kb.len()
+                    && t.key.of(self.line).as_bytes() == kb
+            })
+            .map(|t| self.field_of(t))
+    }
+
+    /// A body field, else the same key inside `msg='…'`.
+    pub fn get(&self, key: &str) -> Option<Field<'a>> {
+        self.find(key, Scope::Body)
+            .or_else(|| self.find(key, Scope::Msg))
+    }
+
+    /// A field of one scope.
+    pub fn get_in(&self, key: &str, scope: Scope) -> Option<Field<'a>> {
+        self.find(key, scope)
+    }
+
+    /// An ENRICHED field (`UID`, `SYSCALL`, `SADDR`…).
+    pub fn enriched(&self, key: &str) -> Option<Field<'a>> {
+        self.find(key, Scope::Enriched)
+    }
+
+    /// A field's text, hex decoded when it was written as hex.
+    pub fn text(&self, key: &str) -> Option<Cow<'a, str>> {
+        self.get(key).map(|f| f.text())
+    }
+
+    /// A field's number in the radix the field is written in (hex for `a0`, octal for `mode`).
+    pub fn number(&self, key: &str) -> Option<Number> {
+        let f = self.get(key)?;
+        f.number_in(value::field_radix(key, self.canonical_type_name()))
+    }
+
+    /// The audit rule keys (`key=` split on `\x01`; none for `(null)`).
+    pub fn keys(&self) -> Vec<String> {
+        match self.get("key") {
+            Some(f) if !(f.kind == ValueKind::Bare && f.raw == "(null)") => {
+                value::split_keys(&f.text())
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The proctitle arguments (PROCTITLE records; hex split on NUL).
+    pub fn proctitle_args(&self) -> Option<Vec<String>> {
+        let f = self.get("proctitle")?;
+        let b = f.bytes();
+        Some(
+            value::split_proctitle(&b)
+                .into_iter()
+                .map(Cow::into_owned)
+                .collect(),
+        )
+    }
+
+    /// Copies the record into an owned [`RecordBuf`].
+    pub fn to_owned_buf(&self) -> RecordBuf {
+        RecordBuf {
+            line: self.line.into(),
+            meta: self.meta.clone().into_owned(),
+        }
+    }
+
+    /// Converts into an owned [`RecordBuf`], reusing the parsed metadata.
+    pub fn into_owned_buf(self) -> RecordBuf {
+        RecordBuf {
+            line: self.line.into(),
+            meta: self.meta.into_owned(),
+        }
+    }
+
+    /// Renders the record back to a raw audit line from its parsed parts: header, fields
+    /// quoted as they were written (single spaces between tokens), enriched tail after `0x1D`.
+    /// Parsing the result gives an equal record (compare with [`Record::same_content`]).
+    pub fn render_raw(&self) -> String {
+        let mut out = String::with_capacity(self.line.len() + 8);
+        if let Some(n) = self.node() {
+            out.push_str("node=");
+            out.push_str(n);
+            out.push(' ');
+        }
+        out.push_str("type=");
+        out.push_str(self.type_name());
+        out.push_str(&format!(
+            " msg=audit({}.{:03}:{}):",
+            self.meta.secs, self.meta.msec, self.meta.serial
+        ));
+        let mut in_enriched = false;
+        for t in self.meta.tokens.iter() {
+            match t.scope {
+                Scope::Msg => continue,
+                Scope::Enriched if !in_enriched => {
+                    in_enriched = true;
+                    out.push('\x1d');
+                }
+                _ => out.push(' '),
+            }
+            let v = t.value.of(self.line);
+            if t.text {
+                out.push_str(v);
+                continue;
+            }
+            if t.key.start > 0 && self.line.as_bytes()[t.key.start as usize - 1] == b'(' {
+                out.push('(');
+            }
+            out.push_str(t.key.of(self.line));
+            out.push('=');
+            match t.kind {
+                ValueKind::Quoted => {
+                    out.push('"');
+                    out.push_str(v);
+                    out.push('"');
+                }
+                ValueKind::Nested => {
+                    out.push('\'');
+                    out.push_str(v);
+                    out.push('\'');
+                }
+                _ => out.push_str(v),
+            }
+        }
+        out
+    }
+
+    /// Whether two records have the same header and the same fields and texts (spacing and
+    /// the raw line itself aside).
+    pub fn same_content(&self, other: &Record<'_>) -> bool {
+        let toks = |r: &Record<'_>| -> Vec<(Scope, bool, String, String, ValueKind)> {
+            r.meta
+                .tokens
+                .iter()
+                .map(|t| {
+                    (
+                        t.scope,
+                        t.text,
+                        t.key.of(r.line).to_owned(),
+                        t.value.of(r.line).to_owned(),
+                        t.kind,
+                    )
+                })
+                .collect()
+        };
+        self.node() == other.node()
+            && self.type_name() == other.type_name()
+            && self.time() == other.time()
+            && self.serial() == other.serial()
+            && toks(self) == toks(other)
+    }
+}
+
+/// An owned record: the line plus its parsed offsets (no re-parsing to read it back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordBuf {
+    line: Box<str>,
+    meta: Meta,
+}
+
+impl RecordBuf {
+    /// Parses one line into an owned record.
+    pub fn parse(line: &str) -> Result<RecordBuf, Error> {
+        Record::parse(line).map(Record::into_owned_buf)
+    }
+
+    /// Borrows it as a [`Record`].
+    pub fn record(&self) -> Record<'_> {
+        Record {
+            line: &self.line,
+            meta: Cow::Borrowed(&self.meta),
+        }
+    }
+
+    /// The raw line.
+    pub fn line(&self) -> &str {
+        &self.line
+    }
+
+    pub(crate) fn type_code(&self) -> Option<u16> {
+        self.meta.type_code
+    }
+
+    pub(crate) fn time(&self) -> EventTime {
+        EventTime {
+            secs: self.meta.secs,
+            msec: self.meta.msec,
+        }
+    }
+}
+
+impl<'a> From<&'a RecordBuf> for Record<'a> {
+    fn from(b: &'a RecordBuf) -> Self {
+        b.record()
+    }
+}
+
+/// Strips one trailing `\n`, then one `\r`; reports whether a `\r` was removed.
+pub(crate) fn trim_eol(line: &str) -> (&str, bool) {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    match line.strip_suffix('\r') {
+        Some(l) => (l, true),
+        None => (line, false),
+    }
+}
