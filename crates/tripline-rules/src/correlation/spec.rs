@@ -1,0 +1,487 @@
+//! [`CorrelationSpec`]: what the correlation engine executes, independent of how the rule
+//! document was loaded.
+//!
+//! Built from a Sigma correlation rule document given as a `serde_json::Value` (the shape
+//! YAML loaders produce) or as YAML text.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::error::SpecError;
+
+/// The correlation type (Sigma spec 2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CorrelationKind {
+    /// `event_count`: matched events per group within the timespan.
+    EventCount,
+    /// `value_count`: distinct values of `condition.field` per group.
+    ValueCount,
+    /// `temporal`: all referenced rules matched, any order, within the timespan.
+    Temporal,
+    /// `temporal_ordered`: as `temporal`, in the order the rules are listed.
+    TemporalOrdered,
+    /// `value_sum`: sum of a numeric field.
+    ValueSum,
+    /// `value_avg`: average of a numeric field.
+    ValueAvg,
+    /// `value_percentile`: a percentile of a numeric field (see [`CorrelationSpec::percentile`]).
+    ValuePercentile,
+}
+
+impl CorrelationKind {
+    /// Parses the `type` value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "event_count" => CorrelationKind::EventCount,
+            "value_count" => CorrelationKind::ValueCount,
+            "temporal" => CorrelationKind::Temporal,
+            "temporal_ordered" => CorrelationKind::TemporalOrdered,
+            "value_sum" => CorrelationKind::ValueSum,
+            "value_avg" => CorrelationKind::ValueAvg,
+            "value_percentile" => CorrelationKind::ValuePercentile,
+            _ => return None,
+        })
+    }
+
+    /// The spec's name for the type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CorrelationKind::EventCount => "event_count",
+            CorrelationKind::ValueCount => "value_count",
+            CorrelationKind::Temporal => "temporal",
+            CorrelationKind::TemporalOrdered => "temporal_ordered",
+            CorrelationKind::ValueSum => "value_sum",
+            CorrelationKind::ValueAvg => "value_avg",
+            CorrelationKind::ValuePercentile => "value_percentile",
+        }
+    }
+
+    /// Whether the type aggregates `condition.field`.
+    pub fn needs_field(self) -> bool {
+        !matches!(
+            self,
+            CorrelationKind::EventCount | CorrelationKind::Temporal | CorrelationKind::TemporalOrdered
+        )
+    }
+
+    /// Whether the type checks several rules together (`temporal*`).
+    pub fn is_temporal(self) -> bool {
+        matches!(
+            self,
+            CorrelationKind::Temporal | CorrelationKind::TemporalOrdered
+        )
+    }
+}
+
+impl fmt::Display for CorrelationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A comparison operator of a correlation condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Cmp {
+    /// `gt`.
+    Gt,
+    /// `gte`.
+    Gte,
+    /// `lt`.
+    Lt,
+    /// `lte`.
+    Lte,
+    /// `eq`.
+    Eq,
+    /// `neq`.
+    Neq,
+}
+
+impl Cmp {
+    /// Parses `gt`, `gte`, `lt`, `lte`, `eq`, `neq`.
+    pub fn parse(s: &str) -> Option<Cmp> {
+        Some(match s {
+            "gt" => Cmp::Gt,
+            "gte" => Cmp::Gte,
+            "lt" => Cmp::Lt,
+            "lte" => Cmp::Lte,
+            "eq" => Cmp::Eq,
+            "neq" => Cmp::Neq,
+            _ => return None,
+        })
+    }
+
+    /// Whether `lhs <op> rhs` holds.
+    pub fn test(self, lhs: f64, rhs: f64) -> bool {
+        match self {
+            Cmp::Gt => lhs > rhs,
+            Cmp::Gte => lhs >= rhs,
+            Cmp::Lt => lhs < rhs,
+            Cmp::Lte => lhs <= rhs,
+            Cmp::Eq => lhs == rhs,
+            Cmp::Neq => lhs != rhs,
+        }
+    }
+}
+
+/// A correlation condition: every comparison must hold (several keys form a range).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Condition {
+    /// The comparisons, all of which must hold; empty means "always".
+    pub checks: Vec<(Cmp, f64)>,
+}
+
+impl Condition {
+    /// A condition of one comparison.
+    pub fn single(cmp: Cmp, value: f64) -> Self {
+        Condition {
+            checks: vec![(cmp, value)],
+        }
+    }
+
+    /// Whether `value` satisfies every comparison.
+    pub fn test(&self, value: f64) -> bool {
+        self.checks.iter().all(|&(c, v)| c.test(value, v))
+    }
+}
+
+/// A correlation rule as the engine executes it.
+///
+/// `rules` name the referenced rules by id or `name`; `group_by` entries are field names or
+/// alias names (see `aliases`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrelationSpec {
+    /// Rule `id`.
+    pub id: Option<String>,
+    /// Rule `name` (other correlations may reference this one by it).
+    pub name: Option<String>,
+    /// Rule `title`.
+    pub title: String,
+    /// `level` as written (`high`), if any.
+    pub level: Option<String>,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// `author`, kept for attribution (Detection Rule License).
+    pub author: Option<String>,
+    /// `references`.
+    pub references: Vec<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// The correlation type.
+    pub kind: CorrelationKind,
+    /// Referenced rules (ids or names), detection rules or correlations.
+    pub rules: Vec<String>,
+    /// `group-by` field or alias names.
+    pub group_by: Vec<String>,
+    /// `timespan` in nanoseconds.
+    pub timespan_ns: i64,
+    /// The condition; for `temporal` without one, "all rules seen" is used.
+    pub condition: Condition,
+    /// `condition.field` (one or more fields; several are combined into one value).
+    pub fields: Vec<String>,
+    /// Percentile (1–100) for `value_percentile`: the `percentile` key of the condition,
+    /// default 50 (the median). The condition then compares the value at that percentile.
+    pub percentile: f64,
+    /// `aliases`: alias name → (rule name or id → field in that rule's events).
+    pub aliases: BTreeMap<String, BTreeMap<String, String>>,
+    /// `generate`: also emit the referenced rules' own matches.
+    pub generate: bool,
+}
+
+impl CorrelationSpec {
+    /// A spec with the given identity, type, rules and timespan; no group-by, no condition.
+    pub fn new(
+        title: impl Into<String>,
+        kind: CorrelationKind,
+        rules: Vec<String>,
+        timespan_ns: i64,
+    ) -> Self {
+        CorrelationSpec {
+            id: None,
+            name: None,
+            title: title.into(),
+            level: None,
+            tags: Vec::new(),
+            author: None,
+            references: Vec::new(),
+            description: None,
+            kind,
+            rules,
+            group_by: Vec::new(),
+            timespan_ns,
+            condition: Condition::default(),
+            fields: Vec::new(),
+            percentile: 50.0,
+            aliases: BTreeMap::new(),
+            generate: false,
+        }
+    }
+
+    /// The id, else the name, else the title (for messages and fingerprints).
+    pub fn ident(&self) -> &str {
+        self.id
+            .as_deref()
+            .or(self.name.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    /// Whether a reference string names this correlation (by id or name).
+    pub fn is_named(&self, reference: &str) -> bool {
+        self.id.as_deref() == Some(reference) || self.name.as_deref() == Some(reference)
+    }
+
+    /// Parses one YAML correlation rule document.
+    pub fn from_yaml_str(text: &str) -> Result<Self, SpecError> {
+        let v: serde_json::Value =
+            serde_saphyr::from_str(text).map_err(|e| SpecError::Yaml(short(&e.to_string())))?;
+        Self::from_json_value(&v)
+    }
+
+    /// Builds a spec from a correlation rule document (the whole document, with `title`,
+    /// `correlation:` and so on) as a JSON value.
+    pub fn from_json_value(doc: &serde_json::Value) -> Result<Self, SpecError> {
+        let obj = doc.as_object().ok_or(SpecError::NotAMapping)?;
+        let title = opt_str(doc, "title")?.ok_or(SpecError::Missing("title"))?;
+        let corr = obj
+            .get("correlation")
+            .ok_or(SpecError::Missing("correlation"))?;
+        let corr_obj = corr.as_object().ok_or(SpecError::Invalid {
+            key: "correlation",
+            why: "must be a mapping".into(),
+        })?;
+        let ty = opt_str(corr, "type")?.ok_or(SpecError::Missing("correlation.type"))?;
+        let kind = CorrelationKind::parse(&ty).ok_or_else(|| SpecError::Invalid {
+            key: "correlation.type",
+            why: format!("unknown type {}", short(&ty)),
+        })?;
+        let rules = str_list(corr, "rules")?;
+        if rules.is_empty() {
+            return Err(SpecError::Missing("correlation.rules"));
+        }
+        let group_by = str_list(corr, "group-by")?;
+        let timespan = opt_str(corr, "timespan")?.ok_or(SpecError::Missing("correlation.timespan"))?;
+        let timespan_ns = parse_timespan(&timespan).ok_or_else(|| SpecError::Invalid {
+            key: "correlation.timespan",
+            why: format!("expected <number><s|m|h|d>, got {}", short(&timespan)),
+        })?;
+        let mut spec = CorrelationSpec::new(title, kind, rules, timespan_ns);
+        spec.group_by = group_by;
+        spec.id = opt_str(doc, "id")?;
+        spec.name = opt_str(doc, "name")?;
+        spec.level = opt_str(doc, "level")?;
+        spec.tags = str_list(doc, "tags")?;
+        spec.author = opt_str(doc, "author")?;
+        spec.references = str_list(doc, "references")?;
+        spec.description = opt_str(doc, "description")?;
+        spec.generate = match obj.get("generate").or_else(|| corr_obj.get("generate")) {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(SpecError::Invalid {
+                    key: "generate",
+                    why: "must be a boolean".into(),
+                });
+            }
+        };
+        if let Some(cond) = corr_obj.get("condition") {
+            parse_condition(cond, &mut spec)?;
+        }
+        if let Some(aliases) = corr_obj.get("aliases") {
+            let map = aliases.as_object().ok_or(SpecError::Invalid {
+                key: "correlation.aliases",
+                why: "must be a mapping".into(),
+            })?;
+            for (alias, per_rule) in map {
+                let per_rule = per_rule.as_object().ok_or_else(|| SpecError::Invalid {
+                    key: "correlation.aliases",
+                    why: format!("alias {} must map rule names to fields", short(alias)),
+                })?;
+                let mut m = BTreeMap::new();
+                for (rule, field) in per_rule {
+                    let field = field.as_str().ok_or_else(|| SpecError::Invalid {
+                        key: "correlation.aliases",
+                        why: format!("field for {} must be a string", short(rule)),
+                    })?;
+                    m.insert(rule.clone(), field.to_string());
+                }
+                spec.aliases.insert(alias.clone(), m);
+            }
+        }
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    /// Checks the per-type requirements of the spec (and of the JSON schema).
+    pub fn validate(&self) -> Result<(), SpecError> {
+        if self.timespan_ns <= 0 {
+            return Err(SpecError::Invalid {
+                key: "correlation.timespan",
+                why: "must be positive".into(),
+            });
+        }
+        if self.kind.needs_field() && self.fields.is_empty() {
+            return Err(SpecError::Missing("correlation.condition.field"));
+        }
+        if !self.kind.is_temporal() && self.condition.checks.is_empty() {
+            return Err(SpecError::Missing("correlation.condition"));
+        }
+        if !(self.percentile > 0.0 && self.percentile <= 100.0) {
+            return Err(SpecError::Invalid {
+                key: "correlation.condition.percentile",
+                why: "must be in (0, 100]".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn parse_condition(cond: &serde_json::Value, spec: &mut CorrelationSpec) -> Result<(), SpecError> {
+    let map = cond.as_object().ok_or(SpecError::Invalid {
+        key: "correlation.condition",
+        why: "must be a mapping of gt/gte/lt/lte/eq/neq (and field)".into(),
+    })?;
+    for (k, v) in map {
+        match k.as_str() {
+            "field" => {
+                spec.fields = match v {
+                    serde_json::Value::String(s) => vec![s.clone()],
+                    serde_json::Value::Array(a) => a
+                        .iter()
+                        .map(|x| {
+                            x.as_str().map(str::to_string).ok_or(SpecError::Invalid {
+                                key: "correlation.condition.field",
+                                why: "must be a string or a list of strings".into(),
+                            })
+                        })
+                        .collect::<Result<_, _>>()?,
+                    _ => {
+                        return Err(SpecError::Invalid {
+                            key: "correlation.condition.field",
+                            why: "must be a string or a list of strings".into(),
+                        });
+                    }
+                }
+            }
+            "percentile" => {
+                spec.percentile = number(v).ok_or(SpecError::Invalid {
+                    key: "correlation.condition.percentile",
+                    why: "must be a number".into(),
+                })?;
+            }
+            op => {
+                let cmp = Cmp::parse(op).ok_or_else(|| SpecError::Invalid {
+                    key: "correlation.condition",
+                    why: format!("unknown operator {}", short(op)),
+                })?;
+                let n = number(v).ok_or_else(|| SpecError::Invalid {
+                    key: "correlation.condition",
+                    why: format!("{op} needs a number"),
+                })?;
+                spec.condition.checks.push((cmp, n));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn number(v: &serde_json::Value) -> Option<f64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Parses a Sigma timespan (`30s`, `5m`, `1h`, `2d`; also `500ms` and `1w`) to nanoseconds.
+pub fn parse_timespan(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (num, unit) = s.split_at(split);
+    let n: i64 = num.parse().ok()?;
+    let unit_ns: i64 = match unit {
+        "ms" => 1_000_000,
+        "s" => 1_000_000_000,
+        "m" => 60_000_000_000,
+        "h" => 3_600_000_000_000,
+        "d" => 86_400_000_000_000,
+        "w" => 7 * 86_400_000_000_000,
+        _ => return None,
+    };
+    n.checked_mul(unit_ns).filter(|&v| v > 0)
+}
+
+fn opt_str(v: &serde_json::Value, key: &'static str) -> Result<Option<String>, SpecError> {
+    match v.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(serde_json::Value::Bool(b)) => Ok(Some(b.to_string())),
+        Some(_) => Err(SpecError::Invalid {
+            key,
+            why: "must be a string".into(),
+        }),
+    }
+}
+
+fn str_list(v: &serde_json::Value, key: &'static str) -> Result<Vec<String>, SpecError> {
+    match v.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+        Some(serde_json::Value::String(s)) => Ok(vec![s.clone()]),
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .map(|x| match x {
+                serde_json::Value::String(s) => Ok(s.clone()),
+                serde_json::Value::Number(n) => Ok(n.to_string()),
+                _ => Err(SpecError::Invalid {
+                    key,
+                    why: "must be a list of strings".into(),
+                }),
+            })
+            .collect(),
+        Some(_) => Err(SpecError::Invalid {
+            key,
+            why: "must be a list of strings".into(),
+        }),
+    }
+}
+
+/// At most 80 bytes of `s`, cut at a character boundary.
+pub(crate) fn short(s: &str) -> String {
+    if s.len() <= 80 {
+        return s.to_string();
+    }
+    let mut end = 80;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timespans() {
+        assert_eq!(parse_timespan("5m"), Some(300_000_000_000));
+        assert_eq!(parse_timespan("90m"), Some(5_400_000_000_000));
+        assert_eq!(parse_timespan("1d"), Some(86_400_000_000_000));
+        assert_eq!(parse_timespan("10"), None);
+        assert_eq!(parse_timespan("m"), None);
+        assert_eq!(parse_timespan("5M"), None);
+        assert_eq!(parse_timespan("0s"), None);
+        assert_eq!(parse_timespan("99999999999999999d"), None);
+    }
+
+    #[test]
+    fn range_condition() {
+        let c = Condition {
+            checks: vec![(Cmp::Gt, 100.0), (Cmp::Lte, 200.0)],
+        };
+        assert!(!c.test(100.0));
+        assert!(c.test(101.0));
+        assert!(c.test(200.0));
+        assert!(!c.test(201.0));
+    }
+}

@@ -1,0 +1,678 @@
+//! The compiled, indexed engine: logsource buckets, a candidate index per bucket, and
+//! allocation-free evaluation with a reusable [`Scratch`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+use aho_corasick::AhoCorasick;
+use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
+use tripline_schema::{FieldSource, Value};
+
+use crate::compile::{self, Check, Compiled, Cx, Interner, Item, Prog, Src, Test, TimePart};
+use crate::error::Error;
+use crate::load::RuleSet;
+use crate::pattern::lower_into;
+use crate::pipeline::Pipeline;
+use crate::rule::{Correlation, Detection, LogSource, Rule};
+
+/// Counters describing a compiled engine.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EngineStats {
+    /// Rules compiled.
+    pub rules: usize,
+    /// Rules rejected at compile time (bad regex, unknown placeholder…).
+    pub rejected: usize,
+    /// Logsource buckets.
+    pub buckets: usize,
+    /// Rules reached through the literal index.
+    pub indexed: usize,
+    /// Rules with no necessary literal, evaluated for every event of their logsource.
+    pub always_evaluated: usize,
+    /// Distinct needles in all automata.
+    pub needles: usize,
+    /// Meta filters applied to at least one rule.
+    pub filters_applied: usize,
+}
+
+/// A rule match: which rule (index into [`Engine::rules`]) and which selections were true
+/// (bit `i` = `Engine::selection_names(m)[i]`, first 64 selections).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Match {
+    /// Index of the rule in [`Engine::rules`].
+    pub rule: usize,
+    /// Bitmask of the selections that evaluated true.
+    pub selections: u64,
+}
+
+/// A match made presentable: rule identity, level, attribution, matched selections and the
+/// values of the fields the rule reads.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Finding {
+    /// Rule `id` (or `name`).
+    pub rule_id: Option<String>,
+    /// Rule `title`.
+    pub rule_title: String,
+    /// Rule `level` as written (`high`…).
+    pub level: Option<String>,
+    /// Rule `author` (shown for Detection Rule License attribution).
+    pub author: Option<String>,
+    /// Rule `tags`.
+    pub tags: Vec<String>,
+    /// ATT&CK technique ids from the tags (`T1059.004`).
+    pub attack_techniques: Vec<String>,
+    /// ATT&CK tactics from the tags (`execution`).
+    pub attack_tactics: Vec<String>,
+    /// Rule file.
+    pub rule_file: String,
+    /// Selections that were true.
+    pub selections: Vec<String>,
+    /// Rule field name → event value (first value), for fields present in the event.
+    pub fields: BTreeMap<String, String>,
+}
+
+#[derive(Debug)]
+struct RuleEntry {
+    rule: Rule,
+    c: Compiled,
+}
+
+#[derive(Debug, Default)]
+struct Automaton {
+    src: Option<Src>,
+    ac: Option<AhoCorasick>,
+    rules: Vec<Vec<u32>>,
+}
+
+#[derive(Debug)]
+struct Bucket {
+    logsource: LogSource,
+    always: Vec<u32>,
+    automata: Vec<Automaton>,
+}
+
+/// Compiled Sigma rules, bucketed by logsource and indexed by literals.
+#[derive(Debug)]
+pub struct Engine {
+    entries: Vec<RuleEntry>,
+    slots: Vec<Vec<String>>,
+    buckets: Vec<Bucket>,
+    keyword_fields: Vec<String>,
+    correlations: Vec<Correlation>,
+    rejected: Vec<Error>,
+    stats: EngineStats,
+}
+
+/// Needles of one automaton and, per needle, the rules it witnesses.
+type NeedleGroup = (Vec<String>, Vec<Vec<u32>>);
+
+const ABSENT: u8 = 0;
+const NULL: u8 = 1;
+const PRESENT: u8 = 2;
+
+#[derive(Debug, Default, Clone)]
+struct Slot {
+    epoch: u32,
+    state: u8,
+    n: usize,
+    items: Vec<(String, String)>,
+}
+
+impl Slot {
+    fn push(&mut self) -> &mut (String, String) {
+        if self.items.len() == self.n {
+            self.items.push(Default::default());
+        }
+        self.n += 1;
+        let it = &mut self.items[self.n - 1];
+        it.0.clear();
+        it.1.clear();
+        it
+    }
+
+    fn push_value(&mut self, v: &Value<'_>) {
+        match v {
+            Value::Null => {}
+            Value::List(l) => {
+                for x in l {
+                    self.push_value(x);
+                }
+            }
+            Value::Str(s) => {
+                let it = self.push();
+                it.0.push_str(s);
+                lower_into(s, &mut it.1);
+            }
+            other => {
+                let it = self.push();
+                let _ = match other {
+                    Value::Bool(b) => write!(it.0, "{b}"),
+                    Value::Int(i) => write!(it.0, "{i}"),
+                    Value::UInt(u) => write!(it.0, "{u}"),
+                    Value::Float(f) => write!(it.0, "{f}"),
+                    Value::Ip(ip) => write!(it.0, "{ip}"),
+                    Value::Time(t) => write!(
+                        it.0,
+                        "{}",
+                        t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                    ),
+                    _ => Ok(()),
+                };
+                let (o, l) = (&it.0, &mut it.1);
+                lower_into(o, l);
+            }
+        }
+    }
+
+    fn items(&self) -> &[(String, String)] {
+        &self.items[..self.n]
+    }
+}
+
+/// Reusable per-thread evaluation state: field values lowercased once per event, candidate
+/// marks and memo tables. Keep one per thread and pass it to every call; after warm-up the
+/// hot path does not allocate.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    epoch: u32,
+    slots: Vec<Slot>,
+    stamp: Vec<u32>,
+    cands: Vec<u32>,
+    memo: Vec<u8>,
+    routes: Vec<(LogSource, Vec<u32>)>,
+}
+
+impl Scratch {
+    /// Empty scratch space (sized on first use).
+    pub fn new() -> Self {
+        Scratch::default()
+    }
+}
+
+impl Engine {
+    /// Compiles every rule of `set` with the built-in pipeline.
+    pub fn new(set: &RuleSet) -> Engine {
+        Engine::compile(set, &Pipeline::builtin())
+    }
+
+    /// Compiles every rule of `set` through `pipeline`. Rules that fail to compile are listed
+    /// in [`Engine::rejected`]; the others are all usable.
+    pub fn compile(set: &RuleSet, pipeline: &Pipeline) -> Engine {
+        let mut interner = Interner::default();
+        let mut entries = Vec::new();
+        let mut rejected = Vec::new();
+        let mut filters_for: HashMap<usize, Vec<&Detection>> = HashMap::new();
+        let mut filters_applied = 0;
+        for f in &set.filters {
+            let mut hit = false;
+            for (i, r) in set.rules.iter().enumerate() {
+                let refs = |s: &Option<String>| s.as_ref().is_some_and(|x| f.rules.contains(x));
+                if refs(&r.meta.id) || refs(&r.meta.name) {
+                    filters_for.entry(i).or_default().push(&f.detection);
+                    hit = true;
+                }
+            }
+            filters_applied += usize::from(hit);
+        }
+        for (i, r) in set.rules.iter().enumerate() {
+            let mut cx = Cx {
+                pipeline,
+                settings: set.settings(),
+                interner: &mut interner,
+                ls: &r.logsource,
+            };
+            let filters = filters_for.get(&i).cloned().unwrap_or_default();
+            match compile::compile(&r.detection, &filters, &mut cx) {
+                Ok(c) => entries.push(RuleEntry { rule: r.clone(), c }),
+                Err(reason) => rejected.push(Error::Rule {
+                    at: r.at.clone(),
+                    title: r.meta.title.clone(),
+                    id: r.meta.ident().to_string(),
+                    reason,
+                }),
+            }
+        }
+        let raw_slot = interner.names.len() as u32;
+        let mut buckets: Vec<Bucket> = Vec::new();
+        let mut stats = EngineStats {
+            rules: entries.len(),
+            rejected: rejected.len(),
+            filters_applied,
+            ..EngineStats::default()
+        };
+        let mut needles: BTreeMap<(usize, u32, String), Vec<u32>> = BTreeMap::new();
+        for (ri, e) in entries.iter().enumerate() {
+            let key = e.rule.logsource.key();
+            let bi = match buckets.iter().position(|b| b.logsource == key) {
+                Some(b) => b,
+                None => {
+                    buckets.push(Bucket {
+                        logsource: key,
+                        always: Vec::new(),
+                        automata: Vec::new(),
+                    });
+                    buckets.len() - 1
+                }
+            };
+            match compile::witness(&e.c) {
+                Some(w) => {
+                    stats.indexed += 1;
+                    for (src, n) in w {
+                        let sid = match src {
+                            Src::Field(f) => f,
+                            Src::Raw => raw_slot,
+                        };
+                        let v = needles.entry((bi, sid, n)).or_default();
+                        if v.last() != Some(&(ri as u32)) {
+                            v.push(ri as u32);
+                        }
+                    }
+                }
+                None => {
+                    stats.always_evaluated += 1;
+                    buckets[bi].always.push(ri as u32);
+                }
+            }
+        }
+        // One automaton per (bucket, slot).
+        let mut grouped: BTreeMap<(usize, u32), NeedleGroup> = BTreeMap::new();
+        for ((b, s, n), rules) in needles {
+            let g = grouped.entry((b, s)).or_default();
+            g.0.push(n);
+            g.1.push(rules);
+        }
+        for ((b, s), (ns, rules)) in grouped {
+            stats.needles += ns.len();
+            let src = if s == raw_slot {
+                Src::Raw
+            } else {
+                Src::Field(s)
+            };
+            let ac = AhoCorasick::new(&ns).ok();
+            buckets[b].automata.push(Automaton {
+                src: Some(src),
+                ac,
+                rules,
+            });
+        }
+        stats.buckets = buckets.len();
+        Engine {
+            entries,
+            slots: interner.names,
+            buckets,
+            keyword_fields: pipeline.keyword_fields.clone(),
+            correlations: set.correlations.clone(),
+            rejected,
+            stats,
+        }
+    }
+
+    /// Compile-time counters.
+    pub fn stats(&self) -> &EngineStats {
+        &self.stats
+    }
+
+    /// Rules rejected at compile time.
+    pub fn rejected(&self) -> &[Error] {
+        &self.rejected
+    }
+
+    /// The compiled rules, indexed by [`Match::rule`].
+    pub fn rules(&self) -> impl ExactSizeIterator<Item = &Rule> {
+        self.entries.iter().map(|e| &e.rule)
+    }
+
+    /// The rule of a match index.
+    pub fn rule(&self, index: usize) -> Option<&Rule> {
+        self.entries.get(index).map(|e| &e.rule)
+    }
+
+    /// Index of the rule with this `id` or `name` (for correlation references).
+    pub fn find_rule(&self, id_or_name: &str) -> Option<usize> {
+        self.entries.iter().position(|e| {
+            e.rule.meta.id.as_deref() == Some(id_or_name)
+                || e.rule.meta.name.as_deref() == Some(id_or_name)
+        })
+    }
+
+    /// Correlation rules loaded with the set (executed by the correlation stage).
+    pub fn correlations(&self) -> &[Correlation] {
+        &self.correlations
+    }
+
+    /// Names of the selections that were true in a match.
+    pub fn selection_names(&self, m: &Match) -> Vec<&str> {
+        let Some(e) = self.entries.get(m.rule) else {
+            return Vec::new();
+        };
+        e.c.names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 64 && m.selections & (1u64 << i) != 0)
+            .map(|(_, n)| n.as_str())
+            .collect()
+    }
+
+    /// Evaluates one event whose logsource is `ls` and appends the matches to `out` in rule
+    /// order. Returns the number of matches appended.
+    pub fn evaluate<E: FieldSource + ?Sized>(
+        &self,
+        ls: &LogSource,
+        event: &E,
+        sc: &mut Scratch,
+        out: &mut Vec<Match>,
+    ) -> usize {
+        self.prepare(sc);
+        let route = self.route(ls, sc);
+        let buckets = std::mem::take(&mut sc.routes[route].1);
+        let before = out.len();
+        for &b in &buckets {
+            self.eval_bucket(&self.buckets[b as usize], event, sc, out);
+        }
+        sc.routes[route].1 = buckets;
+        out.len() - before
+    }
+
+    /// Whether the rule at `index` matches the event (no index, no logsource check).
+    pub fn matches_rule<E: FieldSource + ?Sized>(
+        &self,
+        index: usize,
+        event: &E,
+        sc: &mut Scratch,
+    ) -> bool {
+        self.prepare(sc);
+        index < self.entries.len() && self.eval_rule(index, event, sc).is_some()
+    }
+
+    fn prepare(&self, sc: &mut Scratch) {
+        let n = self.slots.len() + 1;
+        if sc.slots.len() != n {
+            sc.slots = vec![Slot::default(); n];
+        }
+        if sc.stamp.len() != self.entries.len() {
+            sc.stamp = vec![0; self.entries.len()];
+            sc.routes.clear();
+        }
+        sc.epoch = sc.epoch.wrapping_add(1);
+        if sc.epoch == 0 {
+            sc.stamp.iter_mut().for_each(|s| *s = 0);
+            sc.slots.iter_mut().for_each(|s| s.epoch = 0);
+            sc.epoch = 1;
+        }
+    }
+
+    fn route(&self, ls: &LogSource, sc: &mut Scratch) -> usize {
+        fn key(l: &LogSource) -> (Option<&str>, Option<&str>, Option<&str>) {
+            (
+                l.product.as_deref(),
+                l.category.as_deref(),
+                l.service.as_deref(),
+            )
+        }
+        if let Some(i) = sc.routes.iter().position(|(l, _)| key(l) == key(ls)) {
+            return i;
+        }
+        if sc.routes.len() >= 256 {
+            sc.routes.clear();
+        }
+        let ids = self
+            .buckets
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.logsource.covers(ls))
+            .map(|(i, _)| i as u32)
+            .collect();
+        sc.routes.push((ls.key(), ids));
+        sc.routes.len() - 1
+    }
+
+    fn eval_bucket<E: FieldSource + ?Sized>(
+        &self,
+        b: &Bucket,
+        ev: &E,
+        sc: &mut Scratch,
+        out: &mut Vec<Match>,
+    ) {
+        let mut cands = std::mem::take(&mut sc.cands);
+        cands.clear();
+        let epoch = sc.epoch;
+        for &r in &b.always {
+            sc.stamp[r as usize] = epoch;
+            cands.push(r);
+        }
+        for a in &b.automata {
+            let (Some(src), Some(ac)) = (a.src, &a.ac) else {
+                continue;
+            };
+            let sid = self.slot_id(src);
+            self.fill(sid, ev, sc);
+            let slot = &sc.slots[sid];
+            if slot.state != PRESENT {
+                continue;
+            }
+            for (_, low) in slot.items() {
+                for m in ac.find_overlapping_iter(low.as_str()) {
+                    for &r in &a.rules[m.pattern().as_usize()] {
+                        if sc.stamp[r as usize] != epoch {
+                            sc.stamp[r as usize] = epoch;
+                            cands.push(r);
+                        }
+                    }
+                }
+            }
+        }
+        cands.sort_unstable();
+        for &r in &cands {
+            if let Some(sel) = self.eval_rule(r as usize, ev, sc) {
+                out.push(Match {
+                    rule: r as usize,
+                    selections: sel,
+                });
+            }
+        }
+        sc.cands = cands;
+    }
+
+    fn slot_id(&self, src: Src) -> usize {
+        match src {
+            Src::Field(f) => f as usize,
+            Src::Raw => self.slots.len(),
+        }
+    }
+
+    fn fill<E: FieldSource + ?Sized>(&self, sid: usize, ev: &E, sc: &mut Scratch) {
+        let epoch = sc.epoch;
+        let slot = &mut sc.slots[sid];
+        if slot.epoch == epoch {
+            return;
+        }
+        slot.epoch = epoch;
+        slot.n = 0;
+        slot.state = ABSENT;
+        if sid == self.slots.len() {
+            if let Some(t) = ev.raw_text() {
+                slot.state = PRESENT;
+                slot.push_value(&Value::str(t));
+                return;
+            }
+            for name in &self.keyword_fields {
+                if let Some(v) = ev.field(name) {
+                    slot.state = if v.is_null() { NULL } else { PRESENT };
+                    slot.push_value(&v);
+                    return;
+                }
+            }
+            return;
+        }
+        for name in &self.slots[sid] {
+            if let Some(v) = ev.field(name) {
+                slot.state = if v.is_null() { NULL } else { PRESENT };
+                slot.push_value(&v);
+                return;
+            }
+        }
+    }
+
+    fn eval_rule<E: FieldSource + ?Sized>(
+        &self,
+        r: usize,
+        ev: &E,
+        sc: &mut Scratch,
+    ) -> Option<u64> {
+        let c = &self.entries[r].c;
+        let mut memo = std::mem::take(&mut sc.memo);
+        memo.clear();
+        memo.resize(c.sels.len(), 2);
+        let ok = self.eval_prog(&c.prog, c, ev, sc, &mut memo);
+        let mut mask = 0u64;
+        if ok {
+            for (i, &m) in memo.iter().enumerate().take(64) {
+                if m == 1 {
+                    mask |= 1 << i;
+                }
+            }
+        }
+        sc.memo = memo;
+        ok.then_some(mask)
+    }
+
+    fn eval_prog<E: FieldSource + ?Sized>(
+        &self,
+        p: &Prog,
+        c: &Compiled,
+        ev: &E,
+        sc: &mut Scratch,
+        memo: &mut [u8],
+    ) -> bool {
+        match p {
+            Prog::Sel(i) => {
+                if memo[*i] == 2 {
+                    let v = c.sels[*i]
+                        .alts
+                        .iter()
+                        .any(|alt| alt.iter().all(|it| self.eval_item(it, ev, sc)));
+                    memo[*i] = u8::from(v);
+                }
+                memo[*i] == 1
+            }
+            Prog::Not(x) => !self.eval_prog(x, c, ev, sc, memo),
+            Prog::And(v) => v.iter().all(|x| self.eval_prog(x, c, ev, sc, memo)),
+            Prog::Or(v) => v.iter().any(|x| self.eval_prog(x, c, ev, sc, memo)),
+        }
+    }
+
+    fn eval_item<E: FieldSource + ?Sized>(&self, it: &Item, ev: &E, sc: &mut Scratch) -> bool {
+        let sid = self.slot_id(it.src);
+        self.fill(sid, ev, sc);
+        let state = sc.slots[sid].state;
+        match &it.test {
+            Test::Null => state != PRESENT || sc.slots[sid].n == 0,
+            Test::Exists(b) => (state != ABSENT) == *b,
+            Test::Values { checks, all, neq } => {
+                if state != PRESENT {
+                    return *neq;
+                }
+                for ch in checks {
+                    if let Check::FieldRef { other, .. } = ch {
+                        self.fill(*other as usize, ev, sc);
+                    }
+                }
+                let items = sc.slots[sid].items();
+                let one = |ch: &Check| items.iter().any(|item| check(ch, item, &sc.slots));
+                let res = if *all {
+                    checks.iter().all(one)
+                } else {
+                    checks.iter().any(one)
+                };
+                res != *neq
+            }
+        }
+    }
+
+    /// Builds the presentable finding for a match on `event`.
+    pub fn finding<E: FieldSource + ?Sized>(&self, m: &Match, event: &E) -> Option<Finding> {
+        let e = self.entries.get(m.rule)?;
+        let meta = &e.rule.meta;
+        let mut fields = BTreeMap::new();
+        for (name, sid) in &e.c.fields {
+            for n in &self.slots[*sid as usize] {
+                if let Some(v) = event.field(n) {
+                    if let Some(t) = v.to_text() {
+                        fields.insert(name.clone(), t.into_owned());
+                    }
+                    break;
+                }
+            }
+        }
+        let (techniques, tactics) = crate::attack::from_tags(&meta.tags);
+        Some(Finding {
+            rule_id: meta.id.clone().or_else(|| meta.name.clone()),
+            rule_title: meta.title.clone(),
+            level: meta.level.as_ref().map(|l| l.as_str().to_string()),
+            author: meta.author.clone(),
+            tags: meta.tags.clone(),
+            attack_techniques: techniques,
+            attack_tactics: tactics,
+            rule_file: e.rule.at.file.clone(),
+            selections: self
+                .selection_names(m)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            fields,
+        })
+    }
+}
+
+fn check(ch: &Check, (orig, low): &(String, String), slots: &[Slot]) -> bool {
+    match ch {
+        Check::Pat { pat, cased } => pat.is_match(if *cased { orig } else { low }),
+        Check::AnyContains { ac, cased, .. } => {
+            ac.is_match(if *cased { orig.as_str() } else { low.as_str() })
+        }
+        Check::Regex(re) => re.is_match(orig),
+        Check::Cidr(net) => orig
+            .trim()
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| net.contains(&ip)),
+        Check::Num(op, n) => orig.trim().parse::<f64>().is_ok_and(|v| op.test(v, *n)),
+        Check::Time(part, op, n) => time_part(orig, *part).is_some_and(|v| op.test(v as f64, *n)),
+        Check::FieldRef { other, cased } => {
+            let o = &slots[*other as usize];
+            o.state == PRESENT
+                && o.items()
+                    .iter()
+                    .any(|(oo, ol)| if *cased { oo == orig } else { ol == low })
+        }
+    }
+}
+
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for f in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+            return Some(t.and_utc());
+        }
+    }
+    let secs: f64 = s.parse().ok()?;
+    DateTime::from_timestamp(secs.trunc() as i64, 0)
+}
+
+fn time_part(s: &str, part: TimePart) -> Option<u32> {
+    let t = parse_time(s)?;
+    Some(match part {
+        TimePart::Minute => t.minute(),
+        TimePart::Hour => t.hour(),
+        TimePart::Day => t.day(),
+        TimePart::Week => t.iso_week().week(),
+        TimePart::Month => t.month(),
+        TimePart::Year => t.year().max(0) as u32,
+    })
+}
