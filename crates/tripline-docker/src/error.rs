@@ -1,0 +1,195 @@
+//! The one error type of the crate: every variant says where (line, byte offset) and shows a
+//! bounded snippet of the offending input.
+
+use std::fmt;
+
+/// Longest snippet kept in an error, in bytes of input.
+pub const SNIPPET_MAX: usize = 80;
+
+/// A bounded, lossy-UTF-8 excerpt of the input that caused an error.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snippet(pub String);
+
+impl Snippet {
+    /// The first [`SNIPPET_MAX`] bytes of `bytes`, lossily decoded (NULs shown as `\0`).
+    pub fn of(bytes: &[u8]) -> Self {
+        let cut = &bytes[..bytes.len().min(SNIPPET_MAX)];
+        let text = String::from_utf8_lossy(cut).replace('\0', "\\0");
+        Snippet(text)
+    }
+}
+
+impl fmt::Display for Snippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
+/// Where in the input an error happened: 1-based line, byte offset of the line start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Location {
+    /// 1-based line number (0 when parsing a lone record outside a reader).
+    pub line: u64,
+    /// Byte offset of the start of the line in the stream (or the file when known).
+    pub offset: u64,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {} (byte {})", self.line, self.offset)
+    }
+}
+
+/// Which fixed-size limit of [`Settings`](crate::Settings) a line exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Limit {
+    /// `max_line_bytes`.
+    LineBytes,
+    /// `max_attributes`.
+    Attributes,
+    /// `max_json_lines` (a pretty-printed object spanning too many lines).
+    JsonLines,
+}
+
+/// Everything that can go wrong parsing Docker events, logs and inspect output.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The line is not valid JSON, or JSON of the wrong shape (missing `log`, numeric `time`…).
+    #[error("{at}: invalid JSON: {message}; input {snippet}")]
+    Json {
+        /// Location.
+        at: Location,
+        /// serde_json's description.
+        message: String,
+        /// Excerpt.
+        snippet: Snippet,
+    },
+    /// A timestamp that is not RFC 3339 with 0–9 fraction digits (or the stated alternative).
+    #[error("{at}: bad timestamp: {snippet}")]
+    Timestamp {
+        /// Location.
+        at: Location,
+        /// Excerpt (the timestamp text).
+        snippet: Snippet,
+    },
+    /// The line is damaged: NUL bytes (crash / disk full) or a JSON record without its `{`.
+    #[error("{at}: corrupted line ({reason}); input {snippet}")]
+    Corrupt {
+        /// Location.
+        at: Location,
+        /// What is wrong.
+        reason: &'static str,
+        /// Excerpt.
+        snippet: Snippet,
+    },
+    /// The line matches no shape of the expected format (e.g. a non-CRI line in a CRI file).
+    #[error("{at}: not a {expected} line; input {snippet}")]
+    Format {
+        /// Location.
+        at: Location,
+        /// The expected format.
+        expected: &'static str,
+        /// Excerpt.
+        snippet: Snippet,
+    },
+    /// A configured limit was exceeded; the line was dropped as a whole.
+    #[error("{at}: limit {limit:?} exceeded ({actual} > {max}); input {snippet}")]
+    Limit {
+        /// Location.
+        at: Location,
+        /// Which limit.
+        limit: Limit,
+        /// The observed size.
+        actual: usize,
+        /// The configured maximum.
+        max: usize,
+        /// Excerpt.
+        snippet: Snippet,
+    },
+    /// A `--since`/`--until`/`--filter` argument that cannot be parsed.
+    #[error("bad argument {arg:?}: {reason}")]
+    Argument {
+        /// The argument text (bounded).
+        arg: String,
+        /// Why it was rejected.
+        reason: &'static str,
+    },
+    /// Reading the underlying input failed.
+    #[error("{at}: I/O error: {source}")]
+    Io {
+        /// Location reached when the error happened.
+        at: Location,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The location of the error (`None` for argument errors).
+    pub fn location(&self) -> Option<Location> {
+        match self {
+            Error::Json { at, .. }
+            | Error::Timestamp { at, .. }
+            | Error::Corrupt { at, .. }
+            | Error::Format { at, .. }
+            | Error::Limit { at, .. }
+            | Error::Io { at, .. } => Some(*at),
+            Error::Argument { .. } => None,
+        }
+    }
+
+    /// The same error moved to another location (readers relocate single-record errors).
+    pub fn at(mut self, loc: Location) -> Self {
+        match &mut self {
+            Error::Json { at, .. }
+            | Error::Timestamp { at, .. }
+            | Error::Corrupt { at, .. }
+            | Error::Format { at, .. }
+            | Error::Limit { at, .. }
+            | Error::Io { at, .. } => *at = loc,
+            Error::Argument { .. } => {}
+        }
+        self
+    }
+
+    pub(crate) fn json(e: &serde_json::Error, input: &[u8]) -> Self {
+        Error::Json {
+            at: Location::default(),
+            message: e.to_string(),
+            snippet: Snippet::of(input),
+        }
+    }
+
+    pub(crate) fn timestamp(input: &[u8]) -> Self {
+        Error::Timestamp {
+            at: Location::default(),
+            snippet: Snippet::of(input),
+        }
+    }
+
+    pub(crate) fn format(expected: &'static str, input: &[u8]) -> Self {
+        Error::Format {
+            at: Location::default(),
+            expected,
+            snippet: Snippet::of(input),
+        }
+    }
+
+    pub(crate) fn corrupt(reason: &'static str, input: &[u8]) -> Self {
+        Error::Corrupt {
+            at: Location::default(),
+            reason,
+            snippet: Snippet::of(input),
+        }
+    }
+
+    pub(crate) fn argument(arg: &str, reason: &'static str) -> Self {
+        Error::Argument {
+            arg: Snippet::of(arg.as_bytes()).0,
+            reason,
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! One Docker event as borrowed fields, from the JSON of every API era.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, Visitor};
+
+use super::kind::{Action, EventType, split_action};
+use crate::attrs::{Attributes, CowStr};
+use crate::{Error, Timestamp};
+
+/// Which generation of the event message a record came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Era {
+    /// API < 1.22: only `status`, `id`, `from`, `time`, `timeNano`.
+    Legacy,
+    /// API 1.22–1.51 (and newer daemons answering old clients): both the modern fields and
+    /// the legacy `status`/`id`/`from`.
+    Transition,
+    /// API ≥ 1.52 / `docker events --format json`: `Type`, `Action`, `Actor`, `scope`, times.
+    Modern,
+    /// `docker compose events --json`: lowercase `type`, `action`, `id`, `service`, `attributes`.
+    Compose,
+    /// The plain-text line printed by `docker events`.
+    Text,
+}
+
+/// How far an attribute value can be believed.
+///
+/// Docker copies container labels over the event attributes (`maps.Copy` in
+/// `LogContainerEventWithAttributes`) and sets only `image` and `name` afterwards, so a label
+/// named `exitCode` or `execID` replaces the daemon's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Trust {
+    /// Set by the daemon after labels were copied (`image`, `name`), or an event type whose
+    /// attributes do not carry labels.
+    Daemon,
+    /// Could have been overwritten by a label; no label set was available to check.
+    Unverified,
+    /// Checked against the container's labels: no label has this key.
+    Verified,
+    /// A label has this key and it is a key the daemon sets: the value is the label's.
+    Overwritten,
+    /// The attribute is one of the container's labels.
+    Label,
+}
+
+/// Attribute keys the daemon sets per action before labels are copied over them.
+pub const DAEMON_KEYS: &[&str] = &[
+    "exitCode",
+    "execDuration",
+    "signal",
+    "execID",
+    "oldName",
+    "height",
+    "width",
+    "comment",
+    "imageID",
+    "imageRef",
+    "reclaimed",
+];
+
+/// One Docker event, borrowing its text from the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord<'a> {
+    /// The message generation.
+    pub era: Era,
+    /// `Type` (inferred for legacy messages: `from` present → container, image verbs → image).
+    pub event_type: EventType,
+    /// Whether `event_type` was inferred rather than read.
+    pub type_inferred: bool,
+    /// The whole `Action` (or legacy `status`), detail included.
+    pub action: Cow<'a, str>,
+    /// `Actor.ID` (or legacy `id`); may be empty (prune, daemon events of mocks).
+    pub actor_id: Cow<'a, str>,
+    /// `Actor.Attributes`, input order.
+    pub attributes: Attributes<'a>,
+    /// `scope` (`local` or `swarm`) when present.
+    pub scope: Option<Cow<'a, str>>,
+    /// The `time` field as sent (seconds; may be absent).
+    pub time: Option<i64>,
+    /// The `timeNano` field as sent.
+    pub time_nano: Option<i64>,
+    /// The event time: `timeNano` preferred, else `time` seconds, else the text/compose time.
+    pub timestamp: Option<Timestamp>,
+    /// Legacy `status`.
+    pub status: Option<Cow<'a, str>>,
+    /// Legacy `id`.
+    pub id: Option<Cow<'a, str>>,
+    /// Legacy `from` (the image of a container event).
+    pub from: Option<Cow<'a, str>>,
+    /// Compose `service`.
+    pub service: Option<Cow<'a, str>>,
+    /// Podman's top-level `HealthStatus`.
+    pub health_status: Option<Cow<'a, str>>,
+    /// Podman's `containerExitCode`.
+    pub container_exit_code: Option<i64>,
+}
+
+/// A number that may come as an integer, a float (Docker 29's compat path) or a string.
+#[derive(Debug, Clone)]
+enum Num<'a> {
+    Int(i64),
+    Float(f64),
+    Text(Cow<'a, str>),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Num<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Num<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or time string")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Num::Int(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                i64::try_from(v)
+                    .map(Num::Int)
+                    .map_err(|_| E::custom("time out of range"))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Num::Float(v))
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Num::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Num::Text(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Num<'_> {
+    fn as_i64(&self) -> Option<i64> {
+        match self {
+            Num::Int(i) => Some(*i),
+            Num::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Some(*f as i64),
+            Num::Text(t) => t.parse().ok(),
+            Num::Float(_) => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RawActor<'a> {
+    #[serde(rename = "ID", default, borrow)]
+    id: Option<CowStr<'a>>,
+    #[serde(rename = "Attributes", default, borrow)]
+    attributes: Option<Attributes<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawEvent<'a> {
+    #[serde(rename = "Type", default, borrow)]
+    ty: Option<CowStr<'a>>,
+    #[serde(rename = "Action", default, borrow)]
+    action: Option<CowStr<'a>>,
+    #[serde(rename = "Actor", default, borrow)]
+    actor: Option<RawActor<'a>>,
+    #[serde(rename = "type", default, borrow)]
+    compose_type: Option<CowStr<'a>>,
+    #[serde(rename = "action", default, borrow)]
+    compose_action: Option<CowStr<'a>>,
+    #[serde(rename = "attributes", default, borrow)]
+    compose_attributes: Option<Attributes<'a>>,
+    #[serde(default, borrow)]
+    service: Option<CowStr<'a>>,
+    #[serde(default, borrow)]
+    scope: Option<CowStr<'a>>,
+    #[serde(default, borrow)]
+    status: Option<CowStr<'a>>,
+    #[serde(default, borrow)]
+    id: Option<CowStr<'a>>,
+    #[serde(default, borrow)]
+    from: Option<CowStr<'a>>,
+    #[serde(default, borrow)]
+    time: Option<Num<'a>>,
+    #[serde(rename = "timeNano", default, borrow)]
+    time_nano: Option<Num<'a>>,
+    #[serde(rename = "HealthStatus", default, borrow)]
+    health_status: Option<CowStr<'a>>,
+    #[serde(rename = "containerExitCode", default)]
+    container_exit_code: Option<i64>,
+}
+
+const IMAGE_VERBS: &[&str] = &[
+    "pull", "push", "tag", "untag", "delete", "import", "load", "save",
+];
+
+fn cow(v: Option<CowStr<'_>>) -> Option<Cow<'_, str>> {
+    v.map(|c| c.0)
+}
+
+impl<'a> EventRecord<'a> {
+    /// Parses one JSON event message of any era (surrounding whitespace and a leading
+    /// json-seq `0x1E` are tolerated).
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(s: &'a str) -> Result<Self, Error> {
+        let t = s.trim_start_matches('\u{1e}').trim();
+        let raw: RawEvent<'a> =
+            serde_json::from_str(t).map_err(|e| Error::json(&e, t.as_bytes()))?;
+        Self::from_raw(raw, t.as_bytes())
+    }
+
+    /// [`EventRecord::from_str`] over bytes (must be UTF-8 JSON).
+    pub fn from_slice(b: &'a [u8]) -> Result<Self, Error> {
+        let s = std::str::from_utf8(b).map_err(|_| Error::corrupt("invalid UTF-8", b))?;
+        Self::from_str(s)
+    }
+
+    fn from_raw(raw: RawEvent<'a>, input: &[u8]) -> Result<Self, Error> {
+        let status = cow(raw.status);
+        let compose = raw.compose_action.is_some() || raw.compose_type.is_some();
+        let modern = raw.action.is_some() || raw.ty.is_some() || raw.actor.is_some();
+        let action = cow(raw.action)
+            .or(cow(raw.compose_action))
+            .or_else(|| status.clone())
+            .ok_or_else(|| Error::format("docker event (no Action/status)", input))?;
+        let era = if compose && !modern {
+            Era::Compose
+        } else if !modern {
+            Era::Legacy
+        } else if status.is_some() || raw.id.is_some() || raw.from.is_some() {
+            Era::Transition
+        } else {
+            Era::Modern
+        };
+        let id = cow(raw.id);
+        let from = cow(raw.from);
+        let (actor_id, attributes) = match raw.actor {
+            Some(a) => (cow(a.id), a.attributes.unwrap_or_default()),
+            None => (None, raw.compose_attributes.unwrap_or_default()),
+        };
+        let actor_id = actor_id.or_else(|| id.clone()).unwrap_or(Cow::Borrowed(""));
+        let (event_type, type_inferred) = match cow(raw.ty).or(cow(raw.compose_type)) {
+            Some(t) => (EventType::parse(&t), false),
+            None => {
+                let verb = split_action(&action).0;
+                let t = if from.is_some() {
+                    EventType::Container
+                } else if IMAGE_VERBS.contains(&verb) {
+                    EventType::Image
+                } else {
+                    EventType::Container
+                };
+                (t, true)
+            }
+        };
+        let time = raw.time.as_ref().and_then(Num::as_i64);
+        let time_nano = raw.time_nano.as_ref().and_then(Num::as_i64);
+        let timestamp = match (&raw.time_nano, &raw.time) {
+            (Some(n), _) if time_nano.is_some() => {
+                let _ = n;
+                time_nano.map(Timestamp::from_unix_nanos)
+            }
+            (_, Some(Num::Text(t))) => Some(Timestamp::parse(t)?),
+            (_, Some(_)) => time.map(|s| Timestamp::from_unix(s, 0)),
+            _ => None,
+        };
+        Ok(EventRecord {
+            era,
+            event_type,
+            type_inferred,
+            action,
+            actor_id,
+            attributes,
+            scope: cow(raw.scope),
+            time,
+            time_nano,
+            timestamp,
+            status,
+            id,
+            from,
+            service: cow(raw.service),
+            health_status: cow(raw.health_status),
+            container_exit_code: raw.container_exit_code,
+        })
+    }
+
+    /// The verb of `Action` as an open enum.
+    pub fn verb(&self) -> Action {
+        Action::parse(self.verb_str())
+    }
+
+    /// The verb of `Action` as text (`exec_start` of `exec_start: sh -c ls`).
+    pub fn verb_str(&self) -> &str {
+        split_action(&self.action).0
+    }
+
+    /// The detail after `": "` in `Action` (exec command, health status).
+    pub fn detail(&self) -> Option<&str> {
+        split_action(&self.action).1
+    }
+
+    /// An attribute value.
+    pub fn attr(&self, key: &str) -> Option<&str> {
+        self.attributes.get(key)
+    }
+
+    /// The object's name (`name` attribute).
+    pub fn name(&self) -> Option<&str> {
+        self.attr("name")
+    }
+
+    /// The image reference: `image` attribute, else legacy `from`.
+    pub fn image(&self) -> Option<&str> {
+        self.attr("image")
+            .or(self.from.as_deref().filter(|s| !s.is_empty()))
+    }
+
+    /// `exitCode` as a number (untrusted: see [`EventRecord::attribute_trust`]), else Podman's
+    /// `containerExitCode`.
+    pub fn exit_code(&self) -> Option<i64> {
+        self.attr("exitCode")
+            .and_then(|v| v.parse().ok())
+            .or(self.container_exit_code)
+    }
+
+    /// How far the attribute `key` can be believed, given the container's labels if known
+    /// (from `docker inspect`, see [`ContainerInfo::labels`](crate::ContainerInfo::labels)).
+    pub fn attribute_trust(&self, key: &str, labels: Option<&BTreeMap<String, String>>) -> Trust {
+        let carries_labels = matches!(self.event_type, EventType::Container | EventType::Image)
+            && self.era != Era::Legacy;
+        if !carries_labels
+            || key == "name"
+            || (key == "image" && self.event_type == EventType::Container)
+        {
+            return Trust::Daemon;
+        }
+        let daemon_key = DAEMON_KEYS.contains(&key);
+        match labels {
+            Some(l) if l.contains_key(key) => {
+                if daemon_key {
+                    Trust::Overwritten
+                } else {
+                    Trust::Label
+                }
+            }
+            Some(_) => Trust::Verified,
+            None => Trust::Unverified,
+        }
+    }
+
+    /// Copies borrowed text so the record outlives the input.
+    pub fn into_owned(self) -> EventRecord<'static> {
+        fn o(c: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+            c.map(|c| Cow::Owned(c.into_owned()))
+        }
+        EventRecord {
+            era: self.era,
+            event_type: self.event_type,
+            type_inferred: self.type_inferred,
+            action: Cow::Owned(self.action.into_owned()),
+            actor_id: Cow::Owned(self.actor_id.into_owned()),
+            attributes: self.attributes.into_owned(),
+            scope: o(self.scope),
+            time: self.time,
+            time_nano: self.time_nano,
+            timestamp: self.timestamp,
+            status: o(self.status),
+            id: o(self.id),
+            from: o(self.from),
+            service: o(self.service),
+            health_status: o(self.health_status),
+            container_exit_code: self.container_exit_code,
+        }
+    }
+
+    /// Writes the record as the modern JSON message (`Type, Action, Actor, scope, time,
+    /// timeNano`), the shape of `docker events --format json`.
+    pub fn to_json(&self) -> String {
+        let mut attrs = serde_json::Map::new();
+        for (k, v) in self.attributes.iter() {
+            attrs.insert(k.to_owned(), v.into());
+        }
+        let mut o = serde_json::Map::new();
+        o.insert("Type".into(), self.event_type.as_str().into());
+        o.insert("Action".into(), self.action.as_ref().into());
+        o.insert(
+            "Actor".into(),
+            serde_json::json!({"ID": self.actor_id.as_ref(), "Attributes": attrs}),
+        );
+        if let Some(s) = &self.scope {
+            o.insert("scope".into(), s.as_ref().into());
+        }
+        if let Some(t) = self.time {
+            o.insert("time".into(), t.into());
+        }
+        if let Some(t) = self.time_nano {
+            o.insert("timeNano".into(), t.into());
+        }
+        serde_json::Value::Object(o).to_string()
+    }
+}

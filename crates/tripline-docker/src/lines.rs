@@ -1,0 +1,244 @@
+//! Physical-line framing shared by the readers: bounded line length, line/offset tracking,
+//! json-seq record separators, and pretty-printed JSON objects spanning several lines.
+
+use std::io::BufRead;
+
+use crate::error::{Limit, Location, Snippet};
+use crate::{Error, Settings, Stats};
+
+/// What the framer produced.
+#[derive(Debug)]
+pub(crate) enum Frame {
+    /// A line is in [`LineReader::line`].
+    Line,
+    /// A multi-line JSON object is in [`LineReader::joined`].
+    Joined,
+    /// The line could not be framed (too long, I/O).
+    Error(Error),
+}
+
+/// Reads `\n`-terminated lines with a length cap; no allocation per line.
+#[derive(Debug)]
+pub(crate) struct LineReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    joined: Vec<u8>,
+    /// Location of the frame last returned.
+    pub loc: Location,
+    next_offset: u64,
+    line_no: u64,
+    /// Counters.
+    pub stats: Stats,
+    settings: Settings,
+    pushed: Option<(Vec<u8>, usize, bool)>,
+    /// Whether the last physical line ended with `\n` (a follower holds back the rest).
+    pub terminated: bool,
+    /// Join pretty-printed JSON objects.
+    pub multiline_json: bool,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub fn new(inner: R, settings: Settings) -> Self {
+        LineReader {
+            inner,
+            buf: Vec::with_capacity(512),
+            joined: Vec::new(),
+            loc: Location::default(),
+            next_offset: 0,
+            line_no: 0,
+            stats: Stats::default(),
+            settings,
+            pushed: None,
+            terminated: true,
+            multiline_json: true,
+        }
+    }
+
+    /// Reads one physical line into `buf` (without `\n`). `Ok(None)` at end of input,
+    /// `Ok(Some(n))` with the full length `n` (the stored part is capped).
+    fn read_physical(&mut self) -> std::io::Result<Option<usize>> {
+        self.buf.clear();
+        let mut total = 0usize;
+        let cap = self.settings.max_line_bytes;
+        loop {
+            let avail = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                if total == 0 {
+                    return Ok(None);
+                }
+                self.terminated = false;
+                break;
+            }
+            let (take, done) = match memchr::memchr(b'\n', avail) {
+                Some(i) => (i + 1, true),
+                None => (avail.len(), false),
+            };
+            let content = if done { take - 1 } else { take };
+            let room = cap.saturating_add(1).saturating_sub(self.buf.len());
+            self.buf.extend_from_slice(&avail[..content.min(room)]);
+            total += take;
+            self.inner.consume(take);
+            if done {
+                self.terminated = true;
+                break;
+            }
+        }
+        self.count_line(total);
+        Ok(Some(total - usize::from(self.terminated)))
+    }
+
+    fn count_line(&mut self, total: usize) {
+        self.loc = Location {
+            line: self.line_no + 1,
+            offset: self.next_offset,
+        };
+        self.line_no += 1;
+        self.next_offset += total as u64;
+        self.stats.lines += 1;
+        self.stats.bytes += total as u64;
+    }
+
+    /// The next frame, skipping blank lines (counted) when `skip_blank`.
+    pub fn next_frame(&mut self, skip_blank: bool) -> Option<Frame> {
+        loop {
+            let len = if let Some((line, total, terminated)) = self.pushed.take() {
+                self.buf = line;
+                self.terminated = terminated;
+                self.count_line(total);
+                total - usize::from(terminated)
+            } else {
+                match self.read_physical() {
+                    Ok(None) => return None,
+                    Ok(Some(n)) => n,
+                    Err(source) => {
+                        return Some(Frame::Error(Error::Io {
+                            at: self.loc,
+                            source,
+                        }));
+                    }
+                }
+            };
+            if len > self.settings.max_line_bytes {
+                self.stats.limited += 1;
+                return Some(Frame::Error(Error::Limit {
+                    at: self.loc,
+                    limit: Limit::LineBytes,
+                    actual: len,
+                    max: self.settings.max_line_bytes,
+                    snippet: Snippet::of(&self.buf),
+                }));
+            }
+            let body = trim(&self.buf);
+            if skip_blank && (body.is_empty() || body == [0x1e]) {
+                self.stats.skipped += 1;
+                continue;
+            }
+            if self.multiline_json && starts_open_object(body) {
+                return Some(self.join_json());
+            }
+            return Some(Frame::Line);
+        }
+    }
+
+    /// A line that opens a JSON object but does not close it: join the following indented
+    /// lines until the object is complete.
+    fn join_json(&mut self) -> Frame {
+        let start = self.loc;
+        self.joined.clear();
+        self.joined.extend_from_slice(&self.buf);
+        let mut extra = 0u64;
+        loop {
+            if extra as usize >= self.settings.max_json_lines {
+                self.stats.limited += 1;
+                self.stats.continuation += extra;
+                self.loc = start;
+                return Frame::Error(Error::Limit {
+                    at: start,
+                    limit: Limit::JsonLines,
+                    actual: extra as usize + 1,
+                    max: self.settings.max_json_lines,
+                    snippet: Snippet::of(&self.joined),
+                });
+            }
+            let n = match self.read_physical() {
+                Ok(Some(n)) => n,
+                Ok(None) => break,
+                Err(source) => {
+                    self.stats.continuation += extra;
+                    return Frame::Error(Error::Io { at: start, source });
+                }
+            };
+            let first = self.buf.first().copied();
+            let continues = n <= self.settings.max_line_bytes
+                && matches!(first, Some(b' ' | b'\t' | b'}' | b']' | b'"' | b'\r'));
+            if !continues {
+                // Not part of this object: give the line back and report the opener.
+                let total = n + usize::from(self.terminated);
+                self.stats.lines -= 1;
+                self.stats.bytes -= total as u64;
+                self.line_no -= 1;
+                self.next_offset -= total as u64;
+                self.pushed = Some((std::mem::take(&mut self.buf), total, self.terminated));
+                break;
+            }
+            extra += 1;
+            self.joined.push(b'\n');
+            self.joined.extend_from_slice(&self.buf);
+            if first == Some(b'}') && complete_json(&self.joined) {
+                self.stats.continuation += extra;
+                self.loc = start;
+                return Frame::Joined;
+            }
+        }
+        self.stats.continuation += extra;
+        self.loc = start;
+        Frame::Joined
+    }
+
+    /// Marks the current frame as an error.
+    pub fn error(&mut self) {
+        self.stats.errors += 1;
+    }
+
+    /// Parses the current frame with `f`, counting the outcome and locating errors.
+    pub fn parse_frame<'s, T>(
+        &'s mut self,
+        joined: bool,
+        f: impl FnOnce(&'s [u8]) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let loc = self.loc;
+        let b: &'s [u8] = if joined { &self.joined } else { &self.buf };
+        let r = f(b);
+        match &r {
+            Ok(_) => self.stats.records += 1,
+            Err(_) => self.stats.errors += 1,
+        }
+        r.map_err(|e| e.at(loc))
+    }
+}
+
+pub(crate) fn trim(b: &[u8]) -> &[u8] {
+    let s = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let e = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(s, |i| i + 1);
+    &b[s..e.max(s)]
+}
+
+/// `{` at the start, not closed on the same line (a pretty-printed object's first line).
+fn starts_open_object(body: &[u8]) -> bool {
+    let body = body.strip_prefix(&[0x1e]).unwrap_or(body);
+    body.first() == Some(&b'{') && body.last() != Some(&b'}')
+}
+
+fn complete_json(b: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(b).is_ok()
+}

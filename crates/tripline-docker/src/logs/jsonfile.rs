@@ -1,0 +1,113 @@
+//! json-file driver lines: `{"log":"…\n","stream":"stdout","attrs":{…},"time":"…"}`.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::line::{LogFormat, LogLine, Stream};
+use crate::attrs::{Attributes, CowStr};
+use crate::{Error, Timestamp};
+
+#[derive(Deserialize)]
+struct RawJsonLog<'a> {
+    #[serde(borrow)]
+    log: CowStr<'a>,
+    #[serde(default, borrow)]
+    stream: Option<CowStr<'a>>,
+    #[serde(default, borrow)]
+    attrs: Option<Attributes<'a>>,
+    #[serde(default, borrow)]
+    time: Option<CowStr<'a>>,
+}
+
+/// Parses one json-file line. Keys may come in any order; `log` is required, `stream`,
+/// `attrs` and `time` are optional (minimal writers omit them) but must have the right type.
+/// A `log` without a trailing `\n` is a partial chunk.
+pub fn parse_json_log(b: &[u8]) -> Result<LogLine<'_>, Error> {
+    let raw: RawJsonLog<'_> = match serde_json::from_slice(b) {
+        Ok(r) => r,
+        Err(e) => {
+            if b.contains(&0) {
+                return Err(Error::corrupt("NUL bytes", b));
+            }
+            return Err(Error::json(&e, b));
+        }
+    };
+    let time = match raw.time {
+        Some(t) => Some(Timestamp::parse(&t.0)?),
+        None => None,
+    };
+    let log = raw.log.0;
+    let partial = !log.ends_with('\n');
+    let content: Cow<'_, [u8]> = match log {
+        Cow::Borrowed(s) => Cow::Borrowed(s.strip_suffix('\n').unwrap_or(s).as_bytes()),
+        Cow::Owned(mut s) => {
+            if !partial {
+                s.pop();
+            }
+            Cow::Owned(s.into_bytes())
+        }
+    };
+    Ok(LogLine {
+        format: LogFormat::JsonFile,
+        time,
+        stream: raw.stream.map_or(Stream::Unknown, |s| Stream::parse(&s.0)),
+        content,
+        partial,
+        tags: None,
+        attrs: raw.attrs.unwrap_or_default(),
+        source: None,
+    })
+}
+
+/// Writes a line the way the json-file driver does (`log, stream, attrs, time`; `<`, `>`,
+/// `&` escaped as `\u003c`…). Non-UTF-8 content becomes U+FFFD, as in Docker.
+pub fn render_json_log(line: &LogLine<'_>) -> String {
+    let mut log = String::from_utf8_lossy(&line.content).into_owned();
+    if !line.partial {
+        log.push('\n');
+    }
+    let mut s = String::with_capacity(log.len() + 64);
+    s.push_str("{\"log\":");
+    push_go_json_string(&mut s, &log);
+    s.push_str(",\"stream\":");
+    push_go_json_string(&mut s, line.stream.as_str());
+    if !line.attrs.is_empty() {
+        s.push_str(",\"attrs\":{");
+        for (i, (k, v)) in line.attrs.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            push_go_json_string(&mut s, k);
+            s.push(':');
+            push_go_json_string(&mut s, v);
+        }
+        s.push('}');
+    }
+    if let Some(t) = line.time {
+        s.push_str(",\"time\":\"");
+        s.push_str(&t.to_rfc3339_nano());
+        s.push('"');
+    }
+    s.push('}');
+    s
+}
+
+fn push_go_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

@@ -1,0 +1,12 @@
+//! Container logs: json-file, CRI, `docker logs -t`, compose output; detection, partial
+//! reassembly, rotated files.
+
+pub mod compose;
+pub mod cri;
+pub mod detect;
+pub mod jsonfile;
+pub mod line;
+pub mod partial;
+pub mod reader;
+pub mod rotation;
+pub mod timestamped;

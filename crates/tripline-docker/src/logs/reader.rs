@@ -1,0 +1,156 @@
+//! Streaming readers: [`LogReader`] yields one [`LogLine`] per physical line,
+//! [`MessageReader`] yields reassembled [`Message`]s.
+
+use std::collections::VecDeque;
+use std::io::BufRead;
+use std::sync::Arc;
+
+use super::detect::{Detect, LogParser};
+use super::line::LogLine;
+use super::partial::{Message, Reassembler, ReassemblyStats};
+use crate::error::Location;
+use crate::lines::{Frame, LineReader};
+use crate::{Error, Settings, Stats};
+
+/// Reads log lines of any supported layout from a `BufRead`.
+#[derive(Debug)]
+pub struct LogReader<R> {
+    lines: LineReader<R>,
+    parser: LogParser,
+}
+
+impl<R: BufRead> LogReader<R> {
+    /// A reader with format auto-detection and default [`Settings`].
+    pub fn new(inner: R) -> Self {
+        Self::with_parser(inner, LogParser::default(), Settings::default())
+    }
+
+    /// A reader with an explicit parser (detection policy, `--details`) and limits.
+    pub fn with_parser(inner: R, parser: LogParser, settings: Settings) -> Self {
+        let mut lines = LineReader::new(inner, settings);
+        lines.multiline_json =
+            !matches!(parser.detect, Detect::Fixed(f) if f != super::line::LogFormat::JsonFile);
+        LogReader { lines, parser }
+    }
+
+    /// The next line borrowing the reader's buffer, or `None` at end of input.
+    pub fn next_record(&mut self) -> Option<Result<LogLine<'_>, Error>> {
+        self.next_located().map(|(_, r)| r)
+    }
+
+    /// Like [`LogReader::next_record`], with the line's location.
+    pub fn next_located(&mut self) -> Option<(Location, Result<LogLine<'_>, Error>)> {
+        let joined = match self.lines.next_frame(true)? {
+            Frame::Error(e) => {
+                self.lines.error();
+                return Some((self.lines.loc, Err(e)));
+            }
+            Frame::Line => false,
+            Frame::Joined => true,
+        };
+        let loc = self.lines.loc;
+        let parser = &mut self.parser;
+        Some((loc, self.lines.parse_frame(joined, |b| parser.parse(b))))
+    }
+
+    /// Where the last record or error started.
+    pub fn location(&self) -> Location {
+        self.lines.loc
+    }
+
+    /// Counters (`lines == records + errors + skipped + continuation`).
+    pub fn stats(&self) -> Stats {
+        self.lines.stats
+    }
+
+    /// The detection state.
+    pub fn parser(&self) -> &LogParser {
+        &self.parser
+    }
+}
+
+impl<R: BufRead> Iterator for LogReader<R> {
+    type Item = Result<LogLine<'static>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_record().map(|r| r.map(LogLine::into_owned))
+    }
+}
+
+/// Reads log lines and yields reassembled messages (partials joined per
+/// (container, stream); dangling partials emitted flagged at end of input).
+#[derive(Debug)]
+pub struct MessageReader<R> {
+    reader: LogReader<R>,
+    reasm: Reassembler,
+    container: Arc<str>,
+    ready: VecDeque<Result<Message, Error>>,
+    scratch: Vec<Message>,
+    done: bool,
+}
+
+impl<R: BufRead> MessageReader<R> {
+    /// Messages of one container (`container` keys the partial buffers; compose lines use
+    /// their prefix name instead).
+    pub fn new(inner: R, container: &str) -> Self {
+        Self::with_parser(inner, container, LogParser::default(), Settings::default())
+    }
+
+    /// With an explicit parser and limits.
+    pub fn with_parser(inner: R, container: &str, parser: LogParser, settings: Settings) -> Self {
+        MessageReader {
+            reader: LogReader::with_parser(inner, parser, settings.clone()),
+            reasm: Reassembler::new(settings),
+            container: container.into(),
+            ready: VecDeque::new(),
+            scratch: Vec::new(),
+            done: false,
+        }
+    }
+
+    /// Flushes the open partials of `container` (call on its `die`/`destroy` event).
+    pub fn container_exit(&mut self, container: &str) {
+        self.reasm.container_exit(container, &mut self.scratch);
+        self.ready.extend(self.scratch.drain(..).map(Ok));
+    }
+
+    /// Line counters.
+    pub fn stats(&self) -> Stats {
+        self.reader.stats()
+    }
+
+    /// Reassembly counters.
+    pub fn reassembly_stats(&self) -> ReassemblyStats {
+        self.reasm.stats()
+    }
+}
+
+impl<R: BufRead> Iterator for MessageReader<R> {
+    type Item = Result<Message, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(m) = self.ready.pop_front() {
+                return Some(m);
+            }
+            if self.done {
+                return None;
+            }
+            match self.reader.next_located() {
+                None => {
+                    self.done = true;
+                    self.reasm.finish(&mut self.scratch);
+                }
+                Some((_, Err(e))) => return Some(Err(e)),
+                Some((loc, Ok(line))) => {
+                    let key: Arc<str> = match &line.source {
+                        Some(s) => Arc::from(s.as_ref()),
+                        None => self.container.clone(),
+                    };
+                    self.reasm.push(&key, &line, loc, None, &mut self.scratch);
+                }
+            }
+            self.ready.extend(self.scratch.drain(..).map(Ok));
+        }
+    }
+}

@@ -1,0 +1,478 @@
+//! Timestamps as Docker writes them (RFC 3339 with 0–9 fraction digits, `Z` or an offset) and
+//! the `--since`/`--until` argument forms of the Docker CLI.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+
+use crate::Error;
+
+/// A point in time with nanosecond precision and the UTC offset it was written with.
+///
+/// Stored as seconds + nanoseconds so that Go's zero time (`0001-01-01T00:00:00Z`, which
+/// json-file writes for zero-valued entries) is representable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Timestamp {
+    /// Seconds since the Unix epoch (UTC).
+    pub secs: i64,
+    /// Nanoseconds within the second, `0..1_000_000_000`.
+    pub nanos: u32,
+    /// The offset from UTC in seconds the text carried (`0` for `Z`); not part of the instant
+    /// but kept so output can be written the way it came in.
+    pub offset_secs: i32,
+}
+
+impl Timestamp {
+    /// The instant `secs.nanos` after the epoch, written in UTC.
+    pub fn from_unix(secs: i64, nanos: u32) -> Self {
+        Timestamp {
+            secs: secs + i64::from(nanos / 1_000_000_000),
+            nanos: nanos % 1_000_000_000,
+            offset_secs: 0,
+        }
+    }
+
+    /// The instant `ns` nanoseconds after the epoch, in UTC.
+    pub fn from_unix_nanos(ns: i64) -> Self {
+        Timestamp {
+            secs: ns.div_euclid(1_000_000_000),
+            nanos: ns.rem_euclid(1_000_000_000) as u32,
+            offset_secs: 0,
+        }
+    }
+
+    /// Nanoseconds since the epoch, `None` outside 1677–2262.
+    pub fn unix_nanos(&self) -> Option<i64> {
+        self.secs
+            .checked_mul(1_000_000_000)?
+            .checked_add(i64::from(self.nanos))
+    }
+
+    /// Nanoseconds since the epoch, saturating at the `i64` range (for ordering and windows).
+    pub fn unix_nanos_saturating(&self) -> i64 {
+        self.unix_nanos()
+            .unwrap_or(if self.secs < 0 { i64::MIN } else { i64::MAX })
+    }
+
+    /// The instant as a chrono UTC time.
+    pub fn to_datetime(&self) -> Option<DateTime<Utc>> {
+        DateTime::from_timestamp(self.secs, self.nanos)
+    }
+
+    /// Parses RFC 3339 with 0–9 fraction digits and `Z`/`z` or `±hh:mm`, the exact forms of
+    /// Go's `RFC3339Nano` (json-file, CRI, `docker logs -t`, `docker events`).
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        parse_rfc3339(text.as_bytes()).ok_or_else(|| Error::timestamp(text.as_bytes()))
+    }
+
+    /// Go `RFC3339Nano` in the original offset: trailing fraction zeros trimmed.
+    pub fn to_rfc3339_nano(&self) -> String {
+        self.render(false)
+    }
+
+    /// The fixed 9-digit form `docker logs -t` and `docker events` print.
+    pub fn to_rfc3339_fixed(&self) -> String {
+        self.render(true)
+    }
+
+    fn render(&self, fixed: bool) -> String {
+        let local = self.secs + i64::from(self.offset_secs);
+        let days = local.div_euclid(86_400);
+        let sod = local.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        let mut s = format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            sod / 3600,
+            sod / 60 % 60,
+            sod % 60
+        );
+        if fixed {
+            s.push_str(&format!(".{:09}", self.nanos));
+        } else if self.nanos != 0 {
+            let frac = format!("{:09}", self.nanos);
+            s.push('.');
+            s.push_str(frac.trim_end_matches('0'));
+        }
+        if self.offset_secs == 0 {
+            s.push('Z');
+        } else {
+            let sign = if self.offset_secs < 0 { '-' } else { '+' };
+            let off = self.offset_secs.unsigned_abs();
+            s.push_str(&format!("{sign}{:02}:{:02}", off / 3600, off / 60 % 60));
+        }
+        s
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339_nano())
+    }
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    let mut v = 0u32;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(c - b'0');
+    }
+    Some(v)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// Parsed calendar fields before a zone is applied.
+struct Civil {
+    secs_local: i64,
+    nanos: u32,
+}
+
+/// `YYYY-MM-DD`, returning days since epoch.
+fn parse_date(b: &[u8]) -> Option<i64> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y = i64::from(digits(&b[0..4])?);
+    let m = digits(&b[5..7])?;
+    let d = digits(&b[8..10])?;
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fffffffff]` with `min_time_parts` of HH, MM, SS required; the rest
+/// of the input is returned.
+fn parse_civil(b: &[u8], min_parts: usize) -> Option<(Civil, &[u8])> {
+    let days = parse_date(b.get(..10)?)?;
+    let mut rest = &b[10..];
+    let mut secs = days * 86_400;
+    let mut nanos = 0;
+    if rest.first() == Some(&b'T') {
+        rest = &rest[1..];
+        let mut parts = 0;
+        let limits = [24u32, 60, 60];
+        let mults = [3600i64, 60, 1];
+        while parts < 3 {
+            if parts > 0 {
+                if rest.first() != Some(&b':') {
+                    break;
+                }
+                rest = &rest[1..];
+            }
+            let v = digits(rest.get(..2)?)?;
+            if v >= limits[parts] {
+                return None;
+            }
+            secs += i64::from(v) * mults[parts];
+            rest = &rest[2..];
+            parts += 1;
+        }
+        if parts < min_parts {
+            return None;
+        }
+        if parts == 3 && rest.first() == Some(&b'.') {
+            let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 || n > 9 {
+                return None;
+            }
+            let mut v = digits(&rest[1..1 + n])?;
+            for _ in n..9 {
+                v *= 10;
+            }
+            nanos = v;
+            rest = &rest[1 + n..];
+        }
+    } else if min_parts > 0 {
+        return None;
+    }
+    Some((
+        Civil {
+            secs_local: secs,
+            nanos,
+        },
+        rest,
+    ))
+}
+
+/// `Z`, `z` or `±hh:mm` making up the whole input.
+fn parse_zone(b: &[u8]) -> Option<i32> {
+    match b {
+        [b'Z'] | [b'z'] => Some(0),
+        [s @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let h = digits(&[*h1, *h2])?;
+            let m = digits(&[*m1, *m2])?;
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let off = (h * 3600 + m * 60) as i32;
+            Some(if *s == b'-' { -off } else { off })
+        }
+        _ => None,
+    }
+}
+
+pub(crate) fn parse_rfc3339(b: &[u8]) -> Option<Timestamp> {
+    let (civil, rest) = parse_civil(b, 3)?;
+    let off = parse_zone(rest)?;
+    Some(Timestamp {
+        secs: civil.secs_local - i64::from(off),
+        nanos: civil.nanos,
+        offset_secs: off,
+    })
+}
+
+/// Parses a Go duration (`300ms`, `10m`, `1h30m`, `1.5h`, `-2s`) into nanoseconds.
+pub fn parse_duration(text: &str) -> Option<i128> {
+    let mut s = text.as_bytes();
+    let neg = match s.first() {
+        Some(b'-') => {
+            s = &s[1..];
+            true
+        }
+        Some(b'+') => {
+            s = &s[1..];
+            false
+        }
+        _ => false,
+    };
+    if s == b"0" {
+        return Some(0);
+    }
+    if s.is_empty() {
+        return None;
+    }
+    let mut total: f64 = 0.0;
+    while !s.is_empty() {
+        let n = s
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == b'.')
+            .count();
+        if n == 0 {
+            return None;
+        }
+        let num: f64 = std::str::from_utf8(&s[..n]).ok()?.parse().ok()?;
+        s = &s[n..];
+        let u = s
+            .iter()
+            .take_while(|c| !c.is_ascii_digit() && **c != b'.')
+            .count();
+        let unit = match &s[..u] {
+            b"ns" => 1.0,
+            b"us" | b"\xc2\xb5s" | b"\xce\xbcs" => 1e3,
+            b"ms" => 1e6,
+            b"s" => 1e9,
+            b"m" => 60e9,
+            b"h" => 3600e9,
+            _ => return None,
+        };
+        s = &s[u..];
+        total += num * unit;
+    }
+    if !total.is_finite() || total > 9.3e18 {
+        return None;
+    }
+    let ns = total as i128;
+    Some(if neg { -ns } else { ns })
+}
+
+/// Parses a `docker events`/`docker logs` `--since`/`--until` value the way the Docker CLI does:
+///
+/// - a Go duration (`10m`, `1h30m`) → `now` minus it, truncated to whole seconds;
+/// - RFC 3339 (`2006-01-02T15:04:05[.999999999]Z07:00`), `2006-01-02Z07:00`, `2006-01-02T15`,
+///   `2006-01-02T15:04` (with or without a zone);
+/// - the same without a zone → in the local zone given as `local_offset_secs`;
+/// - Unix `seconds[.fraction]` (fraction padded or truncated to 9 digits, at most 20 digits).
+pub fn parse_time_arg(
+    arg: &str,
+    now: Timestamp,
+    local_offset_secs: i32,
+) -> Result<Timestamp, Error> {
+    if arg != "0"
+        && let Some(d) = parse_duration(arg)
+    {
+        let now_ns = i128::from(now.secs) * 1_000_000_000 + i128::from(now.nanos);
+        let t = now_ns - d;
+        return Ok(Timestamp::from_unix(t.div_euclid(1_000_000_000) as i64, 0));
+    }
+    let b = arg.as_bytes();
+    if b.len() >= 10 && b[4] == b'-' {
+        return parse_civil_arg(b, local_offset_secs)
+            .ok_or_else(|| Error::argument(arg, "not an RFC 3339 date/time"));
+    }
+    parse_unix_arg(arg)
+        .ok_or_else(|| Error::argument(arg, "not a time, duration or Unix timestamp"))
+}
+
+fn parse_civil_arg(b: &[u8], local: i32) -> Option<Timestamp> {
+    let (civil, rest) = parse_civil(b, 0)?;
+    let off = if rest.is_empty() {
+        local
+    } else {
+        parse_zone(rest)?
+    };
+    Some(Timestamp {
+        secs: civil.secs_local - i64::from(off),
+        nanos: civil.nanos,
+        offset_secs: off,
+    })
+}
+
+/// `seconds[.fraction]` as the Docker API takes it.
+pub fn parse_unix_arg(arg: &str) -> Option<Timestamp> {
+    let (sec, frac) = match arg.split_once('.') {
+        Some((s, f)) => (s, Some(f)),
+        None => (arg, None),
+    };
+    let neg = sec.starts_with('-');
+    let digits_part = sec.strip_prefix('-').unwrap_or(sec);
+    if digits_part.is_empty()
+        || digits_part.len() > 20
+        || !digits_part.bytes().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let secs: i64 = sec.parse().ok()?;
+    let nanos = match frac {
+        None => 0,
+        Some(f) => {
+            if f.is_empty() || f.len() > 20 || !f.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let mut v = digits(&f.as_bytes()[..f.len().min(9)])?;
+            for _ in f.len().min(9)..9 {
+                v *= 10;
+            }
+            v
+        }
+    };
+    if neg && nanos != 0 {
+        return Some(Timestamp::from_unix_nanos(
+            secs.checked_mul(1_000_000_000)?
+                .checked_sub(i64::from(nanos))?,
+        ));
+    }
+    Some(Timestamp::from_unix(secs, nanos))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_fraction_digits_and_offsets() {
+        let t = Timestamp::parse("2016-03-02T22:59:04.66649744Z").unwrap();
+        assert_eq!(t.unix_nanos(), Some(1_456_959_544_666_497_440));
+        assert_eq!(t.to_rfc3339_nano(), "2016-03-02T22:59:04.66649744Z");
+        let t = Timestamp::parse("2024-04-13T07:59:37.505201169-05:00").unwrap();
+        assert_eq!(t.offset_secs, -5 * 3600);
+        assert_eq!(
+            t.to_datetime().unwrap().to_rfc3339(),
+            "2024-04-13T12:59:37.505201169+00:00"
+        );
+        assert_eq!(t.to_rfc3339_nano(), "2024-04-13T07:59:37.505201169-05:00");
+        let zero = Timestamp::parse("0001-01-01T00:00:00Z").unwrap();
+        assert_eq!(zero.unix_nanos(), None);
+        assert_eq!(zero.to_rfc3339_nano(), "0001-01-01T00:00:00Z");
+        for bad in [
+            "",
+            "qwerty",
+            "2016-13-01T00:00:00Z",
+            "2016-02-30T00:00:00Z",
+            "2016-01-01T00:00:00",
+            "2016-01-01T00:00:00.Z",
+            "2016-01-01T00:00:00.1234567890Z",
+            "2016-01-01T24:00:00Z",
+        ] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn since_arguments() {
+        let now = Timestamp::from_unix(1_700_000_000, 500);
+        assert_eq!(
+            parse_time_arg("10m", now, 0).unwrap().secs,
+            1_700_000_000 - 600
+        );
+        assert_eq!(
+            parse_time_arg("1h30m", now, 0).unwrap().secs,
+            1_700_000_000 - 5400
+        );
+        assert_eq!(
+            parse_time_arg("1.5h", now, 0).unwrap().secs,
+            1_700_000_000 - 5400
+        );
+        assert_eq!(parse_time_arg("0", now, 0).unwrap().secs, 0);
+        let t = parse_time_arg("1442421700.598", now, 0).unwrap();
+        assert_eq!((t.secs, t.nanos), (1_442_421_700, 598_000_000));
+        let t = parse_time_arg("1442421700.1234567891234", now, 0).unwrap();
+        assert_eq!(t.nanos, 123_456_789);
+        assert_eq!(
+            parse_time_arg("2016-01-02", now, 0).unwrap().secs,
+            1_451_692_800
+        );
+        assert_eq!(
+            parse_time_arg("2016-01-02", now, 3600).unwrap().secs,
+            1_451_692_800 - 3600
+        );
+        assert_eq!(
+            parse_time_arg("2016-01-02+01:00", now, 0).unwrap().secs,
+            1_451_692_800 - 3600
+        );
+        assert_eq!(
+            parse_time_arg("2016-01-02T01", now, 0).unwrap().secs,
+            1_451_692_800 + 3600
+        );
+        assert_eq!(
+            parse_time_arg("2016-01-02T01:02Z", now, 7200).unwrap().secs,
+            1_451_692_800 + 3720
+        );
+        let t = parse_time_arg("2016-01-02T00:00:01.5-01:00", now, 0).unwrap();
+        assert_eq!((t.secs, t.nanos), (1_451_692_800 + 3601, 500_000_000));
+        assert!(parse_time_arg("yesterday", now, 0).is_err());
+        assert!(parse_time_arg("2016-01-02Tx", now, 0).is_err());
+        assert!(parse_time_arg("123456789012345678901", now, 0).is_err());
+    }
+
+    #[test]
+    fn civil_roundtrip() {
+        for d in [-719_162i64, -1, 0, 1, 11_016, 20_000, 2_932_896] {
+            let (y, m, dd) = civil_from_days(d);
+            assert_eq!(days_from_civil(y, m, dd), d);
+        }
+    }
+}
