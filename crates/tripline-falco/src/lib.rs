@@ -36,6 +36,10 @@
 
 mod alert;
 mod error;
+#[cfg(feature = "schema")]
+mod fields;
+#[cfg(feature = "schema")]
+mod normalize;
 mod priority;
 mod reader;
 mod record;
@@ -46,6 +50,10 @@ mod value;
 
 pub use alert::{Alert, Flavor, Internal, RawJson};
 pub use error::{Error, Location, SNIPPET_MAX};
+#[cfg(feature = "schema")]
+pub use fields::rule_value;
+#[cfg(feature = "schema")]
+pub use normalize::{NormalizeOptions, attacks_from_tags};
 pub use priority::Priority;
 pub use reader::{Reader, Stats};
 pub use record::{Line, Record, from_slice, from_str, from_str_with, parse_line, parse_line_with};

@@ -5,7 +5,7 @@ use std::io::{self, BufRead};
 use crate::error::{Error, Location, snippet};
 use crate::record::{Record, parse_alert};
 use crate::settings::Settings;
-use crate::text::{LineClass, SkipKind, classify};
+use crate::text::{AlertClass, LineClass, SkipKind, classify};
 
 /// Counters of a [`Reader`]. Always `lines == records + errors + skipped`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -85,6 +85,7 @@ pub struct Reader<R> {
     offset: u64,
     stats: Stats,
     failed: bool,
+    lossy_line: bool,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -104,6 +105,7 @@ impl<R: BufRead> Reader<R> {
             offset: 0,
             stats: Stats::default(),
             failed: false,
+            lossy_line: false,
         }
     }
 
@@ -145,7 +147,45 @@ impl<R: BufRead> Reader<R> {
 
     /// The next alert, borrowing from the reader; `None` at the end of input.
     pub fn next_record(&mut self) -> Option<Result<Record<'_>, Error>> {
-        let (class, at, lossy) = loop {
+        let (class, at) = match self.advance()? {
+            Ok(x) => x,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(self.parse_current(class, at).map(|(r, _)| r))
+    }
+
+    /// The next alert normalized into a finding (keeping the raw line and its location);
+    /// `None` at the end of input.
+    #[cfg(feature = "schema")]
+    pub fn next_event(
+        &mut self,
+        opts: &crate::NormalizeOptions,
+    ) -> Option<Result<tripline_schema::Event, Error>> {
+        let (class, at) = match self.advance()? {
+            Ok(x) => x,
+            Err(e) => return Some(Err(e)),
+        };
+        let (record, line) = match self.parse_current(class, at) {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        let mut opts = opts.clone();
+        opts.raw = Some((line.to_string(), at));
+        Some(Ok(record.normalize_with(&opts)))
+    }
+
+    /// The current line's text.
+    fn current(&self) -> &str {
+        if self.lossy_line {
+            self.lossy.as_str()
+        } else {
+            std::str::from_utf8(&self.buf).unwrap_or_default()
+        }
+    }
+
+    /// Reads lines until one that is (or claims to be) an alert, counting skipped lines.
+    fn advance(&mut self) -> Option<Result<(AlertClass, Location), Error>> {
+        loop {
             if self.failed {
                 return None;
             }
@@ -180,15 +220,12 @@ impl<R: BufRead> Reader<R> {
                 self.buf.pop();
             }
             let lossy = std::str::from_utf8(&self.buf).is_err();
+            self.lossy_line = lossy;
             if lossy {
                 self.stats.invalid_utf8 += 1;
                 self.lossy = String::from_utf8_lossy(&self.buf).into_owned();
             }
-            let text = if lossy {
-                self.lossy.as_str()
-            } else {
-                std::str::from_utf8(&self.buf).unwrap_or_default()
-            };
+            let text = self.current();
             match classify(text) {
                 LineClass::Skip(kind) => {
                     if kind == SkipKind::Summary
@@ -198,10 +235,18 @@ impl<R: BufRead> Reader<R> {
                     }
                     self.stats.skip(kind);
                 }
-                LineClass::Alert(class) => break (class, at, lossy),
+                LineClass::Alert(class) => return Some(Ok((class, at))),
             }
-        };
-        let text = if lossy {
+        }
+    }
+
+    /// Parses the current line (classified as an alert) and counts the outcome.
+    fn parse_current(
+        &mut self,
+        class: AlertClass,
+        at: Location,
+    ) -> Result<(Record<'_>, &str), Error> {
+        let text = if self.lossy_line {
             self.lossy.as_str()
         } else {
             std::str::from_utf8(&self.buf).unwrap_or_default()
@@ -219,14 +264,14 @@ impl<R: BufRead> Reader<R> {
                         }
                     }
                 }
-                Some(Ok(r))
+                Ok((r, text))
             }
             Err(e) => {
                 self.stats.errors += 1;
                 if matches!(e, Error::TooManyFields { .. }) {
                     self.stats.too_many_fields += 1;
                 }
-                Some(Err(e.relocate(at)))
+                Err(e.relocate(at))
             }
         }
     }

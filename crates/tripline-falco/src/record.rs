@@ -52,6 +52,8 @@ impl<'a> Record<'a> {
 }
 
 /// What one line of Falco output turned out to be.
+// Skipped lines are rare and carry nothing; boxing the record would cost every alert.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Line<'a> {
@@ -136,7 +138,7 @@ pub(crate) fn parse_alert<'a>(
         }
         AlertClass::BadPriority { start, end } => Err(Error::BadPriority {
             at: Location { line: 1, offset: 0 },
-            snippet: snippet(line[start..end].as_bytes()),
+            snippet: snippet(&line.as_bytes()[start..end]),
         }),
     }
 }

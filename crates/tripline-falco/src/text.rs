@@ -329,7 +329,14 @@ pub(crate) fn recover_pairs(msg: &str, max_pairs: usize) -> (&str, Pairs<'_>, us
         keys.push((j, eq));
     }
     let title_end = keys.first().map_or(msg.len(), |&(s, _)| s);
-    let title = msg[..title_end].trim_end_matches([' ', '(', '|', ',', ':', '\t']);
+    let mut title = msg[..title_end].trim_end_matches([' ', '(', '|', ',', ':', '\t']);
+    // A label with a space (`(requesting user=bob)`) leaves an unclosed `(` in the title.
+    if let Some(open) = title.rfind('(')
+        && title_end < msg.len()
+        && !title[open..].contains(')')
+    {
+        title = title[..open].trim_end();
+    }
     let dropped = keys.len().saturating_sub(max_pairs);
     let mut pairs = Vec::with_capacity(keys.len().min(max_pairs));
     for (i, &(ks, eq)) in keys.iter().enumerate().take(max_pairs) {

@@ -1,0 +1,684 @@
+//! Normalization of alerts into `tripline_schema::Event` findings.
+//!
+//! The context an alert carries lives in `output_fields` (never in `output`, whose style
+//! changed across rule versions), so entities are built from Falco field names in one pass.
+//! Text alerts have no `output_fields`: their recovered `k=v` pairs are translated to Falco
+//! field names first (`command` → `proc.cmdline`) and go through the same builder.
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Map, Value as Json};
+use tripline_schema::{
+    Attack, Container, Endpoint, Event, EventKind, File, Finding, Group, Host, Image, Orchestrator,
+    Outcome, ParentProcess, Process, Product, Raw, Rule, Severity, Source, User,
+};
+
+use crate::alert::{Alert, Flavor, Internal};
+use crate::error::Location;
+use crate::record::Record;
+use crate::text::TextAlert;
+use crate::time::TextTime;
+use crate::value::FieldValue;
+
+/// Options for normalization.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NormalizeOptions {
+    /// The calendar date for text lines that carry only a local time of day. Default `None`:
+    /// today's UTC date, and `unmapped.falco.time_of_day_only` is set.
+    pub date: Option<NaiveDate>,
+    /// The UTC offset (seconds east) of the host that wrote local times of day. Default 0.
+    pub utc_offset_seconds: i32,
+    /// The raw line to keep as `event.raw` (with its location), when the caller has it.
+    pub raw: Option<(String, Location)>,
+    /// The file the raw line came from.
+    pub file: Option<String>,
+}
+
+impl NormalizeOptions {
+    /// Sets the date local times of day are resolved against.
+    pub fn date(mut self, date: NaiveDate) -> Self {
+        self.date = Some(date);
+        self
+    }
+
+    /// Sets the UTC offset of local times of day.
+    pub fn utc_offset_seconds(mut self, secs: i32) -> Self {
+        self.utc_offset_seconds = secs;
+        self
+    }
+
+    /// Sets the raw line kept in the event.
+    pub fn raw(mut self, text: impl Into<String>, at: Location) -> Self {
+        self.raw = Some((text.into(), at));
+        self
+    }
+}
+
+/// Tag spellings of ATT&CK that the schema's Falco parser does not read, rewritten into the
+/// ones it does: `T1562-impair-defenses` → `T1562`, `TA0005-defense-evasion` → `mitre_TA0005`.
+fn attack_tag(tag: &str) -> Cow<'_, str> {
+    let b = tag.as_bytes();
+    let id_len = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if b.len() > 7 && tag[..2].eq_ignore_ascii_case("TA") && id_len(2) == 4 && b[6] == b'-' {
+        return Cow::Owned(format!("mitre_{}", &tag[..6]));
+    }
+    if b.len() > 5 && (b[0] == b'T' || b[0] == b't') && id_len(1) == 4 {
+        let mut end = 5;
+        if b.get(5) == Some(&b'.') && id_len(6) == 3 {
+            end = 9;
+        }
+        if b.get(end) == Some(&b'-') {
+            return Cow::Borrowed(&tag[..end]);
+        }
+    }
+    Cow::Borrowed(tag)
+}
+
+/// ATT&CK references from Falco tags (schema parser, plus the `T1234-name` spellings of
+/// plugin rules).
+pub fn attacks_from_tags<S: AsRef<str>>(tags: &[S]) -> Vec<Attack> {
+    let tags: Vec<Cow<'_, str>> = tags.iter().map(|t| attack_tag(t.as_ref())).collect();
+    Attack::from_falco_tags(&tags)
+}
+
+fn json_of(v: &FieldValue<'_>) -> Json {
+    match v {
+        FieldValue::Null => Json::Null,
+        FieldValue::Bool(b) => Json::Bool(*b),
+        FieldValue::Int(i) => Json::from(*i),
+        FieldValue::UInt(u) => Json::from(*u),
+        FieldValue::Float(f) => Json::from(*f),
+        FieldValue::Str(s) => Json::String(s.to_string()),
+        FieldValue::List(l) => Json::Array(l.iter().map(json_of).collect()),
+        FieldValue::Object(o) => {
+            Json::Object(o.iter().map(|(k, v)| (k.to_string(), json_of(v))).collect())
+        }
+    }
+}
+
+fn text(v: Option<&FieldValue<'_>>) -> Option<String> {
+    v.and_then(FieldValue::to_text).map(Cow::into_owned)
+}
+
+fn int<T: TryFrom<i64>>(v: Option<&FieldValue<'_>>) -> Option<T> {
+    v.and_then(FieldValue::to_i64)
+        .and_then(|i| T::try_from(i).ok())
+}
+
+fn ip(v: Option<&FieldValue<'_>>) -> Option<IpAddr> {
+    v.and_then(FieldValue::as_str)
+        .and_then(|s| s.trim().parse().ok())
+}
+
+/// The output fields the builder maps, collected in one pass.
+#[derive(Default)]
+struct Fields<'f, 'a> {
+    pid: Option<&'f FieldValue<'a>>,
+    ppid: Option<&'f FieldValue<'a>>,
+    vpid: Option<&'f FieldValue<'a>>,
+    tid: Option<&'f FieldValue<'a>>,
+    exepath: Option<&'f FieldValue<'a>>,
+    exe: Option<&'f FieldValue<'a>>,
+    name: Option<&'f FieldValue<'a>>,
+    cmdline: Option<&'f FieldValue<'a>>,
+    cwd: Option<&'f FieldValue<'a>>,
+    tty: Option<&'f FieldValue<'a>>,
+    pname: Option<&'f FieldValue<'a>>,
+    pexepath: Option<&'f FieldValue<'a>>,
+    pcmdline: Option<&'f FieldValue<'a>>,
+    user_name: Option<&'f FieldValue<'a>>,
+    uid: Option<&'f FieldValue<'a>>,
+    loginuid: Option<&'f FieldValue<'a>>,
+    loginname: Option<&'f FieldValue<'a>>,
+    gid: Option<&'f FieldValue<'a>>,
+    group_name: Option<&'f FieldValue<'a>>,
+    fd_name: Option<&'f FieldValue<'a>>,
+    fd_type: Option<&'f FieldValue<'a>>,
+    path: Option<&'f FieldValue<'a>>,
+    target: Option<&'f FieldValue<'a>>,
+    sip: Option<&'f FieldValue<'a>>,
+    sport: Option<&'f FieldValue<'a>>,
+    cip: Option<&'f FieldValue<'a>>,
+    cport: Option<&'f FieldValue<'a>>,
+    rip: Option<&'f FieldValue<'a>>,
+    rport: Option<&'f FieldValue<'a>>,
+    lip: Option<&'f FieldValue<'a>>,
+    lport: Option<&'f FieldValue<'a>>,
+    container_id: Option<&'f FieldValue<'a>>,
+    container_full_id: Option<&'f FieldValue<'a>>,
+    container_name: Option<&'f FieldValue<'a>>,
+    image: Option<&'f FieldValue<'a>>,
+    image_repo: Option<&'f FieldValue<'a>>,
+    image_tag: Option<&'f FieldValue<'a>>,
+    image_digest: Option<&'f FieldValue<'a>>,
+    image_id: Option<&'f FieldValue<'a>>,
+    container_type: Option<&'f FieldValue<'a>>,
+    privileged: Option<&'f FieldValue<'a>>,
+    k8s_ns: Option<&'f FieldValue<'a>>,
+    k8s_pod: Option<&'f FieldValue<'a>>,
+    k8s_pod_uid: Option<&'f FieldValue<'a>>,
+    k8s_cluster: Option<&'f FieldValue<'a>>,
+    evt_type: Option<&'f FieldValue<'a>>,
+    evt_res: Option<&'f FieldValue<'a>>,
+    evt_failed: Option<&'f FieldValue<'a>>,
+    evt_num: Option<&'f FieldValue<'a>>,
+    hostname: Option<&'f FieldValue<'a>>,
+}
+
+impl<'f, 'a> Fields<'f, 'a> {
+    /// Sorts every field into its slot; returns the ones no slot took.
+    fn collect(
+        entries: impl Iterator<Item = (&'f str, &'f FieldValue<'a>)>,
+        leftover: &mut Map<String, Json>,
+    ) -> Self {
+        let mut f = Fields::default();
+        for (k, v) in entries {
+            let slot = match k {
+                "proc.pid" => &mut f.pid,
+                "proc.ppid" => &mut f.ppid,
+                "proc.vpid" => &mut f.vpid,
+                "thread.tid" => &mut f.tid,
+                "proc.exepath" => &mut f.exepath,
+                "proc.exe" => &mut f.exe,
+                "proc.name" => &mut f.name,
+                "proc.cmdline" => &mut f.cmdline,
+                "proc.cwd" => &mut f.cwd,
+                "proc.tty" => &mut f.tty,
+                "proc.pname" => &mut f.pname,
+                "proc.pexepath" => &mut f.pexepath,
+                "proc.pcmdline" => &mut f.pcmdline,
+                "user.name" => &mut f.user_name,
+                "user.uid" => &mut f.uid,
+                "user.loginuid" => &mut f.loginuid,
+                "user.loginname" => &mut f.loginname,
+                "group.gid" => &mut f.gid,
+                "group.name" => &mut f.group_name,
+                "fd.name" => &mut f.fd_name,
+                "fd.type" => &mut f.fd_type,
+                "fs.path.name" | "evt.arg.pathname" | "evt.arg.path" => &mut f.path,
+                "fs.path.target" | "evt.arg.target" => &mut f.target,
+                "fd.sip" => &mut f.sip,
+                "fd.sport" => &mut f.sport,
+                "fd.cip" => &mut f.cip,
+                "fd.cport" => &mut f.cport,
+                "fd.rip" => &mut f.rip,
+                "fd.rport" => &mut f.rport,
+                "fd.lip" => &mut f.lip,
+                "fd.lport" => &mut f.lport,
+                "container.id" => &mut f.container_id,
+                "container.full_id" => &mut f.container_full_id,
+                "container.name" => &mut f.container_name,
+                "container.image" => &mut f.image,
+                "container.image.repository" => &mut f.image_repo,
+                "container.image.tag" => &mut f.image_tag,
+                "container.image.digest" => &mut f.image_digest,
+                "container.image.id" => &mut f.image_id,
+                "container.type" => &mut f.container_type,
+                "container.privileged" => &mut f.privileged,
+                "k8s.ns.name" => &mut f.k8s_ns,
+                "k8s.pod.name" => &mut f.k8s_pod,
+                "k8s.pod.uid" => &mut f.k8s_pod_uid,
+                "k8s.cluster.name" => &mut f.k8s_cluster,
+                "evt.type" => &mut f.evt_type,
+                "evt.res" => &mut f.evt_res,
+                "evt.failed" => &mut f.evt_failed,
+                "evt.num" => &mut f.evt_num,
+                "evt.hostname" => &mut f.hostname,
+                "evt.time" | "evt.time.iso8601" | "evt.datetime" | "evt.time.s" => continue,
+                _ => {
+                    leftover.insert(k.to_string(), json_of(v));
+                    continue;
+                }
+            };
+            if slot.is_none() || !v.is_missing() {
+                *slot = Some(v);
+            }
+        }
+        f
+    }
+
+    fn user(&self) -> Option<User> {
+        let u = User {
+            id: int(self.uid),
+            name: text(self.user_name),
+        };
+        (!u.is_empty()).then_some(u)
+    }
+
+    fn login_user(&self) -> Option<User> {
+        // loginuid -1 (4294967295) means "not set": no login user.
+        let u = User {
+            id: int::<i64>(self.loginuid)
+                .filter(|&id| id >= 0 && id != i64::from(u32::MAX))
+                .and_then(|id| u32::try_from(id).ok()),
+            name: text(self.loginname),
+        };
+        (!u.is_empty()).then_some(u)
+    }
+
+    fn process(&self) -> Option<Process> {
+        let parent = ParentProcess {
+            pid: int(self.ppid),
+            executable: text(self.pexepath),
+            name: text(self.pname),
+            command_line: text(self.pcmdline),
+            entity_id: None,
+        };
+        let group = Group {
+            id: int(self.gid),
+            name: text(self.group_name),
+        };
+        let tty = int::<i64>(self.tty)
+            .filter(|&t| t != 0)
+            .map(|t| t.to_string())
+            .or_else(|| text(self.tty).filter(|t| t != "0" && t.parse::<i64>().is_err()));
+        let p = Process {
+            pid: int(self.pid),
+            ppid: int(self.ppid),
+            tid: int(self.tid).filter(|t| Some(*t) != int::<u32>(self.pid)),
+            vpid: int(self.vpid),
+            executable: text(self.exepath)
+                .or_else(|| text(self.exe).filter(|e| e.starts_with('/'))),
+            name: text(self.name),
+            command_line: text(self.cmdline),
+            cwd: text(self.cwd),
+            user: self.user(),
+            login_user: self.login_user(),
+            group: (group != Group::default()).then_some(group),
+            tty,
+            parent: (parent != ParentProcess::default()).then(|| Box::new(parent)),
+            ..Process::default()
+        };
+        (!p.is_empty()).then_some(p)
+    }
+
+    fn file(&self) -> Option<File> {
+        let fd_is_file = matches!(
+            self.fd_type.and_then(FieldValue::as_str),
+            Some("file" | "directory")
+        );
+        let path = text(self.fd_name)
+            .filter(|p| fd_is_file || p.starts_with('/'))
+            .or_else(|| text(self.path))?;
+        Some(File {
+            target_path: text(self.target),
+            ..File::from_path(path)
+        })
+    }
+
+    /// (source, destination): client/local → server/remote; from `fd.name` tuples
+    /// (`1.2.3.4:5->6.7.8.9:443`) when the address fields were not printed.
+    fn endpoints(&self) -> (Option<Endpoint>, Option<Endpoint>) {
+        let mk = |ip_v, port_v| {
+            let e = Endpoint {
+                ip: ip(ip_v),
+                port: int(port_v),
+                ..Endpoint::default()
+            };
+            (!e.is_empty()).then_some(e)
+        };
+        let src = mk(self.cip, self.cport).or_else(|| mk(self.lip, self.lport));
+        let dst = mk(self.sip, self.sport).or_else(|| mk(self.rip, self.rport));
+        if src.is_some() || dst.is_some() {
+            return (src, dst);
+        }
+        match self
+            .fd_name
+            .and_then(FieldValue::as_str)
+            .and_then(|s| s.split_once("->"))
+        {
+            Some((a, b)) => (parse_addr(a), parse_addr(b)),
+            None => (None, None),
+        }
+    }
+
+    fn container(&self) -> Option<Container> {
+        let id = text(self.container_full_id).or_else(|| text(self.container_id))?;
+        if id == "host" || id.is_empty() {
+            return None;
+        }
+        let mut image = match text(self.image) {
+            Some(r) => Image::parse_reference(&r),
+            None => Image::default(),
+        };
+        if let Some(r) = text(self.image_repo) {
+            image.name = Some(r);
+        }
+        if let Some(t) = text(self.image_tag) {
+            image.tag = Some(t);
+        }
+        // A hand-edited sample shows the digest as a list: take its first string.
+        let digest = match self.image_digest {
+            Some(FieldValue::List(l)) => l.iter().find_map(|v| v.to_text().map(Cow::into_owned)),
+            other => text(other),
+        };
+        if digest.is_some() {
+            image.digest = digest;
+        }
+        image.id = text(self.image_id);
+        Some(Container {
+            id: Some(id),
+            name: text(self.container_name).filter(|n| n != "host"),
+            image: (!image.is_empty()).then_some(image),
+            runtime: text(self.container_type).filter(|t| t != "host"),
+            privileged: match self.privileged {
+                Some(FieldValue::Bool(b)) => Some(*b),
+                Some(FieldValue::Str(s)) => s.parse().ok(),
+                _ => None,
+            },
+            ..Container::default()
+        })
+    }
+
+    fn orchestrator(&self) -> Option<Orchestrator> {
+        let o = Orchestrator {
+            namespace: text(self.k8s_ns),
+            pod_name: text(self.k8s_pod),
+            pod_uid: text(self.k8s_pod_uid),
+            cluster: text(self.k8s_cluster),
+        };
+        (o != Orchestrator::default()).then_some(o)
+    }
+
+    fn outcome(&self) -> Outcome {
+        match (self.evt_failed, self.evt_res.and_then(FieldValue::to_text)) {
+            (Some(FieldValue::Bool(true)), _) => Outcome::Failure,
+            (_, Some(r)) if r == "SUCCESS" => Outcome::Success,
+            (_, Some(r)) if !r.is_empty() => Outcome::Failure,
+            (Some(FieldValue::Bool(false)), _) => Outcome::Success,
+            _ => Outcome::Unknown,
+        }
+    }
+}
+
+fn parse_addr(s: &str) -> Option<Endpoint> {
+    let (host, port) = s.trim().rsplit_once(':')?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let e = Endpoint {
+        ip: host.parse().ok(),
+        port: port.parse().ok(),
+        ..Endpoint::default()
+    };
+    (!e.is_empty()).then_some(e)
+}
+
+/// What the envelope needs besides the output fields.
+struct Envelope<'x> {
+    time: DateTime<Utc>,
+    format: &'static str,
+    rule: &'x str,
+    priority: &'static str,
+    source: Option<&'x str>,
+    hostname: Option<&'x str>,
+    message: Option<&'x str>,
+    tags: &'x [Cow<'x, str>],
+    internal: Option<Internal>,
+}
+
+fn build<'f, 'a: 'f>(
+    env: Envelope<'_>,
+    fields: impl Iterator<Item = (&'f str, &'f FieldValue<'a>)>,
+    opts: &NormalizeOptions,
+) -> Event {
+    let mut leftover = Map::new();
+    let f = Fields::collect(fields, &mut leftover);
+    let mut source = Source::new(Product::Falco, env.format);
+    source.event_code = text(f.evt_type);
+    source.sequence = int(f.evt_num);
+    let process = f.process();
+    let (src, dst) = f.endpoints();
+    let user = process
+        .as_ref()
+        .and_then(|p| p.login_user.clone().or_else(|| p.user.clone()));
+    let finding = Finding {
+        rule: Rule {
+            name: (!env.rule.is_empty()).then(|| env.rule.to_string()),
+            ruleset: Some(
+                if env.internal.is_some() {
+                    "falco_internal"
+                } else {
+                    "falco_rules"
+                }
+                .to_string(),
+            ),
+            category: env.source.map(str::to_string),
+            ..Rule::default()
+        },
+        attacks: attacks_from_tags(env.tags),
+        event_type: text(f.evt_type),
+        process,
+        user,
+        file: f.file(),
+        source: src,
+        destination: dst,
+        ..Finding::default()
+    };
+    let mut event = Event::new(env.time, source, EventKind::Finding(finding));
+    event.action = match env.internal {
+        Some(Internal::SyscallDrop) => Some("syscall_event_drop".to_string()),
+        Some(Internal::MetricsSnapshot) => Some("metrics_snapshot".to_string()),
+        _ => text(f.evt_type),
+    };
+    let hostname = env
+        .hostname
+        .map(str::to_string)
+        .or_else(|| text(f.hostname));
+    event.host = hostname.map(|name| Host {
+        name: Some(name),
+        ..Host::default()
+    });
+    event.container = f.container();
+    event.orchestrator = f.orchestrator();
+    event.outcome = f.outcome();
+    event.severity = Severity::from_falco_priority(env.priority).unwrap_or_default();
+    event.message = env.message.map(str::to_string);
+    event.tags = env.tags.iter().map(|t| t.to_string()).collect();
+    if let Some((text, at)) = &opts.raw {
+        event.raw = Some(Raw {
+            text: text.clone(),
+            lossy: text.contains('\u{FFFD}'),
+            location: Some(tripline_schema::Location {
+                file: opts.file.clone(),
+                line: Some(at.line),
+                offset: Some(at.offset),
+            }),
+            lines: Vec::new(),
+        });
+    }
+    let vendor = event.vendor_mut("falco");
+    if let Some(s) = env.source {
+        vendor.insert("source".into(), Json::String(s.to_string()));
+    }
+    vendor.insert("priority".into(), Json::String(env.priority.to_string()));
+    if let Some(i) = env.internal {
+        let name = match i {
+            Internal::SyscallDrop => "syscall_event_drop",
+            Internal::MetricsSnapshot => "metrics_snapshot",
+            _ => "other",
+        };
+        vendor.insert("internal".into(), Json::String(name.into()));
+    }
+    if !leftover.is_empty() {
+        vendor.insert("output_fields".into(), Json::Object(leftover));
+    }
+    event
+}
+
+impl Alert<'_> {
+    /// Normalizes into a finding with default options.
+    pub fn normalize(&self) -> Event {
+        self.normalize_with(&NormalizeOptions::default())
+    }
+
+    /// Normalizes into a finding.
+    pub fn normalize_with(&self, opts: &NormalizeOptions) -> Event {
+        let format = match self.flavor {
+            Flavor::Sidekick => "falcosidekick-json",
+            Flavor::Grpc => "falco-grpc-json",
+            _ => "falco-json",
+        };
+        let tags: &[Cow<'_, str>] = self.tags.as_deref().unwrap_or(&[]);
+        let env = Envelope {
+            time: self.time.to_datetime(),
+            format,
+            rule: &self.rule,
+            priority: self.priority.as_str(),
+            source: self.source.as_deref(),
+            hostname: self.hostname.as_deref(),
+            message: self.output.as_deref().or(self.message.as_deref()),
+            tags,
+            internal: self.internal(),
+        };
+        let fields = self.output_fields.iter().flat_map(|f| f.iter());
+        let mut event = build(env, fields, opts);
+        if self.uuid.is_some() || !self.extra.is_empty() || self.flavor != Flavor::Falco {
+            let vendor = event.vendor_mut("falco");
+            if let Some(u) = &self.uuid {
+                vendor.insert("uuid".into(), Json::String(u.to_string()));
+            }
+            for (k, v) in &self.extra {
+                let v = serde_json::from_str(v.get()).unwrap_or(Json::Null);
+                vendor.insert(k.to_string(), v);
+            }
+        }
+        event
+    }
+}
+
+/// Text `k=v` labels of rules ≤ 3.x and 4.x, and the Falco field each stands for.
+const TEXT_KEYS: &[(&str, &str)] = &[
+    ("user", "user.name"),
+    ("user_uid", "user.uid"),
+    ("user_loginuid", "user.loginuid"),
+    ("process", "proc.name"),
+    ("shell", "proc.name"),
+    ("proc_exepath", "proc.exepath"),
+    ("parent", "proc.pname"),
+    ("command", "proc.cmdline"),
+    ("cmdline", "proc.cmdline"),
+    ("pcmdline", "proc.pcmdline"),
+    ("proc_pcmdline", "proc.pcmdline"),
+    ("terminal", "proc.tty"),
+    ("pid", "proc.pid"),
+    ("container_id", "container.id"),
+    ("container", "container.id"),
+    ("container_name", "container.name"),
+    ("container_image", "container.image.repository"),
+    ("image", "container.image"),
+    ("container_image_tag", "container.image.tag"),
+    ("k8s_ns", "k8s.ns.name"),
+    ("k8s.ns", "k8s.ns.name"),
+    ("k8s_pod_name", "k8s.pod.name"),
+    ("k8s.pod", "k8s.pod.name"),
+    ("file", "fd.name"),
+    ("connection", "fd.name"),
+    ("evt_type", "evt.type"),
+];
+
+impl TextAlert<'_> {
+    /// Normalizes into a finding with default options.
+    pub fn normalize(&self) -> Event {
+        self.normalize_with(&NormalizeOptions::default())
+    }
+
+    /// Normalizes into a finding. Recovered pairs with a known label fill the entities; all
+    /// pairs are kept under `unmapped.falco.fields`.
+    pub fn normalize_with(&self, opts: &NormalizeOptions) -> Event {
+        let mut resolved_today = false;
+        let ts = match (self.time, opts.date) {
+            (TextTime::Absolute(t), _) => Some(t),
+            (t, Some(d)) => t.resolve(d, opts.utc_offset_seconds),
+            (t, None) => {
+                resolved_today = true;
+                t.resolve(Utc::now().date_naive(), opts.utc_offset_seconds)
+            }
+        };
+        let time = ts.map_or(DateTime::<Utc>::UNIX_EPOCH, |t| t.to_datetime());
+        let mut seen: Vec<&str> = Vec::with_capacity(self.pairs.len());
+        let mut mapped: Vec<(&str, FieldValue<'_>)> = Vec::with_capacity(self.pairs.len());
+        for (k, v) in &self.pairs {
+            let Some((_, name)) = TEXT_KEYS.iter().find(|(label, _)| label == k) else {
+                continue;
+            };
+            // Unrendered placeholders (`%proc.cmdline`) from documentation are not values.
+            if seen.contains(name) || (v.starts_with('%') && v.len() > 1) {
+                continue;
+            }
+            seen.push(name);
+            mapped.push((name, FieldValue::Str(Cow::Borrowed(v.as_ref()))));
+        }
+        let env = Envelope {
+            time,
+            format: "falco-text",
+            rule: self.rule_hint(),
+            priority: self.priority.as_str(),
+            source: self.internal.map(|_| "internal"),
+            hostname: self.host.as_deref(),
+            message: Some(&self.line),
+            tags: &[],
+            internal: self.internal,
+        };
+        let mut event = build(env, mapped.iter().map(|(k, v)| (*k, v)), opts);
+        let vendor = event.vendor_mut("falco");
+        vendor.remove("output_fields");
+        if !self.pairs.is_empty() {
+            let mut m = Map::new();
+            for (k, v) in &self.pairs {
+                m.entry(k.to_string())
+                    .or_insert_with(|| Json::String(v.to_string()));
+            }
+            vendor.insert("fields".into(), Json::Object(m));
+        }
+        if resolved_today {
+            vendor.insert("time_of_day_only".into(), Json::Bool(true));
+        }
+        if let Some(n) = self.events_detected {
+            vendor.insert("events_detected".into(), Json::from(n));
+        }
+        event
+    }
+}
+
+impl Record<'_> {
+    /// Normalizes either rendering into a finding.
+    pub fn normalize_with(&self, opts: &NormalizeOptions) -> Event {
+        match self {
+            Record::Json(a) => a.normalize_with(opts),
+            Record::Text(t) => t.normalize_with(opts),
+        }
+    }
+
+    /// Normalizes with default options.
+    pub fn normalize(&self) -> Event {
+        self.normalize_with(&NormalizeOptions::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attack_tag_spellings() {
+        assert_eq!(attack_tag("T1562-impair-defenses"), "T1562");
+        assert_eq!(attack_tag("T1059.004-x"), "T1059.004");
+        assert_eq!(attack_tag("TA0005-defense-evasion"), "mitre_TA0005");
+        assert_eq!(attack_tag("mitre_execution"), "mitre_execution");
+        assert_eq!(attack_tag("T1059"), "T1059");
+        let a = attacks_from_tags(&["T1562-impair-defenses", "TA0005-defense-evasion"]);
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].tactic.as_ref().unwrap().id, "TA0005");
+        assert_eq!(a[0].technique.as_ref().unwrap().id, "T1562");
+    }
+
+    #[test]
+    fn addr_tuples() {
+        let e = parse_addr("172.17.0.9:43812").unwrap();
+        assert_eq!(e.port, Some(43812));
+        assert_eq!(e.ip, Some("172.17.0.9".parse().unwrap()));
+        assert!(parse_addr("nothing").is_none());
+    }
+}
