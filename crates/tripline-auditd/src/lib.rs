@@ -27,6 +27,12 @@ pub use record_type::RecordType;
 mod assemble;
 mod error;
 mod event;
+#[cfg(feature = "schema")]
+mod fields;
+#[cfg(feature = "schema")]
+mod interp_support;
+#[cfg(feature = "schema")]
+mod normalize;
 mod parse;
 mod query;
 mod reader;
@@ -41,6 +47,9 @@ pub use query::{Query, TimeBound};
 pub use reader::{Reader, ReaderStats, StrRecords};
 pub use record::{EventTime, Field, Record, RecordBuf, Scope, ValueKind};
 pub use settings::Settings;
+
+#[cfg(feature = "schema")]
+pub use normalize::normalize;
 
 /// Parses one record from a line (a trailing newline is ignored).
 ///

@@ -108,3 +108,42 @@ fn assembly_never_loses_records() {
     }
     let _ = WarningKind::SplicedRecord;
 }
+
+#[cfg(feature = "schema")]
+#[test]
+fn every_corpus_event_normalizes() {
+    let Some(files) = corpus_logs() else { return };
+    let mut kinds: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut events = 0;
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for ev in StrEvents::new(&text).flatten() {
+            let e = tripline_auditd::normalize(&ev);
+            events += 1;
+            *kinds.entry(e.kind.name()).or_default() += 1;
+            // Nothing dropped: every record's line is in the raw text.
+            let raw = e.raw.as_ref().unwrap();
+            assert_eq!(raw.text.lines().count(), ev.len());
+            // Audit keys stay visible.
+            for k in ev.keys() {
+                assert!(e.tags.contains(&k));
+            }
+        }
+    }
+    eprintln!("{events} events: {kinds:?}");
+    for k in [
+        "process_exec",
+        "user_command",
+        "authentication",
+        "account_change",
+        "file_access",
+        "other",
+    ] {
+        assert!(
+            kinds.get(k).copied().unwrap_or(0) > 0,
+            "no {k} event in the corpus: {kinds:?}"
+        );
+    }
+}
