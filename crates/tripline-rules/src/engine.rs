@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use aho_corasick::AhoCorasick;
 use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
-use tripline_schema::{FieldSource, Value};
+use tripline_schema::{Attack, FieldSource, Severity, Value};
 
 use crate::compile::{self, Check, Compiled, Cx, Interner, Item, Prog, Src, Test, TimePart};
 use crate::error::Error;
@@ -55,14 +55,14 @@ pub struct Finding {
     pub rule_title: String,
     /// Rule `level` as written (`high`…).
     pub level: Option<String>,
+    /// The level normalized to the OCSF severity scale (original kept).
+    pub severity: Option<Severity>,
     /// Rule `author` (shown for Detection Rule License attribution).
     pub author: Option<String>,
     /// Rule `tags`.
     pub tags: Vec<String>,
-    /// ATT&CK technique ids from the tags (`T1059.004`).
-    pub attack_techniques: Vec<String>,
-    /// ATT&CK tactics from the tags (`execution`).
-    pub attack_tactics: Vec<String>,
+    /// ATT&CK references from the `attack.*` tags.
+    pub attack: Vec<Attack>,
     /// Rule file.
     pub rule_file: String,
     /// Selections that were true.
@@ -604,15 +604,14 @@ impl Engine {
                 }
             }
         }
-        let (techniques, tactics) = crate::attack::from_tags(&meta.tags);
         Some(Finding {
             rule_id: meta.id.clone().or_else(|| meta.name.clone()),
             rule_title: meta.title.clone(),
             level: meta.level.as_ref().map(|l| l.as_str().to_string()),
+            severity: meta.level.as_ref().and_then(|l| Severity::from_sigma_level(l.as_str())),
             author: meta.author.clone(),
             tags: meta.tags.clone(),
-            attack_techniques: techniques,
-            attack_tactics: tactics,
+            attack: Attack::from_sigma_tags(&meta.tags),
             rule_file: e.rule.at.file.clone(),
             selections: self
                 .selection_names(m)

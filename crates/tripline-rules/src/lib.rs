@@ -34,7 +34,8 @@
 //! assert_eq!(matches.len(), 1);
 //! let finding = engine.finding(&matches[0], &event).unwrap();
 //! assert_eq!(finding.rule_title, "Reverse shell via bash");
-//! assert_eq!(finding.attack_techniques, vec!["T1059.004"]);
+//! assert_eq!(finding.attack[0].sub_technique.as_ref().unwrap().id, "T1059.004");
+//! assert_eq!(finding.severity.unwrap().level, tripline_schema::SeverityLevel::High);
 //! assert_eq!(finding.author.as_deref(), Some("Example Author"));
 //! ```
 //!
@@ -55,7 +56,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod attack;
 mod compile;
 pub mod condition;
 mod encode;
@@ -79,4 +79,4 @@ pub use rule::{
     Rule, Selection, SigmaValue,
 };
 pub use settings::Settings;
-pub use tripline_schema::{FieldSource, Value};
+pub use tripline_schema::{Attack, FieldSource, Severity, Value};
