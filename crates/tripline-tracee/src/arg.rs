@@ -244,7 +244,11 @@ impl<'a> Sockaddr<'a> {
             .or_else(|| m.get("sin6_port"))
             .and_then(json::flex_i64)
             .and_then(|p| u16::try_from(p).ok());
-        let u32_of = |k: &str| m.get(k).and_then(json::flex_i64).and_then(|v| u32::try_from(v).ok());
+        let u32_of = |k: &str| {
+            m.get(k)
+                .and_then(json::flex_i64)
+                .and_then(|v| u32::try_from(v).ok())
+        };
         Some(Sockaddr {
             family,
             ip,
@@ -285,7 +289,10 @@ mod tests {
         let a = arg(
             r#"{"name":"remote_addr","type":"struct sockaddr*","value":{"sa_family":"AF_UNIX","sun_path":"/var/run/docker.sock"}}"#,
         );
-        assert_eq!(a.as_sockaddr().unwrap().path.as_deref(), Some("/var/run/docker.sock"));
+        assert_eq!(
+            a.as_sockaddr().unwrap().path.as_deref(),
+            Some("/var/run/docker.sock")
+        );
     }
 
     #[test]

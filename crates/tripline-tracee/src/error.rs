@@ -13,7 +13,9 @@ pub const SNIPPET_MAX: usize = 80;
 #[non_exhaustive]
 pub enum Error {
     /// The line is not valid JSON, or a JSON value has the wrong type for its key.
-    #[error("line {line} (byte {offset}): invalid JSON at column {column}: {message}; near `{snippet}`")]
+    #[error(
+        "line {line} (byte {offset}): invalid JSON at column {column}: {message}; near `{snippet}`"
+    )]
     Json {
         /// Line number.
         line: u64,
@@ -27,7 +29,9 @@ pub enum Error {
         snippet: String,
     },
     /// A JSON object that is neither a Tracee event, a v1beta1 event, nor a logger line.
-    #[error("line {line} (byte {offset}): JSON object is not a Tracee event (no eventName/name); near `{snippet}`")]
+    #[error(
+        "line {line} (byte {offset}): JSON object is not a Tracee event (no eventName/name); near `{snippet}`"
+    )]
     NotAnEvent {
         /// Line number.
         line: u64,
@@ -47,7 +51,9 @@ pub enum Error {
         snippet: String,
     },
     /// The line (or multi-line JSON document) exceeds [`Settings::max_line_bytes`](crate::Settings::max_line_bytes).
-    #[error("line {line} (byte {offset}): record of {len} bytes exceeds the limit of {limit}; near `{snippet}`")]
+    #[error(
+        "line {line} (byte {offset}): record of {len} bytes exceeds the limit of {limit}; near `{snippet}`"
+    )]
     TooLong {
         /// Line number.
         line: u64,
@@ -61,7 +67,9 @@ pub enum Error {
         snippet: String,
     },
     /// The event has more arguments than [`Settings::max_args`](crate::Settings::max_args).
-    #[error("line {line} (byte {offset}): {count} args exceed the limit of {limit}; near `{snippet}`")]
+    #[error(
+        "line {line} (byte {offset}): {count} args exceed the limit of {limit}; near `{snippet}`"
+    )]
     TooManyArgs {
         /// Line number.
         line: u64,
@@ -76,7 +84,9 @@ pub enum Error {
     },
     /// A pretty-printed JSON document was still open at end of input or after
     /// [`Settings::max_record_lines`](crate::Settings::max_record_lines) lines.
-    #[error("line {line} (byte {offset}): JSON document not closed after {lines} lines; near `{snippet}`")]
+    #[error(
+        "line {line} (byte {offset}): JSON document not closed after {lines} lines; near `{snippet}`"
+    )]
     Unterminated {
         /// Line number of the document's first line.
         line: u64,
@@ -88,7 +98,9 @@ pub enum Error {
         snippet: String,
     },
     /// The line is not UTF-8.
-    #[error("line {line} (byte {offset}): invalid UTF-8 at byte {valid_up_to} of the line; near `{snippet}`")]
+    #[error(
+        "line {line} (byte {offset}): invalid UTF-8 at byte {valid_up_to} of the line; near `{snippet}`"
+    )]
     Utf8 {
         /// Line number.
         line: u64,

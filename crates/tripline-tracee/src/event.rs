@@ -381,7 +381,11 @@ impl<'a> TraceEvent<'a> {
 
     /// The container image digest (v0.13+).
     pub fn container_image_digest(&self) -> Option<&str> {
-        nonempty(self.container.as_ref().and_then(|c| c.image_digest.as_deref()))
+        nonempty(
+            self.container
+                .as_ref()
+                .and_then(|c| c.image_digest.as_deref()),
+        )
     }
 
     /// The pod name (`kubernetes.podName` or flat `podName`).
@@ -392,8 +396,12 @@ impl<'a> TraceEvent<'a> {
 
     /// The pod namespace.
     pub fn pod_namespace(&self) -> Option<&str> {
-        nonempty(self.kubernetes.as_ref().and_then(|k| k.pod_namespace.as_deref()))
-            .or_else(|| nonempty(self.pod_namespace.as_deref()))
+        nonempty(
+            self.kubernetes
+                .as_ref()
+                .and_then(|k| k.pod_namespace.as_deref()),
+        )
+        .or_else(|| nonempty(self.pod_namespace.as_deref()))
     }
 
     /// The pod UID.

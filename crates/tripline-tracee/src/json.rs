@@ -164,9 +164,12 @@ pub(crate) fn int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i6
     if raw_is_null(raw) {
         return Ok(None);
     }
-    flex_i64(raw)
-        .map(Some)
-        .ok_or_else(|| de::Error::custom(format_args!("expected an integer or numeric string, got {}", clip(raw.get()))))
+    flex_i64(raw).map(Some).ok_or_else(|| {
+        de::Error::custom(format_args!(
+            "expected an integer or numeric string, got {}",
+            clip(raw.get())
+        ))
+    })
 }
 
 fn clip(s: &str) -> &str {
@@ -199,7 +202,10 @@ mod tests {
 
     #[test]
     fn strings_borrow_without_escapes() {
-        assert!(matches!(raw_str(raw("\"abc\"")), Some(Cow::Borrowed("abc"))));
+        assert!(matches!(
+            raw_str(raw("\"abc\"")),
+            Some(Cow::Borrowed("abc"))
+        ));
         assert_eq!(raw_str(raw("\"a\\\"b\"")).as_deref(), Some("a\"b"));
         assert_eq!(raw_str(raw("3")), None);
     }

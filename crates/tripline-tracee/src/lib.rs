@@ -24,13 +24,18 @@
 //!   skipped and counted ([`SkipKind`]).
 //! - [`Settings`]: limits and the clock (epoch or relative-time with an epoch offset).
 //! - With the default `schema` feature: normalization into `tripline_schema::Event`
-//!   (`normalize`) and `tripline_schema::FieldSource` for raw events.
+//!   ([`Normalizer`], with an [`Enrich`] hook for container context) and
+//!   `tripline_schema::FieldSource` for raw events (`eventName`, `args.pathname`, …).
 
 mod arg;
 mod error;
 mod event;
+#[cfg(feature = "schema")]
+mod fields;
 pub mod json;
 mod line;
+#[cfg(feature = "schema")]
+mod normalize;
 mod reader;
 mod settings;
 mod v1beta1;
@@ -42,6 +47,8 @@ pub use event::{
     SIGNATURE_ID_MAX, SIGNATURE_ID_MIN, TraceEvent,
 };
 pub use line::{Line, Record, SkipKind, from_slice, from_str, parse_line, parse_line_with};
+#[cfg(feature = "schema")]
+pub use normalize::{ArgLookup, Enrich, FindingSource, Normalizer};
 pub use reader::{Counts, Reader};
 pub use settings::{Clock, Settings};
 pub use v1beta1::{Policies, Threat, V1Event, Workload};

@@ -12,6 +12,8 @@ use crate::{Error, Settings, TraceEvent, V1Event};
 
 /// A decoded event of either JSON schema.
 #[derive(Debug, Clone)]
+// Boxing the larger variant would cost an allocation per line; records are moved rarely.
+#[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum Record<'a> {
     /// A `trace.Event` (v0.8 … v0.24.1).
@@ -128,6 +130,7 @@ impl SkipKind {
 
 /// One classified line.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum Line<'a> {
     /// An event.
@@ -174,7 +177,8 @@ pub(crate) fn classify(text: &str) -> Kind {
         if has("\"workload\"") || has("\"policies\"") || has("\"detected_from\"") {
             return Kind::V1;
         }
-        if has("\"level\"") && has("\"msg\"") && serde_json::from_str::<LoggerProbe<'_>>(t).is_ok() {
+        if has("\"level\"") && has("\"msg\"") && serde_json::from_str::<LoggerProbe<'_>>(t).is_ok()
+        {
             return Kind::Skip(SkipKind::LoggerJson);
         }
         if has("\"name\"") {
@@ -202,14 +206,21 @@ fn is_table_time(b: &[u8]) -> bool {
     const SHAPE: &[u8] = b"00:00:00:000000";
     b.len() > SHAPE.len()
         && b[SHAPE.len()].is_ascii_whitespace()
-        && SHAPE
-            .iter()
-            .zip(b)
-            .all(|(s, c)| if *s == b':' { *c == b':' } else { c.is_ascii_digit() })
+        && SHAPE.iter().zip(b).all(|(s, c)| {
+            if *s == b':' {
+                *c == b':'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// Decodes a line already classified as an event kind; errors are at line 1, offset 0.
-pub(crate) fn decode<'a>(text: &'a str, kind: Kind, settings: &Settings) -> Result<Record<'a>, Error> {
+pub(crate) fn decode<'a>(
+    text: &'a str,
+    kind: Kind,
+    settings: &Settings,
+) -> Result<Record<'a>, Error> {
     match kind {
         Kind::Trace => {
             let mut ev: TraceEvent<'a> =
@@ -236,7 +247,8 @@ pub(crate) fn decode<'a>(text: &'a str, kind: Kind, settings: &Settings) -> Resu
         }
         Kind::Skip(_) | Kind::OtherJson => {
             // Report a syntax error as such; valid JSON of another shape is NotAnEvent.
-            serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| Error::json(text, &e))?;
+            serde_json::from_str::<serde::de::IgnoredAny>(text)
+                .map_err(|e| Error::json(text, &e))?;
             Err(Error::NotAnEvent {
                 line: 1,
                 offset: 0,
@@ -319,24 +331,40 @@ mod tests {
             classify(r#"{"level":"info","ts":1680000000.1,"msg":"starting"}"#),
             Kind::Skip(SkipKind::LoggerJson)
         );
-        assert_eq!(classify("INFO: starting tracee..."), Kind::Skip(SkipKind::LoggerText));
         assert_eq!(
-            classify("TIME             UID    COMM             PID     TID     RET              EVENT                ARGS"),
+            classify("INFO: starting tracee..."),
+            Kind::Skip(SkipKind::LoggerText)
+        );
+        assert_eq!(
+            classify(
+                "TIME             UID    COMM             PID     TID     RET              EVENT                ARGS"
+            ),
             Kind::Skip(SkipKind::TableHeader)
         );
         assert_eq!(
-            classify("11:21:51:254199  1000   exa              1639459 1639459 3                openat"),
+            classify(
+                "11:21:51:254199  1000   exa              1639459 1639459 3                openat"
+            ),
             Kind::Skip(SkipKind::TableRow)
         );
-        assert_eq!(classify("End of events stream"), Kind::Skip(SkipKind::TableEpilogue));
+        assert_eq!(
+            classify("End of events stream"),
+            Kind::Skip(SkipKind::TableEpilogue)
+        );
         assert_eq!(classify("hello"), Kind::Text);
         assert_eq!(classify(r#"{"a":1}"#), Kind::OtherJson);
     }
 
     #[test]
     fn errors_name_the_problem() {
-        assert!(matches!(from_str(r#"{"a":1}"#), Err(Error::NotAnEvent { .. })));
-        assert!(matches!(from_str(r#"{"eventName":"x","#), Err(Error::Json { .. })));
+        assert!(matches!(
+            from_str(r#"{"a":1}"#),
+            Err(Error::NotAnEvent { .. })
+        ));
+        assert!(matches!(
+            from_str(r#"{"eventName":"x","#),
+            Err(Error::Json { .. })
+        ));
         assert!(matches!(from_str("garbage"), Err(Error::NotJson { .. })));
         assert!(matches!(from_slice(b"\xff{}"), Err(Error::Utf8 { .. })));
     }

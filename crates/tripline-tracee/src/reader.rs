@@ -248,7 +248,11 @@ impl<R: BufRead> Reader<R> {
                     // The stream is unusable after an I/O error; report it once and stop.
                     self.done = true;
                     self.counts.lines += 1;
-                    return self.fail(Error::Io { line, offset, source });
+                    return self.fail(Error::Io {
+                        line,
+                        offset,
+                        source,
+                    });
                 }
             };
             self.line += 1;
@@ -263,10 +267,10 @@ impl<R: BufRead> Reader<R> {
                 };
                 return self.fail(e);
             }
-            if self.buf.trim_ascii() == b"{" {
-                if let Err(e) = self.read_document(line, offset) {
-                    return self.fail(e);
-                }
+            if self.buf.trim_ascii() == b"{"
+                && let Err(e) = self.read_document(line, offset)
+            {
+                return self.fail(e);
             }
             let kind = match std::str::from_utf8(&self.buf) {
                 Ok(text) => classify(text),
@@ -302,10 +306,10 @@ impl<R: BufRead> Reader<R> {
             Ok(mut r) => {
                 r.set_location(line, offset);
                 self.counts.records += 1;
-                if let Record::Trace(ev) = &r {
-                    if ev.is_relative_time(&self.settings) {
-                        self.counts.relative_time += 1;
-                    }
+                if let Record::Trace(ev) = &r
+                    && ev.is_relative_time(&self.settings)
+                {
+                    self.counts.relative_time += 1;
                 }
                 Some(Ok(r))
             }

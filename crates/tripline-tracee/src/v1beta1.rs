@@ -258,7 +258,10 @@ impl<'a> V1Event<'a> {
 
     /// `workload.k8s.namespace.name`.
     pub fn pod_namespace(&self) -> Option<Cow<'a, str>> {
-        path_str(self.workload.as_ref()?.k8s.as_ref()?, &["namespace", "name"])
+        path_str(
+            self.workload.as_ref()?.k8s.as_ref()?,
+            &["namespace", "name"],
+        )
     }
 
     /// The `data[]` entry named `name`: its kind key (`str`, `int32`, `str_array`, …) and raw value.

@@ -17,7 +17,10 @@ fn corpus_file(name: &str) -> Option<std::path::PathBuf> {
 }
 
 fn expected_container_id(v: &Value) -> Option<String> {
-    let flat = v.get("containerId").and_then(Value::as_str).filter(|s| !s.is_empty());
+    let flat = v
+        .get("containerId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
     let nested = v
         .pointer("/container/id")
         .and_then(Value::as_str)
@@ -27,12 +30,28 @@ fn expected_container_id(v: &Value) -> Option<String> {
 
 /// Checks one parsed event against the generic decoding of its line.
 fn check_event(ev: &TraceEvent<'_>, v: &Value, where_: &str) {
-    assert_eq!(ev.event_name, v["eventName"].as_str().unwrap(), "{where_}: eventName");
+    assert_eq!(
+        ev.event_name,
+        v["eventName"].as_str().unwrap(),
+        "{where_}: eventName"
+    );
     assert_eq!(ev.timestamp, v["timestamp"].as_i64(), "{where_}: timestamp");
-    assert_eq!(ev.process_id, v["processId"].as_i64(), "{where_}: processId");
-    assert_eq!(ev.host_process_id, v["hostProcessId"].as_i64(), "{where_}: hostProcessId");
+    assert_eq!(
+        ev.process_id,
+        v["processId"].as_i64(),
+        "{where_}: processId"
+    );
+    assert_eq!(
+        ev.host_process_id,
+        v["hostProcessId"].as_i64(),
+        "{where_}: hostProcessId"
+    );
     assert_eq!(ev.user_id, v["userId"].as_i64(), "{where_}: userId");
-    assert_eq!(ev.process_name, v["processName"].as_str().unwrap(), "{where_}: processName");
+    assert_eq!(
+        ev.process_name,
+        v["processName"].as_str().unwrap(),
+        "{where_}: processName"
+    );
     assert_eq!(
         ev.container_id().map(str::to_owned),
         expected_container_id(v),
@@ -40,13 +59,21 @@ fn check_event(ev: &TraceEvent<'_>, v: &Value, where_: &str) {
     );
     let id: i64 = v["eventId"].as_str().unwrap().parse().unwrap();
     assert_eq!(ev.event_id, Some(id), "{where_}: eventId");
-    assert_eq!(ev.return_value, v["returnValue"].as_i64(), "{where_}: returnValue");
+    assert_eq!(
+        ev.return_value,
+        v["returnValue"].as_i64(),
+        "{where_}: returnValue"
+    );
     let args = v["args"].as_array().unwrap();
     assert_eq!(ev.args.len(), args.len(), "{where_}: arg count");
     for (a, expect) in ev.args.iter().zip(args) {
         let name = expect["name"].as_str().unwrap();
         assert_eq!(a.name, name, "{where_}: arg name");
-        assert_eq!(a.type_name, expect["type"].as_str().unwrap(), "{where_}: arg type");
+        assert_eq!(
+            a.type_name,
+            expect["type"].as_str().unwrap(),
+            "{where_}: arg type"
+        );
         let value = &expect["value"];
         let w = format!("{where_}: arg {name}");
         match value {
@@ -101,23 +128,38 @@ fn read_all(path: &Path) -> (tripline_tracee::Counts, Vec<String>) {
     }
     let counts = reader.counts().clone();
     assert!(counts.balanced(), "{}: {counts:?}", path.display());
-    assert_eq!(counts.lines as usize, lines.len(), "{}: every line read", path.display());
+    assert_eq!(
+        counts.lines as usize,
+        lines.len(),
+        "{}: every line read",
+        path.display()
+    );
     (counts, names)
 }
 
 #[test]
 fn v018_v024_network_events() {
-    let Some(p) = corpus_file("v0.18-v0.24_trace-event.jsonl") else { return };
+    let Some(p) = corpus_file("v0.18-v0.24_trace-event.jsonl") else {
+        return;
+    };
     let (c, names) = read_all(&p);
     assert_eq!((c.records, c.errors, c.skipped_total()), (69, 0, 0));
     assert!(names.iter().all(|n| n.starts_with("net_packet_")));
     // A known line, asserted by hand: the first net_packet_tcp (vlc, host).
     let text = std::fs::read_to_string(&p).unwrap();
-    let Record::Trace(ev) = from_str(text.lines().next().unwrap()).unwrap() else { panic!() };
+    let Record::Trace(ev) = from_str(text.lines().next().unwrap()).unwrap() else {
+        panic!()
+    };
     assert_eq!(ev.event_name, "net_packet_tcp");
     assert_eq!(ev.timestamp, Some(1_696_255_674_450_496_178));
-    assert_eq!(ev.time_ns(&Settings::default()), Some(1_696_255_674_450_496_178));
-    assert_eq!((ev.process_id, ev.thread_id), (Some(1_014_858), Some(1_014_989)));
+    assert_eq!(
+        ev.time_ns(&Settings::default()),
+        Some(1_696_255_674_450_496_178)
+    );
+    assert_eq!(
+        (ev.process_id, ev.thread_id),
+        (Some(1_014_858), Some(1_014_989))
+    );
     assert_eq!(ev.container_id(), None);
     assert_eq!(ev.executable_path(), None);
     assert_eq!(ev.arg_str("src").as_deref(), Some("192.168.200.50"));
@@ -126,8 +168,16 @@ fn v018_v024_network_events() {
     let tcp = ev.arg_value("proto_tcp").unwrap();
     assert_eq!(tcp.get("seq").and_then(|v| v.as_i64()), Some(4_173_220_235));
     assert_eq!(
-        (ev.thread_entity_id, ev.process_entity_id, ev.parent_entity_id),
-        (Some(3_489_249_124), Some(3_999_221_038), Some(3_069_802_613))
+        (
+            ev.thread_entity_id,
+            ev.process_entity_id,
+            ev.parent_entity_id
+        ),
+        (
+            Some(3_489_249_124),
+            Some(3_999_221_038),
+            Some(3_069_802_613)
+        )
     );
     assert_eq!(ev.stack_addresses.as_deref(), Some(&[0u64][..]));
     assert_eq!(ev.matched_policies.as_deref().map(<[_]>::len), Some(1));
@@ -146,19 +196,28 @@ fn v018_v024_network_events() {
 
 #[test]
 fn v013_container_object_shape() {
-    let Some(p) = corpus_file("v0.13-v0.14_container-object.jsonl") else { return };
+    let Some(p) = corpus_file("v0.13-v0.14_container-object.jsonl") else {
+        return;
+    };
     let (c, names) = read_all(&p);
     assert_eq!((c.records, c.errors), (4, 0));
-    assert_eq!(names, ["security_file_open", "vfs_read", "vfs_read", "execve"]);
+    assert_eq!(
+        names,
+        ["security_file_open", "vfs_read", "vfs_read", "execve"]
+    );
     let text = std::fs::read_to_string(&p).unwrap();
-    let Record::Trace(ev) = from_str(text.lines().next().unwrap()).unwrap() else { panic!() };
+    let Record::Trace(ev) = from_str(text.lines().next().unwrap()).unwrap() else {
+        panic!()
+    };
     assert_eq!(ev.timestamp, Some(1_680_182_976_364_916_505));
     assert_eq!(ev.process_id, Some(676));
     assert_eq!(ev.arg_str("pathname").as_deref(), Some("/proc/meminfo"));
     assert_eq!(ev.arg_str("flags").as_deref(), Some("O_RDONLY|O_LARGEFILE"));
     assert_eq!(ev.arg_i64("dev"), Some(45));
     assert_eq!(ev.syscall.as_deref(), Some("openat"));
-    let Record::Trace(ev) = from_str(text.lines().nth(3).unwrap()).unwrap() else { panic!() };
+    let Record::Trace(ev) = from_str(text.lines().nth(3).unwrap()).unwrap() else {
+        panic!()
+    };
     assert_eq!(ev.arg_str_list("argv").unwrap(), ["/opt/cni/bin/bridge"]);
     assert_eq!(ev.arg_str_list("envp").unwrap(), Vec::<&str>::new());
     assert_eq!(ev.matched_policies.as_deref().unwrap(), ["execve_event"]);
@@ -166,7 +225,9 @@ fn v013_container_object_shape() {
 
 #[test]
 fn v08_v012_flat_shape() {
-    let Some(p) = corpus_file("v0.8-v0.12_flat-container.jsonl") else { return };
+    let Some(p) = corpus_file("v0.8-v0.12_flat-container.jsonl") else {
+        return;
+    };
     let (c, names) = read_all(&p);
     assert_eq!((c.records, c.errors), (128, 0));
     assert!(names.contains(&"sched_process_exec".to_owned()));
@@ -175,7 +236,9 @@ fn v08_v012_flat_shape() {
     let mut saw_fileless = false;
     let mut saw_pointer = false;
     for l in text.lines() {
-        let Record::Trace(ev) = from_str(l).unwrap() else { panic!() };
+        let Record::Trace(ev) = from_str(l).unwrap() else {
+            panic!()
+        };
         // v0.8-era threadStartTime is monotonic: relative under Auto, timestamp is epoch.
         assert!(!ev.is_relative_time(&Settings::default()));
         match &*ev.event_name {
@@ -196,7 +259,10 @@ fn v08_v012_flat_shape() {
                     ev.container_id(),
                     Some("c7e3c75bf167348bf79262bf6e688088f9b4d54ebcc79464f40b52b80c73ff55")
                 );
-                assert_eq!(ev.container_image(), Some("docker.io/aquasec/tracee:latest"));
+                assert_eq!(
+                    ev.container_image(),
+                    Some("docker.io/aquasec/tracee:latest")
+                );
                 assert_eq!(ev.pod_name(), Some("tracee-wk8wh"));
                 assert_eq!(ev.pod_namespace(), Some("tracee-system"));
                 assert!(ev.arg_str("pathname").unwrap().starts_with("memfd:"));
@@ -205,7 +271,10 @@ fn v08_v012_flat_shape() {
                 saw_pointer = true;
                 assert_eq!(ev.arg_u64("stack"), Some(0));
                 assert_eq!(ev.arg_u64("child_tid"), Some(0x7fd7_ce0d_3a10));
-                assert_eq!(ev.arg_str("flags").as_deref(), Some("CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID"));
+                assert_eq!(
+                    ev.arg_str("flags").as_deref(),
+                    Some("CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID")
+                );
             }
             _ => {}
         }
@@ -215,12 +284,16 @@ fn v08_v012_flat_shape() {
 
 #[test]
 fn v011_v012_signature_events() {
-    let Some(p) = corpus_file("signature-events_v0.11-v0.12_flat-container.jsonl") else { return };
+    let Some(p) = corpus_file("signature-events_v0.11-v0.12_flat-container.jsonl") else {
+        return;
+    };
     let (c, names) = read_all(&p);
     assert_eq!((c.records, c.errors), (2, 0));
     assert_eq!(names, ["New executable dropped", "Anti-Debugging detected"]);
     let text = std::fs::read_to_string(&p).unwrap();
-    let Record::Trace(ev) = from_str(text.lines().next().unwrap()).unwrap() else { panic!() };
+    let Record::Trace(ev) = from_str(text.lines().next().unwrap()).unwrap() else {
+        panic!()
+    };
     assert!(ev.is_signature());
     assert_eq!(ev.event_id, Some(6029));
     assert_eq!(ev.return_value, Some(32768));
@@ -228,14 +301,20 @@ fn v011_v012_signature_events() {
     assert_eq!(ev.pod_sandbox(), Some(false));
     assert_eq!(ev.container_name(), Some("app"));
     assert_eq!(ev.pod_uid(), Some("0f7ad251-39da-44f7-af28-34a0e971be3e"));
-    assert_eq!(ev.arg_str("path").as_deref(), Some("/usr/bin/strace.dpkg-new"));
+    assert_eq!(
+        ev.arg_str("path").as_deref(),
+        Some("/usr/bin/strace.dpkg-new")
+    );
     let m = ev.metadata.as_ref().unwrap();
     assert_eq!(m.version.as_deref(), Some("1"));
     assert!(m.tags.is_none());
     let props = ev.properties().unwrap();
     assert_eq!(props.severity(), Some(2));
     assert_eq!(props.signature_id().as_deref(), Some("TRC-1022"));
-    assert_eq!(props.signature_name().as_deref(), Some("New executable dropped"));
+    assert_eq!(
+        props.signature_name().as_deref(),
+        Some("New executable dropped")
+    );
     assert_eq!(props.category().as_deref(), Some("defense-evasion"));
     assert_eq!(props.technique().as_deref(), Some("Masquerading"));
     assert_eq!(props.external_id().as_deref(), Some("T1036"));
@@ -245,8 +324,13 @@ fn v011_v012_signature_events() {
         Some("attack-pattern--42e8de7b-37b2-4258-905a-6897815e58e0")
     );
     assert!(ev.triggered_by().unwrap().is_none());
-    let Record::Trace(ev) = from_str(text.lines().nth(1).unwrap()).unwrap() else { panic!() };
-    assert_eq!(ev.properties().unwrap().signature_id().as_deref(), Some("TRC-102"));
+    let Record::Trace(ev) = from_str(text.lines().nth(1).unwrap()).unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        ev.properties().unwrap().signature_id().as_deref(),
+        Some("TRC-102")
+    );
     assert_eq!(ev.properties().unwrap().severity(), Some(1));
     assert_eq!(ev.container_id(), None);
     assert!(ev.args.is_empty());
@@ -271,13 +355,17 @@ fn table_output_is_skipped_and_counted() {
 
 #[test]
 fn v1beta1_handwritten_document() {
-    let Some(p) = corpus_file("v1beta1_main_docs-example_HANDWRITTEN.json") else { return };
+    let Some(p) = corpus_file("v1beta1_main_docs-example_HANDWRITTEN.json") else {
+        return;
+    };
     let (c, names) = read_all(&p);
     assert_eq!((c.records, c.errors), (1, 0));
     assert_eq!(names, ["sched_process_exec"]);
     assert!(c.continuation_lines > 0);
     let text = std::fs::read_to_string(&p).unwrap();
-    let Record::V1(ev) = from_str(&text).unwrap() else { panic!() };
+    let Record::V1(ev) = from_str(&text).unwrap() else {
+        panic!()
+    };
     assert_eq!(ev.time_ns(), Some(1_732_454_400_123_456_789));
     assert_eq!(ev.matched_policies(), ["default-policy"]);
     assert_eq!(ev.pid(), Some(12345));
@@ -294,7 +382,9 @@ fn v1beta1_handwritten_document() {
 
 #[test]
 fn every_corpus_file_is_covered() {
-    let Some(files) = tripline_testkit::corpus_files("tracee") else { return };
+    let Some(files) = tripline_testkit::corpus_files("tracee") else {
+        return;
+    };
     let mut total = 0;
     for f in files {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();

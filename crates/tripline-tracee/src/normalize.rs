@@ -1,0 +1,924 @@
+//! Normalization into `tripline_schema::Event` (feature `schema`).
+//!
+//! One mapping serves both JSON schemas: it reads arguments through [`ArgLookup`], which
+//! [`TraceEvent`] and [`V1Event`] implement. Whatever the schema does not model goes under
+//! `unmapped.tracee`: the unconsumed args, namespaces, cgroup, entity ids, policies.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value as Json};
+use tripline_schema::{
+    Attack, Container, ContainerLifecycle, Direction, Endpoint, Event, EventKind, File, FileAccess,
+    FileOp, Finding, Host, Image, Location, NetworkActivity, NetworkOp, Orchestrator, Other,
+    ParentProcess, Process, ProcessEvent, Product, Raw, Rule, Severity, Source, User,
+};
+
+use crate::arg::Sockaddr;
+use crate::json::{self, RawMap};
+use crate::{Origin, Record, Settings, TraceEvent, V1Event};
+
+/// Supplies container context known elsewhere (a Docker inspect cache, a CRI client),
+/// by container id. Implemented for closures `Fn(&str, &mut Container)`.
+pub trait Enrich {
+    /// Fills in what is known about container `id`; fields already set come from the event.
+    fn enrich(&self, id: &str, container: &mut Container);
+}
+
+impl<F: Fn(&str, &mut Container)> Enrich for F {
+    fn enrich(&self, id: &str, container: &mut Container) {
+        self(id, container);
+    }
+}
+
+/// Argument access shared by both event schemas, so one mapping serves both.
+pub trait ArgLookup<'a> {
+    /// A string argument.
+    fn lookup_str(&self, name: &str) -> Option<Cow<'a, str>>;
+    /// An integer argument.
+    fn lookup_i64(&self, name: &str) -> Option<i64>;
+    /// A string-list argument.
+    fn lookup_str_list(&self, name: &str) -> Option<Vec<Cow<'a, str>>>;
+    /// A socket-address argument.
+    fn lookup_sockaddr(&self, name: &str) -> Option<Sockaddr<'a>>;
+    /// All arguments as `(name, raw JSON)`, in order.
+    fn raw_args(&self) -> Vec<(Cow<'a, str>, &'a str)>;
+}
+
+impl<'a> ArgLookup<'a> for TraceEvent<'a> {
+    fn lookup_str(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.arg_str(name)
+    }
+    fn lookup_i64(&self, name: &str) -> Option<i64> {
+        self.arg_i64(name)
+    }
+    fn lookup_str_list(&self, name: &str) -> Option<Vec<Cow<'a, str>>> {
+        self.arg_str_list(name)
+    }
+    fn lookup_sockaddr(&self, name: &str) -> Option<Sockaddr<'a>> {
+        self.arg_sockaddr(name)
+    }
+    fn raw_args(&self) -> Vec<(Cow<'a, str>, &'a str)> {
+        self.args
+            .iter()
+            .map(|a| (a.name.clone(), a.raw()))
+            .collect()
+    }
+}
+
+impl<'a> ArgLookup<'a> for V1Event<'a> {
+    fn lookup_str(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.data_str(name)
+    }
+    fn lookup_i64(&self, name: &str) -> Option<i64> {
+        self.data_i64(name)
+    }
+    fn lookup_str_list(&self, name: &str) -> Option<Vec<Cow<'a, str>>> {
+        self.data_str_list(name)
+    }
+    fn lookup_sockaddr(&self, name: &str) -> Option<Sockaddr<'a>> {
+        let raw = self.data(name)?.1;
+        let m: RawMap<'a> = serde_json::from_str(raw.get()).ok()?;
+        Sockaddr::from_map(&m)
+    }
+    fn raw_args(&self) -> Vec<(Cow<'a, str>, &'a str)> {
+        self.data
+            .iter()
+            .flatten()
+            .filter_map(|d| {
+                let name = d.str("name")?;
+                let (_, v) = d.0.iter().find(|(k, _)| k != "name")?;
+                Some((name, v.get()))
+            })
+            .collect()
+    }
+}
+
+/// Turns records into normalized events.
+///
+/// ```
+/// use tripline_tracee::{from_str, Normalizer, Settings};
+/// use tripline_schema::{Container, EventKind};
+///
+/// let line = r#"{"timestamp":1700000000000000000,"processId":1,"hostProcessId":4321,"processName":"sh","containerId":"abc123","container":{"id":"abc123"},"kubernetes":{},"eventId":"707","eventName":"sched_process_exec","args":[{"name":"pathname","type":"const char*","value":"/bin/sh"},{"name":"argv","type":"const char**","value":["sh","-c","id"]}]}"#;
+/// let cache = |id: &str, c: &mut Container| if id == "abc123" { c.name = Some("web".into()) };
+/// let n = Normalizer::new(Settings::default()).with_enricher(&cache);
+/// let ev = n.normalize(&from_str(line)?);
+/// assert!(matches!(ev.kind, EventKind::ProcessExec(_)));
+/// assert_eq!(ev.container.unwrap().name.as_deref(), Some("web"));
+/// # Ok::<(), tripline_tracee::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Normalizer<'e> {
+    settings: Settings,
+    enricher: Option<&'e dyn Enrich>,
+    keep_raw: bool,
+}
+
+impl std::fmt::Debug for Normalizer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Normalizer")
+            .field("settings", &self.settings)
+            .field("enricher", &self.enricher.is_some())
+            .field("keep_raw", &self.keep_raw)
+            .finish()
+    }
+}
+
+impl Default for Normalizer<'_> {
+    fn default() -> Self {
+        Normalizer::new(Settings::default())
+    }
+}
+
+impl<'e> Normalizer<'e> {
+    /// A normalizer keeping the raw line, without enrichment.
+    pub fn new(settings: Settings) -> Self {
+        Normalizer {
+            settings,
+            enricher: None,
+            keep_raw: true,
+        }
+    }
+
+    /// Adds a container enrichment hook.
+    pub fn with_enricher(mut self, enricher: &'e dyn Enrich) -> Self {
+        self.enricher = Some(enricher);
+        self
+    }
+
+    /// Whether to keep the raw line in `Event::raw` (default `true`).
+    pub fn keep_raw(mut self, keep: bool) -> Self {
+        self.keep_raw = keep;
+        self
+    }
+
+    /// Normalizes either kind of record.
+    pub fn normalize(&self, record: &Record<'_>) -> Event {
+        match record {
+            Record::Trace(e) => self.trace(e),
+            Record::V1(e) => self.v1(e),
+        }
+    }
+
+    /// Normalizes a `trace.Event`.
+    pub fn trace(&self, ev: &TraceEvent<'_>) -> Event {
+        let mut unmapped = Map::new();
+        let time = match ev.timestamp {
+            Some(raw) => match self.settings.epoch_ns(raw) {
+                Some(ns) => DateTime::from_timestamp_nanos(ns),
+                None => {
+                    // Relative time without an offset: keep the value, flag it.
+                    unmapped.insert("relative_time".into(), Json::Bool(true));
+                    DateTime::from_timestamp_nanos(raw)
+                }
+            },
+            None => {
+                unmapped.insert("timestamp_missing".into(), Json::Bool(true));
+                DateTime::<Utc>::UNIX_EPOCH
+            }
+        };
+        let process = trace_process(ev);
+        let mut container = None;
+        if let Some(id) = ev.container_id() {
+            let mut c = Container {
+                id: Some(id.to_owned()),
+                name: ev.container_name().map(str::to_owned),
+                ..Container::default()
+            };
+            if let Some(img) = ev.container_image() {
+                let mut image = Image::parse_reference(img);
+                if let Some(d) = ev.container_image_digest() {
+                    image.digest.get_or_insert_with(|| d.to_owned());
+                }
+                c.image = Some(image);
+            }
+            container = Some(c);
+        }
+        let orchestrator = orchestrator(ev.pod_name(), ev.pod_namespace(), ev.pod_uid());
+        let signature = ev.is_signature().then_some(ev);
+        let mut event = self.build(
+            ev,
+            &ev.event_name,
+            time,
+            process,
+            container,
+            orchestrator,
+            signature,
+            &mut unmapped,
+        );
+        event.source.format = "tracee-json".into();
+        event.source.event_code = ev.event_id.map(|i| i.to_string());
+        event.source.version = Some(shape(ev).into());
+        if ev.origin() == Origin::Host && !ev.host_name.is_empty() {
+            event.host = Some(Host {
+                name: Some(ev.host_name.to_string()),
+                ..Host::default()
+            });
+        } else if !ev.host_name.is_empty() {
+            unmapped.insert("hostName".into(), Json::String(ev.host_name.to_string()));
+        }
+        if !matches!(event.kind, EventKind::Finding(_))
+            && let Some(rv) = ev.return_value
+        {
+            event.outcome = if rv < 0 {
+                tripline_schema::Outcome::Failure
+            } else {
+                tripline_schema::Outcome::Success
+            };
+        }
+        trace_unmapped(ev, &mut unmapped);
+        if self.keep_raw {
+            event.raw = Some(raw(ev.raw, ev.line, ev.offset));
+        }
+        if !unmapped.is_empty() {
+            event.vendor_mut("tracee").append(&mut unmapped);
+        }
+        event
+    }
+
+    /// Normalizes a v1beta1 event.
+    pub fn v1(&self, ev: &V1Event<'_>) -> Event {
+        let mut unmapped = Map::new();
+        let time = match ev.time_ns() {
+            Some(ns) => DateTime::from_timestamp_nanos(ns),
+            None => {
+                unmapped.insert("timestamp_missing".into(), Json::Bool(true));
+                DateTime::<Utc>::UNIX_EPOCH
+            }
+        };
+        let u32_of = |v: Option<i64>| v.and_then(|v| u32::try_from(v).ok());
+        let process = Process {
+            pid: u32_of(ev.host_pid()),
+            vpid: u32_of(ev.pid()),
+            tid: u32_of(ev.tid()),
+            entity_id: ev.process_unique_id().map(|u| u.to_string()),
+            name: ev.process_name().map(Cow::into_owned),
+            executable: ev.executable_path().map(Cow::into_owned),
+            user: u32_of(ev.uid()).map(User::from_id),
+            parent: ev
+                .parent_pid()
+                .and_then(|p| u32::try_from(p).ok())
+                .map(|pid| {
+                    Box::new(ParentProcess {
+                        pid: Some(pid),
+                        ..ParentProcess::default()
+                    })
+                }),
+            ..Process::default()
+        };
+        let container = ev.container_id().map(|id| Container {
+            id: Some(id.into_owned()),
+            name: ev.container_name().map(Cow::into_owned),
+            image: ev.container_image().map(|i| Image::parse_reference(&i)),
+            ..Container::default()
+        });
+        let pod = ev.pod_name();
+        let ns = ev.pod_namespace();
+        let orchestrator = orchestrator(pod.as_deref(), ns.as_deref(), None);
+        let mut event = self.build(
+            ev,
+            &ev.name,
+            time,
+            process,
+            container,
+            orchestrator,
+            ev.threat.as_ref().map(|_| ev),
+            &mut unmapped,
+        );
+        event.source.format = "tracee-v1beta1".into();
+        event.source.event_code = ev
+            .id
+            .map(|r| json::raw_str(r).map_or_else(|| r.get().to_owned(), Cow::into_owned));
+        event.source.version = Some("v1beta1".into());
+        if let Some(s) = ev.syscall().filter(|s| !s.is_empty()) {
+            unmapped.insert("syscall".into(), Json::String(s.into_owned()));
+        }
+        if !ev.matched_policies().is_empty() {
+            unmapped.insert(
+                "matchedPolicies".into(),
+                Json::Array(
+                    ev.matched_policies()
+                        .iter()
+                        .map(|p| Json::String(p.to_string()))
+                        .collect(),
+                ),
+            );
+        }
+        if let Some(d) = ev.detected_from {
+            unmapped.insert("detected_from".into(), raw_json(d.get()));
+        }
+        if self.keep_raw {
+            event.raw = Some(raw(ev.raw, ev.line, ev.offset));
+        }
+        if !unmapped.is_empty() {
+            event.vendor_mut("tracee").append(&mut unmapped);
+        }
+        event
+    }
+
+    /// The shared part: kind by event name, container enrichment, finding data.
+    #[allow(clippy::too_many_arguments)]
+    fn build<'a, A: ArgLookup<'a> + FindingSource<'a>>(
+        &self,
+        args: &A,
+        name: &str,
+        time: DateTime<Utc>,
+        process: Process,
+        mut container: Option<Container>,
+        orchestrator: Option<Orchestrator>,
+        signature: Option<&A>,
+        unmapped: &mut Map<String, Json>,
+    ) -> Event {
+        let runtime_process = name.starts_with("container_").then(|| process.clone());
+        let (kind, consumed, event_container) = match signature {
+            Some(sig) => (
+                EventKind::Finding(sig.finding(name, process)),
+                &[][..],
+                None,
+            ),
+            None => map_kind(args, name, process),
+        };
+        if let Some(c) = event_container {
+            // container_create/remove: the event is about the container in its args; the
+            // process that reported it is the runtime, kept under unmapped.
+            container = Some(c);
+            if let Some(p) = runtime_process.and_then(|p| serde_json::to_value(p).ok()) {
+                unmapped.insert("process".into(), p);
+            }
+        }
+        if let (Some(c), Some(enricher)) = (container.as_mut(), self.enricher)
+            && let Some(id) = c.id.clone()
+        {
+            enricher.enrich(&id, c);
+        }
+        let mut event = Event::new(time, Source::new(Product::Tracee, "tracee-json"), kind);
+        event.action = Some(name.to_owned());
+        event.container = container;
+        event.orchestrator = orchestrator;
+        if let Some(sig) = signature {
+            sig.finding_envelope(&mut event, unmapped);
+        }
+        let mut rest = Map::new();
+        for (k, v) in args.raw_args() {
+            if !consumed.contains(&k.as_ref()) {
+                rest.insert(k.into_owned(), raw_json(v));
+            }
+        }
+        if !rest.is_empty() {
+            unmapped.insert("args".into(), Json::Object(rest));
+        }
+        event
+    }
+}
+
+/// What a signature event contributes to a finding.
+pub trait FindingSource<'a> {
+    /// The finding payload.
+    fn finding(&self, name: &str, process: Process) -> Finding;
+    /// Severity, message and vendor leftovers on the envelope.
+    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Map<String, Json>);
+}
+
+impl<'a> FindingSource<'a> for TraceEvent<'a> {
+    fn finding(&self, name: &str, process: Process) -> Finding {
+        let props = self.properties();
+        let p = |k: &str| props.and_then(|p| p.str(k)).filter(|s| !s.is_empty());
+        let rule = Rule {
+            id: p("signatureID").map(Cow::into_owned),
+            name: p("signatureName")
+                .map(Cow::into_owned)
+                .or_else(|| Some(name.to_owned())),
+            description: self
+                .metadata
+                .as_ref()
+                .and_then(|m| m.description.as_deref())
+                .map(str::to_owned),
+            ruleset: Some("tracee-signatures".into()),
+            category: p("Category").map(Cow::into_owned),
+            version: self
+                .metadata
+                .as_ref()
+                .and_then(|m| m.version.as_deref())
+                .map(str::to_owned),
+            ..Rule::default()
+        };
+        let attacks = Attack::from_tracee(
+            p("Category").as_deref(),
+            p("external_id").as_deref(),
+            p("Technique").as_deref(),
+        )
+        .into_iter()
+        .collect();
+        let trigger = self.triggered_by().ok().flatten();
+        let src = trigger.as_ref().unwrap_or(self);
+        let file = ["pathname", "path", "file_path"]
+            .iter()
+            .find_map(|k| src.arg_str(k).or_else(|| self.arg_str(k)))
+            .filter(|s| !s.is_empty())
+            .map(|s| File::from_path(s.into_owned()));
+        let destination = src
+            .arg_sockaddr("remote_addr")
+            .or_else(|| self.arg_sockaddr("remote_addr"))
+            .map(endpoint);
+        Finding {
+            rule,
+            attacks,
+            event_type: Some(
+                trigger
+                    .as_ref()
+                    .map_or_else(|| name.to_owned(), |t| t.event_name.to_string()),
+            ),
+            user: process.user.clone(),
+            process: Some(process),
+            file,
+            destination,
+            ..Finding::default()
+        }
+    }
+
+    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Map<String, Json>) {
+        let props = self.properties();
+        if let Some(s) = props.and_then(|p| p.severity()) {
+            event.severity = Severity::from_tracee(s).unwrap_or_else(|| Severity {
+                original: Some(s.to_string()),
+                ..Severity::new(tripline_schema::SeverityLevel::Other)
+            });
+        }
+        if let Some(m) = &self.metadata {
+            event.message = m.description.as_deref().map(str::to_owned);
+            if let Some(tags) = &m.tags {
+                event.tags = tags.iter().map(|t| t.to_string()).collect();
+            }
+        }
+        if let Some(props) = props {
+            let mut extra = Map::new();
+            for (k, v) in &props.raw().0 {
+                if !matches!(
+                    k.as_ref(),
+                    "signatureID"
+                        | "signatureName"
+                        | "Severity"
+                        | "Category"
+                        | "external_id"
+                        | "Technique"
+                ) {
+                    extra.insert(k.to_string(), raw_json(v.get()));
+                }
+            }
+            if !extra.is_empty() {
+                unmapped.insert("properties".into(), Json::Object(extra));
+            }
+        }
+        if let Some(t) = self.arg("triggeredBy") {
+            unmapped.insert("triggeredBy".into(), raw_json(t.raw()));
+        }
+    }
+}
+
+impl<'a> FindingSource<'a> for V1Event<'a> {
+    fn finding(&self, name: &str, process: Process) -> Finding {
+        let t = self.threat.as_ref();
+        let prop = |k: &str| t.and_then(|t| t.properties.as_ref()).and_then(|p| p.str(k));
+        let rule = Rule {
+            id: prop("signatureID").map(Cow::into_owned),
+            name: t
+                .and_then(|t| t.name.as_deref())
+                .map(str::to_owned)
+                .or_else(|| Some(name.to_owned())),
+            description: t.and_then(|t| t.description.as_deref()).map(str::to_owned),
+            ruleset: Some("tracee-signatures".into()),
+            category: t.and_then(|t| t.tactic()).map(Cow::into_owned),
+            ..Rule::default()
+        };
+        let attacks = t
+            .and_then(|t| {
+                Attack::from_tracee(
+                    t.tactic().as_deref(),
+                    t.technique_id().as_deref(),
+                    t.technique_name().as_deref(),
+                )
+            })
+            .into_iter()
+            .collect();
+        Finding {
+            rule,
+            attacks,
+            event_type: Some(name.to_owned()),
+            user: process.user.clone(),
+            process: Some(process),
+            ..Finding::default()
+        }
+    }
+
+    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Map<String, Json>) {
+        let Some(t) = &self.threat else { return };
+        if let Some(sev) = t.severity_num().and_then(Severity::from_tracee) {
+            event.severity = sev;
+        }
+        event.message = t.description.as_deref().map(str::to_owned);
+        if let Some(p) = &t.properties {
+            let m: Map<String, Json> =
+                p.0.iter()
+                    .map(|(k, v)| (k.to_string(), raw_json(v.get())))
+                    .collect();
+            unmapped.insert("threat_properties".into(), Json::Object(m));
+        }
+    }
+}
+
+fn orchestrator(pod: Option<&str>, ns: Option<&str>, uid: Option<&str>) -> Option<Orchestrator> {
+    if pod.is_none() && ns.is_none() && uid.is_none() {
+        return None;
+    }
+    Some(Orchestrator {
+        pod_name: pod.map(str::to_owned),
+        namespace: ns.map(str::to_owned),
+        pod_uid: uid.map(str::to_owned),
+        ..Orchestrator::default()
+    })
+}
+
+fn shape(ev: &TraceEvent<'_>) -> &'static str {
+    if ev.process_entity_id.is_some() || ev.executable.is_some() {
+        "v0.18-v0.24"
+    } else if ev.container.is_some() || ev.kubernetes.is_some() {
+        "v0.13-v0.17"
+    } else {
+        "v0.8-v0.12"
+    }
+}
+
+fn raw(text: &str, line: u64, offset: u64) -> Raw {
+    Raw {
+        text: text.to_owned(),
+        location: Some(Location {
+            line: Some(line),
+            offset: Some(offset),
+            ..Location::default()
+        }),
+        ..Raw::default()
+    }
+}
+
+/// Parses raw JSON into a value; raw text is valid JSON by construction.
+fn raw_json(text: &str) -> Json {
+    serde_json::from_str(text).unwrap_or_else(|_| Json::String(text.to_owned()))
+}
+
+fn trace_process(ev: &TraceEvent<'_>) -> Process {
+    let u32_of = |v: Option<i64>| v.and_then(|v| u32::try_from(v).ok());
+    let pid = u32_of(ev.host_process_id);
+    let tid = u32_of(ev.host_thread_id).filter(|t| Some(*t) != pid);
+    let parent = if ev.host_parent_process_id.is_some() || ev.parent_entity_id.is_some() {
+        Some(Box::new(ParentProcess {
+            pid: u32_of(ev.host_parent_process_id),
+            entity_id: ev.parent_entity_id.map(|e| e.to_string()),
+            ..ParentProcess::default()
+        }))
+    } else {
+        None
+    };
+    Process {
+        pid,
+        ppid: u32_of(ev.host_parent_process_id),
+        tid,
+        vpid: u32_of(ev.process_id),
+        entity_id: ev.process_entity_id.map(|e| e.to_string()),
+        executable: ev.executable_path().map(str::to_owned),
+        name: (!ev.process_name.is_empty()).then(|| ev.process_name.to_string()),
+        user: u32_of(ev.user_id).map(User::from_id),
+        parent,
+        ..Process::default()
+    }
+}
+
+fn trace_unmapped(ev: &TraceEvent<'_>, m: &mut Map<String, Json>) {
+    let mut put = |k: &str, v: Json| {
+        m.insert(k.to_owned(), v);
+    };
+    if let Some(v) = ev.event_id {
+        put("eventId", v.into());
+    }
+    if let Some(v) = ev.processor_id {
+        put("processorId", v.into());
+    }
+    if let Some(v) = ev.cgroup_id {
+        put("cgroupId", v.into());
+    }
+    if let Some(v) = ev.mount_namespace {
+        put("mountNamespace", v.into());
+    }
+    if let Some(v) = ev.pid_namespace {
+        put("pidNamespace", v.into());
+    }
+    if let Some(v) = ev.thread_start_time {
+        put("threadStartTime", v.into());
+    }
+    if let Some(v) = ev.thread_entity_id {
+        put("threadEntityId", v.into());
+    }
+    if let Some(v) = ev.return_value {
+        put("returnValue", v.into());
+    }
+    if let Some(s) = ev.syscall.as_deref().filter(|s| !s.is_empty()) {
+        put("syscall", s.into());
+    }
+    if let Some(p) = &ev.matched_policies {
+        put(
+            "matchedPolicies",
+            Json::Array(p.iter().map(|s| Json::String(s.to_string())).collect()),
+        );
+    }
+    if let Some(v) = ev.matched_scopes {
+        put("matchedScopes", v.into());
+    }
+    if let Some(a) = ev
+        .stack_addresses
+        .as_ref()
+        .filter(|a| a.iter().any(|x| *x != 0))
+    {
+        put(
+            "stackAddresses",
+            Json::Array(a.iter().map(|x| (*x).into()).collect()),
+        );
+    }
+    if let Some(b) = ev.context_flags.and_then(|f| f.is_compat).filter(|b| *b) {
+        put("isCompat", b.into());
+    }
+    if let Some(b) = ev.pod_sandbox() {
+        put("podSandbox", b.into());
+    }
+    put(
+        "origin",
+        match ev.origin() {
+            Origin::Host => "host",
+            Origin::ContainerInit => "container-init",
+            Origin::Container => "container",
+        }
+        .into(),
+    );
+}
+
+fn endpoint(s: Sockaddr<'_>) -> Endpoint {
+    Endpoint {
+        ip: s.ip,
+        port: s.port,
+        path: s.path.map(Cow::into_owned).filter(|p| !p.is_empty()),
+        ..Endpoint::default()
+    }
+}
+
+fn transport(s: &Sockaddr<'_>, sock_type: Option<&str>) -> Option<String> {
+    if s.family == "AF_UNIX" {
+        return Some("unix".into());
+    }
+    match sock_type? {
+        t if t.contains("SOCK_STREAM") => Some("tcp".into()),
+        t if t.contains("SOCK_DGRAM") => Some("udp".into()),
+        _ => None,
+    }
+}
+
+/// Whether open flags (text like `O_WRONLY|O_CREAT` or a number) ask for writing.
+fn open_op<'a, A: ArgLookup<'a>>(args: &A) -> FileOp {
+    if let Some(s) = args.lookup_str("flags") {
+        if s.contains("O_WRONLY") || s.contains("O_RDWR") {
+            return FileOp::Write;
+        }
+        if let Some(n) = json::parse_int_text(&s) {
+            return if n & 3 != 0 {
+                FileOp::Write
+            } else {
+                FileOp::Open
+            };
+        }
+        return FileOp::Open;
+    }
+    match args.lookup_i64("flags") {
+        Some(n) if n & 3 != 0 => FileOp::Write,
+        _ => FileOp::Open,
+    }
+}
+
+fn file_from<'a, A: ArgLookup<'a>>(args: &A, path_key: &str) -> File {
+    let mut f = File {
+        path: args
+            .lookup_str(path_key)
+            .filter(|p| !p.is_empty())
+            .map(Cow::into_owned),
+        ..File::default()
+    };
+    f.inode = args.lookup_i64("inode").and_then(|i| u64::try_from(i).ok());
+    f.device = args.lookup_i64("dev").map(|d| d.to_string());
+    if let Some(mode) = args
+        .lookup_i64("inode_mode")
+        .and_then(|m| u32::try_from(m).ok())
+    {
+        f.mode = Some(mode);
+        f.file_type = tripline_schema::FileType::from_mode(mode);
+    }
+    f
+}
+
+type Mapped = (EventKind, &'static [&'static str], Option<Container>);
+
+/// The kind for an event name, the args it consumed, and (for container events) the
+/// container the event is about.
+fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) -> Mapped {
+    let file_access = |op: FileOp, file: File, target: Option<File>, process: Process| {
+        EventKind::FileAccess(FileAccess {
+            op,
+            file,
+            target,
+            process: Some(process),
+        })
+    };
+    match name {
+        "sched_process_exec" | "execve" | "execveat" => {
+            if let Some(p) = args.lookup_str("pathname").filter(|p| !p.is_empty()) {
+                process.executable = Some(p.into_owned());
+            }
+            if let Some(argv) = args.lookup_str_list("argv") {
+                process.args = argv.into_iter().map(Cow::into_owned).collect();
+                if !process.args.is_empty() {
+                    process.command_line = Some(process.args.join(" "));
+                }
+            }
+            let interpreter = args
+                .lookup_str("interpreter_pathname")
+                .filter(|p| !p.is_empty())
+                .map(Cow::into_owned);
+            (
+                EventKind::ProcessExec(ProcessEvent {
+                    process,
+                    interpreter,
+                    ..ProcessEvent::default()
+                }),
+                &["pathname", "argv", "interpreter_pathname"],
+                None,
+            )
+        }
+        "sched_process_exit" => {
+            process.exit_code = args.lookup_i64("exit_code");
+            (
+                EventKind::ProcessExit(ProcessEvent {
+                    process,
+                    ..ProcessEvent::default()
+                }),
+                &["exit_code"],
+                None,
+            )
+        }
+        "security_file_open" | "openat" | "open" | "openat2" => {
+            let op = open_op(args);
+            let mut file = file_from(args, "pathname");
+            if file.path.is_none() {
+                file.path = args
+                    .lookup_str("syscall_pathname")
+                    .filter(|p| !p.is_empty())
+                    .map(Cow::into_owned);
+            }
+            (
+                file_access(op, file, None, process),
+                &["pathname", "dev", "inode"],
+                None,
+            )
+        }
+        "security_inode_unlink" | "unlink" | "unlinkat" => (
+            file_access(FileOp::Delete, file_from(args, "pathname"), None, process),
+            &["pathname", "dev", "inode"],
+            None,
+        ),
+        "security_inode_rename" => {
+            let file = file_from(args, "old_path");
+            let target = args
+                .lookup_str("new_path")
+                .filter(|p| !p.is_empty())
+                .map(|p| File::from_path(p.into_owned()));
+            (
+                file_access(FileOp::Rename, file, target, process),
+                &["old_path", "new_path"],
+                None,
+            )
+        }
+        "magic_write" => (
+            file_access(FileOp::Write, file_from(args, "pathname"), None, process),
+            &["pathname", "dev", "inode"],
+            None,
+        ),
+        "security_sb_mount" => {
+            let file = File {
+                path: args
+                    .lookup_str("path")
+                    .filter(|p| !p.is_empty())
+                    .map(Cow::into_owned),
+                ..File::default()
+            };
+            (
+                file_access(FileOp::Mount, file, None, process),
+                &["path"],
+                None,
+            )
+        }
+        "security_socket_connect" | "security_socket_bind" | "security_socket_accept" => {
+            let (op, key, direction) = match name {
+                "security_socket_connect" => {
+                    (NetworkOp::Connect, "remote_addr", Some(Direction::Outbound))
+                }
+                "security_socket_bind" => (NetworkOp::Bind, "local_addr", None),
+                _ => (NetworkOp::Accept, "local_addr", Some(Direction::Inbound)),
+            };
+            let addr = args.lookup_sockaddr(key);
+            let sock_type = args.lookup_str("type");
+            let transport = addr
+                .as_ref()
+                .and_then(|a| transport(a, sock_type.as_deref()));
+            let ep = addr.map(endpoint);
+            let (source, destination) = match op {
+                NetworkOp::Connect => (None, ep),
+                NetworkOp::Bind => (ep, None),
+                // accept: the peer initiated; the local address is the destination.
+                _ => (args.lookup_sockaddr("remote_addr").map(endpoint), ep),
+            };
+            (
+                EventKind::Network(NetworkActivity {
+                    op,
+                    transport,
+                    source,
+                    destination,
+                    direction,
+                    process: Some(process),
+                }),
+                &["remote_addr", "local_addr"],
+                None,
+            )
+        }
+        "container_create" | "container_remove" => {
+            let id = args.lookup_str("container_id").filter(|s| !s.is_empty());
+            let action = if name == "container_create" {
+                "create"
+            } else {
+                "remove"
+            };
+            let mut attributes = std::collections::BTreeMap::new();
+            for key in [
+                "runtime",
+                "container_image",
+                "container_image_digest",
+                "container_name",
+                "pod_name",
+                "pod_namespace",
+                "pod_uid",
+            ] {
+                if let Some(v) = args.lookup_str(key).filter(|v| !v.is_empty()) {
+                    attributes.insert(key.to_owned(), v.into_owned());
+                }
+            }
+            let container = id.as_ref().map(|id| {
+                let image = attributes.get("container_image").map(|i| {
+                    let mut img = Image::parse_reference(i);
+                    if let Some(d) = attributes.get("container_image_digest") {
+                        img.digest.get_or_insert_with(|| d.clone());
+                    }
+                    img
+                });
+                Container {
+                    id: Some(id.to_string()),
+                    name: attributes.get("container_name").cloned(),
+                    image,
+                    runtime: attributes.get("runtime").cloned(),
+                    ..Container::default()
+                }
+            });
+            (
+                EventKind::ContainerLifecycle(ContainerLifecycle {
+                    object_type: "container".into(),
+                    action: action.into(),
+                    actor_id: id.map(Cow::into_owned),
+                    attributes,
+                    ..ContainerLifecycle::default()
+                }),
+                &[
+                    "container_id",
+                    "runtime",
+                    "container_image",
+                    "container_image_digest",
+                    "container_name",
+                    "pod_name",
+                    "pod_namespace",
+                    "pod_uid",
+                ],
+                container,
+            )
+        }
+        _ => (
+            EventKind::Other(Other {
+                name: name.to_owned(),
+                process: Some(process),
+            }),
+            &[],
+            None,
+        ),
+    }
+}
