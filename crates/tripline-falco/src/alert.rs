@@ -126,7 +126,7 @@ impl<'a> Alert<'a> {
     }
 
     /// An output field by its Falco name.
-    pub fn field(&self, name: &str) -> Option<&FieldValue<'a>> {
+    pub fn output_field(&self, name: &str) -> Option<&FieldValue<'a>> {
         self.output_fields.as_ref()?.get(name)
     }
 
@@ -140,7 +140,7 @@ impl<'a> Alert<'a> {
     pub fn event_time(&self) -> Timestamp {
         ["evt.time", "evt.time.iso8601"]
             .iter()
-            .find_map(|k| match self.field(k) {
+            .find_map(|k| match self.output_field(k) {
                 Some(FieldValue::Int(n)) => Some(Timestamp::from_unix_nanos(*n)),
                 _ => None,
             })

@@ -22,8 +22,8 @@
 //! let mut reader = Reader::new(log.as_bytes());
 //! let Some(Ok(Record::Json(alert))) = reader.next_record() else { panic!() };
 //! assert_eq!(alert.priority, Priority::Critical);
-//! assert_eq!(alert.field("evt.time"), Some(&FieldValue::Int(1685022245478445995)));
-//! assert_eq!(alert.field("proc.aname[2]"), Some(&FieldValue::Null));
+//! assert_eq!(alert.output_field("evt.time"), Some(&FieldValue::Int(1685022245478445995)));
+//! assert_eq!(alert.output_field("proc.aname[2]"), Some(&FieldValue::Null));
 //! assert_eq!(alert.time.unix_nanos(), 1685022245478445995);
 //! let Some(Ok(Record::Text(text))) = reader.next_record() else { panic!() };
 //! assert_eq!(text.get("container_id"), Some("ee97d9c4186f"));
