@@ -58,6 +58,7 @@
 
 mod compile;
 pub mod condition;
+pub mod correlation;
 mod encode;
 mod engine;
 mod error;

@@ -333,15 +333,9 @@ impl Engine {
                     let t = to_ns(m.last_seen);
                     let (rid, rname) = (m.rule_id.clone(), m.rule_name.clone());
                     for (cj, pos) in consumers {
-                        if let Some(m2) = self.feed(
-                            cj,
-                            pos,
-                            &m,
-                            rid.as_deref(),
-                            rname.as_deref(),
-                            t,
-                            ev.clone(),
-                        ) {
+                        if let Some(m2) =
+                            self.feed(cj, pos, &m, rid.as_deref(), rname.as_deref(), t, ev.clone())
+                        {
                             next.push(m2);
                         }
                     }
@@ -435,15 +429,17 @@ impl Engine {
 
         // Amortized sweep of groups whose whole window has passed.
         corr.since_sweep += 1;
-        if corr.since_sweep >= corr.groups.len().max(4096) {
+        if corr.since_sweep >= (corr.groups.len() / 2).max(4096) {
             corr.since_sweep = 0;
             let before = corr.groups.len();
-            corr.groups.retain(|_, g| g.entries.back().is_some_and(|e| e.t >= cutoff));
+            corr.groups
+                .retain(|_, g| g.entries.back().is_some_and(|e| e.t >= cutoff));
             stats.groups_expired += (before - corr.groups.len()) as u64;
         }
         if !corr.groups.contains_key(scratch.key.as_str()) {
             make_room(&mut corr.groups, settings.max_groups, cutoff, stats);
-            corr.groups.insert(scratch.key.as_str().into(), Group::default());
+            corr.groups
+                .insert(scratch.key.as_str().into(), Group::default());
             stats.peak_groups = stats.peak_groups.max(corr.groups.len() as u64);
         }
         let group = corr.groups.get_mut(scratch.key.as_str())?;
@@ -536,7 +532,7 @@ fn evaluate(
     }
     let n = (hi - lo) as f64;
     let range = entries.range(lo..hi);
-    let mut picked = None;
+    let picked = None;
     let mut mask = 0u64;
     let value = match spec.kind {
         CorrelationKind::EventCount => n,
@@ -562,10 +558,10 @@ fn evaluate(
         CorrelationKind::Temporal => {
             // Latest entry of each referenced rule in the window.
             let mut latest: Vec<Option<usize>> = vec![None; spec.rules.len()];
-            for i in lo..hi {
-                let p = entries[i].pos as usize;
+            for (i, e) in entries.range(lo..hi).enumerate() {
+                let p = e.pos as usize;
                 mask |= 1u64 << p;
-                latest[p] = Some(i);
+                latest[p] = Some(lo + i);
             }
             let seen = mask.count_ones() as f64;
             let ok = if spec.condition.checks.is_empty() {
@@ -633,7 +629,9 @@ fn build_match(
 ) -> CorrelationMatch {
     let mut evidence = Vec::new();
     match &hit.picked {
-        Some(p) => p.iter().for_each(|&i| entries[i].ev.push_into(&mut evidence)),
+        Some(p) => p
+            .iter()
+            .for_each(|&i| entries[i].ev.push_into(&mut evidence)),
         None => (hit.lo..hit.hi).for_each(|i| entries[i].ev.push_into(&mut evidence)),
     }
     let max = settings.max_evidence;
@@ -666,12 +664,7 @@ fn build_match(
         title: spec.title.clone(),
         level: spec.level.clone(),
         kind: spec.kind,
-        group: spec
-            .group_by
-            .iter()
-            .cloned()
-            .zip(decode_key(key))
-            .collect(),
+        group: spec.group_by.iter().cloned().zip(decode_key(key)).collect(),
         value: hit.value,
         count: (hit.hi - hit.lo) as u64,
         first_seen: DateTime::from_timestamp_nanos(first),

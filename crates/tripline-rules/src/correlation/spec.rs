@@ -61,7 +61,9 @@ impl CorrelationKind {
     pub fn needs_field(self) -> bool {
         !matches!(
             self,
-            CorrelationKind::EventCount | CorrelationKind::Temporal | CorrelationKind::TemporalOrdered
+            CorrelationKind::EventCount
+                | CorrelationKind::Temporal
+                | CorrelationKind::TemporalOrdered
         )
     }
 
@@ -260,7 +262,8 @@ impl CorrelationSpec {
             return Err(SpecError::Missing("correlation.rules"));
         }
         let group_by = str_list(corr, "group-by")?;
-        let timespan = opt_str(corr, "timespan")?.ok_or(SpecError::Missing("correlation.timespan"))?;
+        let timespan =
+            opt_str(corr, "timespan")?.ok_or(SpecError::Missing("correlation.timespan"))?;
         let timespan_ns = parse_timespan(&timespan).ok_or_else(|| SpecError::Invalid {
             key: "correlation.timespan",
             why: format!("expected <number><s|m|h|d>, got {}", short(&timespan)),

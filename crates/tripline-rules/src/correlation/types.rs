@@ -177,8 +177,7 @@ impl CorrelationMatch {
 /// A match seen as an event by correlations chained on it: its group values are its fields.
 impl FieldSource for CorrelationMatch {
     fn field(&self, name: &str) -> Option<Value<'_>> {
-        self.group_value(name)
-            .map(|v| Value::Str(Cow::Borrowed(v)))
+        self.group_value(name).map(|v| Value::Str(Cow::Borrowed(v)))
     }
 
     fn raw_text(&self) -> Option<&str> {
