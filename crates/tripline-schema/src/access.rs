@@ -170,7 +170,7 @@ impl Event {
             .or(process.and_then(|p| p.user.as_ref()))
     }
 
-    fn effective_user(&self) -> Option<&User> {
+    pub(crate) fn effective_user(&self) -> Option<&User> {
         match &self.kind {
             EventKind::Authentication(a) => a.user.as_ref(),
             EventKind::UserCommand(c) => c.run_as.as_ref(),
@@ -178,7 +178,7 @@ impl Event {
         }
     }
 
-    fn target_user(&self) -> Option<&User> {
+    pub(crate) fn target_user(&self) -> Option<&User> {
         match &self.kind {
             EventKind::AccountChange(a) => a.target_user.as_ref(),
             EventKind::IdentityChange(i) => i.target_user.as_ref(),
@@ -186,7 +186,7 @@ impl Event {
         }
     }
 
-    fn source_endpoint(&self) -> Option<&Endpoint> {
+    pub(crate) fn source_endpoint(&self) -> Option<&Endpoint> {
         match &self.kind {
             EventKind::Network(n) => n.source.as_ref(),
             EventKind::Authentication(a) => a.source.as_ref(),
@@ -195,7 +195,7 @@ impl Event {
         }
     }
 
-    fn destination_endpoint(&self) -> Option<&Endpoint> {
+    pub(crate) fn destination_endpoint(&self) -> Option<&Endpoint> {
         match &self.kind {
             EventKind::Network(n) => n.destination.as_ref(),
             EventKind::Finding(f) => f.destination.as_ref(),
@@ -381,6 +381,15 @@ impl Event {
             _ => {}
         }
         match path {
+            p::EVENT_KIND => Some(Value::str(kind.classification().ecs_kind)),
+            p::EVENT_CATEGORY => {
+                let c = kind.classification().ecs_category;
+                (!c.is_empty()).then(|| Value::List(c.iter().map(|v| Value::str(v)).collect()))
+            }
+            p::EVENT_TYPE => {
+                let t = kind.classification().ecs_type;
+                (!t.is_empty()).then(|| Value::List(t.iter().map(|v| Value::str(v)).collect()))
+            }
             p::EVENT_ID => s(&self.id),
             p::EVENT_ACTION => s(&self.action),
             p::EVENT_OUTCOME => Some(Value::str(match self.outcome {

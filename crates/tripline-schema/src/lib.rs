@@ -33,23 +33,35 @@
 
 mod access;
 pub mod attack;
+pub mod canonical;
+pub mod classify;
+mod doc;
+pub mod ecs;
 pub mod entity;
+mod error;
 pub mod event;
 pub mod kind;
+mod native;
+pub mod ocsf;
 pub mod paths;
 pub mod severity;
 pub mod value;
 
 pub use attack::{Attack, Tactic, Technique};
+pub use classify::Classification;
+pub use ecs::EcsOptions;
 pub use entity::{
     Container, Endpoint, File, FileType, Group, Host, Image, Orchestrator, ParentProcess, Process,
     Rule, User,
 };
+pub use error::Error;
 pub use event::{Event, Location, Outcome, Product, Raw, Source};
 pub use kind::{
     AccountChange, AccountOp, AuthOp, Authentication, ContainerLifecycle, Direction, EventKind,
     FileAccess, FileOp, Finding, IdentityChange, IdentityOp, LogLine, NetworkActivity, NetworkOp,
     Other, PartialInfo, ProcessEvent, Stream, UserCommand,
 };
+pub use native::NATIVE_SCHEMA;
+pub use ocsf::OcsfOptions;
 pub use severity::{Severity, SeverityLevel};
 pub use value::{FieldSource, Value};
