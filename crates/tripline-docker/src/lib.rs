@@ -36,9 +36,13 @@
 mod attrs;
 mod error;
 pub mod events;
+#[cfg(feature = "schema")]
+mod fields;
 pub mod inspect;
 mod lines;
 pub mod logs;
+#[cfg(feature = "schema")]
+pub mod normalize;
 mod settings;
 pub mod time;
 
@@ -61,5 +65,7 @@ pub use logs::rotation::{
     Checkpoint, Follower, LogDirReader, Start, container_log_path, rotated_files,
 };
 pub use logs::timestamped::parse_timestamped;
+#[cfg(feature = "schema")]
+pub use normalize::{NormalizeOptions, container_entity};
 pub use settings::{Settings, Stats};
 pub use time::{Timestamp, parse_time_arg};

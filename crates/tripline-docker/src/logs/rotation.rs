@@ -49,7 +49,7 @@ pub fn rotated_files(base: &Path) -> io::Result<Vec<PathBuf>> {
             rotated.push((n, entry.path()));
         }
     }
-    rotated.sort_by(|a, b| b.0.cmp(&a.0));
+    rotated.sort_by_key(|r| std::cmp::Reverse(r.0));
     let mut files: Vec<PathBuf> = rotated.into_iter().map(|(_, p)| p).collect();
     if base.exists() {
         files.push(base.to_path_buf());
