@@ -175,7 +175,8 @@ impl AuditEvent {
         self.records().find_map(|r| r.text(key))
     }
 
-    /// The audit rule keys of the event (from every record's `key=`), deduplicated.
+    /// The audit rule keys of the event, deduplicated: every record's `key=` written quoted or
+    /// hex (a bare number, like the IPC key of an SELinux AVC, is not a rule key).
     pub fn keys(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for r in self.records() {

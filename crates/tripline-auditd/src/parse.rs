@@ -175,6 +175,7 @@ pub(crate) fn parse_meta(line: &str) -> Result<Meta, Error> {
     let type_span = span(line, h.type_name);
     let type_code = crate::record::type_code(h.type_name);
     let is_execve = h.type_name == "EXECVE";
+    let is_avc = h.type_name == "AVC" || h.type_name == "USER_AVC";
 
     let body_start = hdr_end as usize;
     let gs = memchr::memchr(GS, &bytes[body_start..]).map(|p| body_start + p);
@@ -184,6 +185,7 @@ pub(crate) fn parse_meta(line: &str) -> Result<Meta, Error> {
         tokens: Vec::with_capacity(24),
         warnings,
         is_execve,
+        is_avc,
         spliced_at: None,
     };
     tok.run(body_start, body_end, Scope::Body);
@@ -215,6 +217,8 @@ struct Tokenizer<'b> {
     tokens: Vec<Token>,
     warnings: Vec<Warning>,
     is_execve: bool,
+    /// In SELinux AVCs `key=` is an IPC key number, not an encoded audit key.
+    is_avc: bool,
     spliced_at: Option<u32>,
 }
 
@@ -347,7 +351,9 @@ impl Tokenizer<'_> {
     /// (`op=adding group to /etc/group`, `subj==/usr/sbin/ntpd (enforce)`).
     fn bare(&self, v: usize, end: usize, scope: Scope, key: Span) -> (Span, ValueKind, usize) {
         let mut ve = self.word_end(v, end);
-        loop {
+        // Numbers never contain spaces (`login pid=1 uid=0 old auid=…`).
+        let numeric = ve > v && self.b[v..ve].iter().all(u8::is_ascii_digit);
+        while !numeric {
             let n = self.skip_spaces(ve, end);
             if n >= end
                 || self.scan_key(n, end).is_some()
@@ -358,12 +364,12 @@ impl Tokenizer<'_> {
             ve = self.word_end(n, end);
         }
         let value = Span::new(v, ve);
+        let k = &self.b[key.start as usize..key.end as usize];
         let kind = if scope != Scope::Enriched
             && is_hex(&self.b[v..ve])
-            && is_encoded_field(
-                &self.b[key.start as usize..key.end as usize],
-                self.is_execve,
-            ) {
+            && is_encoded_field(k, self.is_execve)
+            && !(self.is_avc && k == b"key")
+        {
             ValueKind::Hex
         } else {
             ValueKind::Bare

@@ -73,6 +73,24 @@ fn num_eq(r: &Record<'_>, key: &str, want: i64) -> bool {
     field(r, key).is_some_and(|v| v.parse::<i64>().ok() == Some(want))
 }
 
+/// An id field as ausearch reads it: in user-space messages a `uid=` inside `msg='…'` wins
+/// over the body's (`msg='uid=500: …'`), leading digits only; daemon records only carry
+/// `auid` for searching.
+fn id_field(r: &Record<'_>, key: &str) -> Option<i64> {
+    let t = r.record_type();
+    if t.is_some_and(|t| t.is_daemon()) && key != "auid" {
+        return None;
+    }
+    let f = if t.is_some_and(|t| t.is_user_space()) {
+        r.get_in(key, Scope::Msg)
+            .or_else(|| r.get_in(key, Scope::Body))
+    } else {
+        r.get_in(key, Scope::Body)
+    }?;
+    let digits = f.raw.bytes().take_while(u8::is_ascii_digit).count();
+    f.raw[..digits].parse().ok()
+}
+
 impl Query {
     /// An empty query (matches everything).
     pub fn new() -> Self {
@@ -194,7 +212,7 @@ impl Query {
         let idq = |want: Option<u32>, keys: &[&str]| -> bool {
             match want {
                 None => true,
-                Some(u) => any(&|r| keys.iter().any(|k| num_eq(r, k, i64::from(u)))),
+                Some(u) => any(&|r| keys.iter().any(|k| id_field(r, k) == Some(i64::from(u)))),
             }
         };
         if !idq(self.uid_any, &["uid", "euid", "auid"])

@@ -341,10 +341,10 @@ impl<'a> Record<'a> {
         f.number_in(value::field_radix(key, self.canonical_type_name()))
     }
 
-    /// The audit rule keys (`key=` split on `\x01`; none for `(null)`).
+    /// The audit rule keys (`key=` split on `\x01`; none for `(null)` or a bare number).
     pub fn keys(&self) -> Vec<String> {
         match self.get("key") {
-            Some(f) if !(f.kind == ValueKind::Bare && f.raw == "(null)") => {
+            Some(f) if f.kind == ValueKind::Quoted || f.kind == ValueKind::Hex => {
                 value::split_keys(&f.text())
                     .into_iter()
                     .map(str::to_owned)
