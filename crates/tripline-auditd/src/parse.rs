@@ -353,15 +353,17 @@ impl Tokenizer<'_> {
         let mut ve = self.word_end(v, end);
         // Numbers never contain spaces (`login pid=1 uid=0 old auid=…`).
         let numeric = ve > v && self.b[v..ve].iter().all(u8::is_ascii_digit);
-        while !numeric {
-            let n = self.skip_spaces(ve, end);
-            if n >= end
-                || self.scan_key(n, end).is_some()
-                || (self.b[n] == b'(' && self.scan_key(n + 1, end).is_some())
-            {
-                break;
+        if !numeric {
+            loop {
+                let n = self.skip_spaces(ve, end);
+                if n >= end
+                    || self.scan_key(n, end).is_some()
+                    || (self.b[n] == b'(' && self.scan_key(n + 1, end).is_some())
+                {
+                    break;
+                }
+                ve = self.word_end(n, end);
             }
-            ve = self.word_end(n, end);
         }
         let value = Span::new(v, ve);
         let k = &self.b[key.start as usize..key.end as usize];
