@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+mod docker;
 mod report;
 
 fn main() {
@@ -15,6 +16,7 @@ fn main() {
     let run = |name: &str| wanted.is_empty() || wanted.contains(&name);
     let mut out = report::Reporter::new(json);
     // Each family registers here: `if run("x") { x::run(&mut out); }`
+    if run("docker") { docker::run(&mut out); }
     let _ = &run;
     out.finish();
 }
