@@ -45,6 +45,96 @@ pub const VERSION: &str = "8.17.0";
 /// Vendor namespaces written at the top level of the ECS document.
 pub const VENDOR_NAMESPACES: &[&str] = &["auditd", "falco", "tracee", "docker"];
 
+/// ECS 8.17's expected `event.type` values per `event.category` (`allowed_values[].
+/// expected_event_types` of `event.category` in `ecs_flat.yml`; a test checks it against the
+/// corpus copy when present).
+pub const EXPECTED_EVENT_TYPES: &[(&str, &[&str])] = &[
+    (
+        "api",
+        &[
+            "access", "admin", "allowed", "change", "creation", "deletion", "denied", "end",
+            "info", "start", "user",
+        ],
+    ),
+    ("authentication", &["start", "end", "info"]),
+    (
+        "configuration",
+        &["access", "change", "creation", "deletion", "info"],
+    ),
+    ("database", &["access", "change", "info", "error"]),
+    ("driver", &["change", "end", "info", "start"]),
+    ("email", &["info"]),
+    (
+        "file",
+        &["access", "change", "creation", "deletion", "info"],
+    ),
+    ("host", &["access", "change", "end", "info", "start"]),
+    (
+        "iam",
+        &[
+            "admin", "change", "creation", "deletion", "group", "info", "user",
+        ],
+    ),
+    ("intrusion_detection", &["allowed", "denied", "info"]),
+    ("library", &["start"]),
+    ("malware", &["info"]),
+    (
+        "network",
+        &[
+            "access",
+            "allowed",
+            "connection",
+            "denied",
+            "end",
+            "info",
+            "protocol",
+            "start",
+        ],
+    ),
+    (
+        "package",
+        &[
+            "access",
+            "change",
+            "deletion",
+            "info",
+            "installation",
+            "start",
+        ],
+    ),
+    ("process", &["access", "change", "end", "info", "start"]),
+    ("registry", &["access", "change", "creation", "deletion"]),
+    ("session", &["start", "end", "info"]),
+    ("threat", &["indicator"]),
+    ("vulnerability", &["info"]),
+    ("web", &["access", "error", "info"]),
+];
+
+/// The `event.type` values ECS expects with an `event.category` (`None` for an unknown
+/// category).
+pub fn expected_event_types(category: &str) -> Option<&'static [&'static str]> {
+    EXPECTED_EVENT_TYPES
+        .iter()
+        .find(|(c, _)| *c == category)
+        .map(|(_, t)| *t)
+}
+
+/// Whether a categorization is consistent with ECS: every category is known and has at least
+/// one of the types expected, and every type is expected by at least one of the categories.
+pub fn categorization_is_expected(categories: &[&str], types: &[&str]) -> bool {
+    let known: Option<Vec<&[&str]>> = categories.iter().map(|c| expected_event_types(c)).collect();
+    let Some(known) = known else { return false };
+    if categories.is_empty() {
+        return types.is_empty();
+    }
+    known
+        .iter()
+        .all(|exp| types.iter().any(|t| exp.contains(t)))
+        && types
+            .iter()
+            .all(|t| known.iter().any(|exp| exp.contains(t)))
+}
+
 /// What the ECS view includes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -533,7 +623,13 @@ pub fn to_ecs(event: &Event, opts: &EcsOptions) -> Value {
     if opts.vendor {
         for (k, v) in &event.unmapped {
             if VENDOR_NAMESPACES.contains(&k.as_str()) {
-                d.put(k, v.clone());
+                // A namespace is an object; a bare value goes under `<vendor>.value`.
+                let v = if v.is_object() {
+                    v.clone()
+                } else {
+                    json!({ "value": v })
+                };
+                d.put(k, v);
             } else {
                 let mut m = serde_json::Map::new();
                 m.insert(k.clone(), v.clone());
