@@ -21,6 +21,7 @@
 //! [`Query`] (ausearch filters) → normalization (feature `schema`).
 #![forbid(unsafe_code)]
 
+pub mod interpret;
 pub mod record_type;
 pub use record_type::RecordType;
 
