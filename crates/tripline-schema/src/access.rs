@@ -241,6 +241,10 @@ impl Event {
                         _ => {}
                     }
                 }
+                if let (EventKind::ContainerLifecycle(c), "exit_code") = (kind, tail) {
+                    let exec = c.exec.as_ref().and_then(|e| e.exit_code);
+                    return exec.or(c.exit_code).map(Value::Int);
+                }
                 return kind.process().and_then(|pr| process_field(pr, tail));
             }
             "file" => {
@@ -315,7 +319,14 @@ impl Event {
                     return None;
                 };
                 return match tail {
-                    "transport" => s(&n.transport),
+                    // Lowercase, as ECS wants it (sources write `TCP` too).
+                    "transport" => n.transport.as_deref().map(|t| {
+                        if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                            Value::Str(Cow::Owned(t.to_ascii_lowercase()))
+                        } else {
+                            Value::str(t)
+                        }
+                    }),
                     "direction" => n.direction.map(|d| {
                         Value::str(match d {
                             Direction::Inbound => "ingress",
@@ -373,6 +384,14 @@ impl Event {
                         f.attacks
                             .iter()
                             .filter_map(|a| a.sub_technique.as_ref().map(|t| t.id.as_str()))
+                            .collect(),
+                    ),
+                    p::THREAT_SUBTECHNIQUE_NAME => list(
+                        f.attacks
+                            .iter()
+                            .filter_map(|a| {
+                                a.sub_technique.as_ref().and_then(|t| t.name.as_deref())
+                            })
                             .collect(),
                     ),
                     _ => None,
@@ -448,6 +467,50 @@ impl Event {
                 EventKind::Finding(f) => s(&f.event_type),
                 _ => None,
             },
+            p::TRIPLINE_FINDING_COUNT => match kind {
+                EventKind::Finding(f) => f.count.map(Value::UInt),
+                _ => None,
+            },
+            p::EVENT_START => match kind {
+                EventKind::Finding(f) => f.first_seen.map(Value::Time),
+                _ => None,
+            },
+            p::EVENT_END => match kind {
+                EventKind::Finding(f) => f.last_seen.map(Value::Time),
+                _ => None,
+            },
+            p::TRIPLINE_LOG_OFFSET => self.location().and_then(|l| l.offset).map(Value::UInt),
+            p::TRIPLINE_LOG_LINE => self.location().and_then(|l| l.line).map(Value::UInt),
+            p::TRIPLINE_CONTAINER_IMAGE_ID => {
+                let image = self.container.as_ref()?.image.as_ref()?;
+                s(&image.id)
+            }
+            p::TRIPLINE_PROCESS_SIGNAL => match kind {
+                EventKind::ProcessExec(e) | EventKind::ProcessExit(e) => {
+                    e.signal.map(|n| Value::Int(i64::from(n)))
+                }
+                _ => None,
+            },
+            p::TRIPLINE_USER_COMMAND_TERMINAL => match kind {
+                EventKind::UserCommand(c) => s(&c.terminal),
+                _ => None,
+            },
+            p::TRIPLINE_AUTH_TERMINAL => match kind {
+                EventKind::Authentication(a) => s(&a.terminal),
+                _ => None,
+            },
+            p::TRIPLINE_AUTH_SESSION_ID => match kind {
+                EventKind::Authentication(a) => u32v(a.session_id),
+                _ => None,
+            },
+            p::TRIPLINE_AUTH_METHOD => match kind {
+                EventKind::Authentication(a) => s(&a.method),
+                _ => None,
+            },
+            p::TRIPLINE_OTHER_NAME => match kind {
+                EventKind::Other(o) => Some(Value::str(&o.name)),
+                _ => None,
+            },
             _ => self.get_docker(path),
         }
     }
@@ -467,6 +530,8 @@ impl Event {
             p::TRIPLINE_DOCKER_ACTION => Some(Value::str(&c.action)),
             p::TRIPLINE_DOCKER_DETAIL => s(&c.detail),
             p::TRIPLINE_DOCKER_EXEC_ID => s(&c.exec_id),
+            p::TRIPLINE_DOCKER_ACTOR_ID => s(&c.actor_id),
+            p::TRIPLINE_DOCKER_SIGNAL => s(&c.signal),
             _ => None,
         }
     }

@@ -362,9 +362,8 @@ pub fn to_ecs(event: &Event, opts: &EcsOptions) -> Value {
     d.str(p::EVENT_MODULE, Some(event.source.product.name()));
     d.str(p::EVENT_DATASET, Some(&event.source.format));
     let sev = &event.severity;
-    if sev.level != SeverityLevel::Unknown || sev.original.is_some() {
-        d.put(p::EVENT_SEVERITY, json!(sev.level.id()));
-    }
+    // Always written, 0 meaning Unknown (as `Event::get` answers).
+    d.put(p::EVENT_SEVERITY, json!(sev.level.id()));
     d.str(p::LOG_LEVEL, s(&sev.original));
     d.put(
         p::EVENT_CREATED,

@@ -11,7 +11,10 @@
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
-//! use tripline_schema::{Event, EventKind, Process, ProcessEvent, Product, Source, Value, paths};
+//! use tripline_schema::{
+//!     EcsOptions, Event, EventKind, OcsfOptions, Process, ProcessEvent, Product, Source, Value,
+//!     paths,
+//! };
 //!
 //! let process = Process {
 //!     pid: Some(4242),
@@ -26,7 +29,37 @@
 //! );
 //! assert_eq!(event.get(paths::PROCESS_EXECUTABLE), Some(Value::str("/usr/bin/docker")));
 //! assert_eq!(event.get(paths::PROCESS_PID), Some(Value::Int(4242)));
+//!
+//! // The same event as ECS 8.17, OCSF 1.8.0 and the lossless native form.
+//! let ecs = event.to_ecs(&EcsOptions::default());
+//! assert_eq!(ecs["event"]["category"][0], "process");
+//! assert_eq!(ecs["process"]["args_count"], 5);
+//! let ocsf = event.to_ocsf(&OcsfOptions::default());
+//! assert_eq!(ocsf["type_uid"], 100701); // Process Activity: Launch
+//! let native = event.to_native_json();
+//! assert_eq!(Event::from_native_json(&native).unwrap(), event);
 //! ```
+//!
+//! # Views
+//!
+//! An [`Event`] is stored once and viewed three ways:
+//!
+//! * **Native JSON** ([`Event::to_native_json`] / [`Event::from_native_json`]): the lossless,
+//!   versioned form (`{"schema": "tripline/1", …}`) for storage and replay; it round-trips
+//!   exactly.
+//! * **ECS 8.17** ([`ecs::to_ecs`], [`Event::to_ecs`]): a nested document with
+//!   `event.kind/category/type`, `event.original`, `log.file.path`, users by role, `threat.*`
+//!   for ATT&CK, vendor leftovers under `auditd.*`, `falco.*`, `tracee.*`, `docker.*`, and
+//!   what ECS lacks under `tripline.*` ([`EcsOptions`] leaves out the raw text or location).
+//! * **OCSF 1.8.0** ([`ocsf::to_ocsf`], [`Event::to_ocsf`]): the class each kind maps to
+//!   (Process Activity, File System Activity, Network Activity, Authentication, Account
+//!   Change, Group Management, Detection Finding, API Activity, Base Event) with the objects
+//!   it requires, declared profiles and `raw_data`; never a `null`.
+//!
+//! Both standard views take their categorization from one table ([`classify`]), so they can
+//! never disagree; [`canonical`] writes JSON with sorted keys for byte-stable output. The
+//! golden files under `tests/golden/` show every kind in all three forms and pass the official
+//! ECS and OCSF validators.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

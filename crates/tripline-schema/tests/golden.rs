@@ -1122,3 +1122,179 @@ fn event_get_classification_paths() {
         assert_eq!(ocsf["type_uid"], c.type_uid(), "{name}");
     }
 }
+
+/// The value at a dotted path of a nested JSON document.
+fn lookup<'a>(doc: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    path.split('.').try_fold(doc, |cur, part| cur.get(part))
+}
+
+/// Text forms of a field value (lists element-wise); times normalized to nanoseconds.
+fn texts_of_value(v: &Value<'_>) -> Vec<String> {
+    match v {
+        Value::List(l) => l.iter().flat_map(texts_of_value).collect(),
+        Value::Time(t) => vec![t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)],
+        other => other
+            .to_text()
+            .map(|t| t.into_owned())
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn texts_of_json(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::Array(a) => a.iter().flat_map(texts_of_json).collect(),
+        serde_json::Value::String(s) => vec![s.clone()],
+        other => vec![other.to_string()],
+    }
+}
+
+#[test]
+fn ecs_view_agrees_with_event_get() {
+    let paths = [
+        paths::MESSAGE,
+        paths::TAGS,
+        paths::EVENT_ID,
+        paths::EVENT_ACTION,
+        paths::EVENT_KIND,
+        paths::EVENT_CATEGORY,
+        paths::EVENT_TYPE,
+        paths::EVENT_MODULE,
+        paths::EVENT_DATASET,
+        paths::EVENT_CODE,
+        paths::EVENT_SEQUENCE,
+        paths::EVENT_SEVERITY,
+        paths::EVENT_CREATED,
+        paths::EVENT_ORIGINAL,
+        paths::EVENT_START,
+        paths::EVENT_END,
+        paths::LOG_LEVEL,
+        paths::LOG_FILE_PATH,
+        paths::HOST_NAME,
+        paths::HOST_ID,
+        paths::HOST_IP,
+        paths::HOST_ARCHITECTURE,
+        paths::CONTAINER_ID,
+        paths::CONTAINER_NAME,
+        paths::CONTAINER_IMAGE_NAME,
+        paths::CONTAINER_IMAGE_TAG,
+        paths::CONTAINER_IMAGE_HASH_ALL,
+        paths::CONTAINER_RUNTIME,
+        paths::CONTAINER_PRIVILEGED,
+        paths::ORCHESTRATOR_NAMESPACE,
+        paths::ORCHESTRATOR_RESOURCE_NAME,
+        paths::ORCHESTRATOR_RESOURCE_ID,
+        paths::ORCHESTRATOR_CLUSTER_NAME,
+        paths::PROCESS_PID,
+        paths::PROCESS_VPID,
+        paths::PROCESS_THREAD_ID,
+        paths::PROCESS_ENTITY_ID,
+        paths::PROCESS_EXECUTABLE,
+        paths::PROCESS_NAME,
+        paths::PROCESS_ARGS,
+        paths::PROCESS_ARGS_COUNT,
+        paths::PROCESS_COMMAND_LINE,
+        paths::PROCESS_TITLE,
+        paths::PROCESS_WORKING_DIRECTORY,
+        paths::PROCESS_START,
+        paths::PROCESS_EXIT_CODE,
+        paths::PROCESS_USER_ID,
+        paths::PROCESS_USER_NAME,
+        paths::PROCESS_REAL_USER_ID,
+        paths::PROCESS_SAVED_USER_ID,
+        paths::PROCESS_GROUP_ID,
+        paths::PROCESS_GROUP_NAME,
+        paths::PROCESS_PARENT_PID,
+        paths::PROCESS_PARENT_EXECUTABLE,
+        paths::PROCESS_PARENT_NAME,
+        paths::PROCESS_PARENT_ENTITY_ID,
+        paths::TRIPLINE_PROCESS_TTY,
+        paths::TRIPLINE_PROCESS_SESSION_ID,
+        paths::USER_ID,
+        paths::USER_NAME,
+        paths::USER_EFFECTIVE_ID,
+        paths::USER_EFFECTIVE_NAME,
+        paths::USER_TARGET_ID,
+        paths::USER_TARGET_NAME,
+        paths::GROUP_ID,
+        paths::GROUP_NAME,
+        paths::FILE_PATH,
+        paths::FILE_NAME,
+        paths::FILE_DIRECTORY,
+        paths::FILE_EXTENSION,
+        paths::FILE_TYPE,
+        paths::FILE_INODE,
+        paths::FILE_DEVICE,
+        paths::FILE_MODE,
+        paths::FILE_UID,
+        paths::FILE_GID,
+        paths::FILE_OWNER,
+        paths::FILE_GROUP,
+        paths::FILE_SIZE,
+        paths::FILE_TARGET_PATH,
+        paths::SOURCE_IP,
+        paths::SOURCE_PORT,
+        paths::SOURCE_DOMAIN,
+        paths::SOURCE_ADDRESS,
+        paths::DESTINATION_IP,
+        paths::DESTINATION_PORT,
+        paths::DESTINATION_DOMAIN,
+        paths::DESTINATION_ADDRESS,
+        paths::NETWORK_TRANSPORT,
+        paths::NETWORK_DIRECTION,
+        paths::RULE_ID,
+        paths::RULE_NAME,
+        paths::RULE_DESCRIPTION,
+        paths::RULE_AUTHOR,
+        paths::RULE_RULESET,
+        paths::RULE_CATEGORY,
+        paths::RULE_VERSION,
+        paths::RULE_LICENSE,
+        paths::RULE_REFERENCE,
+        paths::THREAT_FRAMEWORK,
+        paths::THREAT_TACTIC_ID,
+        paths::THREAT_TACTIC_NAME,
+        paths::THREAT_TECHNIQUE_ID,
+        paths::THREAT_SUBTECHNIQUE_ID,
+        paths::TRIPLINE_KIND,
+        paths::TRIPLINE_LOG_OFFSET,
+        paths::TRIPLINE_LOG_LINE,
+        paths::TRIPLINE_LOG_STREAM,
+        paths::TRIPLINE_FILE_OPERATION,
+        paths::TRIPLINE_NETWORK_OPERATION,
+        paths::TRIPLINE_AUTH_OPERATION,
+        paths::TRIPLINE_AUTH_TERMINAL,
+        paths::TRIPLINE_AUTH_SESSION_ID,
+        paths::TRIPLINE_AUTH_METHOD,
+        paths::TRIPLINE_ACCOUNT_OPERATION,
+        paths::TRIPLINE_IDENTITY_OPERATION,
+        paths::TRIPLINE_USER_COMMAND_TERMINAL,
+        paths::TRIPLINE_DOCKER_OBJECT_TYPE,
+        paths::TRIPLINE_DOCKER_ACTION,
+        paths::TRIPLINE_DOCKER_DETAIL,
+        paths::TRIPLINE_DOCKER_EXEC_ID,
+        paths::TRIPLINE_DOCKER_ACTOR_ID,
+        paths::TRIPLINE_FINDING_EVIDENCE,
+        paths::TRIPLINE_FINDING_EVENT_TYPE,
+        paths::TRIPLINE_FINDING_COUNT,
+        paths::TRIPLINE_OTHER_NAME,
+        paths::TRIPLINE_CONTAINER_IMAGE_ID,
+    ];
+    let mut mismatches = Vec::new();
+    let mut compared = 0;
+    for (name, e) in cases() {
+        let ecs = e.to_ecs(&EcsOptions::default());
+        for path in paths {
+            let got = e.get(path).map(|v| texts_of_value(&v)).unwrap_or_default();
+            let want = lookup(&ecs, path).map(texts_of_json).unwrap_or_default();
+            if !got.is_empty() {
+                compared += 1;
+            }
+            if got != want {
+                mismatches.push(format!("{name} {path}: get {got:?} vs ECS {want:?}"));
+            }
+        }
+    }
+    assert!(compared > 300, "only {compared} values compared");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
