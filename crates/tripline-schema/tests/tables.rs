@@ -201,7 +201,9 @@ fn every_tactic_from_every_source() {
 
 #[test]
 fn technique_spellings() {
-    let rows: &[(&str, Option<(&str, Option<&str>)>)] = &[
+    /// A technique id and its sub-technique id.
+    type Parsed = Option<(&'static str, Option<&'static str>)>;
+    let rows: &[(&str, Parsed)] = &[
         ("T1059", Some(("T1059", None))),
         ("T1059.004", Some(("T1059", Some("T1059.004")))),
         ("t1059.004", Some(("T1059", Some("T1059.004")))),
