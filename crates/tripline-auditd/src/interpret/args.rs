@@ -67,7 +67,7 @@ fn by_syscall(index: u8, sys: &str, raw: &str, ctx: &Context<'_>) -> Option<Stri
         (0, "rt_sigaction") => bits::signal(raw, 16),
         (0, "setuid" | "setreuid" | "setresuid" | "setfsuid") => uid_hex(raw, ctx),
         (0, "setgid" | "setregid" | "setresgid" | "setfsgid") => gid_hex(raw, ctx),
-        (0, "clone" | "unshare") => bits::clone_flags(raw),
+        (0, "unshare") => bits::clone_flags(raw),
         (0, "personality") => bits::personality(raw),
         (0, "ptrace") => bits::ptrace_request(raw),
         (0, "socketcall") => {
@@ -75,6 +75,11 @@ fn by_syscall(index: u8, sys: &str, raw: &str, ctx: &Context<'_>) -> Option<Stri
             bits::socketcall_name(n).map_or_else(|| format!("0x{raw}"), str::to_string)
         }
         (0, s) if DIRFD_SYSCALLS.contains(&s) => dirfd(raw),
+        (0, "socket") => socket_domain(raw),
+        (1, "socket") => socket_type(raw),
+        (2, "socket") => socket_proto(raw),
+        (1, "symlinkat") => dirfd(raw),
+        (2, "renameat" | "renameat2" | "linkat") => dirfd(raw),
         (1, "open") => bits::open_flags(raw),
         (1, "fcntl" | "fcntl64") => bits::fcntl_cmd(raw),
         (1, "chmod" | "fchmod" | "mkdir") => bits::mode_short_hex(raw),
@@ -85,14 +90,17 @@ fn by_syscall(index: u8, sys: &str, raw: &str, ctx: &Context<'_>) -> Option<Stri
         (1, s) if s.starts_with("chown") => uid_hex(raw, ctx),
         (1, "setreuid" | "setresuid") => uid_hex(raw, ctx),
         (1, "setregid" | "setresgid") => gid_hex(raw, ctx),
-        (1, "openat" | "openat2") => bits::open_flags(raw),
         (1, "setsockopt" | "getsockopt") => sock_level(raw),
         (2, "open") if ctx.a1.is_some_and(|f| f & 0o100 != 0) => bits::mode_short_hex(raw),
-        (2, "openat") if ctx.a1.is_some_and(|f| f & 0o100 != 0) => bits::mode_short_hex(raw),
-        (2, "mprotect" | "mmap") => bits::prot(raw),
+        (2, "openat") => bits::open_flags(raw),
+        // libaudit 3.0.9 reads clone flags from a2 on every arch (the glibc wrapper's order),
+        // although the kernel passes them in a0 on x86_64/i386; ausearch prints that.
+        (2, "clone") => bits::clone_flags(raw),
+        (2, "mmap") => bits::prot(raw, true),
+        (2, "mprotect") => bits::prot(raw, false),
         (2, "tgkill") => bits::signal(raw, 16),
         (2, "fchmodat" | "mkdirat") => bits::mode_short_hex(raw),
-        (2, "mknodat") => bits::mode_hex(raw),
+        (2, "mknodat") => bits::mode_short_hex(raw),
         (2, "faccessat" | "faccessat2") => bits::access_mode(raw),
         (2, "setresuid") => uid_hex(raw, ctx),
         (2, "setresgid") => gid_hex(raw, ctx),
@@ -103,24 +111,96 @@ fn by_syscall(index: u8, sys: &str, raw: &str, ctx: &Context<'_>) -> Option<Stri
     Some(s)
 }
 
-/// `setsockopt` level: `SOL_SOCKET` or a protocol name.
-fn sock_level(raw: &str) -> String {
-    match strtoul(raw, 16) {
-        Some(1) => "SOL_SOCKET".to_string(),
-        Some(v) => bits::protocol_name(v).map_or_else(|| format!("0x{raw}"), str::to_string),
-        None => format!("conversion error({raw})"),
-    }
+fn load_sol() -> &'static [(u64, &'static str)] {
+    static T: std::sync::OnceLock<Vec<(u64, &'static str)>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        include_str!("../../data/sol_levels.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let (n, name) = l.split_once('\t')?;
+                Some((n.parse().ok()?, name))
+            })
+            .collect()
+    })
 }
 
-/// `setsockopt` option names for the levels seen in practice (`IPPROTO_IP` iptables options).
+fn load_sockopt() -> &'static [(u64, u64, &'static str)] {
+    static T: std::sync::OnceLock<Vec<(u64, u64, &'static str)>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        include_str!("../../data/sockopt.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut it = l.split('\t');
+                Some((
+                    it.next()?.parse().ok()?,
+                    it.next()?.parse().ok()?,
+                    it.next()?,
+                ))
+            })
+            .collect()
+    })
+}
+
+/// `setsockopt` level: `SOL_*` names, else a protocol name.
+fn sock_level(raw: &str) -> String {
+    let Some(v) = strtoul(raw, 16) else {
+        return format!("conversion error({raw})");
+    };
+    if let Some((_, n)) = load_sol().iter().find(|(k, _)| *k == v) {
+        return n.to_string();
+    }
+    bits::protocol_name(v).map_or_else(|| format!("unknown-sockopt-level(0x{raw})"), str::to_string)
+}
+
+/// `setsockopt` option names per level (checked in from probing ausearch).
 fn sock_optname(level: u64, raw: &str) -> Option<String> {
     let v = strtoul(raw, 16)?;
-    let name = match (level, v) {
-        (0, 64) => "IPT_SO_SET_REPLACE",
-        (0, 65) => "IPT_SO_SET_ADD_COUNTERS",
-        (41, 64) => "IP6T_SO_SET_REPLACE",
-        (41, 65) => "IP6T_SO_SET_ADD_COUNTERS",
-        _ => return None,
+    if let Some((_, _, n)) = load_sockopt()
+        .iter()
+        .find(|(l, o, _)| *l == level && *o == v)
+    {
+        return Some(n.to_string());
+    }
+    let kind = match level {
+        0 => "ipopt",
+        1 => "sockopt",
+        6 => "tcpopt",
+        17 => "udpopt",
+        41 => "ip6opt",
+        263 => "pktopt",
+        _ => return Some(format!("0x{raw}")),
     };
-    Some(name.to_string())
+    Some(format!("unknown-{kind}-name(0x{raw})"))
+}
+
+/// `socket` domain (address family).
+fn socket_domain(raw: &str) -> String {
+    strtoul(raw, 16)
+        .and_then(|v| u16::try_from(v).ok())
+        .and_then(super::sockaddr::family_name)
+        .map_or_else(|| format!("unknown-family(0x{raw})"), str::to_string)
+}
+
+/// `socket` type (low byte).
+fn socket_type(raw: &str) -> String {
+    let name = match strtoul(raw, 16).map(|v| v & 0xff) {
+        Some(1) => "SOCK_STREAM",
+        Some(2) => "SOCK_DGRAM",
+        Some(3) => "SOCK_RAW",
+        Some(4) => "SOCK_RDM",
+        Some(5) => "SOCK_SEQPACKET",
+        Some(6) => "SOCK_DCCP",
+        Some(10) => "SOCK_PACKET",
+        _ => return format!("unknown-type({raw})"),
+    };
+    name.to_string()
+}
+
+/// `socket` protocol.
+fn socket_proto(raw: &str) -> String {
+    strtoul(raw, 16)
+        .and_then(bits::protocol_name)
+        .map_or_else(|| format!("unknown-proto({raw})"), str::to_string)
 }

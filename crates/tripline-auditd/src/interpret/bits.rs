@@ -247,30 +247,51 @@ const MMAP_FLAGS: [(u64, &str); 17] = [
     (0x4000000, "MAP_UNINITIALIZED"),
 ];
 
-/// `mmap` flags (hex) → `MAP_PRIVATE|MAP_ANONYMOUS`; 0 is `MAP_FILE`.
+/// `mmap` flags (hex) → `MAP_PRIVATE|MAP_ANONYMOUS`; `MAP_FILE` leads when the mapping-type
+/// nibble is 0; nothing known prints `0xRAW`.
 pub fn mmap_flags(raw: &str) -> String {
     let Some(v) = strtoul(raw, 16) else {
         return format!("conversion error({raw})");
     };
-    if v == 0 {
-        return "MAP_FILE".to_string();
+    let mut out = if v & 0xf == 0 {
+        "MAP_FILE".to_string()
+    } else {
+        String::new()
+    };
+    let bits = join_bits(v, &MMAP_FLAGS, "|");
+    if !bits.is_empty() {
+        if !out.is_empty() {
+            out.push('|');
+        }
+        out.push_str(&bits);
     }
-    join_bits(v, &MMAP_FLAGS, "|")
+    if out.is_empty() {
+        return format!("0x{raw}");
+    }
+    out
 }
 
 /// `mmap`/`mprotect` protection (hex) → `PROT_READ|PROT_EXEC`; 0 is `PROT_NONE`.
-pub fn prot(raw: &str) -> String {
+/// libaudit names `PROT_SEM` for `mmap` only.
+pub fn prot(raw: &str, with_sem: bool) -> String {
     let Some(v) = strtoul(raw, 16) else {
         return format!("conversion error({raw})");
     };
-    if v & 7 == 0 {
+    let table: &[(u64, &str)] = if with_sem {
+        &[
+            (1, "PROT_READ"),
+            (2, "PROT_WRITE"),
+            (4, "PROT_EXEC"),
+            (8, "PROT_SEM"),
+        ]
+    } else {
+        &[(1, "PROT_READ"), (2, "PROT_WRITE"), (4, "PROT_EXEC")]
+    };
+    let out = join_bits(v, table, "|");
+    if out.is_empty() {
         return "PROT_NONE".to_string();
     }
-    join_bits(
-        v,
-        &[(1, "PROT_READ"), (2, "PROT_WRITE"), (4, "PROT_EXEC")],
-        "|",
-    )
+    out
 }
 
 /// `access` mode (hex) → `X_OK|W_OK|R_OK`, 0 is `F_OK`.
@@ -330,12 +351,11 @@ pub fn signal(raw: &str, base: u32) -> String {
     }
 }
 
-const CLONE_FLAGS: [(u64, &str); 24] = [
+const CLONE_FLAGS: [(u64, &str); 23] = [
     (0x0000_0100, "CLONE_VM"),
     (0x0000_0200, "CLONE_FS"),
     (0x0000_0400, "CLONE_FILES"),
     (0x0000_0800, "CLONE_SIGHAND"),
-    (0x0000_1000, "CLONE_PIDFD"),
     (0x0000_2000, "CLONE_PTRACE"),
     (0x0000_4000, "CLONE_VFORK"),
     (0x0000_8000, "CLONE_PARENT"),
@@ -348,7 +368,7 @@ const CLONE_FLAGS: [(u64, &str); 24] = [
     (0x0040_0000, "CLONE_DETACHED"),
     (0x0080_0000, "CLONE_UNTRACED"),
     (0x0100_0000, "CLONE_CHILD_SETTID"),
-    (0x0200_0000, "CLONE_NEWCGROUP"),
+    (0x0200_0000, "CLONE_STOPPED"),
     (0x0400_0000, "CLONE_NEWUTS"),
     (0x0800_0000, "CLONE_NEWIPC"),
     (0x1000_0000, "CLONE_NEWUSER"),
@@ -358,7 +378,8 @@ const CLONE_FLAGS: [(u64, &str); 24] = [
 ];
 
 /// `clone`/`unshare` flags (hex) → `CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD`; the low
-/// byte is the exit signal.
+/// byte is the exit signal. The names are libaudit 3.0.9's (0x02000000 is `CLONE_STOPPED`,
+/// `CLONE_PIDFD` is not named).
 pub fn clone_flags(raw: &str) -> String {
     let Some(v) = strtoul(raw, 16) else {
         return format!("conversion error({raw})");
@@ -412,7 +433,7 @@ pub fn fcntl_cmd(raw: &str) -> String {
         1032 => "F_GETPIPE_SZ",
         1033 => "F_ADD_SEALS",
         1034 => "F_GET_SEALS",
-        _ => return format!("unknown-fcntl-command({v})"),
+        _ => return format!("unknown-fcntl-command({})", v as i32),
     };
     name.to_string()
 }
@@ -452,7 +473,7 @@ pub fn ptrace_request(raw: &str) -> String {
         0x4207 => "PTRACE_INTERRUPT",
         0x4208 => "PTRACE_LISTEN",
         0x4209 => "PTRACE_PEEKSIGINFO",
-        _ => return format!("unknown-ptrace-request({raw})"),
+        _ => return format!("unknown-ptrace(0x{raw})"),
     };
     name.to_string()
 }
@@ -616,15 +637,9 @@ pub fn nfproto(raw: &str) -> String {
     }
 }
 
-/// `icmptype=`.
+/// `icmptype=` (decimal).
 pub fn icmp_type(raw: &str) -> String {
     let name = match strtoul(raw, 10) {
-        _ if raw.bytes().any(|b| !b.is_ascii_alphanumeric())
-            || (raw.bytes().any(|b| b.is_ascii_digit())
-                && !raw.bytes().all(|b| b.is_ascii_digit())) =>
-        {
-            None
-        }
         Some(0) => Some("echo-reply"),
         Some(3) => Some("destination-unreachable"),
         Some(4) => Some("source-quench"),
@@ -643,35 +658,27 @@ pub fn icmp_type(raw: &str) -> String {
     name.map_or_else(|| format!("unknown-icmp-type({raw})"), str::to_string)
 }
 
-/// `hook=` (netfilter hook).
+/// `hook=` (netfilter hook, hex).
 pub fn nf_hook(raw: &str) -> String {
-    let name = if raw.bytes().all(|b| b.is_ascii_digit()) && !raw.is_empty() {
-        match strtoul(raw, 10) {
-            Some(0) => Some("PREROUTING"),
-            Some(1) => Some("INPUT"),
-            Some(2) => Some("FORWARD"),
-            Some(3) => Some("OUTPUT"),
-            Some(4) => Some("POSTROUTING"),
-            Some(5) => Some("BROUTING"),
-            _ => None,
-        }
-    } else {
-        None
+    let name = match strtoul(raw, 16) {
+        Some(0) => Some("PREROUTING"),
+        Some(1) => Some("INPUT"),
+        Some(2) => Some("FORWARD"),
+        Some(3) => Some("OUTPUT"),
+        Some(4) => Some("POSTROUTING"),
+        Some(5) => Some("BROUTING"),
+        _ => None,
     };
     name.map_or_else(|| format!("unknown-hook({raw})"), str::to_string)
 }
 
-/// `action=` of NETFILTER_PKT.
+/// `action=` of NETFILTER_PKT (hex).
 pub fn net_action(raw: &str) -> String {
-    let name = if raw.bytes().all(|b| b.is_ascii_digit()) && !raw.is_empty() {
-        match strtoul(raw, 10) {
-            Some(0) => Some("ACCEPT"),
-            Some(1) => Some("DROP"),
-            Some(2) => Some("REJECT"),
-            _ => None,
-        }
-    } else {
-        None
+    let name = match strtoul(raw, 16) {
+        Some(0) => Some("ACCEPT"),
+        Some(1) => Some("DROP"),
+        Some(2) => Some("REJECT"),
+        _ => None,
     };
     name.map_or_else(|| format!("unknown-action({raw})"), str::to_string)
 }
@@ -834,6 +841,8 @@ mod tests {
             "O_RDONLY|O_CREAT|O_NOCTTY|O_TRUNC|O_DIRECT|O_NOFOLLOW|__O_TMPFILE"
         );
         assert_eq!(mmap_flags("0"), "MAP_FILE");
+        assert_eq!(mmap_flags("1000"), "MAP_FILE|MAP_EXECUTABLE");
+        assert_eq!(mmap_flags("8"), "0x8");
         assert_eq!(
             mmap_flags("41424344"),
             "MAP_32BIT|MAP_GROWSDOWN|MAP_NORESERVE|MAP_STACK"
@@ -849,6 +858,8 @@ mod tests {
         assert_eq!(nfproto("13"), "unknown-netfilter-protocol(13)");
         assert_eq!(icmp_type("1a4"), "unknown-icmp-type(1a4)");
         assert_eq!(nf_hook("abc"), "unknown-hook(abc)");
+        assert_eq!(nf_hook("?"), "PREROUTING");
+        assert_eq!(icmp_type("0x10"), "echo-reply");
         assert_eq!(protocol("6"), "tcp");
         assert_eq!(protocol("254"), "undefined protocol");
         assert_eq!(ioctl_req("5401"), "TCGETS");

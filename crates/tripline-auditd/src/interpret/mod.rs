@@ -384,8 +384,23 @@ pub fn proctitle(raw: &str) -> String {
     if raw.starts_with('"') {
         return escaped(raw).into_owned();
     }
-    match escape::unhex_all(raw) {
+    let digits = raw.bytes().take_while(u8::is_ascii_hexdigit).count();
+    if digits < 2 || raw == "00" {
+        return raw.to_string();
+    }
+    let hex = &raw[..digits];
+    let hex = if hex.len() > 2 && hex.starts_with("00") {
+        &hex[2..]
+    } else {
+        hex
+    };
+    match escape::unhex_all(hex) {
         Some(mut bytes) => {
+            // libauparse sizes the text from the whole value: a value with trailing non-hex
+            // characters keeps its length, the undecoded rest printing as spaces.
+            while bytes.len() < raw.len() / 2 {
+                bytes.push(0);
+            }
             for b in &mut bytes {
                 if *b == 0 {
                     *b = b' ';

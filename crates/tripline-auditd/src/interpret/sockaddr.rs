@@ -80,7 +80,13 @@ fn cstr(b: &[u8]) -> &[u8] {
 
 /// Interprets a `saddr=` value written as hex.
 pub fn sockaddr(raw: &str) -> String {
-    let Some(b) = unhex_keep_nul(raw) else {
+    // libauparse's decoder returns a `(…)` marker such as `(null)` unchanged, and the
+    // sockaddr is then read from those characters.
+    let marker = raw
+        .starts_with('(')
+        .then(|| raw.find(')').map(|e| raw.as_bytes()[..=e].to_vec()))
+        .flatten();
+    let Some(b) = marker.or_else(|| unhex_keep_nul(raw)) else {
         return format!("malformed-host({raw})");
     };
     if b.is_empty() {
