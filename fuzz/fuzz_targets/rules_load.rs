@@ -12,7 +12,9 @@ impl FieldSource for Ev {
     fn field(&self, name: &str) -> Option<Value<'_>> {
         match name {
             "Image" | "process.executable" => Some(Value::str("/usr/bin/bash")),
-            "CommandLine" | "process.command_line" => Some(Value::str("bash -c 'id; echo aGVsbG8='")),
+            "CommandLine" | "process.command_line" => {
+                Some(Value::str("bash -c 'id; echo aGVsbG8='"))
+            }
             "type" => Some(Value::str("EXECVE")),
             "a0" => Some(Value::str("id")),
             "a1" => Some(Value::Int(777)),
@@ -33,7 +35,10 @@ fuzz_target!(|data: &[u8]| {
     let engine = Engine::new(&set);
     let mut scratch = Scratch::new();
     let mut out = Vec::new();
-    for ls in [LogSource::new("linux", "process_creation", ""), LogSource::new("linux", "", "auditd")] {
+    for ls in [
+        LogSource::new("linux", "process_creation", ""),
+        LogSource::new("linux", "", "auditd"),
+    ] {
         engine.evaluate(&ls, &Ev, &mut scratch, &mut out);
     }
 });
