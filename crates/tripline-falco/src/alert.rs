@@ -2,17 +2,16 @@
 //! rendering, read by key (never by position) into one borrowed [`Alert`].
 
 use std::borrow::Cow;
-use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
 use crate::error::{Error, Location, snippet};
+use crate::json::{self, Cursor};
 use crate::priority::Priority;
 use crate::settings::Settings;
 use crate::time::Timestamp;
-use crate::value::{CowStr, FieldValue, OutputFields};
+use crate::value::{FieldValue, OutputFields};
 
 /// Which producer shaped a JSON alert, told apart by what only that producer writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,20 +27,23 @@ pub enum Flavor {
     Grpc,
 }
 
-/// A JSON value kept as its raw text, borrowed from the input.
-#[derive(Debug, Clone)]
-pub struct RawJson<'a>(pub Cow<'a, RawValue>);
+/// A JSON value kept as its raw text (validated), borrowed from the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawJson<'a>(Cow<'a, str>);
 
 impl RawJson<'_> {
     /// The JSON text.
     pub fn get(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 }
 
-impl PartialEq for RawJson<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.get() == other.get()
+impl Serialize for RawJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match RawValue::from_string(self.0.to_string()) {
+            Ok(raw) => raw.serialize(s),
+            Err(_) => s.serialize_unit(),
+        }
     }
 }
 
@@ -169,7 +171,7 @@ impl<'a> Alert<'a> {
             extra: self
                 .extra
                 .into_iter()
-                .map(|(k, v)| (own(k), RawJson(Cow::Owned(v.0.into_owned()))))
+                .map(|(k, v)| (own(k), RawJson(own(v.0))))
                 .collect(),
             flavor: self.flavor,
         }
@@ -204,7 +206,7 @@ impl Serialize for Alert<'_> {
             m.serialize_entry("uuid", v)?;
         }
         for (k, v) in &self.extra {
-            m.serialize_entry(k, v.0.as_ref())?;
+            m.serialize_entry(k, v)?;
         }
         m.end()
     }
@@ -217,59 +219,10 @@ enum TimeRepr<'a> {
     Nanos(i64),
 }
 
-impl<'de> Deserialize<'de> for TimeRepr<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = TimeRepr<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a time string, {seconds,nanos} or integer nanoseconds")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(TimeRepr::Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(TimeRepr::Str(Cow::Owned(v.to_owned())))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(TimeRepr::Nanos(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                i64::try_from(v)
-                    .map(TimeRepr::Nanos)
-                    .map_err(|_| E::custom("time out of range"))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let (mut secs, mut nanos) = (None, None);
-                while let Some(CowStr(k)) = map.next_key::<CowStr<'de>>()? {
-                    let v = map.next_value::<FieldValue<'de>>()?.to_i64();
-                    match k.as_ref() {
-                        "seconds" => secs = v,
-                        "nanos" => nanos = v,
-                        _ => {}
-                    }
-                }
-                Ok(TimeRepr::Parts(secs, nanos))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 /// `priority` as written: a name or the gRPC enum number.
 enum PriorityRepr<'a> {
     Name(Cow<'a, str>),
     Number(i64),
-}
-
-impl<'de> Deserialize<'de> for PriorityRepr<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match FieldValue::deserialize(d)? {
-            FieldValue::Str(s) => Ok(PriorityRepr::Name(s)),
-            FieldValue::Int(i) => Ok(PriorityRepr::Number(i)),
-            _ => Err(de::Error::custom("priority must be a string or a number")),
-        }
-    }
 }
 
 /// Every key as found, before validation.
@@ -288,70 +241,106 @@ struct RawAlert<'a> {
     extra: Vec<(Cow<'a, str>, RawJson<'a>)>,
 }
 
-/// An optional string: `null` reads as absent.
-struct OptStr<'a>(Option<Cow<'a, str>>);
-
-impl<'de> Deserialize<'de> for OptStr<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Option::<CowStr<'de>>::deserialize(d).map(|o| OptStr(o.map(|c| c.0)))
+fn read_time<'a>(c: &mut Cursor<'a>) -> json::Result<TimeRepr<'a>> {
+    match c.peek() {
+        Some(b'"') => c.string().map(TimeRepr::Str),
+        Some(b'{') => {
+            let (mut secs, mut nanos) = (None, None);
+            c.each_key(|c, k| {
+                let v = c.value()?.to_i64();
+                match k.as_ref() {
+                    "seconds" => secs = v,
+                    "nanos" => nanos = v,
+                    _ => {}
+                }
+                Ok(())
+            })?;
+            Ok(TimeRepr::Parts(secs, nanos))
+        }
+        _ => match c.number()? {
+            FieldValue::Int(n) => Ok(TimeRepr::Nanos(n)),
+            _ => c.err("`time` must be a string, {seconds,nanos} or integer nanoseconds"),
+        },
     }
 }
 
-impl<'de> Deserialize<'de> for RawAlert<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawAlert<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Falco alert object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut r = RawAlert::default();
-                while let Some(CowStr(k)) = map.next_key::<CowStr<'de>>()? {
-                    match k.as_ref() {
-                        "time" => r.time = Some(map.next_value()?),
-                        "rule" => r.rule = map.next_value::<OptStr<'de>>()?.0,
-                        "priority" => r.priority = Some(map.next_value()?),
-                        "source" => r.source = map.next_value::<OptStr<'de>>()?.0,
-                        "hostname" => r.hostname = map.next_value::<OptStr<'de>>()?.0,
-                        "output" => r.output = map.next_value::<OptStr<'de>>()?.0,
-                        "message" => r.message = map.next_value::<OptStr<'de>>()?.0,
-                        "uuid" => r.uuid = map.next_value::<OptStr<'de>>()?.0,
-                        "tags" => {
-                            r.tags = map
-                                .next_value::<Option<Vec<CowStr<'de>>>>()?
-                                .map(|t| t.into_iter().map(|c| c.0).collect())
-                        }
-                        "output_fields" => r.output_fields = map.next_value()?,
-                        _ => {
-                            let v: &'de RawValue = map.next_value()?;
-                            r.extra.push((k, RawJson(Cow::Borrowed(v))));
-                        }
-                    }
+fn read_priority<'a>(c: &mut Cursor<'a>) -> json::Result<PriorityRepr<'a>> {
+    match c.value()? {
+        FieldValue::Str(s) => Ok(PriorityRepr::Name(s)),
+        FieldValue::Int(i) => Ok(PriorityRepr::Number(i)),
+        _ => c.err("`priority` must be a string or a number"),
+    }
+}
+
+fn read_tags<'a>(c: &mut Cursor<'a>) -> json::Result<Option<Vec<Cow<'a, str>>>> {
+    match c.value()? {
+        FieldValue::Null => Ok(None),
+        FieldValue::List(l) => {
+            let mut out = Vec::with_capacity(l.len());
+            for v in l {
+                match v {
+                    FieldValue::Str(s) => out.push(s),
+                    _ => return c.err("`tags` must hold strings"),
                 }
-                Ok(r)
+            }
+            Ok(Some(out))
+        }
+        _ => c.err("`tags` must be an array"),
+    }
+}
+
+fn read_raw<'a>(c: &mut Cursor<'a>) -> json::Result<RawAlert<'a>> {
+    let mut r = RawAlert::default();
+    c.each_key(|c, k| {
+        match k.as_ref() {
+            "time" => r.time = Some(read_time(c)?),
+            "rule" => r.rule = c.opt_string()?,
+            "priority" => r.priority = Some(read_priority(c)?),
+            "source" => r.source = c.opt_string()?,
+            "hostname" => r.hostname = c.opt_string()?,
+            "output" => r.output = c.opt_string()?,
+            "message" => r.message = c.opt_string()?,
+            "uuid" => r.uuid = c.opt_string()?,
+            "tags" => r.tags = read_tags(c)?,
+            "output_fields" => {
+                r.output_fields = if c.peek() == Some(b'n') {
+                    c.value()?;
+                    None
+                } else {
+                    Some(OutputFields::from_entries(c.object()?))
+                }
+            }
+            _ => {
+                let raw = c.raw()?;
+                r.extra.push((k, RawJson(Cow::Borrowed(raw))));
             }
         }
-        d.deserialize_map(V)
+        Ok(())
+    })?;
+    if !c.at_end() {
+        return c.err("trailing characters");
     }
+    Ok(r)
 }
 
-fn json_error(e: &serde_json::Error, line: &[u8]) -> Error {
+fn json_error(e: &json::JsonError, line: &str) -> Error {
+    let key_type = e.msg.starts_with('`');
     Error::Json {
-        at: Location {
-            line: e.line() as u64,
-            offset: 0,
+        at: Location { line: 1, offset: 0 },
+        column: e.pos + 1,
+        message: if key_type {
+            e.msg.to_string()
+        } else {
+            format!("{} at column {}", e.msg, e.pos + 1)
         },
-        column: e.column(),
-        message: e.to_string(),
-        snippet: snippet(line),
+        snippet: snippet(line.as_bytes()),
     }
 }
 
-/// Parses one JSON alert from bytes (the whole input is the alert).
+/// Parses one JSON alert (the whole input is the alert).
 pub(crate) fn parse_json<'a>(line: &'a str, settings: &Settings) -> Result<Alert<'a>, Error> {
-    let raw: RawAlert<'a> =
-        serde_json::from_str(line).map_err(|e| json_error(&e, line.as_bytes()))?;
+    let mut cursor = Cursor::new(line);
+    let raw = read_raw(&mut cursor).map_err(|e| json_error(&e, line))?;
     let at = Location { line: 1, offset: 0 };
     let missing = |key| Error::MissingKey {
         at,

@@ -38,6 +38,7 @@ mod alert;
 mod error;
 #[cfg(feature = "schema")]
 mod fields;
+mod json;
 #[cfg(feature = "schema")]
 mod normalize;
 mod priority;

@@ -80,7 +80,23 @@ fn attack_tag(tag: &str) -> Cow<'_, str> {
 /// ATT&CK references from Falco tags (schema parser, plus the `T1234-name` spellings of
 /// plugin rules).
 pub fn attacks_from_tags<S: AsRef<str>>(tags: &[S]) -> Vec<Attack> {
-    let tags: Vec<Cow<'_, str>> = tags.iter().map(|t| attack_tag(t.as_ref())).collect();
+    // Only tags that can name a tactic or technique reach the schema's parser.
+    let tags: Vec<Cow<'_, str>> = tags
+        .iter()
+        .map(|t| t.as_ref())
+        .filter(|t| {
+            let b = t.as_bytes();
+            t.starts_with("mitre_")
+                || (b.len() >= 5
+                    && matches!(b[0], b'T' | b't')
+                    && b[1..].iter().take(2).any(u8::is_ascii_digit))
+                || (b.len() >= 6 && b[..2].eq_ignore_ascii_case(b"TA"))
+        })
+        .map(attack_tag)
+        .collect();
+    if tags.is_empty() {
+        return Vec::new();
+    }
     Attack::from_falco_tags(&tags)
 }
 
@@ -488,21 +504,21 @@ fn build<'f, 'a: 'f>(
             lines: Vec::new(),
         });
     }
-    let vendor = event.vendor_mut("falco");
-    if let Some(s) = env.source {
-        vendor.insert("source".into(), Json::String(s.to_string()));
-    }
-    vendor.insert("priority".into(), Json::String(env.priority.to_string()));
-    if let Some(i) = env.internal {
-        let name = match i {
-            Internal::SyscallDrop => "syscall_event_drop",
-            Internal::MetricsSnapshot => "metrics_snapshot",
-            _ => "other",
-        };
-        vendor.insert("internal".into(), Json::String(name.into()));
-    }
-    if !leftover.is_empty() {
-        vendor.insert("output_fields".into(), Json::Object(leftover));
+    // Priority and source are kept in `severity.original` and `rule.category`; only what
+    // the schema does not model goes to `unmapped.falco`.
+    if env.internal.is_some() || !leftover.is_empty() {
+        let vendor = event.vendor_mut("falco");
+        if let Some(i) = env.internal {
+            let name = match i {
+                Internal::SyscallDrop => "syscall_event_drop",
+                Internal::MetricsSnapshot => "metrics_snapshot",
+                _ => "other",
+            };
+            vendor.insert("internal".into(), Json::String(name.into()));
+        }
+        if !leftover.is_empty() {
+            vendor.insert("output_fields".into(), Json::Object(leftover));
+        }
     }
     event
 }

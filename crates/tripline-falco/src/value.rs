@@ -5,9 +5,7 @@
 //! the input when they hold no escapes, booleans, `null` and lists.
 
 use std::borrow::Cow;
-use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 /// The text Falco prints for a missing value; the gRPC rendering sends it as a string.
@@ -96,98 +94,6 @@ impl<'a> FieldValue<'a> {
                     .collect(),
             ),
         }
-    }
-}
-
-/// A string deserialized without copying when the input allows it.
-pub(crate) struct CowStr<'a>(pub Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for CowStr<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = CowStr<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-struct ValueVisitor;
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = FieldValue<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(FieldValue::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(FieldValue::Null)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(FieldValue::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(FieldValue::Int(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(match i64::try_from(v) {
-            Ok(i) => FieldValue::Int(i),
-            Err(_) => FieldValue::UInt(v),
-        })
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(FieldValue::Float(v))
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(FieldValue::Str(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(FieldValue::Str(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(FieldValue::Str(Cow::Owned(v)))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(v) = seq.next_element::<FieldValue<'de>>()? {
-            out.push(v);
-        }
-        Ok(FieldValue::List(out))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        Ok(FieldValue::Object(read_entries(map)?))
-    }
-}
-
-fn read_entries<'de, A: MapAccess<'de>>(
-    mut map: A,
-) -> Result<Vec<(Cow<'de, str>, FieldValue<'de>)>, A::Error> {
-    let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).clamp(8, 64));
-    while let Some(CowStr(k)) = map.next_key::<CowStr<'de>>()? {
-        let v = map.next_value::<FieldValue<'de>>()?;
-        out.push((k, v));
-    }
-    Ok(out)
-}
-
-impl<'de> Deserialize<'de> for FieldValue<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ValueVisitor)
     }
 }
 
@@ -286,24 +192,6 @@ impl<'a> OutputFields<'a> {
     }
 }
 
-impl<'de> Deserialize<'de> for OutputFields<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = OutputFields<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of output fields")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                Ok(OutputFields {
-                    entries: read_entries(map)?,
-                })
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
 impl Serialize for OutputFields<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         serialize_entries(&self.entries, s)
@@ -314,12 +202,15 @@ impl Serialize for OutputFields<'_> {
 mod tests {
     use super::*;
 
+    fn fields(s: &str) -> OutputFields<'_> {
+        OutputFields::from_entries(crate::json::Cursor::new(s).object().unwrap())
+    }
+
     #[test]
     fn integers_stay_exact() {
-        let f: OutputFields<'_> = serde_json::from_str(
+        let f = fields(
             r#"{"evt.time":1685022245478445995,"big":18446744073709551615,"neg":-1,"f":1.5}"#,
-        )
-        .unwrap();
+        );
         assert_eq!(
             f.get("evt.time"),
             Some(&FieldValue::Int(1_685_022_245_478_445_995))
@@ -331,7 +222,7 @@ mod tests {
 
     #[test]
     fn strings_borrow_unless_escaped() {
-        let f: OutputFields<'_> = serde_json::from_str(r#"{"a":"plain","b":"es\"c"}"#).unwrap();
+        let f = fields(r#"{"a":"plain","b":"es\"c"}"#);
         assert!(matches!(
             f.get("a"),
             Some(FieldValue::Str(Cow::Borrowed("plain")))

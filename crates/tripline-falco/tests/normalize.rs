@@ -153,7 +153,7 @@ fn attack_from_tags_and_plugin_fields_unmapped() {
     assert_eq!(of["ka.uri.param[command]"], "sh");
     assert!(of["ct.region"].is_null());
     assert!(finding(&e).process.is_none());
-    assert_eq!(e.unmapped["falco"]["source"], "k8s_audit");
+    assert_eq!(finding(&e).rule.category.as_deref(), Some("k8s_audit"));
 
     let e = from_str(text.lines().nth(2).unwrap()).unwrap().normalize();
     let c = e.container.unwrap();

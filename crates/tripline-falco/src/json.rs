@@ -1,0 +1,428 @@
+//! A small zero-copy JSON reader specialised for alert lines.
+//!
+//! Alert lines are mostly long strings (`output`, command lines); scanning them with `memchr`
+//! for the closing quote and borrowing them when they hold no escape is what makes parsing
+//! cheaper than building a `serde_json::Value`. Integers stay exact (`i64`, else `u64`);
+//! other numbers are parsed with correct rounding. Raw control characters inside strings are
+//! accepted (Falco never writes them; rejecting them would only lose alerts).
+
+use std::borrow::Cow;
+
+use crate::value::FieldValue;
+
+/// Deepest nesting accepted (objects and arrays).
+pub(crate) const MAX_DEPTH: usize = 128;
+
+/// A syntax or type error at a byte position.
+#[derive(Debug)]
+pub(crate) struct JsonError {
+    pub pos: usize,
+    pub msg: Cow<'static, str>,
+}
+
+pub(crate) type Result<T> = std::result::Result<T, JsonError>;
+
+/// A cursor over one JSON text.
+pub(crate) struct Cursor<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    pub pos: usize,
+    depth: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(s: &'a str) -> Self {
+        Cursor {
+            s,
+            b: s.as_bytes(),
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    pub fn err<T>(&self, msg: impl Into<Cow<'static, str>>) -> Result<T> {
+        Err(JsonError {
+            pos: self.pos,
+            msg: msg.into(),
+        })
+    }
+
+    #[inline]
+    pub fn ws(&mut self) {
+        while let Some(&c) = self.b.get(self.pos) {
+            if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    #[inline]
+    pub fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.b.get(self.pos).copied()
+    }
+
+    #[inline]
+    pub fn expect(&mut self, c: u8) -> Result<()> {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            self.err(format!("expected `{}`", c as char))
+        }
+    }
+
+    /// Whether only whitespace remains.
+    pub fn at_end(&mut self) -> bool {
+        self.ws();
+        self.pos == self.b.len()
+    }
+
+    /// Parses a string (the cursor is on its opening quote), borrowing when unescaped.
+    pub fn string(&mut self) -> Result<Cow<'a, str>> {
+        if self.peek() != Some(b'"') {
+            return self.err("expected a string");
+        }
+        self.pos += 1;
+        let start = self.pos;
+        // Keys and short values end within a few bytes: a plain loop beats SIMD set-up there.
+        let rest = &self.b[start..];
+        let short = rest.iter().take(24).position(|&c| c == b'"' || c == b'\\');
+        let found = match short {
+            Some(i) => Some(i),
+            None if rest.len() > 24 => memchr::memchr2(b'"', b'\\', &rest[24..]).map(|i| i + 24),
+            None => None,
+        };
+        let Some(i) = found else {
+            return self.err("unterminated string");
+        };
+        if self.b[start + i] == b'"' {
+            self.pos = start + i + 1;
+            return Ok(Cow::Borrowed(&self.s[start..start + i]));
+        }
+        let mut out = String::with_capacity(i + 16);
+        let mut seg = start;
+        let mut at = start + i;
+        loop {
+            out.push_str(&self.s[seg..at]);
+            if self.b[at] == b'"' {
+                self.pos = at + 1;
+                return Ok(Cow::Owned(out));
+            }
+            self.pos = at + 1;
+            self.escape(&mut out)?;
+            seg = self.pos;
+            match memchr::memchr2(b'"', b'\\', &self.b[seg..]) {
+                Some(j) => at = seg + j,
+                None => return self.err("unterminated string"),
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let Some(h) = self.b.get(self.pos..self.pos + 4) else {
+            return self.err("truncated \\u escape");
+        };
+        let mut v = 0u32;
+        for &c in h {
+            let d = match c {
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'f' => c - b'a' + 10,
+                b'A'..=b'F' => c - b'A' + 10,
+                _ => return self.err("bad \\u escape"),
+            };
+            v = v * 16 + u32::from(d);
+        }
+        self.pos += 4;
+        Ok(v)
+    }
+
+    /// Decodes one escape; the cursor is after the backslash.
+    fn escape(&mut self, out: &mut String) -> Result<()> {
+        let Some(&c) = self.b.get(self.pos) else {
+            return self.err("truncated escape");
+        };
+        self.pos += 1;
+        let ch = match c {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&hi) {
+                    if self.b.get(self.pos..self.pos + 2) == Some(b"\\u") {
+                        self.pos += 2;
+                        let lo = self.hex4()?;
+                        if !(0xDC00..0xE000).contains(&lo) {
+                            return self.err("unpaired surrogate");
+                        }
+                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                    } else {
+                        return self.err("unpaired surrogate");
+                    }
+                } else {
+                    hi
+                };
+                match char::from_u32(code) {
+                    Some(ch) => ch,
+                    None => return self.err("unpaired surrogate"),
+                }
+            }
+            _ => {
+                self.pos -= 1;
+                return self.err("bad escape");
+            }
+        };
+        out.push(ch);
+        Ok(())
+    }
+
+    /// A string or `null`.
+    pub fn opt_string(&mut self) -> Result<Option<Cow<'a, str>>> {
+        if self.peek() == Some(b'n') {
+            self.literal(b"null")?;
+            return Ok(None);
+        }
+        self.string().map(Some)
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<()> {
+        if self.b.get(self.pos..self.pos + word.len()) == Some(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            self.err("bad literal")
+        }
+    }
+
+    /// Parses a number; integers stay exact.
+    pub fn number(&mut self) -> Result<FieldValue<'a>> {
+        let start = self.pos;
+        let b = self.b;
+        let mut i = start;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        let int_start = i;
+        let mut acc: u64 = 0;
+        let mut overflow = false;
+        while let Some(&d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+            match acc
+                .checked_mul(10)
+                .and_then(|a| a.checked_add(u64::from(d - b'0')))
+            {
+                Some(a) => acc = a,
+                None => overflow = true,
+            }
+            i += 1;
+        }
+        let int_len = i - int_start;
+        if int_len == 0 || (int_len > 1 && b[int_start] == b'0') {
+            return self.err("bad number");
+        }
+        let mut float = false;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let f = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == f {
+                self.pos = i;
+                return self.err("bad number");
+            }
+            float = true;
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            let e = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == e {
+                self.pos = i;
+                return self.err("bad number");
+            }
+            float = true;
+        }
+        self.pos = i;
+        let text = &self.s[start..i];
+        if !float && !overflow {
+            let negative = int_start > start;
+            if !negative {
+                return Ok(match i64::try_from(acc) {
+                    Ok(v) => FieldValue::Int(v),
+                    Err(_) => FieldValue::UInt(acc),
+                });
+            }
+            if acc <= i64::MAX as u64 + 1 {
+                return Ok(FieldValue::Int((acc as i64).wrapping_neg()));
+            }
+        }
+        match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(FieldValue::Float(f)),
+            _ => self.err("number out of range"),
+        }
+    }
+
+    /// Parses any value.
+    pub fn value(&mut self) -> Result<FieldValue<'a>> {
+        match self.peek() {
+            Some(b'"') => self.string().map(FieldValue::Str),
+            Some(b'{') => self.object().map(FieldValue::Object),
+            Some(b'[') => {
+                self.enter()?;
+                self.pos += 1;
+                let mut out = Vec::new();
+                if self.peek() == Some(b']') {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        out.push(self.value()?);
+                        match self.peek() {
+                            Some(b',') => self.pos += 1,
+                            Some(b']') => {
+                                self.pos += 1;
+                                break;
+                            }
+                            _ => return self.err("expected `,` or `]`"),
+                        }
+                    }
+                }
+                self.depth -= 1;
+                Ok(FieldValue::List(out))
+            }
+            Some(b't') => self.literal(b"true").map(|()| FieldValue::Bool(true)),
+            Some(b'f') => self.literal(b"false").map(|()| FieldValue::Bool(false)),
+            Some(b'n') => self.literal(b"null").map(|()| FieldValue::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => self.err("expected a value"),
+            None => self.err("unexpected end of input"),
+        }
+    }
+
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return self.err("nesting too deep");
+        }
+        Ok(())
+    }
+
+    /// Iterates the keys of an object: calls `f` with each key, the cursor on its value,
+    /// and `f` must consume the value.
+    pub fn each_key(
+        &mut self,
+        mut f: impl FnMut(&mut Self, Cow<'a, str>) -> Result<()>,
+    ) -> Result<()> {
+        self.expect(b'{')?;
+        self.enter()?;
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            let key = self.string()?;
+            self.expect(b':')?;
+            f(self, key)?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => return self.err("expected `,` or `}`"),
+            }
+        }
+    }
+
+    /// Parses an object into entries (in order).
+    pub fn object(&mut self) -> Result<Vec<(Cow<'a, str>, FieldValue<'a>)>> {
+        let mut out = Vec::with_capacity(16);
+        self.each_key(|c, k| {
+            let v = c.value()?;
+            out.push((k, v));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Skips a value, returning its raw text.
+    pub fn raw(&mut self) -> Result<&'a str> {
+        self.ws();
+        let start = self.pos;
+        self.value()?;
+        Ok(&self.s[start..self.pos])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> FieldValue<'_> {
+        let mut c = Cursor::new(s);
+        let v = c.value().unwrap();
+        assert!(c.at_end(), "{s}");
+        v
+    }
+
+    #[test]
+    fn agrees_with_serde_json_on_values() {
+        for s in [
+            r#"{"a":[1,-2,3.5,1e3,true,false,null,"x\u00e9\ud83d\ude00\n"],"b":{}}"#,
+            r#"[18446744073709551615, -9223372036854775808, 0, 0.1, 2.5E-3]"#,
+            r#""\"\\\/\b\f\n\r\t""#,
+        ] {
+            let ours = serde_json::to_value(v(s)).unwrap();
+            let theirs: serde_json::Value = serde_json::from_str(s).unwrap();
+            assert_eq!(ours, theirs, "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        for s in [
+            "",
+            "{",
+            "[1,]",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "\"abc",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "tru",
+            "{\"a\" 1}",
+            "{\"a\":1,}",
+            "[1 2]",
+        ] {
+            let mut c = Cursor::new(s);
+            assert!(c.value().is_err() || !c.at_end(), "{s:?}");
+        }
+        let deep = "[".repeat(MAX_DEPTH + 1);
+        assert!(Cursor::new(&deep).value().is_err());
+    }
+
+    #[test]
+    fn borrows_unescaped_strings() {
+        assert!(matches!(
+            v(r#""plain""#),
+            FieldValue::Str(Cow::Borrowed("plain"))
+        ));
+        assert!(matches!(v(r#""a\"b""#), FieldValue::Str(Cow::Owned(_))));
+    }
+}
