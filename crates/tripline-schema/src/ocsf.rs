@@ -16,7 +16,8 @@
 //!   or `actor` is written, `container` whenever a container object or `namespace_pid` is,
 //!   `linux/linux_users` whenever `euid`/`auid`/`egid`/`group` is.
 //! * `device`: `hostname`, `uid` (host id), `ip` (first address), `type_id` 0 Unknown (a
-//!   container host may be a server, a VM or a laptop; we do not know), and the container.
+//!   container host may be a server, a VM or a laptop; we do not know), and the container
+//!   (`pod_uuid` only when the pod uid has UUID shape, as OCSF's `uuid_t` demands).
 //!   Classes that require `device` get `hostname: "unknown"` when the host is not known.
 //! * `process`: `uid` is the process *entity* id (never a Unix uid); `user.uid` the effective
 //!   uid as a string; `euid`, `auid`, `egid`, `group` through `linux/linux_users`;
@@ -301,12 +302,23 @@ fn container_obj(c: &Container, event: &Event) -> Option<Doc> {
         ),
     );
     if let Some(o) = &event.orchestrator {
-        d.str("pod_uuid", o.pod_uid.as_deref());
+        // OCSF types `pod_uuid` as a UUID; other pod ids stay in `resources[]`.
+        d.str("pod_uuid", o.pod_uid.as_deref().filter(|u| is_uuid(u)));
         if *o != crate::Orchestrator::default() {
             d.str("orchestrator", Some("Kubernetes"));
         }
     }
     Some(d)
+}
+
+/// Whether `s` has the 8-4-4-4-12 hex shape OCSF's `uuid_t` requires.
+fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn device_obj(event: &Event, required: bool, ctx: &mut Ctx) -> Option<Doc> {
@@ -925,15 +937,16 @@ fn finding_class(
     ev.doc("src_endpoint", endpoint_obj(f.source.as_ref()));
     ev.doc("dst_endpoint", endpoint_obj(f.destination.as_ref()));
     ev.doc("user", user_obj(f.user.as_ref()));
-    if let Some(c) = event
-        .container
-        .as_ref()
-        .and_then(|c| container_obj(c, event))
-    {
-        ctx.container = true;
-        ev.doc("container", Some(c));
-    }
-    if let Some(ev) = ev.non_empty() {
+    // An evidence needs one of process/file/endpoints/user…; the container only adds context.
+    if let Some(mut ev) = ev.non_empty() {
+        if let Some(c) = event
+            .container
+            .as_ref()
+            .and_then(|c| container_obj(c, event))
+        {
+            ctx.container = true;
+            ev.doc("container", Some(c));
+        }
         d.put("evidences", Value::Array(vec![ev.into_value()]));
     }
 
@@ -1002,5 +1015,24 @@ impl Event {
     /// The OCSF 1.8.0 event for this event (see [`crate::ocsf`]).
     pub fn to_ocsf(&self, opts: &OcsfOptions) -> Value {
         to_ocsf(self, opts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_uuid;
+
+    #[test]
+    fn uuid_shape() {
+        assert!(is_uuid("5b7f3e2a-9c1d-4e8f-a6b2-3d4c5e6f7a8B"));
+        for bad in [
+            "",
+            "5b7f3e2a9c1d4e8fa6b23d4c5e6f7a8b",
+            "5b7f3e2a-9c1d-4e8f-a6b2-3d4c5e6f7a8",
+            "5b7f3e2a-9c1d-4e8f-a6b2-3d4c5e6f7a8g",
+            "web-7d9c5b8f6-x2k4q",
+        ] {
+            assert!(!is_uuid(bad), "{bad}");
+        }
     }
 }

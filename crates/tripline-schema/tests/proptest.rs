@@ -857,12 +857,32 @@ fn ocsf_required(o: &Json) -> Result<(), String> {
             ]),
             "container" => Some(&["uid", "name"]),
             "image" => Some(&["uid"]),
+            "evidences" => Some(&[
+                "actor",
+                "api",
+                "connection_info",
+                "data",
+                "device",
+                "dst_endpoint",
+                "file",
+                "process",
+                "src_endpoint",
+                "user",
+            ]),
             _ => None,
         };
         if let (Some(rule), Json::Object(_)) = (rule, v)
             && !has_any(v, rule)
         {
             return Err(format!("{key} lacks one of {rule:?}: {v}"));
+        }
+        if key == "pod_uuid" {
+            let ok = v
+                .as_str()
+                .is_some_and(|u| u.len() == 36 && u.split('-').map(str::len).eq([8, 4, 4, 4, 12]));
+            if !ok {
+                return Err(format!("pod_uuid {v} is not a UUID"));
+            }
         }
         match v {
             Json::Object(m) => m
