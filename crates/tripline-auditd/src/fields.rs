@@ -122,6 +122,12 @@ mod tests {
         assert_eq!(r.field("key"), Some(Value::Null));
         assert_eq!(r.field("AUID"), Some(Value::str("alice")));
         assert_eq!(r.field("missing"), None);
+        // Not ENRICHED: SYSCALL and ARCH come from the tables.
+        let plain =
+            Record::parse("type=SYSCALL msg=audit(1.000:2): arch=c000003e syscall=319 a0=1")
+                .unwrap();
+        assert_eq!(plain.field("SYSCALL"), Some(Value::str("memfd_create")));
+        assert_eq!(plain.field("ARCH"), Some(Value::str("x86_64")));
         assert_eq!(r.raw_text(), Some(r.line()));
 
         let e = Record::parse("type=EXECVE msg=audit(1.000:2): argc=3 a0=\"cp\" a1=2F62696E2F7368 a2_len=10 a2[0]=\"/etc/\" a2[1]=\"crond\"").unwrap();

@@ -1,13 +1,18 @@
 //! Syscall and arch names for normalization and rule fields: the ENRICHED value when the log
-//! has one.
+//! has one, else the per-arch syscall table of [`crate::interpret`].
 
 use std::borrow::Cow;
 
+use crate::interpret::Machine;
 use crate::record::Record;
 
-/// The syscall name of a SYSCALL record from its ENRICHED `SYSCALL=` field.
+/// The syscall name of a SYSCALL record: ENRICHED `SYSCALL=`, else the table for its `arch`.
 pub(crate) fn syscall_name<'a>(r: &Record<'a>) -> Option<&'a str> {
-    r.enriched("SYSCALL").map(|f| f.raw)
+    if let Some(f) = r.enriched("SYSCALL") {
+        return Some(f.raw);
+    }
+    let num: u64 = r.get("syscall")?.raw.parse().ok()?;
+    Machine::from_arch_field(r.get("arch")?.raw)?.syscall_name(num)
 }
 
 /// The syscall name as text (the number when the name is unknown).
@@ -18,7 +23,10 @@ pub(crate) fn syscall_text<'a>(r: &Record<'a>) -> Option<Cow<'a, str>> {
     }
 }
 
-/// The arch name of a record from its ENRICHED `ARCH=` field.
+/// The arch name of a record: ENRICHED `ARCH=`, else decoded from `arch=`.
 pub(crate) fn arch_name(r: &Record<'_>) -> Option<String> {
-    r.enriched("ARCH").map(|f| f.raw.to_owned())
+    if let Some(f) = r.enriched("ARCH") {
+        return Some(f.raw.to_owned());
+    }
+    Machine::from_arch_field(r.get("arch")?.raw).map(|m| m.name().to_owned())
 }

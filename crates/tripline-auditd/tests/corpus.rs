@@ -139,6 +139,8 @@ fn every_corpus_event_normalizes() {
         "authentication",
         "account_change",
         "file_access",
+        "network",
+        "identity_change",
         "other",
     ] {
         assert!(
