@@ -262,6 +262,51 @@ impl<'a> Context<'a> {
     }
 }
 
+impl<'a> Context<'a> {
+    /// The context ausearch uses for a parsed record: `arch`, `syscall`, `a0`, `a1` of a
+    /// SYSCALL/SECCOMP record and the record's ENRICHED tail.
+    pub fn for_record(record: &crate::Record<'a>, resolver: &'a dyn Resolver) -> Self {
+        let mut ctx = Context::new(resolver);
+        ctx.enriched = record.enriched_text();
+        let rt = record.record_type();
+        if rt == Some(RecordType::SYSCALL) || rt == Some(RecordType::SECCOMP) {
+            let hex = |k: &str| record.get(k).and_then(|f| strtoul(f.raw, 16));
+            ctx.machine = record
+                .get("arch")
+                .and_then(|f| Machine::from_arch_field(f.raw));
+            ctx.syscall = record.get("syscall").and_then(|f| strtoul(f.raw, 10));
+            if rt == Some(RecordType::SYSCALL) {
+                ctx.a0 = hex("a0");
+                ctx.a1 = hex("a1");
+            }
+        } else {
+            ctx.syscall = Some(0);
+        }
+        ctx
+    }
+}
+
+/// Interprets field `name` (first occurrence) of a parsed record as `ausearch -i` prints it.
+pub fn interpret_record_field(
+    record: &crate::Record<'_>,
+    name: &str,
+    resolver: &dyn Resolver,
+) -> Option<String> {
+    let field = record.get(name)?;
+    let ctx = Context::for_record(record, resolver);
+    let rt = record.record_type().unwrap_or(RecordType(0));
+    let raw: Cow<'_, str> = match field.kind {
+        crate::ValueKind::Quoted => Cow::Owned(format!("\"{}\"", field.raw)),
+        _ => Cow::Borrowed(field.raw),
+    };
+    Some(interpret_field(rt, name, &raw, &ctx).into_owned())
+}
+
+/// Renders a parsed record as its `ausearch -i` line (see [`render_interpreted`]).
+pub fn render_record(record: &crate::Record<'_>, resolver: &dyn Resolver) -> Option<String> {
+    render_line(record.line(), resolver)
+}
+
 impl Default for Context<'static> {
     fn default() -> Self {
         Context::new(system_resolver())
@@ -489,6 +534,22 @@ pub fn interpret_kind<'v>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parsed_records() {
+        let line = "type=SYSCALL msg=audit(1.000:2): arch=40000003 syscall=102 success=yes exit=0 a0=3 a1=bf8d8d20 a2=0 a3=0 items=0 ppid=1 pid=2 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"nc\" exe=\"/bin/nc\" key=\"docker-daemon\"";
+        let rec = crate::from_str(line).unwrap();
+        let r = MapResolver::new().user(1000, "alice");
+        let f = |n| interpret_record_field(&rec, n, &r);
+        assert_eq!(f("syscall").as_deref(), Some("socketcall(connect)"));
+        assert_eq!(f("a0").as_deref(), Some("connect"));
+        assert_eq!(f("auid").as_deref(), Some("alice"));
+        assert_eq!(f("comm").as_deref(), Some("nc"));
+        assert_eq!(f("key").as_deref(), Some("docker-daemon"));
+        assert_eq!(f("nope"), None);
+        let out = render_record(&rec, &r).unwrap();
+        assert!(out.starts_with("type=SYSCALL msg=audit(01/01/70 00:00:01.000:2) : arch=i386 syscall=socketcall(connect) "), "{out}");
+    }
 
     #[test]
     fn kinds_follow_names_and_types() {

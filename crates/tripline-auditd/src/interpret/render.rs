@@ -107,8 +107,9 @@ pub fn walk_fields(text: &str) -> (Vec<WalkedField<'_>>, Option<&str>) {
             match after[1..].find(q) {
                 Some(i) => {
                     let end = 1 + i + 1;
-                    if end < after.len() {
-                        (&after[..end], Some(&after[end + 1..]), false)
+                    if let Some(c) = after[end..].chars().next() {
+                        // ausearch overwrites the one character after the closing quote.
+                        (&after[..end], Some(&after[end + c.len_utf8()..]), false)
                     } else {
                         (&after[..end], Some(""), false)
                     }

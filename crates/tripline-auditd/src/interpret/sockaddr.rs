@@ -119,8 +119,8 @@ pub fn sockaddr(raw: &str) -> String {
             format!("{{ saddr_fam={name} laddr={ip} lport={port} }}")
         }
         3 => {
-            let call: Vec<u8> = b[2..len.min(9)].to_vec();
-            format!("{{ saddr_fam={name} call={} }}", tty_escape(cstr(&call)))
+            let call = b.get(2..len.min(9)).unwrap_or(&[]);
+            format!("{{ saddr_fam={name} call={} }}", tty_escape(cstr(call)))
         }
         8 => {
             let itf = if len >= 6 {
@@ -131,7 +131,7 @@ pub fn sockaddr(raw: &str) -> String {
             format!("{{ saddr_fam={name} int={itf} }}")
         }
         9 => {
-            let addr = &b[2..len.min(2 + 15)];
+            let addr = b.get(2..len.min(2 + 15)).unwrap_or(&[]);
             format!("{{ saddr_fam={name} laddr={} }}", tty_escape(cstr(addr)))
         }
         10 => {
