@@ -8,6 +8,7 @@
 
 mod docker;
 mod report;
+mod tracee;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,6 +18,7 @@ fn main() {
     let mut out = report::Reporter::new(json);
     // Each family registers here: `if run("x") { x::run(&mut out); }`
     if run("docker") { docker::run(&mut out); }
+    if run("tracee") { tracee::run(&mut out); }
     let _ = &run;
     out.finish();
 }

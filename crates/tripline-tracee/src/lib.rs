@@ -51,4 +51,7 @@ pub use line::{Line, Record, SkipKind, from_slice, from_str, parse_line, parse_l
 pub use normalize::{ArgLookup, Enrich, FindingSource, Normalizer};
 pub use reader::{Counts, Reader};
 pub use settings::{Clock, Settings};
+/// The schema crate this crate normalizes into (feature `schema`).
+#[cfg(feature = "schema")]
+pub use tripline_schema as schema;
 pub use v1beta1::{Policies, Threat, V1Event, Workload};

@@ -3,6 +3,7 @@
 //! skipped and counted rather than reported as errors.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use memchr::memmem;
 use serde::Deserialize;
@@ -162,8 +163,15 @@ const TEXT_LOG_PREFIXES: [&str; 7] = [
     "INFO:", "WARN:", "WARNING:", "ERROR:", "DEBUG:", "FATAL:", "PANIC:",
 ];
 
+static EVENT_NAME: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"\"eventName\""));
+
 /// Classifies a line cheaply; only logger candidates are decoded here.
 pub(crate) fn classify(text: &str) -> Kind {
+    // Fast path: a compact trace.Event line starts with `{"timestamp":`.
+    if text.starts_with("{\"timestamp\":") && EVENT_NAME.find(text.as_bytes()).is_some() {
+        return Kind::Trace;
+    }
     let t = text.trim_start_matches('\u{feff}').trim();
     if t.is_empty() {
         return Kind::Skip(SkipKind::Blank);
@@ -171,7 +179,7 @@ pub(crate) fn classify(text: &str) -> Kind {
     let b = t.as_bytes();
     if b[0] == b'{' {
         let has = |k: &str| memmem::find(b, k.as_bytes()).is_some();
-        if has("\"eventName\"") {
+        if EVENT_NAME.find(b).is_some() {
             return Kind::Trace;
         }
         if has("\"workload\"") || has("\"policies\"") || has("\"detected_from\"") {

@@ -561,8 +561,20 @@ fn raw(text: &str, line: u64, offset: u64) -> Raw {
     }
 }
 
-/// Parses raw JSON into a value; raw text is valid JSON by construction.
+/// Parses raw JSON into a value; raw text is valid JSON by construction. Plain strings
+/// and integers, most args, skip the generic decoder.
 fn raw_json(text: &str) -> Json {
+    let b = text.as_bytes();
+    if b.len() >= 2
+        && b[0] == b'"'
+        && b[b.len() - 1] == b'"'
+        && !b[1..b.len() - 1].iter().any(|&c| c == b'\\' || c == b'"' || c < 0x20)
+    {
+        return Json::String(text[1..text.len() - 1].to_owned());
+    }
+    if let Ok(i) = text.parse::<i64>() {
+        return Json::from(i);
+    }
     serde_json::from_str(text).unwrap_or_else(|_| Json::String(text.to_owned()))
 }
 
