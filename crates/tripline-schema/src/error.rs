@@ -11,6 +11,8 @@ pub enum Error {
         line: usize,
         /// 1-based column, in bytes.
         column: usize,
+        /// Byte offset of the position in the input.
+        offset: usize,
         /// serde_json's message.
         message: String,
         /// Up to 80 bytes of the input around the position (lossy UTF-8).

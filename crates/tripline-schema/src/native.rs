@@ -58,6 +58,7 @@ impl Event {
             } => Error::Json {
                 line: 0,
                 column: 0,
+                offset: 0,
                 message,
                 snippet: snippet(text, 0, 80),
             },
@@ -89,6 +90,7 @@ impl Event {
         serde_json::from_value(value).map_err(|e| Error::Json {
             line: 0,
             column: 0,
+            offset: 0,
             message: e.to_string(),
             snippet: String::new(),
         })
@@ -100,6 +102,7 @@ fn json_error(text: &str, e: &serde_json::Error) -> Error {
     Error::Json {
         line: e.line(),
         column: e.column(),
+        offset: at,
         message: e.to_string(),
         snippet: snippet(text, at, 80),
     }
@@ -146,11 +149,17 @@ mod tests {
             Event::from_native_json(&v2),
             Err(Error::UnsupportedSchema { found, .. }) if found == "tripline/2"
         ));
-        match Event::from_native_json("{\"schema\":\"tripline/1\",\n  \"time\": nope}") {
+        let bad = "{\"schema\":\"tripline/1\",\n  \"time\": nope}";
+        match Event::from_native_json(bad) {
             Err(Error::Json {
-                line, snippet: s, ..
+                line,
+                offset,
+                snippet: s,
+                ..
             }) => {
                 assert_eq!(line, 2);
+                // serde_json points at the first unexpected byte: the `o` of `nope`.
+                assert_eq!(&bad[offset..offset + 3], "ope");
                 assert!(s.contains("nope"), "{s}");
             }
             other => panic!("{other:?}"),

@@ -906,6 +906,20 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
+    fn native_reader_never_panics(text in ".{0,64}", e in event(), cut in 0usize..4096) {
+        let _ = Event::from_native_json(&text);
+        // Truncated and spliced native documents fail cleanly too.
+        let native = e.to_native_json();
+        let mut at = cut.min(native.len());
+        while !native.is_char_boundary(at) {
+            at -= 1;
+        }
+        let _ = Event::from_native_json(&native[..at]);
+        let spliced = format!("{}{}{}", &native[..at], text, &native[at..]);
+        let _ = Event::from_native_json(&spliced);
+    }
+
+    #[test]
     fn native_json_round_trips(e in event()) {
         let text = e.to_native_json();
         prop_assert_eq!(Event::from_native_json(&text).unwrap(), e.clone());
