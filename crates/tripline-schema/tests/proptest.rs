@@ -967,3 +967,43 @@ proptest! {
         prop_assert!(found.is_empty(), "nulls at {:?}", found);
     }
 }
+
+/// Writes the ECS and OCSF views of 300 random events (fixed seed) to
+/// `<workspace>/target/ci-out/`, where `.ci/run` runs the official-definition validators over
+/// them: the Rust properties above are checked for every case, the full OCSF JSON Schemas and
+/// ECS field definitions for this sample.
+#[test]
+fn random_sample_for_ci_validators() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let dir = tripline_testkit::workspace_root().join("target/ci-out");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut runner = TestRunner::deterministic();
+    let strategy = event();
+    let mut ecs = Vec::new();
+    let mut ocsf = Vec::new();
+    for _ in 0..300 {
+        let e = strategy.new_tree(&mut runner).unwrap().current();
+        ecs.push(e.to_ecs(&EcsOptions::default()));
+        ocsf.push(e.to_ocsf(&OcsfOptions::default()));
+    }
+    // JSON arrays, not NDJSON: strings may hold U+2028 and other characters that line
+    // splitters treat as line breaks.
+    for (name, docs) in [("ecs", &ecs), ("ocsf", &ocsf)] {
+        let path = dir.join(format!("tripline-schema-random.{name}.json"));
+        let text = serde_json::to_string(docs).unwrap();
+        std::fs::write(&path, &text).unwrap();
+        let back: Vec<Json> =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(back.len(), 300);
+    }
+    let classes: std::collections::BTreeSet<u64> = ocsf
+        .iter()
+        .filter_map(|o| o["class_uid"].as_u64())
+        .collect();
+    assert_eq!(
+        classes.len(),
+        9,
+        "every OCSF class in the sample: {classes:?}"
+    );
+}
