@@ -323,17 +323,17 @@ fn read_raw<'a>(c: &mut Cursor<'a>) -> json::Result<RawAlert<'a>> {
     Ok(r)
 }
 
-fn json_error(e: &json::JsonError, line: &str) -> Error {
-    let key_type = e.msg.starts_with('`');
+fn json_error(e: &json::JsonError, text: &str) -> Error {
+    // Alerts are one line, but `from_str` may be handed pretty-printed JSON.
+    let before = &text.as_bytes()[..e.pos.min(text.len())];
+    let line = 1 + memchr::memchr_iter(b'\n', before).count() as u64;
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let column = e.pos - line_start + 1;
     Error::Json {
-        at: Location { line: 1, offset: 0 },
-        column: e.pos + 1,
-        message: if key_type {
-            e.msg.to_string()
-        } else {
-            format!("{} at column {}", e.msg, e.pos + 1)
-        },
-        snippet: snippet(line.as_bytes()),
+        at: Location { line, offset: 0 },
+        column,
+        message: format!("{} (line {line}, column {column})", e.msg),
+        snippet: snippet(text.as_bytes()),
     }
 }
 

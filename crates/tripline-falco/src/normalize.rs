@@ -103,6 +103,7 @@ pub fn attacks_from_tags<S: AsRef<str>>(tags: &[S]) -> Vec<Attack> {
 fn json_of(v: &FieldValue<'_>) -> Json {
     match v {
         FieldValue::Null => Json::Null,
+        FieldValue::Str(_) if v.is_missing() => Json::Null,
         FieldValue::Bool(b) => Json::Bool(*b),
         FieldValue::Int(i) => Json::from(*i),
         FieldValue::UInt(u) => Json::from(*u),

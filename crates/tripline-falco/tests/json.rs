@@ -371,3 +371,14 @@ fn output_field_limit_is_enforced() {
     ));
     assert!(tripline_falco::from_str_with(&line, &s.max_output_fields(10)).is_ok());
 }
+
+#[test]
+fn pretty_printed_json_errors_point_at_line_and_column() {
+    let text = "{\n  \"time\": \"2023-11-14T22:13:20Z\",\n  \"rule\": @\n}";
+    match from_str(text) {
+        Err(Error::Json { at, column, .. }) => assert_eq!((at.line, column), (3, 11)),
+        other => panic!("{other:?}"),
+    }
+    let ok = "{\n  \"time\": \"2023-11-14T22:13:20Z\",\n  \"rule\": \"R\",\n  \"priority\": \"Debug\"\n}\n";
+    assert_eq!(from_str(ok).unwrap().priority, Priority::Debug);
+}

@@ -265,3 +265,35 @@ fn field_source_by_falco_names() {
     assert_eq!(t.field("rule"), Some(Value::str("T")));
     assert!(t.raw_text().unwrap().starts_with("12:00:00"));
 }
+
+#[test]
+fn minimal_alert_without_optional_keys_normalizes() {
+    // Falco 0.41+ with every json_include_* switched off, and pre-0.30 without source.
+    let e = from_str(r#"{"priority":"Alert","rule":"R","time":"2025-01-01T00:00:00.000000001Z"}"#)
+        .unwrap()
+        .normalize();
+    assert_eq!(e.severity.level, SeverityLevel::Fatal);
+    assert_eq!(
+        e.time.timestamp_nanos_opt(),
+        Some(1_735_689_600_000_000_001)
+    );
+    assert!(e.host.is_none() && e.container.is_none() && e.message.is_none());
+    assert!(e.unmapped.is_empty());
+    let f = finding(&e);
+    assert_eq!(f.rule.name.as_deref(), Some("R"));
+    assert!(f.process.is_none() && f.attacks.is_empty());
+}
+
+#[test]
+fn grpc_missing_values_are_null_and_strings_are_typed() {
+    let line = r#"{"time":{"seconds":1570094449,"nanos":620298462},"priority":4,"rule":"R","output_fields":{"container.id":"host","evt.arg.name":"<NA>","proc.pid":"4242","user.uid":"1000","proc.cmdline":"zsh","fd.sport":"443","fd.sip":"10.0.0.1"}}"#;
+    let e = from_str(line).unwrap().normalize();
+    assert_eq!(e.source.format, "falco-grpc-json");
+    assert!(e.container.is_none());
+    assert!(e.unmapped["falco"]["output_fields"]["evt.arg.name"].is_null());
+    let f = finding(&e);
+    let p = f.process.as_ref().unwrap();
+    assert_eq!(p.pid, Some(4242));
+    assert_eq!(p.user.as_ref().unwrap().id, Some(1000));
+    assert_eq!(f.destination.as_ref().unwrap().port, Some(443));
+}
