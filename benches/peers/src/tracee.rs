@@ -76,14 +76,26 @@ pub fn run(out: &mut Reporter) {
             std::hint::black_box(&r);
         }
     });
-    out.row("tracee parse (record layer)", parse, "serde_json::Value", peer, "lines");
+    out.row(
+        "tracee parse (record layer)",
+        parse,
+        "serde_json::Value",
+        peer,
+        "lines",
+    );
     let full = best_rate(n, min, || {
         for l in &lines {
             let ev = norm.normalize(&from_str(l).expect("valid"));
             std::hint::black_box(&ev);
         }
     });
-    out.row("tracee parse+normalize", full, "serde_json::Value", peer, "lines");
+    out.row(
+        "tracee parse+normalize",
+        full,
+        "serde_json::Value",
+        peer,
+        "lines",
+    );
     let stream = best_rate(n, min, || {
         let mut r = Reader::new(std::io::Cursor::new(text.as_bytes()));
         while let Some(rec) = r.next_record() {
@@ -91,5 +103,11 @@ pub fn run(out: &mut Reporter) {
             std::hint::black_box(&ev);
         }
     });
-    out.row("tracee Reader+normalize", stream, "serde_json::Value", peer, "lines");
+    out.row(
+        "tracee Reader+normalize",
+        stream,
+        "serde_json::Value",
+        peer,
+        "lines",
+    );
 }

@@ -46,7 +46,9 @@ pub use event::{
     ContainerInfo, ContextFlags, Executable, KubernetesInfo, Metadata, Origin, Properties,
     SIGNATURE_ID_MAX, SIGNATURE_ID_MIN, TraceEvent,
 };
-pub use line::{Line, Record, SkipKind, from_slice, from_str, parse_line, parse_line_with};
+pub use line::{
+    Line, Record, SkipKind, Sniff, from_slice, from_str, parse_line, parse_line_with, sniff,
+};
 #[cfg(feature = "schema")]
 pub use normalize::{ArgLookup, Enrich, FindingSource, Normalizer};
 pub use reader::{Counts, Reader};

@@ -271,6 +271,48 @@ pub(crate) fn decode<'a>(
     }
 }
 
+/// What a line looks like, for format auto-detection: `None` when it is not Tracee output.
+///
+/// ```
+/// use tripline_tracee::{Sniff, sniff};
+///
+/// assert_eq!(sniff(r#"{"timestamp":1,"eventName":"openat","args":[]}"#), Some(Sniff::TraceEvent));
+/// assert_eq!(sniff(r#"{"level":"info","ts":1.5,"msg":"starting"}"#), Some(Sniff::NonEvent));
+/// assert_eq!(sniff(r#"{"time":"2024-01-01T00:00:00Z","rule":"x"}"#), None);
+/// ```
+pub fn sniff(line: &str) -> Option<Sniff> {
+    match classify(line) {
+        Kind::Trace => Some(Sniff::TraceEvent),
+        Kind::V1 => {
+            // `"name"` alone is too weak a signal: require a v1beta1-only key too.
+            let b = line.as_bytes();
+            [
+                "\"workload\"",
+                "\"policies\"",
+                "\"detected_from\"",
+                "\"data\"",
+            ]
+            .iter()
+            .any(|k| memmem::find(b, k.as_bytes()).is_some())
+            .then_some(Sniff::V1Beta1)
+        }
+        Kind::Skip(SkipKind::Blank) | Kind::OtherJson | Kind::Text => None,
+        Kind::Skip(_) => Some(Sniff::NonEvent),
+    }
+}
+
+/// The answer of [`sniff`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Sniff {
+    /// A `trace.Event` JSON line.
+    TraceEvent,
+    /// A `v1beta1.Event` JSON line.
+    V1Beta1,
+    /// A Tracee logger line or `table` output line.
+    NonEvent,
+}
+
 /// Classifies and decodes one line (or one whole JSON document) with default settings.
 ///
 /// # Errors

@@ -113,6 +113,7 @@ pub struct Normalizer<'e> {
     settings: Settings,
     enricher: Option<&'e dyn Enrich>,
     keep_raw: bool,
+    file: Option<String>,
 }
 
 impl std::fmt::Debug for Normalizer<'_> {
@@ -121,6 +122,7 @@ impl std::fmt::Debug for Normalizer<'_> {
             .field("settings", &self.settings)
             .field("enricher", &self.enricher.is_some())
             .field("keep_raw", &self.keep_raw)
+            .field("file", &self.file)
             .finish()
     }
 }
@@ -138,7 +140,19 @@ impl<'e> Normalizer<'e> {
             settings,
             enricher: None,
             keep_raw: true,
+            file: None,
         }
+    }
+
+    /// The settings in use (clock, epoch offset).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Names the input file in every event's raw location.
+    pub fn with_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
     }
 
     /// Adds a container enrichment hook.
@@ -229,7 +243,7 @@ impl<'e> Normalizer<'e> {
         }
         trace_unmapped(ev, &mut unmapped);
         if self.keep_raw {
-            event.raw = Some(raw(ev.raw, ev.line, ev.offset));
+            event.raw = Some(self.raw(ev.raw, ev.line, ev.offset));
         }
         if !unmapped.is_empty() {
             event.vendor_mut("tracee").append(&mut unmapped);
@@ -309,12 +323,24 @@ impl<'e> Normalizer<'e> {
             unmapped.insert("detected_from".into(), raw_json(d.get()));
         }
         if self.keep_raw {
-            event.raw = Some(raw(ev.raw, ev.line, ev.offset));
+            event.raw = Some(self.raw(ev.raw, ev.line, ev.offset));
         }
         if !unmapped.is_empty() {
             event.vendor_mut("tracee").append(&mut unmapped);
         }
         event
+    }
+
+    fn raw(&self, text: &str, line: u64, offset: u64) -> Raw {
+        Raw {
+            text: text.to_owned(),
+            location: Some(Location {
+                file: self.file.clone(),
+                line: Some(line),
+                offset: Some(offset),
+            }),
+            ..Raw::default()
+        }
     }
 
     /// The shared part: kind by event name, container enrichment, finding data.
@@ -549,18 +575,6 @@ fn shape(ev: &TraceEvent<'_>) -> &'static str {
     }
 }
 
-fn raw(text: &str, line: u64, offset: u64) -> Raw {
-    Raw {
-        text: text.to_owned(),
-        location: Some(Location {
-            line: Some(line),
-            offset: Some(offset),
-            ..Location::default()
-        }),
-        ..Raw::default()
-    }
-}
-
 /// Parses raw JSON into a value; raw text is valid JSON by construction. Plain strings
 /// and integers, most args, skip the generic decoder.
 fn raw_json(text: &str) -> Json {
@@ -568,7 +582,9 @@ fn raw_json(text: &str) -> Json {
     if b.len() >= 2
         && b[0] == b'"'
         && b[b.len() - 1] == b'"'
-        && !b[1..b.len() - 1].iter().any(|&c| c == b'\\' || c == b'"' || c < 0x20)
+        && !b[1..b.len() - 1]
+            .iter()
+            .any(|&c| c == b'\\' || c == b'"' || c < 0x20)
     {
         return Json::String(text[1..text.len() - 1].to_owned());
     }

@@ -328,3 +328,28 @@ fn count_error(counts: &mut Counts, e: Error) -> Error {
     }
     e
 }
+
+#[cfg(feature = "schema")]
+impl<R: BufRead> Reader<R> {
+    /// The next event, normalized; `None` at end of input.
+    ///
+    /// ```
+    /// use tripline_tracee::{Normalizer, Reader};
+    ///
+    /// let input = "INFO: starting tracee...\n{\"timestamp\":1700000000000000000,\"eventName\":\"sched_process_exit\",\"args\":[{\"name\":\"exit_code\",\"type\":\"long\",\"value\":0}]}\n";
+    /// let mut reader = Reader::new(input.as_bytes());
+    /// let n = Normalizer::default().with_file("tracee.json");
+    /// let ev = reader.next_event(&n).unwrap()?;
+    /// assert_eq!(ev.action.as_deref(), Some("sched_process_exit"));
+    /// assert_eq!(ev.location().and_then(|l| l.line), Some(2));
+    /// assert!(reader.next_event(&n).is_none());
+    /// assert_eq!(reader.counts().skipped_total(), 1);
+    /// # Ok::<(), tripline_tracee::Error>(())
+    /// ```
+    pub fn next_event(
+        &mut self,
+        normalizer: &crate::Normalizer<'_>,
+    ) -> Option<Result<tripline_schema::Event, Error>> {
+        Some(self.next_record()?.map(|r| normalizer.normalize(&r)))
+    }
+}

@@ -14,7 +14,13 @@ fn exercise(r: &Record<'_>) {
     let _ = r.container_id();
     if let Record::Trace(e) = r {
         for a in &e.args {
-            let _ = (a.as_str(), a.as_i64(), a.as_u64(), a.as_bool(), a.as_str_list());
+            let _ = (
+                a.as_str(),
+                a.as_i64(),
+                a.as_u64(),
+                a.as_bool(),
+                a.as_str_list(),
+            );
             let _ = (a.as_bytes(), a.as_sockaddr(), a.as_object(), a.value());
         }
         let _ = e.triggered_by();
@@ -55,7 +61,15 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-const TYPES: &[&str] = &["int", "const char*", "const char**", "struct sockaddr*", "bytes", "unknown", "u16"];
+const TYPES: &[&str] = &[
+    "int",
+    "const char*",
+    "const char**",
+    "struct sockaddr*",
+    "bytes",
+    "unknown",
+    "u16",
+];
 
 proptest! {
     #[test]
