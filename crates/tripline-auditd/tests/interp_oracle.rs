@@ -289,6 +289,31 @@ fn syscall_arguments_match_ausearch_on_probes() {
 }
 
 #[test]
+fn prctl_arguments_match_ausearch() {
+    let lines: Vec<String> = [
+        ("17", "7"), ("18", "15"), ("16", "2"), ("4", "1"), ("2f", "2"), ("1", "9"), ("1", "40"),
+        ("26", "1"), ("23", "1"), ("17", "29"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (a0, a1))| {
+        format!(
+            "type=SYSCALL msg=audit(1000.000:{}): arch=c000003e syscall=157 success=yes exit=0 a0={a0} a1={a1} a2=0 a3=0 items=0 ppid=1 pid=2 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"x\" exe=\"/x\" key=(null)",
+            i + 1
+        )
+    })
+    .collect();
+    let bad = compare(&lines);
+    report(&bad);
+    assert!(
+        bad.is_empty(),
+        "{} of {} probes differ",
+        bad.len(),
+        lines.len()
+    );
+}
+
+#[test]
 fn record_type_names_match_ausearch() {
     let mut numbers: Vec<u16> = RecordType::all().map(|(t, _)| t.0).collect();
     numbers.extend([1099, 1150, 1340, 1499, 2099, 2999, 3000, 9999]);

@@ -11,12 +11,111 @@ pub fn syscall_arg(index: u8, raw: &str, ctx: &Context<'_>) -> String {
         .or_else(Machine::host)
         .zip(ctx.syscall)
         .and_then(|(m, n)| m.syscall_name(n));
-    if let Some(sys) = sys
-        && let Some(s) = by_syscall(index, sys, raw, ctx)
-    {
-        return s;
+    if let Some(sys) = sys {
+        if let Some(s) = by_syscall(index, sys, raw, ctx) {
+            return s;
+        }
+        if let Some(s) = from_table(index, sys, raw) {
+            return s;
+        }
     }
     format!("0x{raw}")
+}
+
+/// One row of `data/syscall_args.tsv`.
+struct ArgRow {
+    syscall: &'static str,
+    arg: u8,
+    kind: &'static str,
+    value: Option<u64>,
+    text: &'static str,
+}
+
+fn arg_table() -> &'static [ArgRow] {
+    static T: std::sync::OnceLock<Vec<ArgRow>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        include_str!("../../data/syscall_args.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut it = l.split('\t');
+                let syscall = it.next()?;
+                let arg = it.next()?.parse().ok()?;
+                let kind = it.next()?;
+                let value = u64::from_str_radix(it.next()?, 16).ok();
+                Some(ArgRow {
+                    syscall,
+                    arg,
+                    kind,
+                    value,
+                    text: it.next()?,
+                })
+            })
+            .collect()
+    })
+}
+
+/// Enumerations and bit sets probed from ausearch (`data/syscall_args.tsv`).
+fn from_table(index: u8, sys: &str, raw: &str) -> Option<String> {
+    let rows: Vec<&ArgRow> = arg_table()
+        .iter()
+        .filter(|r| r.syscall == sys && r.arg == index)
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let v = strtoul(raw, 16)?;
+    let mask = rows
+        .iter()
+        .find(|r| r.kind == "mask")
+        .and_then(|r| u64::from_str_radix(r.text, 16).ok())
+        .unwrap_or(u64::MAX);
+    if rows.iter().any(|r| r.kind == "bits") {
+        let names: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.kind == "bits" && r.value.is_some_and(|b| v & b != 0))
+            .map(|r| r.text)
+            .collect();
+        return Some(if names.is_empty() {
+            format!("0x{raw}")
+        } else {
+            names.join("|")
+        });
+    }
+    if let Some(r) = rows
+        .iter()
+        .find(|r| r.kind == "enum" && r.value == Some(v & mask))
+    {
+        return Some(r.text.to_string());
+    }
+    let unknown = rows.iter().find(|r| r.kind == "unknown")?;
+    Some(
+        unknown
+            .text
+            .replace("{raw}", raw)
+            .replace("{dec}", &(v as i64).to_string()),
+    )
+}
+
+/// `shmget` flags: `IPC_CREAT|IPC_EXCL|0600`.
+fn shm_flags(raw: &str) -> String {
+    let Some(v) = strtoul(raw, 16) else {
+        return format!("0x{raw}");
+    };
+    let mut out = String::new();
+    for (bit, name) in [
+        (0x200, "IPC_CREAT"),
+        (0x400, "IPC_EXCL"),
+        (0x800, "SHM_HUGETLB"),
+        (0x1000, "SHM_NORESERVE"),
+    ] {
+        if v & bit != 0 {
+            out.push_str(name);
+            out.push('|');
+        }
+    }
+    out.push_str(&format!("{:04o}", v & 0o777));
+    out
 }
 
 const DIRFD_SYSCALLS: [&str; 19] = [
@@ -106,6 +205,14 @@ fn by_syscall(index: u8, sys: &str, raw: &str, ctx: &Context<'_>) -> Option<Stri
         (2, "setresgid") => gid_hex(raw, ctx),
         (2, "setsockopt" | "getsockopt") => sock_optname(ctx.a1?, raw)?,
         (3, "mmap") => bits::mmap_flags(raw),
+        (2, "shmget") => shm_flags(raw),
+        (1, "creat") => bits::mode_short_hex(raw),
+        (1, "setns") => bits::clone_flags(raw),
+        (1, "mq_open") => bits::open_flags(raw),
+        (2, "mq_open") if ctx.a1.is_some_and(|f| f & 0o100 != 0) => bits::mode_short_hex(raw),
+        (2, "open_by_handle_at") => bits::open_flags(raw),
+        (1, "prctl") if ctx.a0 == Some(1) => bits::signal(raw, 16),
+        (1, "prctl") if matches!(ctx.a0, Some(0x17 | 0x18)) => bits::capability(raw, 16),
         _ => return None,
     };
     Some(s)

@@ -157,13 +157,17 @@ pub const CAPABILITIES: [&str; 41] = [
     "checkpoint_restore",
 ];
 
-/// `capability=7` → `setuid`.
-pub fn capability(raw: &str) -> String {
-    match strtoul(raw, 10) {
+/// `capability=7` → `setuid` (`base` 10 for the field, 16 for syscall arguments).
+pub fn capability(raw: &str, base: u32) -> String {
+    let prefix = if base == 16 { "0x" } else { "" };
+    match strtoul(raw, base) {
         Some(n) => usize::try_from(n)
             .ok()
             .and_then(|n| CAPABILITIES.get(n))
-            .map_or_else(|| format!("unknown-capability({raw})"), |s| s.to_string()),
+            .map_or_else(
+                || format!("unknown-capability({prefix}{raw})"),
+                |s| s.to_string(),
+            ),
         None => format!("conversion error({raw})"),
     }
 }
@@ -833,7 +837,8 @@ mod tests {
         assert_eq!(perm("-2"), "read,write,attr");
         assert_eq!(cap_bitmap("0"), "none");
         assert_eq!(cap_bitmap("3"), "chown,dac_override");
-        assert_eq!(capability("41"), "unknown-capability(41)");
+        assert_eq!(capability("41", 10), "unknown-capability(41)");
+        assert_eq!(capability("29", 16), "unknown-capability(0x29)");
         assert_eq!(open_flags("3"), "O_WRONLY|O_RDWR");
         assert_eq!(open_flags("1a4"), "O_RDONLY|O_EXCL|O_NOCTTY");
         assert_eq!(

@@ -505,7 +505,7 @@ pub fn interpret_kind<'v>(
         K::Mode => mode(raw),
         K::Sockaddr => sockaddr(raw),
         K::CapBitmap => cap_bitmap(raw),
-        K::Capability => capability(raw),
+        K::Capability => capability(raw, 10),
         K::Success => bits::success(raw),
         K::Arg(i) => args::syscall_arg(i, raw, ctx),
         K::Signal => signal(raw, 10),
