@@ -6,7 +6,10 @@
 //! * Categorization (`event.kind/category/type`) comes from [`Event::classification`], the
 //!   same table the OCSF view uses.
 //! * Ids (`user.id`, `process.user.id`, `file.uid`, `file.inode`) are keyword strings.
-//! * `event.severity` is the normalized OCSF `severity_id` (0–6, 99), not the source's scale;
+//! * `event.module` is the product (`auditd`), `event.dataset` the wire format (`audit-log`),
+//!   `observer.vendor/product/version` the producer, as `Event::get` answers them.
+//! * `event.severity` is the normalized OCSF `severity_id` (0–6, 99; always written, 0 for
+//!   Unknown), not the source's scale;
 //!   the source's own word or number goes to `log.level`. Findings also get
 //!   `event.risk_score_norm` (Informational 0, Low 21, Medium 47, High 73, Critical 99,
 //!   Fatal 100: Kibana's defaults plus our two ends).
