@@ -437,3 +437,44 @@ fn sockaddr_and_escapes_match_ausearch() {
         lines.len()
     );
 }
+
+/// Every syscall of x86_64, i386, aarch64, arm, ppc64le and s390x with a few argument sets:
+/// whatever ausearch interprets, we interpret the same way.
+#[test]
+fn every_syscall_argument_matches_ausearch() {
+    let sets = [
+        ["1", "2", "3", "4"],
+        ["0", "41", "1a4", "8000"],
+        ["3", "1", "11", "0"],
+    ];
+    let arches = [
+        ("c000003e", Machine::X86_64),
+        ("40000003", Machine::I386),
+        ("c00000b7", Machine::Aarch64),
+        ("40000028", Machine::Arm),
+        ("c0000015", Machine::Ppc64le),
+        ("80000016", Machine::S390x),
+    ];
+    let mut lines = Vec::new();
+    for (arch, machine) in arches {
+        for nr in 0..460u64 {
+            if machine.syscall_name(nr).is_none() {
+                continue;
+            }
+            for [a, b, c, d] in sets {
+                lines.push(format!(
+                    "type=SYSCALL msg=audit(1000.000:{}): arch={arch} syscall={nr} success=yes exit=0 a0={a} a1={b} a2={c} a3={d} items=0 ppid=1 pid=2 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"x\" exe=\"/x\" key=(null)",
+                    lines.len() + 1
+                ));
+            }
+        }
+    }
+    let bad = compare(&lines);
+    report(&bad);
+    assert!(
+        bad.is_empty(),
+        "{} of {} probes differ",
+        bad.len(),
+        lines.len()
+    );
+}

@@ -57,6 +57,11 @@ fn arg_table() -> &'static [ArgRow] {
 
 /// Enumerations and bit sets probed from ausearch (`data/syscall_args.tsv`).
 fn from_table(index: u8, sys: &str, raw: &str) -> Option<String> {
+    // `send`/`recv` (ppc/arm/s390) take the same flags as `sendto`.
+    let sys = match sys {
+        "send" | "recv" => "sendto",
+        other => other,
+    };
     let rows: Vec<&ArgRow> = arg_table()
         .iter()
         .filter(|r| r.syscall == sys && r.arg == index)
@@ -171,7 +176,8 @@ fn by_syscall(index: u8, sys: &str, raw: &str, ctx: &Context<'_>) -> Option<Stri
         (0, "ptrace") => bits::ptrace_request(raw),
         (0, "socketcall") => {
             let n = strtoul(raw, 16)?;
-            bits::socketcall_name(n).map_or_else(|| format!("0x{raw}"), str::to_string)
+            bits::socketcall_name(n)
+                .map_or_else(|| format!("unknown-socketcall({raw})"), str::to_string)
         }
         (0, s) if DIRFD_SYSCALLS.contains(&s) => dirfd(raw),
         (0, "socket") => socket_domain(raw),
