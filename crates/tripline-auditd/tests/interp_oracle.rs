@@ -43,12 +43,13 @@ fn syscall_tables_equal_ausyscall_dump() {
 /// Lines ausearch drops entirely (malformed events) come back with an empty ausearch side
 /// unless `allow_dropped`.
 fn compare(lines: &[String]) -> Vec<(String, String, String)> {
-    compare_with(lines, false)
+    compare_with(lines, false).0
 }
 
-fn compare_with(lines: &[String], allow_dropped: bool) -> Vec<(String, String, String)> {
+/// Also returns how many lines ausearch printed (and so were compared).
+fn compare_with(lines: &[String], allow_dropped: bool) -> (Vec<(String, String, String)>, usize) {
     let Some(bin) = tripline_testkit::oracle("ausearch") else {
-        return Vec::new();
+        return (Vec::new(), usize::MAX);
     };
     let dir = std::env::temp_dir().join(format!("tripline-interp-oracle-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -68,6 +69,7 @@ fn compare_with(lines: &[String], allow_dropped: bool) -> Vec<(String, String, S
         .map(|l| (serial(l), l.to_string()))
         .collect();
     let mut bad = Vec::new();
+    let mut compared = 0;
     for line in lines {
         let ours = render_line(line, system_resolver()).expect("probe line renders");
         let key = serial(&ours);
@@ -77,11 +79,12 @@ fn compare_with(lines: &[String], allow_dropped: bool) -> Vec<(String, String, S
             }
             continue;
         };
+        compared += 1;
         if want != ours {
             bad.push((line.clone(), want, ours));
         }
     }
-    bad
+    (bad, compared)
 }
 
 fn report(bad: &[(String, String, String)]) {
@@ -324,7 +327,11 @@ fn record_type_names_match_ausearch() {
         .collect();
     // ausearch drops some of these one-field records as malformed (AVC, EOE, INTEGRITY_*);
     // the names of all the others must agree.
-    let bad = compare_with(&lines, true);
+    let (bad, compared) = compare_with(&lines, true);
+    assert!(
+        compared > 200,
+        "only {compared} records printed by ausearch"
+    );
     report(&bad);
     assert!(
         bad.is_empty(),
@@ -470,6 +477,41 @@ fn every_syscall_argument_matches_ausearch() {
         }
     }
     let bad = compare(&lines);
+    report(&bad);
+    assert!(
+        bad.is_empty(),
+        "{} of {} probes differ",
+        bad.len(),
+        lines.len()
+    );
+}
+
+/// Every field name we classify, in every record type libaudit names: the per-type
+/// adjustments (EXECVE arguments, group ids of group records, …) agree with ausearch.
+#[test]
+fn field_kinds_per_record_type_match_ausearch() {
+    let mut lines = Vec::new();
+    for (ty, name) in RecordType::all() {
+        if ty.name_source() != Some(tripline_auditd::record_type::NameSource::Libaudit)
+            || ty == RecordType::EOE
+        {
+            continue;
+        }
+        for v in ["0", "41424344"] {
+            let body: Vec<String> = NAMES.iter().map(|n| format!("{n}={v}")).collect();
+            lines.push(format!(
+                "type={name} msg=audit(1000.000:{}): {}",
+                lines.len() + 1,
+                body.join(" ")
+            ));
+        }
+    }
+    // ausearch drops records of some types when searchable fields look malformed.
+    let (bad, compared) = compare_with(&lines, true);
+    assert!(
+        compared > 300,
+        "only {compared} records printed by ausearch"
+    );
     report(&bad);
     assert!(
         bad.is_empty(),

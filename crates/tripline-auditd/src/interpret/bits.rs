@@ -89,6 +89,44 @@ fn mode_short(m: u64) -> String {
     out
 }
 
+/// Permission bits written in octal (`mode=` of MQ_OPEN) → `0644`.
+pub fn mode_short_octal(raw: &str) -> String {
+    match strtoul(raw, 8) {
+        Some(m) => mode_short(m),
+        None => format!("conversion error({raw})"),
+    }
+}
+
+/// PATH `flags=` (kernel lookup flags, hex) → `follow,directory`; 0 is `none`.
+pub fn path_flags(raw: &str) -> String {
+    let Some(v) = strtoul(raw, 16) else {
+        return format!("conversion error({raw})");
+    };
+    if v == 0 {
+        return "none".to_string();
+    }
+    let out = join_bits(
+        v,
+        &[
+            (0x1, "follow"),
+            (0x2, "directory"),
+            (0x4, "continue"),
+            (0x10, "parent"),
+            (0x20, "noalt"),
+            (0x40, "atomic"),
+            (0x100, "open"),
+            (0x200, "create"),
+            (0x400, "access"),
+        ],
+        ",",
+    );
+    if out.is_empty() {
+        format!("0x{raw}")
+    } else {
+        out
+    }
+}
+
 /// A `mknod` mode argument (hex) → `character,600`.
 pub fn mode_hex(raw: &str) -> String {
     match strtoul(raw, 16) {

@@ -115,6 +115,10 @@ pub enum FieldKind {
     Hook,
     /// Interface promiscuity.
     Promisc,
+    /// Permission bits only (`mode=` of MQ_OPEN, octal) → `0644`.
+    ModeShort,
+    /// Path lookup flags of PATH records (`flags=`).
+    PathFlags,
     /// Network address (`addr=`): printed as written, but a classified field (so a trailing
     /// comma is dropped like ausearch does).
     Addr,
@@ -141,7 +145,8 @@ pub fn field_kind(record_type: RecordType, name: &str, raw: &str) -> FieldKind {
                 K::Unclassified
             };
         }
-        "mode" if rt == RecordType::MQ_OPEN => return K::Unclassified,
+        "mode" if rt == RecordType::MQ_OPEN => return K::ModeShort,
+        "flags" if rt == RecordType::PATH => return K::PathFlags,
         "fp" if rt == RecordType::CRYPTO_KEY_USER => return K::Unclassified,
         "id" if rt == RecordType::ADD_GROUP
             || rt == RecordType::GRP_MGMT
@@ -150,6 +155,9 @@ pub fn field_kind(record_type: RecordType, name: &str, raw: &str) -> FieldKind {
             return K::Gid;
         }
         _ => {}
+    }
+    if rt == RecordType::TRUSTED_APP {
+        return K::Unclassified;
     }
     match name {
         "auid" | "uid" | "euid" | "suid" | "fsuid" | "ouid" | "oauid" | "old-auid" | "iuid"
@@ -527,6 +535,8 @@ pub fn interpret_kind<'v>(
         K::Hook => bits::nf_hook(raw),
         K::Promisc => bits::promisc(raw),
         K::Addr => return Cow::Borrowed(raw),
+        K::ModeShort => bits::mode_short_octal(raw),
+        K::PathFlags => bits::path_flags(raw),
     };
     Cow::Owned(s)
 }
