@@ -62,6 +62,7 @@ pub mod correlation;
 mod encode;
 mod engine;
 mod error;
+pub mod findings;
 mod load;
 mod modifier;
 mod pattern;

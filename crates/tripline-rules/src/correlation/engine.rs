@@ -96,8 +96,10 @@ struct Hit {
 #[derive(Debug)]
 pub struct Engine {
     corrs: Vec<Corr>,
-    /// Detection-rule reference (id or name) → (correlation, position).
-    refs: HashMap<String, Vec<(usize, u16)>>,
+    /// Detection-rule reference (id or name) → index into `targets`.
+    refs: HashMap<String, usize>,
+    /// Per referenced detection rule: (correlation, position in its `rules`).
+    targets: Vec<Vec<(usize, u16)>>,
     /// Detection-rule reference → whether some referencing correlation has `generate: true`.
     generate: HashMap<String, bool>,
     settings: Settings,
@@ -135,7 +137,8 @@ impl Engine {
         }
         let mut consumers: Vec<Vec<(usize, u16)>> = vec![Vec::new(); specs.len()];
         let mut referenced_by: Vec<Vec<usize>> = vec![Vec::new(); specs.len()];
-        let mut refs: HashMap<String, Vec<(usize, u16)>> = HashMap::new();
+        let mut refs: HashMap<String, usize> = HashMap::new();
+        let mut targets: Vec<Vec<(usize, u16)>> = Vec::new();
         let mut generate: HashMap<String, bool> = HashMap::new();
         for (i, s) in specs.iter().enumerate() {
             for (pos, r) in s.rules.iter().enumerate() {
@@ -144,7 +147,11 @@ impl Engine {
                     consumers[j].push((i, pos));
                     referenced_by[j].push(i);
                 } else {
-                    refs.entry(r.clone()).or_default().push((i, pos));
+                    let idx = *refs.entry(r.clone()).or_insert_with(|| {
+                        targets.push(Vec::new());
+                        targets.len() - 1
+                    });
+                    targets[idx].push((i, pos));
                     *generate.entry(r.clone()).or_default() |= s.generate;
                 }
             }
@@ -194,6 +201,7 @@ impl Engine {
         let mut engine = Engine {
             corrs,
             refs,
+            targets,
             generate,
             settings,
             stats: Stats::default(),
@@ -268,16 +276,14 @@ impl Engine {
             self.stats.late_dropped += 1;
             return;
         }
-        let mut targets: [Option<&Vec<(usize, u16)>>; 2] = [None, None];
-        if let Some(id) = d.rule_id {
-            targets[0] = self.refs.get(id);
-        }
-        if let Some(name) = d.rule_name
-            && Some(name) != d.rule_id
-        {
-            targets[1] = self.refs.get(name);
-        }
-        if targets.iter().all(Option::is_none) {
+        let by_id = d.rule_id.and_then(|id| self.refs.get(id)).copied();
+        let by_name = d
+            .rule_name
+            .filter(|n| Some(*n) != d.rule_id)
+            .and_then(|n| self.refs.get(n))
+            .copied()
+            .filter(|&n| Some(n) != by_id);
+        if by_id.is_none() && by_name.is_none() {
             self.stats.unreferenced += 1;
             if t > self.watermark {
                 self.watermark = t;
@@ -290,23 +296,26 @@ impl Engine {
         } else {
             self.watermark = t;
         }
-        // Copy the (few) targets so `self` can be borrowed mutably below.
-        let mut list: Vec<(usize, u16)> = Vec::new();
-        for v in targets.into_iter().flatten() {
-            for &x in v {
-                if !list.contains(&x) {
-                    list.push(x);
-                }
-            }
-        }
         let ev = match d.evidence {
             Some(e) => Ev::One(e.clone()),
             None => Ev::None,
         };
         let mut chained: Vec<CorrelationMatch> = Vec::new();
-        for (ci, pos) in list {
-            if let Some(m) = self.feed(ci, pos, d.event, d.rule_id, d.rule_name, t, ev.clone()) {
-                chained.push(m);
+        for list in [by_id, by_name].into_iter().flatten() {
+            for k in 0..self.targets[list].len() {
+                let (ci, pos) = self.targets[list][k];
+                // A correlation listing both the rule's id and its name sees the input once
+                // per listed position, never twice for the same position.
+                if Some(list) == by_name
+                    && let Some(first) = by_id
+                    && self.targets[first].contains(&(ci, pos))
+                {
+                    continue;
+                }
+                if let Some(m) = self.feed(ci, pos, d.event, d.rule_id, d.rule_name, t, ev.clone())
+                {
+                    chained.push(m);
+                }
             }
         }
         self.drain(chained, out);
@@ -677,7 +686,6 @@ fn build_match(
 
 /// Appends `<len>:<text>` for a value (lists joined with `,`).
 fn push_key_part(buf: &mut String, v: &Value<'_>) {
-    use std::fmt::Write;
     let text: std::borrow::Cow<'_, str> = match v {
         Value::List(items) => items
             .iter()
@@ -687,7 +695,19 @@ fn push_key_part(buf: &mut String, v: &Value<'_>) {
             .into(),
         other => other.to_text().unwrap_or_default(),
     };
-    let _ = write!(buf, "{}:", text.len());
+    let mut digits = [0u8; 20];
+    let mut n = text.len();
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend(digits[i..].iter().map(|&b| char::from(b)));
+    buf.push(':');
     buf.push_str(&text);
 }
 
