@@ -783,7 +783,15 @@ pub fn seccomp_code(raw: &str) -> String {
 
 /// TTY keystroke data (hex) → `"text",<ret>,<backspace>` groups.
 pub fn tty_data(raw: &str) -> String {
-    let Some(bytes) = super::escape::unhex_all(raw) else {
+    if !raw.as_bytes().first().is_some_and(u8::is_ascii_hexdigit) {
+        return raw.to_string();
+    }
+    // Whole hex pairs only; a value without one prints `(null)` like libauparse.
+    let digits = raw.bytes().take_while(u8::is_ascii_hexdigit).count() & !1;
+    if digits == 0 {
+        return "(null)".to_string();
+    }
+    let Some(bytes) = super::escape::unhex_all(&raw[..digits]) else {
         return raw.to_string();
     };
     let mut out = String::new();
