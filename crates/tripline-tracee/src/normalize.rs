@@ -212,6 +212,7 @@ impl<'e> Normalizer<'e> {
         let orchestrator = orchestrator(ev.pod_name(), ev.pod_namespace(), ev.pod_uid());
         let signature = ev.is_signature().then_some(ev);
         let mut event = self.build(
+            "tracee-json",
             ev,
             &ev.event_name,
             time,
@@ -221,7 +222,6 @@ impl<'e> Normalizer<'e> {
             signature,
             &mut unmapped,
         );
-        event.source.format = "tracee-json".into();
         event.source.event_code = ev.event_id.map(|i| i.to_string());
         event.source.version = Some(shape(ev).into());
         if ev.origin() == Origin::Host && !ev.host_name.is_empty() {
@@ -246,7 +246,9 @@ impl<'e> Normalizer<'e> {
             event.raw = Some(self.raw(ev.raw, ev.line, ev.offset));
         }
         if !unmapped.is_empty() {
-            event.vendor_mut("tracee").append(&mut unmapped);
+            event
+                .unmapped
+                .insert("tracee".into(), Json::Object(unmapped));
         }
         event
     }
@@ -291,6 +293,7 @@ impl<'e> Normalizer<'e> {
         let ns = ev.pod_namespace();
         let orchestrator = orchestrator(pod.as_deref(), ns.as_deref(), None);
         let mut event = self.build(
+            "tracee-v1beta1",
             ev,
             &ev.name,
             time,
@@ -300,7 +303,6 @@ impl<'e> Normalizer<'e> {
             ev.threat.as_ref().map(|_| ev),
             &mut unmapped,
         );
-        event.source.format = "tracee-v1beta1".into();
         event.source.event_code = ev
             .id
             .map(|r| json::raw_str(r).map_or_else(|| r.get().to_owned(), Cow::into_owned));
@@ -326,7 +328,9 @@ impl<'e> Normalizer<'e> {
             event.raw = Some(self.raw(ev.raw, ev.line, ev.offset));
         }
         if !unmapped.is_empty() {
-            event.vendor_mut("tracee").append(&mut unmapped);
+            event
+                .unmapped
+                .insert("tracee".into(), Json::Object(unmapped));
         }
         event
     }
@@ -347,6 +351,7 @@ impl<'e> Normalizer<'e> {
     #[allow(clippy::too_many_arguments)]
     fn build<'a, A: ArgLookup<'a> + FindingSource<'a>>(
         &self,
+        format: &str,
         args: &A,
         name: &str,
         time: DateTime<Utc>,
@@ -378,7 +383,7 @@ impl<'e> Normalizer<'e> {
         {
             enricher.enrich(&id, c);
         }
-        let mut event = Event::new(time, Source::new(Product::Tracee, "tracee-json"), kind);
+        let mut event = Event::new(time, Source::new(Product::Tracee, format), kind);
         event.action = Some(name.to_owned());
         event.container = container;
         event.orchestrator = orchestrator;
@@ -625,9 +630,7 @@ fn trace_unmapped(ev: &TraceEvent<'_>, m: &mut Map<String, Json>) {
     let mut put = |k: &str, v: Json| {
         m.insert(k.to_owned(), v);
     };
-    if let Some(v) = ev.event_id {
-        put("eventId", v.into());
-    }
+    // eventId is in `source.event_code`.
     if let Some(v) = ev.processor_id {
         put("processorId", v.into());
     }

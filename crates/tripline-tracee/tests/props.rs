@@ -148,3 +148,51 @@ proptest! {
         let _ = parse_line(&s);
     }
 }
+
+const KINDS: &[&str] = &[
+    "str",
+    "int32",
+    "int64",
+    "u_int64",
+    "bytes",
+    "bool",
+    "str_array",
+    "sockaddr",
+    "struct",
+];
+
+proptest! {
+    #[test]
+    fn generated_v1beta1_events_decode(
+        name in "[a-z_]{1,20}",
+        secs in 0i64..4_000_000_000,
+        nanos in 0i64..1_000_000_000,
+        pid in any::<u32>(),
+        wrapped in any::<bool>(),
+        data in prop::collection::vec(("[a-z_]{1,10}", 0..KINDS.len(), json_value()), 0..6),
+    ) {
+        let ts = chrono::DateTime::from_timestamp(secs, u32::try_from(nanos).unwrap()).unwrap();
+        let pid_json = if wrapped { json!({"value": pid}) } else { json!(pid) };
+        let ev = json!({
+            "timestamp": ts.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+            "id": 7, "name": name, "policies": {"matched": ["p"]},
+            "workload": {"process": {"pid": pid_json, "host_pid": pid}},
+            "data": data.iter().map(|(n, k, v)| json!({"name": n, KINDS[*k]: v})).collect::<Vec<_>>(),
+        });
+        let text = ev.to_string();
+        let Record::V1(e) = from_str(&text).unwrap() else { panic!("not v1") };
+        prop_assert_eq!(&*e.name, name.as_str());
+        prop_assert_eq!(e.time_ns(), Some(secs * 1_000_000_000 + nanos));
+        prop_assert_eq!(e.pid(), Some(i64::from(pid)));
+        prop_assert_eq!(e.host_pid(), Some(i64::from(pid)));
+        prop_assert_eq!(e.id_num(), Some(7));
+        prop_assert_eq!(e.data_names().len(), data.len());
+        for (n, _, _) in &data {
+            let (_, raw) = e.data(n).unwrap();
+            let first = data.iter().find(|(m, _, _)| m == n).unwrap();
+            let back: Value = serde_json::from_str(raw.get()).unwrap();
+            prop_assert_eq!(&back, &first.2);
+        }
+        exercise(&Record::V1(e));
+    }
+}
