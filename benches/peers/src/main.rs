@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+mod auditd;
 mod docker;
 mod falco;
 mod report;
@@ -18,6 +19,7 @@ fn main() {
     let run = |name: &str| wanted.is_empty() || wanted.contains(&name);
     let mut out = report::Reporter::new(json);
     // Each family registers here: `if run("x") { x::run(&mut out); }`
+    if run("auditd") { auditd::run(&mut out); }
     if run("falco") { falco::run(&mut out); }
     if run("docker") { docker::run(&mut out); }
     if run("tracee") { tracee::run(&mut out); }
