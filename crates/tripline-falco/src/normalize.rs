@@ -77,27 +77,49 @@ fn attack_tag(tag: &str) -> Cow<'_, str> {
     Cow::Borrowed(tag)
 }
 
+/// Whether a tag can name an ATT&CK tactic or technique.
+fn is_attack_tag(t: &str) -> bool {
+    let b = t.as_bytes();
+    t.starts_with("mitre_")
+        || (b.len() >= 5 && matches!(b[0], b'T' | b't') && b[1].is_ascii_digit())
+        || (b.len() >= 6 && b[..2].eq_ignore_ascii_case(b"TA") && b[2].is_ascii_digit())
+}
+
+/// Most recent tag sets and their references: a host fires the same few rules over and
+/// over, and the schema's tag parser allocates for every tag.
+const ATTACK_MEMO: usize = 64;
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Vec<(Vec<String>, Vec<Attack>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// ATT&CK references from Falco tags (schema parser, plus the `T1234-name` spellings of
 /// plugin rules).
 pub fn attacks_from_tags<S: AsRef<str>>(tags: &[S]) -> Vec<Attack> {
-    // Only tags that can name a tactic or technique reach the schema's parser.
-    let tags: Vec<Cow<'_, str>> = tags
-        .iter()
-        .map(|t| t.as_ref())
-        .filter(|t| {
-            let b = t.as_bytes();
-            t.starts_with("mitre_")
-                || (b.len() >= 5
-                    && matches!(b[0], b'T' | b't')
-                    && b[1..].iter().take(2).any(u8::is_ascii_digit))
-                || (b.len() >= 6 && b[..2].eq_ignore_ascii_case(b"TA"))
-        })
-        .map(attack_tag)
-        .collect();
-    if tags.is_empty() {
+    let relevant = || tags.iter().map(AsRef::as_ref).filter(|t| is_attack_tag(t));
+    if relevant().next().is_none() {
         return Vec::new();
     }
-    Attack::from_falco_tags(&tags)
+    let hit = MEMO.with(|m| {
+        m.borrow()
+            .iter()
+            .find(|(k, _)| k.iter().map(String::as_str).eq(relevant()))
+            .map(|(_, v)| v.clone())
+    });
+    if let Some(v) = hit {
+        return v;
+    }
+    let parsed: Vec<Cow<'_, str>> = relevant().map(attack_tag).collect();
+    let attacks = Attack::from_falco_tags(&parsed);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= ATTACK_MEMO {
+            m.remove(0);
+        }
+        m.push((relevant().map(str::to_string).collect(), attacks.clone()));
+    });
+    attacks
 }
 
 fn json_of(v: &FieldValue<'_>) -> Json {
@@ -193,58 +215,63 @@ impl<'f, 'a> Fields<'f, 'a> {
     ) -> Self {
         let mut f = Fields::default();
         for (k, v) in entries {
-            let slot = match k {
-                "proc.pid" => &mut f.pid,
-                "proc.ppid" => &mut f.ppid,
-                "proc.vpid" => &mut f.vpid,
-                "thread.tid" => &mut f.tid,
-                "proc.exepath" => &mut f.exepath,
-                "proc.exe" => &mut f.exe,
-                "proc.name" => &mut f.name,
-                "proc.cmdline" => &mut f.cmdline,
-                "proc.cwd" => &mut f.cwd,
-                "proc.tty" => &mut f.tty,
-                "proc.pname" => &mut f.pname,
-                "proc.pexepath" => &mut f.pexepath,
-                "proc.pcmdline" => &mut f.pcmdline,
-                "user.name" => &mut f.user_name,
-                "user.uid" => &mut f.uid,
-                "user.loginuid" => &mut f.loginuid,
-                "user.loginname" => &mut f.loginname,
-                "group.gid" => &mut f.gid,
-                "group.name" => &mut f.group_name,
-                "fd.name" => &mut f.fd_name,
-                "fd.type" => &mut f.fd_type,
-                "fs.path.name" | "evt.arg.pathname" | "evt.arg.path" => &mut f.path,
-                "fs.path.target" | "evt.arg.target" => &mut f.target,
-                "fd.sip" => &mut f.sip,
-                "fd.sport" => &mut f.sport,
-                "fd.cip" => &mut f.cip,
-                "fd.cport" => &mut f.cport,
-                "fd.rip" => &mut f.rip,
-                "fd.rport" => &mut f.rport,
-                "fd.lip" => &mut f.lip,
-                "fd.lport" => &mut f.lport,
-                "container.id" => &mut f.container_id,
-                "container.full_id" => &mut f.container_full_id,
-                "container.name" => &mut f.container_name,
-                "container.image" => &mut f.image,
-                "container.image.repository" => &mut f.image_repo,
-                "container.image.tag" => &mut f.image_tag,
-                "container.image.digest" => &mut f.image_digest,
-                "container.image.id" => &mut f.image_id,
-                "container.type" => &mut f.container_type,
-                "container.privileged" => &mut f.privileged,
-                "k8s.ns.name" => &mut f.k8s_ns,
-                "k8s.pod.name" => &mut f.k8s_pod,
-                "k8s.pod.uid" => &mut f.k8s_pod_uid,
-                "k8s.cluster.name" => &mut f.k8s_cluster,
-                "evt.type" => &mut f.evt_type,
-                "evt.res" => &mut f.evt_res,
-                "evt.failed" => &mut f.evt_failed,
-                "evt.num" => &mut f.evt_num,
-                "evt.hostname" => &mut f.hostname,
-                "evt.time" | "evt.time.iso8601" | "evt.datetime" | "evt.time.s" => continue,
+            let (head, tail) = k.split_once('.').unwrap_or((k, ""));
+            // Dispatch on the field class first: a flat match over every name would compare
+            // each key against dozens of literals.
+            let slot = match (head, tail) {
+                ("proc", "pid") => &mut f.pid,
+                ("proc", "ppid") => &mut f.ppid,
+                ("proc", "vpid") => &mut f.vpid,
+                ("proc", "exepath") => &mut f.exepath,
+                ("proc", "exe") => &mut f.exe,
+                ("proc", "name") => &mut f.name,
+                ("proc", "cmdline") => &mut f.cmdline,
+                ("proc", "cwd") => &mut f.cwd,
+                ("proc", "tty") => &mut f.tty,
+                ("proc", "pname") => &mut f.pname,
+                ("proc", "pexepath") => &mut f.pexepath,
+                ("proc", "pcmdline") => &mut f.pcmdline,
+                ("thread", "tid") => &mut f.tid,
+                ("user", "name") => &mut f.user_name,
+                ("user", "uid") => &mut f.uid,
+                ("user", "loginuid") => &mut f.loginuid,
+                ("user", "loginname") => &mut f.loginname,
+                ("group", "gid") => &mut f.gid,
+                ("group", "name") => &mut f.group_name,
+                ("fd", "name") => &mut f.fd_name,
+                ("fd", "type") => &mut f.fd_type,
+                ("fd", "sip") => &mut f.sip,
+                ("fd", "sport") => &mut f.sport,
+                ("fd", "cip") => &mut f.cip,
+                ("fd", "cport") => &mut f.cport,
+                ("fd", "rip") => &mut f.rip,
+                ("fd", "rport") => &mut f.rport,
+                ("fd", "lip") => &mut f.lip,
+                ("fd", "lport") => &mut f.lport,
+                ("fs", "path.name") => &mut f.path,
+                ("fs", "path.target") => &mut f.target,
+                ("evt", "arg.pathname" | "arg.path") => &mut f.path,
+                ("evt", "arg.target") => &mut f.target,
+                ("evt", "type") => &mut f.evt_type,
+                ("evt", "res") => &mut f.evt_res,
+                ("evt", "failed") => &mut f.evt_failed,
+                ("evt", "num") => &mut f.evt_num,
+                ("evt", "hostname") => &mut f.hostname,
+                ("evt", "time" | "time.iso8601" | "datetime" | "time.s") => continue,
+                ("container", "id") => &mut f.container_id,
+                ("container", "full_id") => &mut f.container_full_id,
+                ("container", "name") => &mut f.container_name,
+                ("container", "image") => &mut f.image,
+                ("container", "image.repository") => &mut f.image_repo,
+                ("container", "image.tag") => &mut f.image_tag,
+                ("container", "image.digest") => &mut f.image_digest,
+                ("container", "image.id") => &mut f.image_id,
+                ("container", "type") => &mut f.container_type,
+                ("container", "privileged") => &mut f.privileged,
+                ("k8s", "ns.name") => &mut f.k8s_ns,
+                ("k8s", "pod.name") => &mut f.k8s_pod,
+                ("k8s", "pod.uid") => &mut f.k8s_pod_uid,
+                ("k8s", "cluster.name") => &mut f.k8s_cluster,
                 _ => {
                     leftover.insert(k.to_string(), json_of(v));
                     continue;
