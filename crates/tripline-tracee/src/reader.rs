@@ -181,13 +181,32 @@ impl<R: BufRead> Reader<R> {
         Some(Err(count_error(&mut self.counts, e)))
     }
 
+    /// Peeks at the buffered input: does the next line look like the inside of a
+    /// pretty-printed document (indented, or a key, or the closing brace)?
+    fn next_line_continues_document(&mut self) -> bool {
+        let Ok(buf) = self.inner.fill_buf() else {
+            return false;
+        };
+        match buf.iter().find(|&&c| c != b' ' && c != b'\t') {
+            Some(b'"' | b'}') => true,
+            Some(_) => buf.first().is_some_and(|&c| c == b' ' || c == b'\t'),
+            None => false,
+        }
+    }
+
+    /// Whether the next buffered line starts a new compact record (`{"` at column 0), which
+    /// no pretty-printed continuation line does.
+    fn next_line_starts_record(&mut self) -> bool {
+        self.inner.fill_buf().is_ok_and(|b| b.starts_with(b"{\""))
+    }
+
     /// Reads a pretty-printed document whose first line (`{`) is in `buf`.
     fn read_document(&mut self, line: u64, offset: u64) -> Result<(), Error> {
         let mut depth = Depth::default();
         depth.feed(&self.buf);
         let mut lines = 1u64;
         while depth.depth > 0 {
-            if lines >= self.settings.max_record_lines as u64 {
+            if lines >= self.settings.max_record_lines as u64 || self.next_line_starts_record() {
                 return Err(Error::Unterminated {
                     line,
                     offset,
@@ -268,6 +287,7 @@ impl<R: BufRead> Reader<R> {
                 return self.fail(e);
             }
             if self.buf.trim_ascii() == b"{"
+                && self.next_line_continues_document()
                 && let Err(e) = self.read_document(line, offset)
             {
                 return self.fail(e);

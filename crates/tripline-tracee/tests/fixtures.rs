@@ -270,6 +270,35 @@ fn unterminated_document_is_one_error() {
 }
 
 #[test]
+fn broken_documents_do_not_swallow_records() {
+    let good = EVENTS.lines().next().unwrap();
+    // A lone `{` line followed by compact events: one error, then every event.
+    let input = format!("{{\n{good}\n{good}\n");
+    let mut r = Reader::new(Cursor::new(input));
+    assert!(matches!(
+        r.next_record(),
+        Some(Err(Error::Json { line: 1, .. }))
+    ));
+    assert!(r.next_record().unwrap().is_ok());
+    assert!(r.next_record().unwrap().is_ok());
+    assert!(r.next_record().is_none());
+    // A pretty-printed document cut short, then a compact event.
+    let input = format!("{{\n  \"eventName\": \"x\",\n  \"args\": [\n{good}\n");
+    let mut r = Reader::new(Cursor::new(input));
+    assert!(matches!(
+        r.next_record(),
+        Some(Err(Error::Unterminated {
+            line: 1,
+            lines: 3,
+            ..
+        }))
+    ));
+    let rec = r.next_record().unwrap().unwrap();
+    assert_eq!(rec.location().0, 4);
+    assert!(r.counts().balanced());
+}
+
+#[test]
 fn v1beta1_marshaller_shape() {
     let mut lines = V1.lines();
     let Record::V1(e) = from_str(lines.next().unwrap()).unwrap() else {
