@@ -608,7 +608,10 @@ impl Engine {
             rule_id: meta.id.clone().or_else(|| meta.name.clone()),
             rule_title: meta.title.clone(),
             level: meta.level.as_ref().map(|l| l.as_str().to_string()),
-            severity: meta.level.as_ref().and_then(|l| Severity::from_sigma_level(l.as_str())),
+            severity: meta
+                .level
+                .as_ref()
+                .and_then(|l| Severity::from_sigma_level(l.as_str())),
             author: meta.author.clone(),
             tags: meta.tags.clone(),
             attack: Attack::from_sigma_tags(&meta.tags),

@@ -45,6 +45,20 @@
 //! logsource field mappings, data in `pipelines/default.yml`) and evaluates events. Detection is
 //! state-free: each [`Match`] names a rule index, so a correlation stage can consume matches.
 //!
+//! Logsources (the identity passed with each event; rules are bucketed by theirs first):
+//!
+//! | events | logsource | field names rules use |
+//! |---|---|---|
+//! | raw audit records | `product: linux, service: auditd` | the record's own: `type`, `a0`…, `exe`, `key`, ENRICHED `SYSCALL` |
+//! | normalized process / file / network events | `product: linux, category: process_creation \| file_event \| network_connection` | Sysmon taxonomy (`Image`, `CommandLine`, `TargetFilename`, `DestinationIp`…) mapped to ECS |
+//! | Kubernetes audit | `product: kubernetes, service: audit` | the audit event's own (`verb`, `objectRef.resource`) |
+//! | Falco alerts | `product: falco, service: alerts` | Falco's (`rule`, `priority`, `proc.cmdline`, `container.id`…) |
+//! | Tracee events | `product: tracee, service: events` | Tracee's (`eventName`, `processName`, `containerId`…) |
+//! | Docker engine events / container logs | `product: docker, service: events \| logs` | Docker's (`Action`, `Actor.ID`, `log`…) |
+//! | syslog-style lines | `product: linux[, service: sshd \| syslog …]` | keywords over the line |
+//!
+//! ECS dotted names (`process.executable`, `container.id`) are accepted under every logsource.
+//!
 //! Semantics chosen where the specification leaves room (each pinned by a test):
 //! keywords are case-insensitive substrings of the raw message ([`FieldSource::raw_text`],
 //! else the pipeline's `keyword_fields`); numbers compare with their decimal text (`a1: 777`

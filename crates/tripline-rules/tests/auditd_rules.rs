@@ -20,7 +20,10 @@ fn fixture() -> BTreeMap<String, (String, String)> {
             pos = Some(p.to_string());
         } else if let Some(n) = line.strip_prefix("- ") {
             let name = cur.clone().expect("rule name before records");
-            out.insert(name, (pos.take().expect("positive before negative"), n.to_string()));
+            out.insert(
+                name,
+                (pos.take().expect("positive before negative"), n.to_string()),
+            );
         } else {
             cur = Some(line.trim().to_string());
         }
@@ -40,7 +43,9 @@ fn fixture_is_well_formed_and_parses() {
 
 #[test]
 fn each_auditd_rule_has_a_positive_and_a_near_miss() {
-    let Some(dir) = tripline_testkit::corpus("sigma/rules/linux/auditd") else { return };
+    let Some(dir) = tripline_testkit::corpus("sigma/rules/linux/auditd") else {
+        return;
+    };
     let mut set = RuleSet::new(Settings::default());
     set.load_path(&dir);
     assert!(set.rejected.is_empty());
@@ -51,7 +56,11 @@ fn each_auditd_rule_has_a_positive_and_a_near_miss() {
     let mut sc = Scratch::new();
     let mut failures = Vec::new();
     for (i, rule) in engine.rules().enumerate() {
-        let stem = std::path::Path::new(&rule.at.file).file_stem().unwrap().to_string_lossy().into_owned();
+        let stem = std::path::Path::new(&rule.at.file)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let Some((p, n)) = fx.get(&stem) else {
             failures.push(format!("{stem}: no fixture"));
             continue;
@@ -64,7 +73,11 @@ fn each_auditd_rule_has_a_positive_and_a_near_miss() {
             if got != want {
                 failures.push(format!("{stem}: expected {want} for {line}"));
             }
-            assert_eq!(engine.matches_rule(i, &rec, &mut sc), got, "{stem}: index vs direct");
+            assert_eq!(
+                engine.matches_rule(i, &rec, &mut sc),
+                got,
+                "{stem}: index vs direct"
+            );
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -26,7 +26,8 @@ impl FieldSource for Ev {
 
 fn settings() -> Settings {
     let mut s = Settings::default();
-    s.placeholders.insert("Admins".into(), vec!["root".into(), "admin".into()]);
+    s.placeholders
+        .insert("Admins".into(), vec!["root".into(), "admin".into()]);
     s
 }
 
@@ -34,7 +35,11 @@ fn settings() -> Settings {
 fn eval(detection: &str, event: serde_json::Value, raw: Option<&str>) -> Result<bool, String> {
     let yaml = format!(
         "title: t\nid: 11111111-2222-4333-8444-555555555555\nlogsource: {{product: test}}\ndetection:\n{}\n",
-        detection.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+        detection
+            .lines()
+            .map(|l| format!("  {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     let mut set = RuleSet::new(settings());
     set.add_str(&yaml, "row.yml");
@@ -45,13 +50,20 @@ fn eval(detection: &str, event: serde_json::Value, raw: Option<&str>) -> Result<
     if let Some(e) = engine.rejected().first() {
         return Err(e.to_string());
     }
-    let ev = Ev { json: event, raw: raw.map(str::to_string) };
+    let ev = Ev {
+        json: event,
+        raw: raw.map(str::to_string),
+    };
     let mut sc = Scratch::new();
     let mut out = Vec::new();
     engine.evaluate(&LogSource::new("test", "", ""), &ev, &mut sc, &mut out);
     // The index must never change the answer: evaluate the rule directly too.
     let direct = engine.matches_rule(0, &ev, &mut sc);
-    assert_eq!(direct, !out.is_empty(), "index and direct evaluation disagree for\n{detection}");
+    assert_eq!(
+        direct,
+        !out.is_empty(),
+        "index and direct evaluation disagree for\n{detection}"
+    );
     Ok(!out.is_empty())
 }
 
@@ -223,15 +235,27 @@ fn conformance_table() {
 #[test]
 fn rejections_name_the_problem() {
     let cases = [
-        ("sel:\n  F|bogus: 1\ncondition: sel", "unknown modifier `bogus`"),
-        ("sel:\n  F: 1\ncondition: sel | count() by host > 5", "aggregation"),
+        (
+            "sel:\n  F|bogus: 1\ncondition: sel",
+            "unknown modifier `bogus`",
+        ),
+        (
+            "sel:\n  F: 1\ncondition: sel | count() by host > 5",
+            "aggregation",
+        ),
         ("sel:\n  F: 1\ncondition: sel near other", "aggregation"),
         ("sel:\n  F: 1\ntimeframe: 5m\ncondition: sel", "timeframe"),
         ("sel:\n  F: 1\ncondition: nope", "not a search identifier"),
-        ("sel:\n  F: 1\ncondition: 1 of x_*", "matches no search identifier"),
+        (
+            "sel:\n  F: 1\ncondition: 1 of x_*",
+            "matches no search identifier",
+        ),
         ("sel:\n  F|re: '('\ncondition: sel", "regex"),
         ("sel:\n  F|cidr: 'x/99'\ncondition: sel", "CIDR"),
-        ("sel:\n  F|expand: '%Nope%'\ncondition: sel", "unknown placeholder `%Nope%`"),
+        (
+            "sel:\n  F|expand: '%Nope%'\ncondition: sel",
+            "unknown placeholder `%Nope%`",
+        ),
         ("sel:\n  F: [1, null]\ncondition: sel", "null"),
         ("sel:\n  F|exists: maybe\ncondition: sel", "exists"),
         ("sel:\n  F|i: a\ncondition: sel", "only applies after `re`"),
@@ -242,15 +266,19 @@ fn rejections_name_the_problem() {
     for (det, want) in cases {
         let err = eval(det, serde_json::json!({}), None).expect_err(det);
         assert!(err.contains(want), "{det}: {err}");
-        assert!(err.contains("row.yml") && err.contains("11111111-2222"), "{err}");
+        assert!(
+            err.contains("row.yml") && err.contains("11111111-2222"),
+            "{err}"
+        );
     }
 }
 
 #[test]
 fn regex_size_limit_is_enforced() {
-    let mut s = Settings::default();
-    s.max_regex_bytes = 1000;
-    let mut set = RuleSet::new(s);
+    let mut set = RuleSet::new(Settings {
+        max_regex_bytes: 1000,
+        ..Settings::default()
+    });
     set.add_str("title: t\nlogsource: {product: x}\ndetection:\n  sel:\n    F|re: 'a{1000}b{1000}'\n  condition: sel\n", "r.yml");
     let engine = Engine::new(&set);
     assert_eq!(engine.rejected().len(), 1);
@@ -269,9 +297,19 @@ fn meta_filter_is_appended_as_and_not() {
     let ls = LogSource::new("linux", "process_creation", "");
     let mut sc = Scratch::new();
     let mut out = Vec::new();
-    engine.evaluate(&ls, &serde_json::json!({"Image": "/usr/bin/curl", "User": "adm_x"}), &mut sc, &mut out);
+    engine.evaluate(
+        &ls,
+        &serde_json::json!({"Image": "/usr/bin/curl", "User": "adm_x"}),
+        &mut sc,
+        &mut out,
+    );
     assert!(out.is_empty());
-    engine.evaluate(&ls, &serde_json::json!({"Image": "/usr/bin/curl", "User": "bob"}), &mut sc, &mut out);
+    engine.evaluate(
+        &ls,
+        &serde_json::json!({"Image": "/usr/bin/curl", "User": "bob"}),
+        &mut sc,
+        &mut out,
+    );
     assert_eq!(out.len(), 1);
     assert_eq!(engine.selection_names(&out[0]), vec!["sel"]);
 }
@@ -285,13 +323,32 @@ fn logsource_routing_and_mapping() {
     let mut sc = Scratch::new();
     let mut out = Vec::new();
     let ecs = serde_json::json!({"process": {"executable": "/bin/bash"}, "network": {"direction": "egress"}, "destination": {"ip": "10.0.0.1"}});
-    engine.evaluate(&LogSource::new("linux", "network_connection", ""), &ecs, &mut sc, &mut out);
-    assert_eq!(out.len(), 1, "ECS names through the pipeline, value alias true → egress");
+    engine.evaluate(
+        &LogSource::new("linux", "network_connection", ""),
+        &ecs,
+        &mut sc,
+        &mut out,
+    );
+    assert_eq!(
+        out.len(),
+        1,
+        "ECS names through the pipeline, value alias true → egress"
+    );
     let sysmon = serde_json::json!({"Image": "/bin/bash", "Initiated": "true", "DestinationIp": "127.0.0.1"});
-    engine.evaluate(&LogSource::new("linux", "network_connection", ""), &sysmon, &mut sc, &mut out);
+    engine.evaluate(
+        &LogSource::new("linux", "network_connection", ""),
+        &sysmon,
+        &mut sc,
+        &mut out,
+    );
     assert_eq!(out.len(), 1, "own names still accepted; filter applies");
     // Routing: the same process event under process_creation must not reach the rule.
-    engine.evaluate(&LogSource::new("linux", "process_creation", ""), &ecs, &mut sc, &mut out);
+    engine.evaluate(
+        &LogSource::new("linux", "process_creation", ""),
+        &ecs,
+        &mut sc,
+        &mut out,
+    );
     assert_eq!(out.len(), 1);
 }
 
@@ -304,13 +361,24 @@ fn finding_carries_attribution_and_values() {
     let ev = serde_json::json!({"process": {"executable": "/usr/bin/nc"}});
     let mut sc = Scratch::new();
     let mut out = Vec::new();
-    engine.evaluate(&LogSource::new("linux", "process_creation", ""), &ev, &mut sc, &mut out);
+    engine.evaluate(
+        &LogSource::new("linux", "process_creation", ""),
+        &ev,
+        &mut sc,
+        &mut out,
+    );
     let f = engine.finding(&out[0], &ev).unwrap();
     assert_eq!(f.author.as_deref(), Some("Jane Doe"));
     assert_eq!(f.rule_id.as_deref(), Some("abc"));
-    assert_eq!(f.fields.get("Image").map(String::as_str), Some("/usr/bin/nc"));
+    assert_eq!(
+        f.fields.get("Image").map(String::as_str),
+        Some("/usr/bin/nc")
+    );
     assert_eq!(f.selections, vec!["sel"]);
-    assert_eq!(f.severity.as_ref().unwrap().level, tripline_schema::SeverityLevel::Critical);
+    assert_eq!(
+        f.severity.as_ref().unwrap().level,
+        tripline_schema::SeverityLevel::Critical
+    );
     assert_eq!(f.attack.len(), 1, "{:?}", f.attack);
     assert_eq!(f.attack[0].technique.as_ref().unwrap().id, "T1059");
     assert_eq!(f.attack[0].tactic.as_ref().unwrap().id, "TA0002");

@@ -4,11 +4,16 @@ use proptest::prelude::*;
 use tripline_rules::{Condition, Engine, LogSource, RuleSet, Scratch, Settings, Target};
 
 fn ident() -> impl Strategy<Value = String> {
-    "[a-z_][a-z0-9_]{0,6}".prop_filter("reserved", |s| !["and", "or", "not", "of", "them", "all", "any"].contains(&s.as_str()))
+    "[a-z_][a-z0-9_]{0,6}".prop_filter("reserved", |s| {
+        !["and", "or", "not", "of", "them", "all", "any"].contains(&s.as_str())
+    })
 }
 
 fn target() -> impl Strategy<Value = Target> {
-    prop_oneof![Just(Target::Them), "[a-z_]{1,5}\\*?[a-z]{0,3}".prop_map(Target::Pattern)]
+    prop_oneof![
+        Just(Target::Them),
+        "[a-z_]{1,5}\\*?[a-z]{0,3}".prop_map(Target::Pattern)
+    ]
 }
 
 fn cond() -> impl Strategy<Value = Condition> {
