@@ -34,6 +34,15 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// The absolute time, when the rendering has one (JSON always; text only with
+    /// ISO 8601 times, see [`TextTime::resolve`](crate::TextTime::resolve) otherwise).
+    pub fn timestamp(&self) -> Option<crate::Timestamp> {
+        match self {
+            Record::Json(a) => Some(a.time),
+            Record::Text(t) => t.time.absolute(),
+        }
+    }
+
     /// Whether this is a Falco internal message, and which.
     pub fn internal(&self) -> Option<Internal> {
         match self {

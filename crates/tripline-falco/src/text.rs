@@ -198,7 +198,16 @@ fn is_ctime_logger(b: &[u8]) -> bool {
 /// Classifies one line (without its newline).
 pub(crate) fn classify(line: &str) -> LineClass {
     let b = line.as_bytes();
-    let start = b.iter().position(|c| !c.is_ascii_whitespace());
+    // A UTF-8 byte order mark at the start of a file is not content.
+    let bom = if b.starts_with("\u{feff}".as_bytes()) {
+        3
+    } else {
+        0
+    };
+    let start = b[bom..]
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .map(|i| i + bom);
     let Some(start) = start else {
         return LineClass::Skip(SkipKind::Blank);
     };
@@ -419,6 +428,7 @@ mod tests {
             ),
             ("Falco version: 0.38.0 (x86_64)", SkipKind::Banner),
             ("hello", SkipKind::Other),
+            ("\u{feff}", SkipKind::Blank),
         ] {
             assert_eq!(classify(line), LineClass::Skip(kind), "{line}");
         }
@@ -433,6 +443,10 @@ mod tests {
         let (a, _) = build(line, head, 10);
         assert_eq!(a.host.as_deref(), Some("node1"));
         assert_eq!(a.get("a"), Some("b"));
+        assert_eq!(
+            classify("\u{feff}{\"a\":1}"),
+            LineClass::Alert(AlertClass::Json(3))
+        );
         let json = "Nov 27 02:12:01 node1 falco[812]: {\"rule\":1}";
         assert_eq!(classify(json), LineClass::Alert(AlertClass::Json(34)));
     }

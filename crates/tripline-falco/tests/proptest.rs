@@ -156,3 +156,42 @@ proptest! {
         prop_assert_eq!(got, pairs);
     }
 }
+
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value as J;
+    let leaf = prop_oneof![
+        Just(J::Null),
+        any::<bool>().prop_map(J::Bool),
+        any::<i64>().prop_map(J::from),
+        any::<u64>().prop_map(J::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(J::from),
+        any::<String>().prop_map(J::String),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(J::Array),
+            prop::collection::btree_map(any::<String>(), inner, 0..6)
+                .prop_map(|m| J::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    /// Differential test of the JSON reader against `serde_json`, compact and pretty.
+    #[test]
+    fn json_reader_agrees_with_serde_json(v in json_value(), pretty in any::<bool>()) {
+        let body = if pretty {
+            serde_json::to_string_pretty(&v).unwrap()
+        } else {
+            serde_json::to_string(&v).unwrap()
+        };
+        let line = format!(
+            r#"{{"time":"2024-01-01T00:00:00Z","rule":"R","priority":"Debug","output_fields":{{"v":{body}}}}}"#
+        );
+        let a = tripline_falco::from_str(&line).map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let ours = serde_json::to_value(a.output_field("v").unwrap()).unwrap();
+        prop_assert_eq!(ours, v);
+    }
+}
