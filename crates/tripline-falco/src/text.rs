@@ -214,6 +214,21 @@ pub(crate) fn classify(line: &str) -> LineClass {
     if b[start] == b'{' {
         return LineClass::Alert(AlertClass::Json(start));
     }
+    // `kubectl logs --timestamps` / `docker logs -t`: an RFC 3339 stamp and a space.
+    if let Some((_, rest)) = parse_iso_prefix(&b[start..])
+        && rest.first() == Some(&b' ')
+    {
+        let at = b.len() - rest.len() + 1;
+        match b.get(at) {
+            Some(b'{') => return LineClass::Alert(AlertClass::Json(at)),
+            Some(c) if c.is_ascii_digit() => {
+                if let class @ LineClass::Alert(_) = classify_falco(b, at, None) {
+                    return class;
+                }
+            }
+            _ => {}
+        }
+    }
     if let Some((host, rest)) = syslog_prefix(&b[start..]) {
         let rest = start + rest;
         let host = Some((start + host.0, start + host.1));
@@ -447,6 +462,10 @@ mod tests {
             classify("\u{feff}{\"a\":1}"),
             LineClass::Alert(AlertClass::Json(3))
         );
+        let k = "2025-11-27T02:12:01.5Z {\"a\":1}";
+        assert_eq!(classify(k), LineClass::Alert(AlertClass::Json(23)));
+        let k = "2025-11-27T02:12:01.5Z 02:12:01.123456789: Notice x";
+        assert!(matches!(classify(k), LineClass::Alert(AlertClass::Text(_))));
         let json = "Nov 27 02:12:01 node1 falco[812]: {\"rule\":1}";
         assert_eq!(classify(json), LineClass::Alert(AlertClass::Json(34)));
     }
