@@ -26,7 +26,8 @@ use crate::{Location, Timestamp};
 pub struct NormalizeOptions<'o> {
     /// Container details to enrich from (and to check label-overwritten attributes).
     pub cache: Option<&'o EnrichmentCache>,
-    /// The original text of the record, kept as `raw.text`.
+    /// The original text of the record, kept as `raw.text` (events get a `raw` only when
+    /// this or `location` is given; without it the modern JSON rendering is used).
     pub raw: Option<&'o str>,
     /// Where the record was read.
     pub location: Option<Location>,
@@ -185,7 +186,9 @@ impl EventRecord<'_> {
             }),
             (None, None) => None,
         };
-        ev.raw = Some(raw_of(opts, || self.to_json()));
+        if opts.raw.is_some() || opts.location.is_some() {
+            ev.raw = Some(raw_of(opts, || self.to_json()));
+        }
         let d = ev.vendor_mut("docker");
         d.insert(
             "era".into(),
@@ -290,7 +293,7 @@ impl Message {
             }),
             ..Raw::default()
         });
-        let d = ev.vendor_mut("docker");
+        let mut d = serde_json::Map::new();
         if !self.attrs.is_empty() {
             let m: serde_json::Map<String, Json> = self
                 .attrs
@@ -304,6 +307,9 @@ impl Message {
         }
         if self.time.is_none() {
             d.insert("time_missing".into(), true.into());
+        }
+        if !d.is_empty() {
+            ev.unmapped.insert("docker".into(), Json::Object(d));
         }
         ev
     }

@@ -76,29 +76,36 @@ impl Timestamp {
     }
 
     fn render(&self, fixed: bool) -> String {
+        use std::fmt::Write;
         let local = self.secs + i64::from(self.offset_secs);
         let days = local.div_euclid(86_400);
         let sod = local.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        let mut s = format!(
+        let mut s = String::with_capacity(36);
+        let _ = write!(
+            s,
             "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
             sod / 3600,
             sod / 60 % 60,
             sod % 60
         );
         if fixed {
-            s.push_str(&format!(".{:09}", self.nanos));
+            let _ = write!(s, ".{:09}", self.nanos);
         } else if self.nanos != 0 {
-            let frac = format!("{:09}", self.nanos);
-            s.push('.');
-            s.push_str(frac.trim_end_matches('0'));
+            let mut n = self.nanos;
+            let mut width = 9;
+            while n.is_multiple_of(10) {
+                n /= 10;
+                width -= 1;
+            }
+            let _ = write!(s, ".{n:0width$}");
         }
         if self.offset_secs == 0 {
             s.push('Z');
         } else {
             let sign = if self.offset_secs < 0 { '-' } else { '+' };
             let off = self.offset_secs.unsigned_abs();
-            s.push_str(&format!("{sign}{:02}:{:02}", off / 3600, off / 60 % 60));
+            let _ = write!(s, "{sign}{:02}:{:02}", off / 3600, off / 60 % 60);
         }
         s
     }

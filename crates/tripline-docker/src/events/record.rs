@@ -28,6 +28,19 @@ pub enum Era {
     Text,
 }
 
+impl Era {
+    /// A short lowercase name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Era::Legacy => "legacy",
+            Era::Transition => "transition",
+            Era::Modern => "modern",
+            Era::Compose => "compose",
+            Era::Text => "text",
+        }
+    }
+}
+
 /// How far an attribute value can be believed.
 ///
 /// Docker copies container labels over the event attributes (`maps.Copy` in
@@ -206,6 +219,13 @@ impl<'a> EventRecord<'a> {
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(s: &'a str) -> Result<Self, Error> {
         let t = s.trim_start_matches('\u{1e}').trim();
+        if let Some(raw) = fast::scan(t) {
+            return Self::from_raw(raw, t.as_bytes());
+        }
+        Self::from_str_serde(t)
+    }
+
+    fn from_str_serde(t: &'a str) -> Result<Self, Error> {
         let raw: RawEvent<'a> =
             serde_json::from_str(t).map_err(|e| Error::json(&e, t.as_bytes()))?;
         Self::from_raw(raw, t.as_bytes())
@@ -399,5 +419,256 @@ impl<'a> EventRecord<'a> {
             o.insert("timeNano".into(), t.into());
         }
         serde_json::Value::Object(o).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn val() -> impl Strategy<Value = serde_json::Value> {
+        prop_oneof![
+            "[ -~\u{e9}]{0,12}".prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            Just(serde_json::Value::Null),
+            (0.0f64..1e12).prop_map(serde_json::Value::from),
+        ]
+    }
+
+    proptest! {
+        /// The scanner and serde_json agree on every document the scanner accepts.
+        #[test]
+        fn fast_scan_agrees_with_serde(
+            fields in proptest::collection::vec((prop_oneof![
+                Just("Type"), Just("Action"), Just("scope"), Just("status"), Just("id"), Just("from"),
+                Just("time"), Just("timeNano"), Just("other")], val()), 0..7),
+            actor_id in proptest::option::of(val()),
+            attrs in proptest::option::of(proptest::collection::vec(("[a-z\\\\\"]{1,4}", val()), 0..3)),
+            pretty: bool,
+        ) {
+            let mut text = String::from("{");
+            let mut parts = Vec::new();
+            for (k, v) in &fields {
+                parts.push(format!("\"{k}\":{v}"));
+            }
+            let mut actor = Vec::new();
+            if let Some(id) = actor_id {
+                actor.push(format!("\"ID\":{id}"));
+            }
+            if let Some(a) = attrs {
+                let body: Vec<String> = a.iter().map(|(k, v)| format!("{}:{v}", serde_json::Value::from(k.as_str()))).collect();
+                actor.push(format!("\"Attributes\":{{{}}}", body.join(",")));
+            }
+            parts.push(format!("\"Actor\":{{{}}}", actor.join(",")));
+            text.push_str(&parts.join(if pretty { ",\n  " } else { "," }));
+            text.push('}');
+            if let Some(raw) = fast::scan(&text) {
+                let fast = EventRecord::from_raw(raw, text.as_bytes());
+                let slow = EventRecord::from_str_serde(&text);
+                match (fast, slow) {
+                    (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+                    (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                    (a, b) => prop_assert!(false, "fast {a:?} vs serde {b:?} on {text}"),
+                }
+            }
+        }
+    }
+}
+
+/// A zero-copy scanner for the shapes the daemon and CLI write (known keys, strings without
+/// escapes, integer times); anything else returns `None` and goes through serde_json, so
+/// both paths accept exactly the same documents.
+mod fast {
+    use super::{CowStr, RawActor, RawEvent};
+    use crate::attrs::Attributes;
+    use std::borrow::Cow;
+
+    struct Scan<'a> {
+        s: &'a str,
+        i: usize,
+    }
+
+    impl<'a> Scan<'a> {
+        fn ws(&mut self) {
+            let b = self.s.as_bytes();
+            while self.i < b.len() && matches!(b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
+                self.i += 1;
+            }
+        }
+
+        fn peek(&mut self) -> Option<u8> {
+            self.ws();
+            self.s.as_bytes().get(self.i).copied()
+        }
+
+        fn byte(&mut self, c: u8) -> Option<()> {
+            (self.peek()? == c).then(|| self.i += 1)
+        }
+
+        fn string(&mut self) -> Option<&'a str> {
+            self.byte(b'"')?;
+            let b = &self.s.as_bytes()[self.i..];
+            let end = memchr::memchr2(b'"', b'\\', b)?;
+            if b[end] != b'"' || b[..end].iter().any(|&c| c < 0x20) {
+                return None;
+            }
+            let out = &self.s[self.i..self.i + end];
+            self.i += end + 1;
+            Some(out)
+        }
+
+        fn cow(&mut self) -> Option<Option<CowStr<'a>>> {
+            Some(Some(CowStr(Cow::Borrowed(self.string()?))))
+        }
+
+        fn null(&mut self) -> bool {
+            if self.peek() == Some(b'n') && self.s[self.i..].starts_with("null") {
+                self.i += 4;
+                true
+            } else {
+                false
+            }
+        }
+
+        fn int(&mut self) -> Option<i64> {
+            self.ws();
+            let b = &self.s.as_bytes()[self.i..];
+            let neg = b.first() == Some(&b'-');
+            let digits = b[usize::from(neg)..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let n = usize::from(neg) + digits;
+            if digits == 0
+                || matches!(b.get(n), Some(b'.' | b'e' | b'E'))
+                || (digits > 1 && b[usize::from(neg)] == b'0')
+            {
+                return None;
+            }
+            let v = self.s[self.i..self.i + n].parse().ok()?;
+            self.i += n;
+            Some(v)
+        }
+
+        /// `,` → true (more), `}` → false (done).
+        fn more(&mut self) -> Option<bool> {
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    Some(true)
+                }
+                b'}' => {
+                    self.i += 1;
+                    Some(false)
+                }
+                _ => None,
+            }
+        }
+
+        fn object_start(&mut self) -> Option<bool> {
+            self.byte(b'{')?;
+            if self.peek()? == b'}' {
+                self.i += 1;
+                return Some(false);
+            }
+            Some(true)
+        }
+
+        fn key(&mut self) -> Option<&'a str> {
+            let k = self.string()?;
+            self.byte(b':')?;
+            Some(k)
+        }
+
+        fn attributes(&mut self) -> Option<Option<Attributes<'a>>> {
+            if self.null() {
+                return Some(None);
+            }
+            let mut out = Vec::new();
+            if self.object_start()? {
+                loop {
+                    let k = self.key()?;
+                    let v = self.string()?;
+                    out.push((Cow::Borrowed(k), Cow::Borrowed(v)));
+                    if !self.more()? {
+                        break;
+                    }
+                }
+            }
+            Some(Some(Attributes(out)))
+        }
+
+        fn actor(&mut self) -> Option<RawActor<'a>> {
+            let mut a = RawActor {
+                id: None,
+                attributes: None,
+            };
+            if self.object_start()? {
+                loop {
+                    match self.key()? {
+                        "ID" if a.id.is_none() => a.id = self.cow()?,
+                        "Attributes" if a.attributes.is_none() => {
+                            a.attributes = self.attributes()?
+                        }
+                        _ => return None,
+                    }
+                    if !self.more()? {
+                        break;
+                    }
+                }
+            }
+            Some(a)
+        }
+    }
+
+    fn set<T>(slot: &mut Option<T>, v: Option<T>) -> Option<()> {
+        if slot.is_some() {
+            return None;
+        }
+        *slot = v;
+        Some(())
+    }
+
+    pub(super) fn scan(s: &str) -> Option<RawEvent<'_>> {
+        let mut p = Scan { s, i: 0 };
+        let mut r = RawEvent {
+            ty: None,
+            action: None,
+            actor: None,
+            compose_type: None,
+            compose_action: None,
+            compose_attributes: None,
+            service: None,
+            scope: None,
+            status: None,
+            id: None,
+            from: None,
+            time: None,
+            time_nano: None,
+            health_status: None,
+            container_exit_code: None,
+        };
+        if p.object_start()? {
+            loop {
+                match p.key()? {
+                    "Type" => set(&mut r.ty, p.cow()?)?,
+                    "Action" => set(&mut r.action, p.cow()?)?,
+                    "scope" => set(&mut r.scope, p.cow()?)?,
+                    "status" => set(&mut r.status, p.cow()?)?,
+                    "id" => set(&mut r.id, p.cow()?)?,
+                    "from" => set(&mut r.from, p.cow()?)?,
+                    "time" => set(&mut r.time, Some(super::Num::Int(p.int()?)))?,
+                    "timeNano" => set(&mut r.time_nano, Some(super::Num::Int(p.int()?)))?,
+                    "Actor" if r.actor.is_none() => r.actor = Some(p.actor()?),
+                    _ => return None,
+                }
+                if !p.more()? {
+                    break;
+                }
+            }
+        }
+        p.ws();
+        (p.i == s.len()).then_some(r)
     }
 }

@@ -124,7 +124,8 @@ pub fn parse_text_event(line: &str) -> Result<EventRecord<'_>, Error> {
 /// Writes a record as `docker events` prints it (attributes sorted by key), for tests and
 /// for tools that want the familiar text.
 pub fn render_text_event(ev: &EventRecord<'_>) -> String {
-    let mut s = String::new();
+    let mut s =
+        String::with_capacity(64 + ev.action.len() + ev.actor_id.len() + 32 * ev.attributes.len());
     if let Some(t) = ev.timestamp {
         s.push_str(&t.to_rfc3339_fixed());
         s.push(' ');
@@ -136,10 +137,16 @@ pub fn render_text_event(ev: &EventRecord<'_>) -> String {
     s.push_str(&ev.actor_id);
     if !ev.attributes.is_empty() {
         let mut kv: Vec<(&str, &str)> = ev.attributes.iter().collect();
-        kv.sort();
-        let parts: Vec<String> = kv.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        kv.sort_unstable();
         s.push_str(" (");
-        s.push_str(&parts.join(", "));
+        for (i, (k, v)) in kv.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            s.push_str(k);
+            s.push('=');
+            s.push_str(v);
+        }
         s.push(')');
     }
     s

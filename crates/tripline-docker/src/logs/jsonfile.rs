@@ -24,6 +24,13 @@ struct RawJsonLog<'a> {
 /// `attrs` and `time` are optional (minimal writers omit them) but must have the right type.
 /// A `log` without a trailing `\n` is a partial chunk.
 pub fn parse_json_log(b: &[u8]) -> Result<LogLine<'_>, Error> {
+    if let Some(line) = fast_path(b) {
+        return Ok(line);
+    }
+    serde_path(b)
+}
+
+fn serde_path(b: &[u8]) -> Result<LogLine<'_>, Error> {
     let raw: RawJsonLog<'_> = match serde_json::from_slice(b) {
         Ok(r) => r,
         Err(e) => {
@@ -56,6 +63,53 @@ pub fn parse_json_log(b: &[u8]) -> Result<LogLine<'_>, Error> {
         partial,
         tags: None,
         attrs: raw.attrs.unwrap_or_default(),
+        source: None,
+    })
+}
+
+/// A JSON string body up to its closing quote, when it holds no escape.
+fn plain_string(b: &[u8]) -> Option<(&str, &[u8])> {
+    let i = memchr::memchr2(b'"', b'\\', b)?;
+    if b[i] != b'"' {
+        return None;
+    }
+    let body = &b[..i];
+    if body.iter().any(|&c| c < 0x20) {
+        return None;
+    }
+    Some((std::str::from_utf8(body).ok()?, &b[i + 1..]))
+}
+
+/// The exact shape the json-file writer produces (`log, stream, time`, no escape in `log`
+/// but the final `\n`) read without a JSON parser and without copying; anything else goes
+/// through serde_json.
+fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
+    let rest = b.strip_prefix(br#"{"log":""#)?;
+    let i = memchr::memchr2(b'"', b'\\', rest)?;
+    let (content, partial, rest) = if rest[i] == b'"' {
+        (&rest[..i], true, &rest[i + 1..])
+    } else if rest.get(i + 1) == Some(&b'n') && rest.get(i + 2) == Some(&b'"') {
+        (&rest[..i], false, &rest[i + 3..])
+    } else {
+        return None;
+    };
+    if content.iter().any(|&c| c < 0x20) || std::str::from_utf8(content).is_err() {
+        return None;
+    }
+    let (stream, rest) = plain_string(rest.strip_prefix(br#","stream":""#)?)?;
+    let (time, rest) = plain_string(rest.strip_prefix(br#","time":""#)?)?;
+    if crate::lines::trim(rest) != b"}" {
+        return None;
+    }
+    let time = crate::time::parse_rfc3339(time.as_bytes())?;
+    Some(LogLine {
+        format: LogFormat::JsonFile,
+        time: Some(time),
+        stream: Stream::parse(stream),
+        content: Cow::Borrowed(content),
+        partial,
+        tags: None,
+        attrs: Attributes::default(),
         source: None,
     })
 }
@@ -110,4 +164,41 @@ fn push_go_json_string(out: &mut String, s: &str) {
         }
     }
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The no-parser fast path agrees with serde_json on every line it accepts.
+        #[test]
+        fn fast_path_agrees_with_serde(
+            log in "[ -~\u{80}-\u{2FF}]{0,30}(\\\\n|\\\\t|)",
+            stream in "(stdout|stderr|x\\\\y)",
+            time in "(2024-01-01T00:00:0[0-9](\\.[0-9]{1,9})?Z|bad|)",
+            tail in "(\\}| \\}|\\},|)",
+        ) {
+            let line = format!(r#"{{"log":"{log}","stream":"{stream}","time":"{time}"{tail}"#);
+            let b = line.as_bytes();
+            if let Some(fast) = fast_path(b) {
+                let slow = serde_path(b).unwrap();
+                prop_assert_eq!(fast, slow);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_taken_for_writer_shape() {
+        let b = br#"{"log":"hi there\n","stream":"stderr","time":"2024-01-01T00:00:00.5Z"}"#;
+        let l = fast_path(b).unwrap();
+        assert!(matches!(l.content, Cow::Borrowed(b"hi there")));
+        assert!(!l.partial);
+        assert_eq!(l, serde_path(b).unwrap());
+        assert!(
+            fast_path(br#"{"log":"a\tb\n","stream":"stdout","time":"2024-01-01T00:00:00Z"}"#)
+                .is_none()
+        );
+    }
 }

@@ -185,23 +185,25 @@ impl Reassembler {
         if line.partial {
             self.stats.partial_chunks += 1;
         }
-        let key = (container.clone(), line.stream.clone());
-        if let Some(p) = self.pending.get_mut(&key) {
-            p.msg.text.extend_from_slice(&line.content);
-            p.msg.chunks += 1;
-            p.last_ns = ns.or(p.last_ns);
-            let over = p.msg.text.len() >= self.settings.max_message_bytes
-                || p.msg.chunks as usize >= self.settings.max_chunks;
-            if !line.partial || over {
-                let mut p = self.pending.remove(&key).expect("present");
-                p.msg.flush = if line.partial {
-                    Flush::SizeCap
-                } else {
-                    Flush::Complete
-                };
-                self.emit(p.msg, out);
+        if !self.pending.is_empty() {
+            let key = (container.clone(), line.stream.clone());
+            if let Some(p) = self.pending.get_mut(&key) {
+                p.msg.text.extend_from_slice(&line.content);
+                p.msg.chunks += 1;
+                p.last_ns = ns.or(p.last_ns);
+                let over = p.msg.text.len() >= self.settings.max_message_bytes
+                    || p.msg.chunks as usize >= self.settings.max_chunks;
+                if !line.partial || over {
+                    let mut p = self.pending.remove(&key).expect("present");
+                    p.msg.flush = if line.partial {
+                        Flush::SizeCap
+                    } else {
+                        Flush::Complete
+                    };
+                    self.emit(p.msg, out);
+                }
+                return;
             }
-            return;
         }
         let msg = Message {
             container: container.clone(),
@@ -231,7 +233,7 @@ impl Reassembler {
         }
         self.seq += 1;
         self.pending.insert(
-            key,
+            (container.clone(), line.stream.clone()),
             Pending {
                 msg,
                 last_ns: ns,
