@@ -294,6 +294,22 @@ impl RecordType {
             }
             return num.parse().ok().map(RecordType);
         }
+        // The types that make up nearly every log, without the table search.
+        let common = match name {
+            "SYSCALL" => Some(RecordType::SYSCALL),
+            "PATH" => Some(RecordType::PATH),
+            "CWD" => Some(RecordType::CWD),
+            "PROCTITLE" => Some(RecordType::PROCTITLE),
+            "EXECVE" => Some(RecordType::EXECVE),
+            "EOE" => Some(RecordType::EOE),
+            "AVC" => Some(RecordType::AVC),
+            "SOCKADDR" => Some(RecordType::SOCKADDR),
+            "USER_CMD" => Some(RecordType::USER_CMD),
+            _ => None,
+        };
+        if common.is_some() {
+            return common;
+        }
         let idx = by_name();
         idx.binary_search_by(|&i| TABLE[i as usize].1.cmp(name))
             .ok()

@@ -274,6 +274,26 @@ pub fn render_interpreted(
     out
 }
 
+/// Renders a record given as a field list (name, value as written — quotes included) rather
+/// than as text, for sources without the original line. Separators are normalized to one
+/// space and free text between fields is lost, so prefer [`render_interpreted`] when the
+/// record text is available; for ordinary `k=v` records both print the same line.
+pub fn render_fields<'f>(
+    header: &Header<'_>,
+    fields: impl IntoIterator<Item = (&'f str, &'f str)>,
+    enriched: Option<&str>,
+    resolver: &dyn Resolver,
+) -> String {
+    let mut body = String::from(":");
+    for (name, value) in fields {
+        body.push(' ');
+        body.push_str(name);
+        body.push('=');
+        body.push_str(value);
+    }
+    render_interpreted(header, &body, enriched, resolver)
+}
+
 /// Splits a raw log line the way ausearch does and renders it; `None` when the line has no
 /// `type=` or no `(`…`)` time stamp. Convenience for callers without a parsed record.
 pub fn render_line(line: &str, resolver: &dyn Resolver) -> Option<String> {
@@ -350,6 +370,30 @@ mod tests {
                 "type=TTY msg=audit(1702500511.459:370948): tty pid=260398 uid=0 auid=4294967295 ses=4294967295 major=136 minor=1 comm=\"bash\" data=72706D0D\u{1d}UID=\"root\" AUID=\"unset\""
             ),
             "type=TTY msg=audit(12/13/23 20:48:31.459:370948) : tty pid=260398 uid=root auid=unset ses=unset major=136 minor=1 comm=bash data=\"rpm\",<ret>"
+        );
+    }
+
+    #[test]
+    fn field_lists_render_like_lines() {
+        let header = Header {
+            node: None,
+            record_type: RecordType::PATH,
+            type_text: "PATH",
+            secs: 1_615_113_648,
+            msec: 978,
+            serial: 15219,
+        };
+        let fields = [
+            ("item", "1"),
+            ("name", "\"/lib64/ld-linux-x86-64.so.2\""),
+            ("mode", "0100755"),
+            ("ouid", "0"),
+        ];
+        let line = "type=PATH msg=audit(1615113648.978:15219): item=1 name=\"/lib64/ld-linux-x86-64.so.2\" mode=0100755 ouid=0";
+        let resolver = MapResolver::new();
+        assert_eq!(
+            render_fields(&header, fields, None, &resolver),
+            render_line(line, &resolver).unwrap()
         );
     }
 
