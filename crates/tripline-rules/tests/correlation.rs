@@ -748,6 +748,19 @@ fn out_of_order_beyond_lateness_dropped_with_count() {
     assert_eq!(out.len(), 1);
 }
 
+/// A one-field event without JSON overhead, for the million-key test.
+struct UserId(u64);
+
+impl tripline_schema::FieldSource for UserId {
+    fn field(&self, name: &str) -> Option<tripline_schema::Value<'_>> {
+        (name == "user").then_some(tripline_schema::Value::UInt(self.0))
+    }
+
+    fn raw_text(&self) -> Option<&str> {
+        None
+    }
+}
+
 #[test]
 fn eviction_under_group_limit_keeps_memory_bounded() {
     let settings = Settings {
@@ -760,7 +773,7 @@ fn eviction_under_group_limit_keeps_memory_bounded() {
     let n: u64 = 1_000_000;
     // Every event a new group; all within one window (1 µs apart), so nothing expires.
     for i in 0..n {
-        let ev = json!({"user": i});
+        let ev = UserId(i);
         e.process(
             &Detection::new("failed_login", at_ns(i as i64 * 1000), &ev),
             &mut out,
@@ -779,7 +792,7 @@ fn eviction_under_group_limit_keeps_memory_bounded() {
         "every group is accounted for"
     );
     // The most recent group survived eviction and can still match.
-    let ev = json!({"user": n - 1});
+    let ev = UserId(n - 1);
     e.process(
         &Detection::new("failed_login", at_ns(n as i64 * 1000), &ev),
         &mut out,
@@ -887,4 +900,90 @@ correlation:
     assert_eq!(s.ident(), "0e95725d-7320-415d-80f7-004da920fc11");
     let v = serde_json::to_value(json!({"title": "x", "correlation": {"type": "temporal", "rules": ["a"], "timespan": "1s"}})).unwrap();
     assert!(CorrelationSpec::from_json_value(&v).is_ok());
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const ALL_TYPES: [&str; 7] = [
+        "title: ec\ncorrelation: {type: event_count, rules: [a, b], group-by: [g], timespan: 30s, condition: {gte: 3}}",
+        "title: vc\ncorrelation: {type: value_count, rules: [a], group-by: [g], timespan: 30s, condition: {field: v, gte: 2}}",
+        "title: t\ncorrelation: {type: temporal, rules: [a, b, c], group-by: [g], timespan: 30s}",
+        "title: to\nname: to\ncorrelation: {type: temporal_ordered, rules: [a, b, c], group-by: [g], timespan: 30s}",
+        "title: vs\ncorrelation: {type: value_sum, rules: [b], group-by: [g], timespan: 30s, condition: {field: v, gt: 10}}",
+        "title: va\ncorrelation: {type: value_avg, rules: [c], group-by: [g], timespan: 30s, condition: {field: v, lt: 3}}",
+        "title: vp\ncorrelation: {type: value_percentile, rules: [to, a], group-by: [g], timespan: 1m, condition: {field: v, percentile: 75, gte: 2}}",
+    ];
+
+    fn inputs() -> impl Strategy<Value = Vec<(u8, i64, u8, u8)>> {
+        // (rule, time step in s (may go back), group, value)
+        proptest::collection::vec((0u8..4, -20i64..15, 0u8..4, 0u8..6), 0..200)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn invariants_hold(inputs in inputs(), reset in any::<bool>(), max_groups in 1usize..5) {
+            let settings = Settings {
+                max_groups,
+                max_events_per_group: 8,
+                max_evidence: 4,
+                allowed_lateness_ns: 10_000_000_000,
+                reset_on_match: reset,
+                ..Settings::default()
+            };
+            let specs: Vec<_> = ALL_TYPES.iter().map(|y| spec(y)).collect();
+            let mut e = Engine::new(specs, settings).unwrap();
+            let rules = ["a", "b", "c", "zzz"];
+            let mut t = 0i64;
+            let mut out = Vec::new();
+            for (i, (r, step, g, v)) in inputs.iter().enumerate() {
+                t += step;
+                let ev = json!({"g": g, "v": v});
+                let evidence = Evidence::line(i as u64 + 1);
+                e.process(&Detection::new(rules[*r as usize], at(t), &ev).with_evidence(&evidence), &mut out);
+            }
+            let s = e.stats();
+            prop_assert_eq!(s.inputs, inputs.len() as u64);
+            prop_assert_eq!(s.inputs, s.accepted + s.unreferenced + s.late_dropped);
+            prop_assert!(s.peak_groups <= max_groups as u64);
+            prop_assert!(s.live_groups <= (max_groups * ALL_TYPES.len()) as u64);
+            prop_assert!(s.emitted <= s.matches);
+            for m in &out {
+                prop_assert!(m.count >= 1);
+                prop_assert!(m.first_seen <= m.last_seen);
+                let span = if m.title == "vp" { 60 } else { 30 };
+                prop_assert!((m.last_seen - m.first_seen).num_seconds() <= span);
+                prop_assert!(m.evidence.len() <= 4);
+                prop_assert_eq!(m.title != "to", true, "`to` is referenced and not generated");
+            }
+        }
+
+        #[test]
+        fn event_count_agrees_with_brute_force(steps in proptest::collection::vec((0i64..12, 0u8..3), 1..120)) {
+            // In-order input, no reset: a match for every event whose trailing 30 s window
+            // holds at least 3 events of its group.
+            let settings = Settings { reset_on_match: false, ..Settings::default() };
+            let mut e = Engine::new(vec![spec(ALL_TYPES[0])], settings).unwrap();
+            let mut t = 0;
+            let mut seen: Vec<(i64, u8)> = Vec::new();
+            let mut expected = Vec::new();
+            let mut got = Vec::new();
+            for (step, g) in steps {
+                t += step;
+                seen.push((t, g));
+                let n = seen.iter().filter(|(ts, gg)| *gg == g && *ts >= t - 30).count();
+                if n >= 3 {
+                    expected.push((t, n as u64));
+                }
+                let ev = json!({"g": g});
+                let mut out = Vec::new();
+                e.process(&Detection::new("a", at(t), &ev), &mut out);
+                got.extend(out.iter().map(|m| ((m.last_seen - at(0)).num_seconds(), m.count)));
+            }
+            prop_assert_eq!(got, expected);
+        }
+    }
 }

@@ -386,6 +386,17 @@ correlation:
     let md = to_markdown(&f, &[]);
     assert!(md.contains("- `audit-12`"), "{md}");
 
+    // For the external validators (validate_ecs.py / validate_ocsf.py): set
+    // TRIPLINE_EXPORT_DIR to get the exported finding and its evidence as NDJSON files.
+    if let Ok(dir) = std::env::var("TRIPLINE_EXPORT_DIR") {
+        let mut all = vec![f.clone()];
+        all.extend(evidence_events.iter().cloned());
+        for (name, format) in [("ecs", Format::Ecs), ("ocsf", Format::Ocsf)] {
+            let file = std::fs::File::create(format!("{dir}/findings-{name}.ndjson")).unwrap();
+            write_ndjson(file, &all, format).unwrap();
+        }
+    }
+
     // Without evidence events the group values still name the container.
     let bare = from_correlation(&out[0], &spec, &[]);
     assert_eq!(

@@ -66,6 +66,7 @@
 //!   correlations that no other correlation references are reported, unless a referencer has
 //!   `generate: true`; [`Engine::emits_detection`] gives the same answer for detection rules.
 
+mod convert;
 mod engine;
 mod error;
 mod settings;
