@@ -242,3 +242,9 @@ fn starts_open_object(body: &[u8]) -> bool {
 fn complete_json(b: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(b).is_ok()
 }
+
+/// Whether `b` holds a byte below 0x20 (not allowed raw inside a JSON string); written
+/// without early exit so it vectorizes.
+pub(crate) fn has_control(b: &[u8]) -> bool {
+    b.iter().fold(false, |acc, &c| acc | (c < 0x20))
+}

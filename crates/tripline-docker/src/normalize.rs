@@ -252,7 +252,7 @@ impl Message {
         };
         let kind = EventKind::LogLine(SchemaLogLine {
             stream,
-            text: text.clone().into_owned(),
+            text: text.into_owned(),
             partial,
         });
         let mut ev = Event::new(
@@ -261,7 +261,7 @@ impl Message {
             kind,
         );
         ev.action = Some("log".into());
-        ev.message = Some(text.into_owned());
+        // `message` reads through to the log line's text; no second copy.
         let info = opts.cache.and_then(|c| c.get(&self.container));
         ev.container = match info {
             Some(i) => Some(container_entity(i)),
@@ -280,11 +280,10 @@ impl Message {
             .file
             .map(str::to_owned)
             .or_else(|| self.file.as_ref().map(|p| p.display().to_string()));
+        // The payload is the log line's text; `raw.text` holds the original line only when the
+        // caller passes it, so the payload is not copied a second time.
         ev.raw = Some(Raw {
-            text: opts.raw.map_or_else(
-                || String::from_utf8_lossy(&self.text).into_owned(),
-                str::to_owned,
-            ),
+            text: opts.raw.map(str::to_owned).unwrap_or_default(),
             lossy,
             location: Some(tripline_schema::Location {
                 file,

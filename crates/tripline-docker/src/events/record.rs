@@ -510,7 +510,7 @@ mod fast {
             self.byte(b'"')?;
             let b = &self.s.as_bytes()[self.i..];
             let end = memchr::memchr2(b'"', b'\\', b)?;
-            if b[end] != b'"' || b[..end].iter().any(|&c| c < 0x20) {
+            if b[end] != b'"' || crate::lines::has_control(&b[..end]) {
                 return None;
             }
             let out = &self.s[self.i..self.i + end];
@@ -546,9 +546,17 @@ mod fast {
             {
                 return None;
             }
-            let v = self.s[self.i..self.i + n].parse().ok()?;
+            if digits > 18 {
+                let v = self.s[self.i..self.i + n].parse().ok()?;
+                self.i += n;
+                return Some(v);
+            }
+            let mut v: i64 = 0;
+            for &c in &b[usize::from(neg)..n] {
+                v = v * 10 + i64::from(c - b'0');
+            }
             self.i += n;
-            Some(v)
+            Some(if neg { -v } else { v })
         }
 
         /// `,` → true (more), `}` → false (done).

@@ -74,7 +74,7 @@ fn plain_string(b: &[u8]) -> Option<(&str, &[u8])> {
         return None;
     }
     let body = &b[..i];
-    if body.iter().any(|&c| c < 0x20) {
+    if crate::lines::has_control(body) {
         return None;
     }
     Some((std::str::from_utf8(body).ok()?, &b[i + 1..]))
@@ -93,7 +93,7 @@ fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
     } else {
         return None;
     };
-    if content.iter().any(|&c| c < 0x20) || std::str::from_utf8(content).is_err() {
+    if crate::lines::has_control(content) || std::str::from_utf8(content).is_err() {
         return None;
     }
     let (stream, rest) = plain_string(rest.strip_prefix(br#","stream":""#)?)?;

@@ -150,6 +150,10 @@ impl<R: BufRead> Iterator for MessageReader<R> {
                     self.reasm.push(&key, &line, loc, None, &mut self.scratch);
                 }
             }
+            if self.ready.is_empty() && self.scratch.len() == 1 {
+                // The common case: one line in, one message out; skip the queue.
+                return self.scratch.pop().map(Ok);
+            }
             self.ready.extend(self.scratch.drain(..).map(Ok));
         }
     }
