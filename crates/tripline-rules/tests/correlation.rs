@@ -142,7 +142,7 @@ fn window_slides_not_tumbles() {
 }
 
 #[test]
-fn conditions_ranges_and_operators() {
+fn lower_bound_conditions_fire_on_arrival() {
     let ev = json!({"user": "a"});
     let count_at_which_fires = |cond: &str| -> Vec<u64> {
         let y = EVENT_COUNT.replace("{gte: 3}", cond);
@@ -158,11 +158,72 @@ fn conditions_ranges_and_operators() {
     };
     assert_eq!(count_at_which_fires("{gt: 4}"), vec![5, 6]);
     assert_eq!(count_at_which_fires("{gte: 4}"), vec![4, 5, 6]);
-    assert_eq!(count_at_which_fires("{lt: 3}"), vec![1, 2]);
-    assert_eq!(count_at_which_fires("{lte: 2}"), vec![1, 2]);
-    assert_eq!(count_at_which_fires("{eq: 3}"), vec![3]);
-    assert_eq!(count_at_which_fires("{neq: 3}"), vec![1, 2, 4, 5, 6]);
-    assert_eq!(count_at_which_fires("{gt: 2, lte: 4}"), vec![3, 4]);
+    assert_eq!(count_at_which_fires("{gt: 2, gte: 4}"), vec![4, 5, 6]);
+}
+
+/// Events at 0..n seconds in one 1 h window, then end of input: the counts matched.
+fn closed_window_counts(cond: &str, n: i64) -> Vec<u64> {
+    let y = EVENT_COUNT.replace("{gte: 3}", cond).replace("60s", "1h");
+    let mut e = engine(&[&y]);
+    let ev = json!({"user": "a"});
+    let inputs: Vec<_> = (0..n).map(|i| ("failed_login", i, ev.clone())).collect();
+    let mut out = run(&mut e, &inputs);
+    assert!(
+        out.is_empty(),
+        "upper-bound conditions wait for the window to close"
+    );
+    e.flush(&mut out);
+    out.iter().map(|m| m.count).collect()
+}
+
+#[test]
+fn upper_bound_conditions_tested_when_window_closes() {
+    assert_eq!(closed_window_counts("{lt: 3}", 2), vec![2]);
+    assert_eq!(closed_window_counts("{lt: 3}", 6), Vec::<u64>::new());
+    assert_eq!(closed_window_counts("{lte: 2}", 2), vec![2]);
+    assert_eq!(closed_window_counts("{lte: 2}", 3), Vec::<u64>::new());
+    assert_eq!(closed_window_counts("{eq: 3}", 3), vec![3]);
+    assert_eq!(closed_window_counts("{eq: 3}", 4), Vec::<u64>::new());
+    assert_eq!(closed_window_counts("{neq: 3}", 3), Vec::<u64>::new());
+    assert_eq!(closed_window_counts("{neq: 3}", 5), vec![5]);
+    assert_eq!(closed_window_counts("{gt: 2, lte: 4}", 3), vec![3]);
+    assert_eq!(closed_window_counts("{gt: 2, lte: 4}", 4), vec![4]);
+    assert_eq!(
+        closed_window_counts("{gt: 2, lte: 4}", 5),
+        Vec::<u64>::new()
+    );
+    assert_eq!(
+        closed_window_counts("{gt: 2, lte: 4}", 2),
+        Vec::<u64>::new()
+    );
+}
+
+#[test]
+fn closed_windows_follow_the_watermark_and_tumble_from_the_first_event() {
+    // eq: 2 within 60 s, lateness 60 s: a window opened at t closes once an input at
+    // t + 60 + 60 (any rule) moves the watermark past it.
+    let y = EVENT_COUNT.replace("{gte: 3}", "{eq: 2}");
+    let mut e = engine(&[&y]);
+    let u = json!({"user": "a"});
+    let out = run(
+        &mut e,
+        &[
+            ("failed_login", 0, u.clone()),
+            ("failed_login", 10, u.clone()),
+            ("failed_login", 70, u.clone()), // next window: [70, 130]
+            ("unrelated", 119, u.clone()),
+        ],
+    );
+    assert!(out.is_empty(), "window [0, 60] still open for late input");
+    let out = run(&mut e, &[("unrelated", 120, u.clone())]);
+    assert_eq!(out.len(), 1);
+    assert_eq!((out[0].first_seen, out[0].last_seen), (at(0), at(10)));
+    assert_eq!(out[0].count, 2);
+    // The second window holds one event: eq 2 fails at close.
+    let mut out = run(&mut e, &[("unrelated", 1_000, u.clone())]);
+    e.flush(&mut out);
+    assert!(out.is_empty());
+    assert_eq!(e.stats().live_groups, 0);
 }
 
 #[test]
@@ -257,7 +318,7 @@ correlation:
         .replace("value_sum", "value_avg")
         .replace("gt: 1000", "gt: 500");
     let mut e = engine(&[&avg]);
-    let out = run(
+    let mut out = run(
         &mut e,
         &[
             ("web", 0, json!({"src": "a", "bytes": 400})),
@@ -265,8 +326,12 @@ correlation:
             ("web", 2, json!({"src": "a", "bytes": 700})),
         ],
     );
-    // averages: 400, 500, 566.7 → fires on the third
+    // Averages move both ways, so the condition is tested when the window closes:
+    // average of the window 566.7 > 500.
+    assert!(out.is_empty());
+    e.flush(&mut out);
     assert_eq!(out.len(), 1);
+    assert_eq!(out[0].count, 3);
     assert!((out[0].value - 566.666).abs() < 0.01);
 }
 
@@ -281,19 +346,21 @@ correlation:
   timespan: 1h
   condition: {field: ms, percentile: 90, gte: 100}
 "#;
-    let mut e = engine(&[y]);
-    let mut inputs: Vec<(&str, i64, J)> = (1..=9)
-        .map(|i| ("req", i, json!({"svc": "a", "ms": i})))
-        .collect();
-    assert!(run(&mut e, &inputs).is_empty());
-    inputs = vec![("req", 10, json!({"svc": "a", "ms": 500}))];
-    // 10 values 1..9,500: nearest-rank p90 = 9th smallest = 9 → no
-    assert!(run(&mut e, &inputs).is_empty());
-    inputs = vec![("req", 11, json!({"svc": "a", "ms": 600}))];
-    // 11 values: rank ceil(9.9)=10 → 500 → fires
-    let out = run(&mut e, &inputs);
-    assert_eq!(out.len(), 1);
-    assert_eq!(out[0].value, 500.0);
+    let p90 = |values: &[i64]| {
+        let mut e = engine(&[y]);
+        let inputs: Vec<(&str, i64, J)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ("req", i as i64, json!({"svc": "a", "ms": v})))
+            .collect();
+        let mut out = run(&mut e, &inputs);
+        e.flush(&mut out);
+        out.iter().map(|m| m.value).collect::<Vec<f64>>()
+    };
+    // 10 values 1..9, 500: nearest-rank p90 = 9th smallest = 9 → no match
+    assert!(p90(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 500]).is_empty());
+    // 11 values: rank ceil(9.9) = 10 → 500
+    assert_eq!(p90(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 500, 600]), vec![500.0]);
 
     // Default percentile is the median.
     let med = y
@@ -302,7 +369,7 @@ correlation:
     let s = spec(&med);
     assert_eq!(s.percentile, 50.0);
     let mut e = engine(&[&med]);
-    let out = run(
+    let mut out = run(
         &mut e,
         &[
             ("req", 0, json!({"svc": "a", "ms": 1})),
@@ -310,6 +377,7 @@ correlation:
             ("req", 2, json!({"svc": "a", "ms": 7})),
         ],
     );
+    e.flush(&mut out);
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].value, 7.0);
 }
@@ -945,6 +1013,7 @@ mod props {
                 let evidence = Evidence::line(i as u64 + 1);
                 e.process(&Detection::new(rules[*r as usize], at(t), &ev).with_evidence(&evidence), &mut out);
             }
+            e.flush(&mut out);
             let s = e.stats();
             prop_assert_eq!(s.inputs, inputs.len() as u64);
             prop_assert_eq!(s.inputs, s.accepted + s.unreferenced + s.late_dropped);

@@ -1,6 +1,7 @@
 //! The streaming correlation engine: per-rule, per-group sliding windows over event time.
 
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -8,7 +9,7 @@ use tripline_schema::{FieldSource, Value};
 
 use super::error::SpecError;
 use super::settings::{Settings, Stats};
-use super::spec::{CorrelationKind, CorrelationSpec};
+use super::spec::{Cmp, CorrelationKind, CorrelationSpec};
 use super::types::{CorrelationMatch, Detection, Evidence};
 
 /// Evidence carried by one window entry: none, one event, or a chained match's evidence.
@@ -49,6 +50,8 @@ struct Group {
     last_seq: u64,
     /// Entries sorted by (time, seq).
     entries: VecDeque<Entry>,
+    /// Deferred correlations: start of the open window and its id (a sequence number).
+    window: Option<(i64, u64)>,
 }
 
 #[derive(Debug)]
@@ -61,6 +64,28 @@ struct Corr {
     groups: HashMap<Box<str>, Group>,
     /// Inputs since the last sweep of expired groups.
     since_sweep: usize,
+    /// Whether the condition is tested when a window closes rather than on arrival.
+    deferred: bool,
+    /// Deferred correlations: (window end, window id, group key), earliest first.
+    deadlines: BinaryHeap<Reverse<(i64, u64, Box<str>)>>,
+}
+
+/// Whether a correlation's condition can only turn true as events are added (then it is tested
+/// on arrival); otherwise it is tested once per window, when the window closes.
+fn grows_true(spec: &CorrelationSpec) -> bool {
+    let lower_bounds_only = spec
+        .condition
+        .checks
+        .iter()
+        .all(|(c, _)| matches!(c, Cmp::Gt | Cmp::Gte));
+    match spec.kind {
+        CorrelationKind::TemporalOrdered => true,
+        CorrelationKind::EventCount
+        | CorrelationKind::ValueCount
+        | CorrelationKind::ValueSum
+        | CorrelationKind::Temporal => lower_bounds_only,
+        CorrelationKind::ValueAvg | CorrelationKind::ValuePercentile => false,
+    }
 }
 
 /// Reusable buffers so the hot path does not allocate.
@@ -90,9 +115,11 @@ struct Hit {
 ///
 /// Window semantics: a group's window for an event at time `t` is the closed interval
 /// `[t - timespan, t]` — an event exactly `timespan` before `t` is inside (the spec says
-/// "within", so the boundary counts). Conditions are tested when an event arrives, on the
-/// window ending at that event (and, for an event that arrived out of order, also on the
-/// window ending at the group's newest event, when that window contains it).
+/// "within", so the boundary counts). Conditions that can only turn true as events are added
+/// are tested when an event arrives, on the window ending at that event (and, for an event
+/// that arrived out of order, also on the window ending at the group's newest event, when that
+/// window contains it); the others are tested when a window `[first, first + timespan]`
+/// closes (see the [module docs](super)). Call [`Engine::flush`] at end of input.
 #[derive(Debug)]
 pub struct Engine {
     corrs: Vec<Corr>,
@@ -192,6 +219,8 @@ impl Engine {
             .enumerate()
             .map(|(i, spec)| Corr {
                 emit: referenced_by[i].is_empty(),
+                deferred: !grows_true(&spec),
+                deadlines: BinaryHeap::new(),
                 spec,
                 consumers: std::mem::take(&mut consumers[i]),
                 groups: HashMap::new(),
@@ -287,6 +316,7 @@ impl Engine {
             self.stats.unreferenced += 1;
             if t > self.watermark {
                 self.watermark = t;
+                self.close_windows(false, out);
             }
             return;
         }
@@ -295,6 +325,7 @@ impl Engine {
             self.stats.reordered += 1;
         } else {
             self.watermark = t;
+            self.close_windows(false, out);
         }
         let ev = match d.evidence {
             Some(e) => Ev::One(e.clone()),
@@ -319,6 +350,75 @@ impl Engine {
             }
         }
         self.drain(chained, out);
+    }
+
+    /// Ends the input: tests every open window of the correlations whose conditions are
+    /// tested at window close (see the module docs), as if time had passed them all.
+    pub fn flush(&mut self, out: &mut Vec<CorrelationMatch>) {
+        self.close_windows(true, out);
+    }
+
+    /// Tests and closes the deferred windows whose end is at or before the watermark minus the
+    /// allowed lateness (all of them when `all`), then feeds chained correlations.
+    fn close_windows(&mut self, all: bool, out: &mut Vec<CorrelationMatch>) {
+        let upto = if all {
+            i64::MAX
+        } else {
+            self.watermark
+                .saturating_sub(self.settings.allowed_lateness_ns)
+        };
+        let mut pending = Vec::new();
+        for ci in 0..self.corrs.len() {
+            if !self.corrs[ci].deferred {
+                continue;
+            }
+            loop {
+                let corr = &mut self.corrs[ci];
+                let Some(Reverse((end, id, _))) = corr.deadlines.peek() else {
+                    break;
+                };
+                if *end > upto {
+                    break;
+                }
+                let (end, id) = (*end, *id);
+                let Some(Reverse((_, _, key))) = corr.deadlines.pop() else {
+                    break;
+                };
+                let Some(group) = corr.groups.get_mut(&key) else {
+                    continue;
+                };
+                if group.window.map(|(_, wid)| wid) != Some(id) {
+                    continue; // superseded (late input moved the start) or evicted
+                }
+                if let Some(hit) = evaluate(&corr.spec, &group.entries, end, &mut self.scratch) {
+                    pending.push(build_match(
+                        ci,
+                        &corr.spec,
+                        &key,
+                        &group.entries,
+                        &hit,
+                        &self.settings,
+                    ));
+                }
+                while group.entries.front().is_some_and(|e| e.t <= end) {
+                    group.entries.pop_front();
+                }
+                match group.entries.front() {
+                    Some(next) => {
+                        let start = next.t;
+                        self.seq += 1;
+                        group.window = Some((start, self.seq));
+                        let span = corr.spec.timespan_ns;
+                        corr.deadlines
+                            .push(Reverse((start.saturating_add(span), self.seq, key)));
+                    }
+                    None => {
+                        corr.groups.remove(&key);
+                    }
+                }
+            }
+        }
+        self.drain(pending, out);
     }
 
     /// Convenience wrapper over [`Engine::process`] returning a fresh vector.
@@ -469,6 +569,18 @@ impl Engine {
             stats.entries_evicted += 1;
         }
 
+        if corr.deferred {
+            // Tested when the window closes; a late input may move the window's start back.
+            if group.window.is_none_or(|(start, _)| t < start) {
+                group.window = Some((t, seq));
+                corr.deadlines.push(Reverse((
+                    t.saturating_add(span),
+                    seq,
+                    scratch.key.as_str().into(),
+                )));
+            }
+            return None;
+        }
         let mut hit = evaluate(spec, &group.entries, t, scratch);
         if hit.is_none()
             && let Some(newest) = newest_before

@@ -43,9 +43,15 @@
 //! `tests/correlation.rs`):
 //! - **Window**: sliding over event time; for an event at `t` the window is the closed interval
 //!   `[t - timespan, t]`, so an event exactly `timespan` earlier still counts.
-//! - **When conditions are tested**: on each arrival, over the window ending at that event; an
-//!   upper-bound-only condition (`lt: 5`) therefore holds from the first event. After a match
-//!   the group's window is cleared ([`Settings::reset_on_match`]).
+//! - **When conditions are tested**: a condition that can only turn true as events are added
+//!   (`gt`/`gte` on `event_count`, `value_count`, `value_sum` and `temporal`; every
+//!   `temporal_ordered`) is tested as each event arrives, over the window ending at that event,
+//!   so matches come as early as possible; after a match the group's window is cleared
+//!   ([`Settings::reset_on_match`]). Any other condition (one with `lt`, `lte`, `eq` or `neq`,
+//!   and every `value_avg` / `value_percentile`) is tested once per window when it closes: such
+//!   windows start at a group's first event, span `timespan`, and close when the watermark
+//!   minus the allowed lateness passes their end (or on [`Engine::flush`] at end of input);
+//!   the next window starts at the group's next event.
 //! - **Out of order**: inputs up to [`Settings::allowed_lateness_ns`] behind the newest time
 //!   seen are inserted at their place in the window; older ones are dropped and counted in
 //!   [`Stats::late_dropped`].

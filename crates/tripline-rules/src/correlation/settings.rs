@@ -22,8 +22,9 @@ pub struct Settings {
     pub allowed_lateness_ns: i64,
     /// Longest chain of correlations over correlations. Default 10.
     pub max_chain_depth: usize,
-    /// Whether a group's window is cleared after it produced a match (one match per burst).
-    /// When false, every further event that keeps the condition true matches again.
+    /// Whether a group's window is cleared after a condition tested on arrival matched (one
+    /// match per burst). When false, every further event that keeps the condition true matches
+    /// again. Conditions tested at window close match at most once per window anyway.
     /// Default true.
     pub reset_on_match: bool,
 }
