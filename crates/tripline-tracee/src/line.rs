@@ -229,6 +229,8 @@ pub(crate) fn decode<'a>(
     kind: Kind,
     settings: &Settings,
 ) -> Result<Record<'a>, Error> {
+    // A byte-order mark may start a file; JSON decoders reject it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match kind {
         Kind::Trace => {
             let mut ev: TraceEvent<'a> =

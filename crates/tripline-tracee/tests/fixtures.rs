@@ -270,6 +270,20 @@ fn unterminated_document_is_one_error() {
 }
 
 #[test]
+fn bom_and_crlf_are_tolerated() {
+    let good = EVENTS.lines().next().unwrap();
+    let input = format!("\u{feff}{good}\r\n{good}\r\n");
+    let mut r = Reader::new(Cursor::new(input));
+    let first = r.next_record().unwrap().unwrap();
+    assert_eq!(first.raw(), good);
+    assert_eq!(
+        r.next_record().unwrap().unwrap().location(),
+        (2, good.len() as u64 + 5)
+    );
+    assert!(r.next_record().is_none());
+}
+
+#[test]
 fn broken_documents_do_not_swallow_records() {
     let good = EVENTS.lines().next().unwrap();
     // A lone `{` line followed by compact events: one error, then every event.
