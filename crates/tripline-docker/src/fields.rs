@@ -28,6 +28,8 @@ impl FieldSource for EventRecord<'_> {
         }
     }
 
+    /// The record does not keep its input line, so keyword searches run over the `Action`
+    /// text (which holds the exec command and health status).
     fn raw_text(&self) -> Option<&str> {
         Some(&self.action)
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::kind::EventType;
 use super::record::EventRecord;
-use crate::Error;
+use crate::{Error, Timestamp};
 
 /// Keys the daemon accepts.
 pub const FILTER_KEYS: &[&str] = &[
@@ -32,6 +32,8 @@ pub const FILTER_KEYS: &[&str] = &[
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventFilter {
     terms: BTreeMap<String, Vec<String>>,
+    since: Option<Timestamp>,
+    until: Option<Timestamp>,
 }
 
 impl EventFilter {
@@ -101,9 +103,38 @@ impl EventFilter {
         Ok(f)
     }
 
-    /// Whether no term is set.
+    /// Keeps events at or after `since` (the daemon replays buffered events with
+    /// `timeNano >= since`); see [`parse_time_arg`](crate::parse_time_arg) for the CLI forms.
+    pub fn since(&mut self, t: Timestamp) -> &mut Self {
+        self.since = Some(t);
+        self
+    }
+
+    /// Keeps events at or before `until`. `until < since` is rejected, as the daemon does.
+    pub fn until(&mut self, t: Timestamp) -> Result<&mut Self, Error> {
+        if self.since.is_some_and(|s| t < s) {
+            return Err(Error::argument(
+                &t.to_rfc3339_nano(),
+                "until is before since",
+            ));
+        }
+        self.until = Some(t);
+        Ok(self)
+    }
+
+    /// Whether no term or time bound is set.
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.terms.is_empty() && self.since.is_none() && self.until.is_none()
+    }
+
+    fn in_window(&self, ev: &EventRecord<'_>) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
+        }
+        let Some(t) = ev.timestamp else { return false };
+        let key = |x: &Timestamp| (x.secs, x.nanos);
+        self.since.is_none_or(|s| key(&t) >= key(&s))
+            && self.until.is_none_or(|u| key(&t) <= key(&u))
     }
 
     fn values(&self, key: &str) -> Option<&[String]> {
@@ -130,6 +161,9 @@ impl EventFilter {
 
     /// Whether the event passes every key.
     pub fn matches(&self, ev: &EventRecord<'_>) -> bool {
+        if !self.in_window(ev) {
+            return false;
+        }
         if self.terms.is_empty() {
             return true;
         }

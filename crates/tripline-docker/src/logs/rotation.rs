@@ -353,6 +353,12 @@ impl Iterator for LogDirReader {
 
 /// Where a follower stopped: the file identity and the offset of the first byte not yet
 /// consumed (complete lines only). Store it to resume after a restart.
+///
+/// A partial message still open in the reassembler is not part of the checkpoint: call
+/// [`Follower::finish`] (which emits it flagged) before storing one, or accept that its
+/// chunks are emitted as a dangling message now and the rest as another after resuming.
+/// Resuming inside a file that was already gzipped is not possible (the inode changed);
+/// the follower then starts at the live file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Checkpoint {
     /// Device number of the file.
