@@ -7,6 +7,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::BufRead;
 
 use crate::RecordType;
@@ -46,6 +47,42 @@ pub struct AssemblerStats {
     pub peak_in_flight: u64,
 }
 
+/// A multiply-rotate hasher for the small integer keys of the in-flight table (SipHash's
+/// HashDoS resistance buys nothing here: the table is bounded by `max_in_flight`).
+#[derive(Debug, Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    #[inline]
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct Key {
     node: u32,
@@ -76,12 +113,12 @@ struct Open {
 #[derive(Debug)]
 pub struct Assembler {
     settings: Settings,
-    open: HashMap<Key, Open>,
+    open: IdMap<Key, Open>,
     by_age: BinaryHeap<Reverse<(u64, u64, Key)>>,
     ready: VecDeque<AuditEvent>,
     held: Option<(Key, AuditEvent)>,
     nodes: HashMap<Box<str>, u32>,
-    last_serial: HashMap<u32, u32>,
+    last_serial: IdMap<u32, u32>,
     seq: u64,
     stats: AssemblerStats,
 }
@@ -97,12 +134,12 @@ impl Assembler {
     pub fn new(settings: Settings) -> Self {
         Assembler {
             settings,
-            open: HashMap::new(),
+            open: IdMap::default(),
             by_age: BinaryHeap::new(),
             ready: VecDeque::new(),
             held: None,
             nodes: HashMap::new(),
-            last_serial: HashMap::new(),
+            last_serial: IdMap::default(),
             seq: 0,
             stats: AssemblerStats::default(),
         }
@@ -182,20 +219,16 @@ impl Assembler {
     }
 
     /// Closes events whose time is at least the timeout before `now`.
+    /// Entries of closed events stay in the age heap until they are old enough to pop, so
+    /// the common case (nothing expired) costs one peek and no lookup.
     fn expire(&mut self, now: u64) {
         while let Some(Reverse((secs, seq, key))) = self.by_age.peek().copied() {
-            match self.open.get(&key) {
-                Some(o) if o.seq == seq => {
-                    if now.saturating_sub(secs) >= self.settings.eoe_timeout_secs {
-                        self.by_age.pop();
-                        self.close(key, Completion::Timeout);
-                    } else {
-                        break;
-                    }
-                }
-                _ => {
-                    self.by_age.pop();
-                }
+            if now.saturating_sub(secs) < self.settings.eoe_timeout_secs {
+                break;
+            }
+            self.by_age.pop();
+            if self.open.get(&key).is_some_and(|o| o.seq == seq) {
+                self.close(key, Completion::Timeout);
             }
         }
     }
@@ -323,11 +356,23 @@ impl Assembler {
             Open {
                 seq: self.seq,
                 id,
-                records: vec![buf],
+                records: {
+                    let mut v = Vec::with_capacity(8);
+                    v.push(buf);
+                    v
+                },
                 merged: false,
             },
         );
         self.by_age.push(Reverse((time.secs, self.seq, key)));
+        if self.by_age.len() > 2 * self.open.len() + 1024 {
+            // Drop the entries of closed events (log time standing still keeps them).
+            self.by_age = self
+                .open
+                .iter()
+                .map(|(k, o)| Reverse((o.id.time.secs, o.seq, *k)))
+                .collect();
+        }
         self.stats.peak_in_flight = self.stats.peak_in_flight.max(self.open.len() as u64);
     }
 

@@ -80,6 +80,53 @@ fn header(i: &str) -> Result<(&str, Header<'_>), ErrorKind> {
     ))
 }
 
+/// The common header `type=T msg=audit(S.M:N): ` without nom; anything else (node=,
+/// host=, missing `msg=`, malformed ids) goes through [`header`].
+fn fast_header(i: &str) -> Option<(&str, Header<'_>)> {
+    let b = i.as_bytes();
+    let rest = b.strip_prefix(b"type=")?;
+    let sp = rest.iter().position(|&c| c == b' ' || c == 0x1d)?;
+    if sp == 0 || rest[sp] != b' ' {
+        return None;
+    }
+    let after = rest[sp + 1..].strip_prefix(b"msg=audit(")?;
+    let digits = |from: usize| -> usize {
+        after[from..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let n1 = digits(0);
+    if n1 == 0 || after.get(n1) != Some(&b'.') {
+        return None;
+    }
+    let n2 = digits(n1 + 1);
+    if n2 == 0 || after.get(n1 + 1 + n2) != Some(&b':') {
+        return None;
+    }
+    let s3 = n1 + 2 + n2;
+    let n3 = digits(s3);
+    if n3 == 0 || after.get(s3 + n3) != Some(&b')') {
+        return None;
+    }
+    let colon = after.get(s3 + n3 + 1) == Some(&b':');
+    let base = 5 + sp + 1 + 10;
+    let end = base + s3 + n3 + 1 + usize::from(colon);
+    Some((
+        &i[end..],
+        Header {
+            node: None,
+            legacy_host: false,
+            type_name: &i[5..5 + sp],
+            missing_msg: false,
+            secs: &i[base..base + n1],
+            msec: &i[base + n1 + 1..base + n1 + 1 + n2],
+            serial: &i[base + s3..base + s3 + n3],
+            colon,
+        },
+    ))
+}
+
 fn span(base: &str, part: &str) -> Span {
     let start = part.as_ptr() as usize - base.as_ptr() as usize;
     Span::new(start, start + part.len())
@@ -116,7 +163,10 @@ pub(crate) fn parse_meta(line: &str) -> Result<Meta, Error> {
     let Some(start) = header_start(line) else {
         return Err(Error::parse(ErrorKind::NotARecord, 0, bytes));
     };
-    let (rest, h) = header(&line[start..]).map_err(|k| Error::parse(k, start, bytes))?;
+    let (rest, h) = match fast_header(&line[start..]) {
+        Some(x) => x,
+        None => header(&line[start..]).map_err(|k| Error::parse(k, start, bytes))?,
+    };
     let mut warnings = Vec::new();
     if start > 0 {
         warnings.push(Warning {
@@ -182,11 +232,12 @@ pub(crate) fn parse_meta(line: &str) -> Result<Meta, Error> {
     let body_end = gs.unwrap_or(bytes.len());
     let mut tok = Tokenizer {
         b: bytes,
-        tokens: Vec::with_capacity(24),
+        tokens: Vec::with_capacity(32),
         warnings,
         is_execve,
         is_avc,
         spliced_at: None,
+        last_key: std::cell::Cell::new((usize::MAX, 0, None)),
     };
     tok.run(body_start, body_end, Scope::Body);
     let body_end = tok.spliced_at.map_or(body_end, |s| s as usize);
@@ -220,6 +271,7 @@ struct Tokenizer<'b> {
     /// In SELinux AVCs `key=` is an IPC key number, not an encoded audit key.
     is_avc: bool,
     spliced_at: Option<u32>,
+    last_key: std::cell::Cell<(usize, usize, Option<usize>)>,
 }
 
 #[inline]
@@ -229,8 +281,21 @@ fn is_key_byte(c: u8) -> bool {
 
 impl Tokenizer<'_> {
     /// The end of a `key` (the offset of its `=`) when a field starts at `pos`.
+    /// [`Self::scan_key_uncached`], remembering the last answer: the bare-value lookahead and
+    /// the main loop ask about the same position.
     #[inline]
     fn scan_key(&self, pos: usize, end: usize) -> Option<usize> {
+        let (p, e, r) = self.last_key.get();
+        if p == pos && e == end {
+            return r;
+        }
+        let r = self.scan_key_uncached(pos, end);
+        self.last_key.set((pos, end, r));
+        r
+    }
+
+    #[inline]
+    fn scan_key_uncached(&self, pos: usize, end: usize) -> Option<usize> {
         let b = self.b;
         let mut i = pos;
         while i < end && is_key_byte(b[i]) {
@@ -249,8 +314,12 @@ impl Tokenizer<'_> {
     }
 
     #[inline]
-    fn word_end(&self, pos: usize, end: usize) -> usize {
-        memchr::memchr2(b' ', b'\t', &self.b[pos..end]).map_or(end, |p| pos + p)
+    fn word_end(&self, mut pos: usize, end: usize) -> usize {
+        // Values are short: a plain loop beats a SIMD search's setup.
+        while pos < end && self.b[pos] != b' ' && self.b[pos] != b'\t' {
+            pos += 1;
+        }
+        pos
     }
 
     fn warn(&mut self, kind: WarningKind, start: usize, end: usize) {
@@ -368,8 +437,8 @@ impl Tokenizer<'_> {
         let value = Span::new(v, ve);
         let k = &self.b[key.start as usize..key.end as usize];
         let kind = if scope != Scope::Enriched
-            && is_hex(&self.b[v..ve])
             && is_encoded_field(k, self.is_execve)
+            && is_hex(&self.b[v..ve])
             && !(self.is_avc && k == b"key")
         {
             ValueKind::Hex

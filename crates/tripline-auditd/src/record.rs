@@ -85,8 +85,37 @@ pub(crate) struct Meta {
     pub(crate) spliced_at: Option<u32>,
 }
 
+/// The record type number for a header name, through a small per-thread cache (a log uses a
+/// handful of type names over and over; the table lookup is a binary search of strings).
 pub(crate) fn type_code(name: &str) -> Option<u16> {
-    RecordType::from_name(name).map(|t| t.0)
+    use std::cell::RefCell;
+    const SLOTS: usize = 64;
+    type Slot = Option<(Box<str>, Option<u16>)>;
+    thread_local! {
+        static CACHE: RefCell<Vec<Slot>> = RefCell::new(vec![None; SLOTS]);
+    }
+    let b = name.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return None;
+    };
+    let slot = (b.len() * 31
+        + usize::from(first) * 7
+        + usize::from(last) * 3
+        + usize::from(b[b.len() / 2]))
+        % SLOTS;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some((n, code)) = &c[slot]
+            && **n == *name
+        {
+            return *code;
+        }
+        let code = RecordType::from_name(name).map(|t| t.0);
+        if name.len() <= 64 {
+            c[slot] = Some((name.into(), code));
+        }
+        code
+    })
 }
 
 /// Log time of a record: seconds since the epoch and milliseconds.
