@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Parser;
-use tripline_docker::{Follower, Message, Start, Stream, Timestamp, container_log_path, parse_time_arg};
+use tripline_docker::{
+    Follower, Message, Start, Stream, Timestamp, container_log_path, parse_time_arg,
+};
 
 /// Reassembled container logs from json-file log files.
 #[derive(Parser, Debug)]
@@ -46,7 +48,10 @@ fn log_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
         } else if let Some(f) = container_log_path(p)? {
             out.push(f);
         } else {
-            let mut dirs: Vec<PathBuf> = std::fs::read_dir(p)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|d| d.is_dir()).collect();
+            let mut dirs: Vec<PathBuf> = std::fs::read_dir(p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|d| d.is_dir())
+                .collect();
             dirs.sort();
             for d in dirs {
                 if let Some(f) = container_log_path(&d)? {
@@ -67,7 +72,8 @@ struct Printer {
 
 impl Printer {
     fn wanted(&self, m: &Message) -> bool {
-        self.since.is_none_or(|s| m.time.is_some_and(|t| t >= s)) && self.stream.as_ref().is_none_or(|s| &m.stream == s)
+        self.since.is_none_or(|s| m.time.is_some_and(|t| t >= s))
+            && self.stream.as_ref().is_none_or(|s| &m.stream == s)
     }
 
     fn print(&self, m: &Message) {
@@ -77,7 +83,16 @@ impl Printer {
             line.push_str(" | ");
         }
         if self.timestamps {
-            line.push_str(&m.time.map_or_else(|| "-".to_owned(), |t| Timestamp { offset_secs: 0, ..t }.to_rfc3339_fixed()));
+            line.push_str(&m.time.map_or_else(
+                || "-".to_owned(),
+                |t| {
+                    Timestamp {
+                        offset_secs: 0,
+                        ..t
+                    }
+                    .to_rfc3339_fixed()
+                },
+            ));
             line.push(' ');
         }
         line.push_str(&m.text_lossy());
@@ -89,7 +104,9 @@ impl Printer {
 }
 
 fn now() -> Timestamp {
-    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     Timestamp::from_unix(d.as_secs() as i64, d.subsec_nanos())
 }
 
@@ -100,7 +117,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("no *-json.log files found".into());
     }
     let printer = Printer {
-        since: args.since.as_deref().map(|s| parse_time_arg(s, now(), 0)).transpose()?,
+        since: args
+            .since
+            .as_deref()
+            .map(|s| parse_time_arg(s, now(), 0))
+            .transpose()?,
         stream: match args.stream.as_str() {
             "all" => None,
             s => Some(Stream::parse(s)),
