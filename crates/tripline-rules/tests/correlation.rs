@@ -1056,3 +1056,59 @@ mod props {
         }
     }
 }
+
+#[test]
+fn extended_temporal_expressions() {
+    let y = r#"
+title: recon without cleanup
+correlation:
+  type: temporal
+  rules: [recon_a, recon_b, cleanup]
+  group-by: [host]
+  timespan: 1m
+  condition: recon_a and recon_b and not cleanup
+"#;
+    let s = spec(y);
+    assert!(s.expression.is_some());
+    let h = json!({"host": "h"});
+    // `not` makes the condition able to turn false: tested when the window closes.
+    let mut e = engine(&[y]);
+    let mut out = run(
+        &mut e,
+        &[("recon_a", 0, h.clone()), ("recon_b", 5, h.clone())],
+    );
+    assert!(out.is_empty());
+    e.flush(&mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].rules_seen, vec!["recon_a", "recon_b"]);
+    let mut e = engine(&[y]);
+    let mut out = run(
+        &mut e,
+        &[
+            ("recon_a", 0, h.clone()),
+            ("cleanup", 3, h.clone()),
+            ("recon_b", 5, h.clone()),
+        ],
+    );
+    e.flush(&mut out);
+    assert!(out.is_empty());
+
+    // Without `not`: on arrival; `1 of recon_*` patterns.
+    let y2 = y.replace(
+        "recon_a and recon_b and not cleanup",
+        "cleanup and 1 of recon_*",
+    );
+    let mut e = engine(&[&y2]);
+    let out = run(
+        &mut e,
+        &[("cleanup", 0, h.clone()), ("recon_b", 1, h.clone())],
+    );
+    assert_eq!(out.len(), 1);
+
+    // Unknown names are rejected.
+    let bad = y.replace("not cleanup", "not mystery");
+    let err = CorrelationSpec::from_yaml_str(&bad)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("mystery"), "{err}");
+}

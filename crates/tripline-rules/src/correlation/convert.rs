@@ -9,7 +9,7 @@ impl TryFrom<&Correlation> for CorrelationSpec {
 
     /// Converts a loaded correlation rule. pySigma's `value_median` becomes
     /// `value_percentile` at 50; extended temporal conditions (boolean expressions over rule
-    /// names) are rejected as unsupported.
+    /// names) are kept as [`CorrelationSpec::expression`].
     fn try_from(c: &Correlation) -> Result<Self, SpecError> {
         let kind = match c.kind {
             CorrelationType::EventCount => CorrelationKind::EventCount,
@@ -22,13 +22,6 @@ impl TryFrom<&Correlation> for CorrelationSpec {
                 CorrelationKind::ValuePercentile
             }
         };
-        if c.expression.is_some() {
-            return Err(SpecError::Invalid {
-                key: "correlation.condition",
-                why: "extended temporal conditions (expressions over rule names) are not supported"
-                    .into(),
-            });
-        }
         let timespan_ns = i64::try_from(c.timespan_secs)
             .ok()
             .and_then(|s| s.checked_mul(1_000_000_000))
@@ -66,6 +59,7 @@ impl TryFrom<&Correlation> for CorrelationSpec {
         spec.fields = c.field.iter().cloned().collect();
         spec.aliases = c.aliases.clone();
         spec.generate = c.generate;
+        spec.expression = c.expression.clone();
         spec.validate()?;
         Ok(spec)
     }

@@ -80,6 +80,9 @@ fn grows_true(spec: &CorrelationSpec) -> bool {
         .all(|(c, _)| matches!(c, Cmp::Gt | Cmp::Gte));
     match spec.kind {
         CorrelationKind::TemporalOrdered => true,
+        CorrelationKind::Temporal if spec.expression.is_some() => {
+            !spec.expression.as_ref().is_some_and(super::spec::has_not)
+        }
         CorrelationKind::EventCount
         | CorrelationKind::ValueCount
         | CorrelationKind::ValueSum
@@ -131,6 +134,8 @@ pub struct Engine {
     generate: HashMap<String, bool>,
     settings: Settings,
     stats: Stats,
+    /// Indices of the correlations tested at window close.
+    deferred: Vec<usize>,
     watermark: i64,
     seq: u64,
     scratch: Scratch,
@@ -234,10 +239,14 @@ impl Engine {
             generate,
             settings,
             stats: Stats::default(),
+            deferred: Vec::new(),
             watermark: i64::MIN,
             seq: 0,
             scratch: Scratch::default(),
         };
+        engine.deferred = (0..engine.corrs.len())
+            .filter(|&i| engine.corrs[i].deferred)
+            .collect();
         // A correlation referenced by another is emitted only when a referencer generates.
         for (j, by) in referenced_by.iter().enumerate() {
             if by.iter().any(|&i| engine.corrs[i].spec.generate) {
@@ -368,10 +377,8 @@ impl Engine {
                 .saturating_sub(self.settings.allowed_lateness_ns)
         };
         let mut pending = Vec::new();
-        for ci in 0..self.corrs.len() {
-            if !self.corrs[ci].deferred {
-                continue;
-            }
+        for k in 0..self.deferred.len() {
+            let ci = self.deferred[k];
             loop {
                 let corr = &mut self.corrs[ci];
                 let Some(Reverse((end, id, _))) = corr.deadlines.peek() else {
@@ -685,7 +692,9 @@ fn evaluate(
                 latest[p] = Some(lo + i);
             }
             let seen = mask.count_ones() as f64;
-            let ok = if spec.condition.checks.is_empty() {
+            let ok = if let Some(expr) = &spec.expression {
+                super::spec::eval_expression(expr, &spec.rules, mask)
+            } else if spec.condition.checks.is_empty() {
                 seen as usize == spec.rules.len()
             } else {
                 spec.condition.test(seen)

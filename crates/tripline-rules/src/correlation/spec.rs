@@ -180,6 +180,10 @@ pub struct CorrelationSpec {
     pub timespan_ns: i64,
     /// The condition; for `temporal` without one, "all rules seen" is used.
     pub condition: Condition,
+    /// pySigma's extended temporal condition: a boolean expression over the referenced rule
+    /// names (`recon_a and recon_b and not cleanup`), each true when that rule matched in the
+    /// window. `temporal` only; replaces `condition`.
+    pub expression: Option<crate::Condition>,
     /// `condition.field` (one or more fields; several are combined into one value).
     pub fields: Vec<String>,
     /// Percentile (1–100) for `value_percentile`: the `percentile` key of the condition,
@@ -213,6 +217,7 @@ impl CorrelationSpec {
             group_by: Vec::new(),
             timespan_ns,
             condition: Condition::default(),
+            expression: None,
             fields: Vec::new(),
             percentile: 50.0,
             aliases: BTreeMap::new(),
@@ -287,8 +292,16 @@ impl CorrelationSpec {
                 });
             }
         };
-        if let Some(cond) = corr_obj.get("condition") {
-            parse_condition(cond, &mut spec)?;
+        match corr_obj.get("condition") {
+            Some(serde_json::Value::String(expr)) => {
+                let c = crate::Condition::parse(expr, 64).map_err(|e| SpecError::Invalid {
+                    key: "correlation.condition",
+                    why: short(&e.to_string()),
+                })?;
+                spec.expression = Some(c);
+            }
+            Some(cond) => parse_condition(cond, &mut spec)?,
+            None => {}
         }
         if let Some(aliases) = corr_obj.get("aliases") {
             let map = aliases.as_object().ok_or(SpecError::Invalid {
@@ -326,6 +339,26 @@ impl CorrelationSpec {
         if self.kind.needs_field() && self.fields.is_empty() {
             return Err(SpecError::Missing("correlation.condition.field"));
         }
+        if let Some(expr) = &self.expression {
+            if self.kind != CorrelationKind::Temporal {
+                return Err(SpecError::Invalid {
+                    key: "correlation.condition",
+                    why: "an expression condition needs type temporal".into(),
+                });
+            }
+            let mut unknown = None;
+            expression_idents(expr, &mut |name| {
+                if !self.rules.iter().any(|r| r == name) {
+                    unknown.get_or_insert_with(|| name.to_string());
+                }
+            });
+            if let Some(name) = unknown {
+                return Err(SpecError::Invalid {
+                    key: "correlation.condition",
+                    why: format!("{} is not one of the correlation's rules", short(&name)),
+                });
+            }
+        }
         if !self.kind.is_temporal() && self.condition.checks.is_empty() {
             return Err(SpecError::Missing("correlation.condition"));
         }
@@ -336,6 +369,53 @@ impl CorrelationSpec {
             });
         }
         Ok(())
+    }
+}
+
+/// Calls `f` with every plain identifier of an expression.
+fn expression_idents(c: &crate::Condition, f: &mut dyn FnMut(&str)) {
+    match c {
+        crate::Condition::Ident(n) => f(n),
+        crate::Condition::Not(x) => expression_idents(x, f),
+        crate::Condition::And(v) | crate::Condition::Or(v) => {
+            v.iter().for_each(|x| expression_idents(x, f))
+        }
+        crate::Condition::OneOf(_) | crate::Condition::AllOf(_) => {}
+    }
+}
+
+/// Evaluates an extended temporal condition; bit `i` of `seen` tells whether `rules[i]`
+/// matched in the window. `them` means every rule not starting with `_`; patterns use `*`/`?`.
+pub(crate) fn eval_expression(c: &crate::Condition, rules: &[String], seen: u64) -> bool {
+    use crate::condition::Target;
+    let is_seen = |i: usize| seen & (1u64 << i) != 0;
+    let targets = |t: &Target| -> Vec<usize> {
+        (0..rules.len())
+            .filter(|&i| match t {
+                Target::Them => !rules[i].starts_with('_'),
+                Target::Pattern(p) => crate::findings::Matcher::parse(p).matches(&rules[i]),
+            })
+            .collect()
+    };
+    match c {
+        crate::Condition::Ident(n) => rules.iter().position(|r| r == n).is_some_and(is_seen),
+        crate::Condition::Not(x) => !eval_expression(x, rules, seen),
+        crate::Condition::And(v) => v.iter().all(|x| eval_expression(x, rules, seen)),
+        crate::Condition::Or(v) => v.iter().any(|x| eval_expression(x, rules, seen)),
+        crate::Condition::OneOf(t) => targets(t).into_iter().any(is_seen),
+        crate::Condition::AllOf(t) => {
+            let t = targets(t);
+            !t.is_empty() && t.into_iter().all(is_seen)
+        }
+    }
+}
+
+/// Whether an expression contains `not` (then it can turn false as events are added).
+pub(crate) fn has_not(c: &crate::Condition) -> bool {
+    match c {
+        crate::Condition::Not(_) => true,
+        crate::Condition::And(v) | crate::Condition::Or(v) => v.iter().any(has_not),
+        _ => false,
     }
 }
 
