@@ -68,7 +68,7 @@ fn nibble(c: u8) -> u8 {
     }
 }
 
-/// Decodes a hex string (caller checked [`is_hex`]); odd trailing digits are ignored.
+/// Decodes a hex string; pairs that are not hex digits and an odd trailing digit are skipped.
 pub fn decode_hex(hex: &str) -> Vec<u8> {
     hex.as_bytes()
         .chunks_exact(2)
