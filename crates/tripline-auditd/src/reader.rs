@@ -44,6 +44,11 @@ fn is_skippable(line: &str) -> bool {
     t.is_empty() || t.starts_with('#')
 }
 
+fn is_skippable_bytes(line: &[u8]) -> bool {
+    let t = line.trim_ascii();
+    t.is_empty() || t.starts_with(b"#")
+}
+
 fn too_long(line_no: u64, offset: u64, head: &[u8]) -> Error {
     Error::Parse {
         kind: ErrorKind::LineTooLong,
@@ -324,17 +329,17 @@ impl<R: BufRead> Reader<R> {
             }
             self.line_no += 1;
             self.stats.lines += 1;
-            self.text.clear();
-            self.lossy = false;
-            match std::str::from_utf8(&self.bytes) {
-                Ok(s) => self.text.push_str(s),
-                Err(_) => {
-                    self.lossy = true;
-                    self.stats.invalid_utf8 += 1;
-                    self.text.push_str(&String::from_utf8_lossy(&self.bytes));
+            // Valid UTF-8 (the norm) is parsed in place; only invalid lines are copied.
+            self.lossy = std::str::from_utf8(&self.bytes).is_err();
+            if self.lossy {
+                self.stats.invalid_utf8 += 1;
+                self.text.clear();
+                self.text.push_str(&String::from_utf8_lossy(&self.bytes));
+                if is_skippable(&self.text) {
+                    self.stats.skipped += 1;
+                    continue;
                 }
-            }
-            if is_skippable(&self.text) {
+            } else if is_skippable_bytes(&self.bytes) {
                 self.stats.skipped += 1;
                 continue;
             }
@@ -343,16 +348,15 @@ impl<R: BufRead> Reader<R> {
     }
 
     fn emit(&mut self, at: usize) -> Result<Record<'_>, Error> {
-        let mut r = parse_at(
-            &self.text,
-            at,
-            &mut self.stats,
-            self.line_no,
-            self.line_offset,
-        );
+        let text: &str = if self.lossy {
+            &self.text
+        } else {
+            std::str::from_utf8(&self.bytes).unwrap_or_default()
+        };
+        let mut r = parse_at(text, at, &mut self.stats, self.line_no, self.line_offset);
         if let Ok(rec) = &mut r {
             if let Some(rest) = rec.spliced_rest() {
-                self.splice = Some(rest.as_ptr() as usize - self.text.as_ptr() as usize);
+                self.splice = Some(rest.as_ptr() as usize - text.as_ptr() as usize);
             }
             if self.lossy {
                 rec.push_warning(Warning {
