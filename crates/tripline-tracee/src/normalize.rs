@@ -113,6 +113,7 @@ pub struct Normalizer<'e> {
     settings: Settings,
     enricher: Option<&'e dyn Enrich>,
     keep_raw: bool,
+    keep_unmapped: bool,
     file: Option<String>,
 }
 
@@ -122,6 +123,7 @@ impl std::fmt::Debug for Normalizer<'_> {
             .field("settings", &self.settings)
             .field("enricher", &self.enricher.is_some())
             .field("keep_raw", &self.keep_raw)
+            .field("keep_unmapped", &self.keep_unmapped)
             .field("file", &self.file)
             .finish()
     }
@@ -140,8 +142,17 @@ impl<'e> Normalizer<'e> {
             settings,
             enricher: None,
             keep_raw: true,
+            keep_unmapped: true,
             file: None,
         }
+    }
+
+    /// Whether to copy Tracee's unmodelled fields (unconsumed args, namespaces, cgroup,
+    /// entity ids, signature properties) into `unmapped.tracee` (default `true`). Turning it
+    /// off roughly halves normalization time; the raw line still holds everything.
+    pub fn keep_unmapped(mut self, keep: bool) -> Self {
+        self.keep_unmapped = keep;
+        self
     }
 
     /// The settings in use (clock, epoch offset).
@@ -229,7 +240,7 @@ impl<'e> Normalizer<'e> {
                 name: Some(ev.host_name.to_string()),
                 ..Host::default()
             });
-        } else if !ev.host_name.is_empty() {
+        } else if self.keep_unmapped && !ev.host_name.is_empty() {
             unmapped.insert("hostName".into(), Json::String(ev.host_name.to_string()));
         }
         if !matches!(event.kind, EventKind::Finding(_))
@@ -241,7 +252,9 @@ impl<'e> Normalizer<'e> {
                 tripline_schema::Outcome::Success
             };
         }
-        trace_unmapped(ev, &mut unmapped);
+        if self.keep_unmapped {
+            trace_unmapped(ev, &mut unmapped);
+        }
         if self.keep_raw {
             event.raw = Some(self.raw(ev.raw, ev.line, ev.offset));
         }
@@ -307,22 +320,24 @@ impl<'e> Normalizer<'e> {
             .id
             .map(|r| json::raw_str(r).map_or_else(|| r.get().to_owned(), Cow::into_owned));
         event.source.version = Some("v1beta1".into());
-        if let Some(s) = ev.syscall().filter(|s| !s.is_empty()) {
-            unmapped.insert("syscall".into(), Json::String(s.into_owned()));
-        }
-        if !ev.matched_policies().is_empty() {
-            unmapped.insert(
-                "matchedPolicies".into(),
-                Json::Array(
-                    ev.matched_policies()
-                        .iter()
-                        .map(|p| Json::String(p.to_string()))
-                        .collect(),
-                ),
-            );
-        }
-        if let Some(d) = ev.detected_from {
-            unmapped.insert("detected_from".into(), raw_json(d.get()));
+        if self.keep_unmapped {
+            if let Some(s) = ev.syscall().filter(|s| !s.is_empty()) {
+                unmapped.insert("syscall".into(), Json::String(s.into_owned()));
+            }
+            if !ev.matched_policies().is_empty() {
+                unmapped.insert(
+                    "matchedPolicies".into(),
+                    Json::Array(
+                        ev.matched_policies()
+                            .iter()
+                            .map(|p| Json::String(p.to_string()))
+                            .collect(),
+                    ),
+                );
+            }
+            if let Some(d) = ev.detected_from {
+                unmapped.insert("detected_from".into(), raw_json(d.get()));
+            }
         }
         if self.keep_raw {
             event.raw = Some(self.raw(ev.raw, ev.line, ev.offset));
@@ -374,7 +389,10 @@ impl<'e> Normalizer<'e> {
             // container_create/remove: the event is about the container in its args; the
             // process that reported it is the runtime, kept under unmapped.
             container = Some(c);
-            if let Some(p) = runtime_process.and_then(|p| serde_json::to_value(p).ok()) {
+            if let Some(p) = runtime_process
+                .filter(|_| self.keep_unmapped)
+                .and_then(|p| serde_json::to_value(p).ok())
+            {
                 unmapped.insert("process".into(), p);
             }
         }
@@ -387,17 +405,25 @@ impl<'e> Normalizer<'e> {
         event.action = Some(name.to_owned());
         event.container = container;
         event.orchestrator = orchestrator;
+        let mut scratch = Map::new();
+        let leftovers = if self.keep_unmapped {
+            unmapped
+        } else {
+            &mut scratch
+        };
         if let Some(sig) = signature {
-            sig.finding_envelope(&mut event, unmapped);
+            sig.finding_envelope(&mut event, leftovers);
         }
-        let mut rest = Map::new();
-        for (k, v) in args.raw_args() {
-            if !consumed.contains(&k.as_ref()) {
-                rest.insert(k.into_owned(), raw_json(v));
+        if self.keep_unmapped {
+            let mut rest = Map::new();
+            for (k, v) in args.raw_args() {
+                if !consumed.contains(&k.as_ref()) {
+                    rest.insert(k.into_owned(), raw_json(v));
+                }
             }
-        }
-        if !rest.is_empty() {
-            unmapped.insert("args".into(), Json::Object(rest));
+            if !rest.is_empty() {
+                leftovers.insert("args".into(), Json::Object(rest));
+            }
         }
         event
     }

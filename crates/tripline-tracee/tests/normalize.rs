@@ -279,6 +279,21 @@ fn signatures_become_findings() {
 }
 
 #[test]
+fn unmapped_can_be_turned_off() {
+    let rec = from_str(EVENTS.lines().nth(4).unwrap()).unwrap();
+    let full = Normalizer::default().normalize(&rec);
+    let lean = Normalizer::default()
+        .keep_unmapped(false)
+        .keep_raw(false)
+        .normalize(&rec);
+    assert!(lean.unmapped.is_empty());
+    assert!(lean.raw.is_none());
+    assert_eq!(lean.kind, full.kind);
+    assert_eq!(lean.severity, full.severity);
+    assert_eq!(lean.container, full.container);
+}
+
+#[test]
 fn relative_time_with_offset() {
     let mut s = Settings::default();
     s.epoch_offset_ns = Some(1_700_000_000_000_000_000);
