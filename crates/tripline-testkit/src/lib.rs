@@ -32,7 +32,10 @@ pub fn corpus_root() -> PathBuf {
 }
 
 fn flag(name: &str) -> bool {
-    matches!(std::env::var(name).as_deref(), Ok("1") | Ok("true") | Ok("yes"))
+    matches!(
+        std::env::var(name).as_deref(),
+        Ok("1") | Ok("true") | Ok("yes")
+    )
 }
 
 /// A subdirectory of the shared corpus, or `None` (with a notice) when it is absent.
