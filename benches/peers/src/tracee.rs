@@ -115,6 +115,13 @@ pub fn run(out: &mut Reporter) {
         "lines",
     );
     out.row(
+        "tracee parse+normalize, no unmapped",
+        lean_rate,
+        "serde_json::Value",
+        peer,
+        "lines",
+    );
+    out.row(
         "tracee Reader+normalize",
         stream,
         "serde_json::Value",
