@@ -1,7 +1,10 @@
 //! Tripline: container-security telemetry in Rust.
 //!
 //! This facade re-exports the workspace crates under short names and adds what joins them:
-//! input [`detect`]ion and a time-ordered [`merge`] of several streams.
+//! input [`detect`]ion, [`source`]s that read any supported file as normalized events, a
+//! time-ordered [`merge`] of several streams, the [`enrich`]ment step (Docker inspect cache,
+//! the container argument of a `docker exec` command line) and the [`pipeline`] that runs
+//! detection, correlation and the findings lifecycle over the merged stream.
 //!
 //! ```
 //! use tripline::detect::{detect, Format};
@@ -14,7 +17,12 @@
 #![deny(missing_docs)]
 
 pub mod detect;
+pub mod enrich;
 pub mod merge;
+pub mod output;
+pub mod pipeline;
+pub mod run;
+pub mod source;
 
 pub use tripline_auditd as auditd;
 pub use tripline_docker as docker;

@@ -38,9 +38,12 @@ pub struct MergeStats {
     pub untimed: u64,
 }
 
+/// A buffered item ordered by (time, arrival).
+type Timed<T> = Reverse<(DateTime<Utc>, u64, Slot<T>)>;
+
 struct Input<T, I> {
     iter: I,
-    buf: BinaryHeap<Reverse<(DateTime<Utc>, u64, Slot<T>)>>,
+    buf: BinaryHeap<Timed<T>>,
     done: bool,
 }
 
@@ -113,6 +116,17 @@ where
     /// Counters so far.
     pub fn stats(&self) -> MergeStats {
         self.stats
+    }
+
+    /// The inputs (for their own counters once the merge is exhausted).
+    pub fn inputs(&self) -> impl Iterator<Item = &I> {
+        self.inputs.iter().map(|i| &i.iter)
+    }
+
+    /// Ends the merge, returning the inputs in the order given (buffered items are dropped:
+    /// call it once the merge is exhausted).
+    pub fn into_inputs(self) -> Vec<I> {
+        self.inputs.into_iter().map(|i| i.iter).collect()
     }
 
     fn fill(&mut self) {

@@ -1,0 +1,719 @@
+//! The whole flow: inputs → time-ordered merge → enrichment → Sigma detection → correlation →
+//! findings lifecycle (de-duplication, suppression, metrics).
+//!
+//! Every stateful part is keyed and bounded: the merge buffers `lookahead` events per input,
+//! the enrichment tables and the correlation groups have capacities, the de-duplicator keeps at
+//! most `max_findings`, and the evidence store (events that findings point at, kept so a
+//! correlation finding can take its user, container and process from them) holds at most
+//! `max_evidence_events`. Each eviction is counted in the stats.
+//!
+//! Which rules see an event (the logsource passed to the engine):
+//!
+//! | event | logsources |
+//! |---|---|
+//! | Falco alert | `product: falco, service: alerts` |
+//! | Tracee event | `product: tracee, service: events` (+ its category below) |
+//! | Docker event / container log | `product: docker, service: events` / `service: logs` |
+//! | process exec (auditd, Tracee) | `product: linux, category: process_creation` |
+//! | file open/read | `product: linux, category: file_access` |
+//! | file create/write/rename/attributes | `product: linux, category: file_event` |
+//! | file delete | `product: linux, category: file_delete` |
+//! | connect / accept | `product: linux, category: network_connection` |
+//! | authentication (auditd PAM records) | `product: linux, category: authentication` |
+//! | each raw audit record | `product: linux, service: auditd` (when such rules are loaded) |
+//!
+//! ```
+//! use tripline::pipeline::{Pipeline, PipelineSettings};
+//! use tripline::rules::{RuleSet, Settings};
+//! use tripline::source::Sources;
+//!
+//! let mut rules = RuleSet::new(Settings::default());
+//! rules.add_str(tripline::pipeline::ATTRIBUTION_PACK[0].1, "pack.yml");
+//! let mut sources = Sources::new();
+//! let log = "type=USER_AUTH msg=audit(1700000000.000:1): pid=1 uid=1001 auid=1001 ses=4 msg='op=PAM:authentication acct=\"bob\" exe=\"/usr/bin/sudo\" hostname=? addr=? terminal=/dev/pts/1 res=failed'\n";
+//! sources.add_reader("auth.log", Box::new(std::io::Cursor::new(log)), None);
+//! let (inputs, cache) = sources.into_parts();
+//! let mut pipeline = Pipeline::new(&rules, cache, PipelineSettings::default());
+//! pipeline.run(inputs, |_| {});
+//! let report = pipeline.finish(None, chrono::Utc::now());
+//! assert_eq!(report.stats.events, 1);
+//! ```
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tripline_docker::EnrichmentCache;
+use tripline_rules::correlation::{
+    self, Cmp, Condition, CorrelationKind, CorrelationMatch, CorrelationSpec, Detection, Evidence,
+};
+use tripline_rules::findings::{
+    DedupSettings, DedupStats, Deduplicator, Metrics, SuppressionReport, SuppressionSet,
+    from_correlation,
+};
+use tripline_rules::{CmpOp, CorrelationType, Engine, LogSource, Match, RuleSet, Scratch};
+use tripline_schema::{
+    Event, EventKind, FieldSource, FileOp, NetworkOp, Product, Rule as SchemaRule, Source,
+};
+
+use crate::enrich::{EnrichSettings, EnrichStats, Enricher};
+use crate::merge::{Merge, MergeSettings, MergeStats};
+use crate::source::{Input, InputCounts, InputError};
+
+/// The attribution pack shipped in `rules/tripline/` (file name, YAML), enabled by default in
+/// the main example.
+pub const ATTRIBUTION_PACK: &[(&str, &str)] = &[
+    (
+        "auth_failure.yml",
+        include_str!("../rules/tripline/auth_failure.yml"),
+    ),
+    (
+        "docker_cli_exec.yml",
+        include_str!("../rules/tripline/docker_cli_exec.yml"),
+    ),
+    (
+        "docker_exec_start.yml",
+        include_str!("../rules/tripline/docker_exec_start.yml"),
+    ),
+    (
+        "container_shell.yml",
+        include_str!("../rules/tripline/container_shell.yml"),
+    ),
+    (
+        "attributed_shell.yml",
+        include_str!("../rules/tripline/attributed_shell.yml"),
+    ),
+    (
+        "privileged_sensitive_read.yml",
+        include_str!("../rules/tripline/privileged_sensitive_read.yml"),
+    ),
+    (
+        "repeated_auth_failure.yml",
+        include_str!("../rules/tripline/repeated_auth_failure.yml"),
+    ),
+    (
+        "many_destinations.yml",
+        include_str!("../rules/tripline/many_destinations.yml"),
+    ),
+    (
+        "etc_write_after_exec.yml",
+        include_str!("../rules/tripline/etc_write_after_exec.yml"),
+    ),
+];
+
+/// Loads the [`ATTRIBUTION_PACK`] into a rule set.
+pub fn load_attribution_pack(set: &mut RuleSet) {
+    for (name, text) in ATTRIBUTION_PACK {
+        set.add_str(text, &format!("rules/tripline/{name}"));
+    }
+}
+
+/// Limits and options of a [`Pipeline`].
+#[derive(Debug, Clone)]
+pub struct PipelineSettings {
+    /// Merge look-ahead per input.
+    pub merge: MergeSettings,
+    /// Correlation limits (groups, events per group, lateness).
+    pub correlation: correlation::Settings,
+    /// De-duplication limits.
+    pub dedup: DedupSettings,
+    /// Enrichment table limits.
+    pub enrich: EnrichSettings,
+    /// Events kept as evidence for findings (oldest dropped first, counted). Default 16 384.
+    pub max_evidence_events: usize,
+    /// Width of the metrics' time buckets in seconds. Default 3600.
+    pub metrics_bucket_secs: u64,
+    /// Input errors kept for the report (all are counted). Default 1000.
+    pub max_errors_kept: usize,
+}
+
+impl Default for PipelineSettings {
+    fn default() -> Self {
+        PipelineSettings {
+            merge: MergeSettings::default(),
+            correlation: correlation::Settings::default(),
+            dedup: DedupSettings::default(),
+            enrich: EnrichSettings::default(),
+            max_evidence_events: 16_384,
+            metrics_bucket_secs: 3600,
+            max_errors_kept: 1000,
+        }
+    }
+}
+
+/// Counters of a pipeline run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PipelineStats {
+    /// Events processed.
+    pub events: u64,
+    /// Events per source product.
+    pub by_product: BTreeMap<String, u64>,
+    /// Input errors (bad lines), all counted; the first ones are kept in the report.
+    pub input_errors: u64,
+    /// Raw audit records evaluated by `service: auditd` rules.
+    pub audit_records: u64,
+    /// Detection rule matches.
+    pub detections: u64,
+    /// Detection matches fed to correlations.
+    pub correlated: u64,
+    /// Findings produced by detection rules (not referenced by a correlation, or `generate`).
+    pub detection_findings: u64,
+    /// Findings that came from the sources (Falco alerts, Tracee signatures).
+    pub source_findings: u64,
+    /// Findings produced by correlation rules.
+    pub correlation_findings: u64,
+    /// Evidence events dropped from the bounded store.
+    pub evidence_evicted: u64,
+    /// Correlation evidence no longer in the store when the finding was built.
+    pub evidence_missing: u64,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// De-duplicated findings that were not suppressed, in time order.
+    pub findings: Vec<Event>,
+    /// Suppressed findings (counted, never silently discarded).
+    pub suppressed: Vec<Event>,
+    /// Per-suppression counts.
+    pub suppressions: Vec<SuppressionReport>,
+    /// Finding metrics (by rule, severity, source, container, user; per bucket).
+    pub metrics: Metrics,
+    /// Pipeline counters.
+    pub stats: PipelineStats,
+    /// Enrichment counters.
+    pub enrich: EnrichStats,
+    /// Correlation counters (evictions, late drops…).
+    pub correlation: correlation::Stats,
+    /// De-duplication counters.
+    pub dedup: DedupStats,
+    /// Merge counters.
+    pub merge: MergeStats,
+    /// Per-input line accounting.
+    pub inputs: Vec<InputCounts>,
+    /// The first input errors.
+    pub errors: Vec<InputError>,
+    /// Rules and correlations that could not be used, with the reason.
+    pub rejected: Vec<String>,
+    /// The evidence events the findings reference (by event id), when still held.
+    pub evidence: HashMap<String, Event>,
+}
+
+impl Report {
+    /// The evidence events of a finding that are still held, in time order.
+    pub fn evidence_of(&self, finding: &Event) -> Vec<Event> {
+        let EventKind::Finding(f) = &finding.kind else {
+            return Vec::new();
+        };
+        let mut v: Vec<Event> = f
+            .evidence
+            .iter()
+            .filter_map(|id| self.evidence.get(id).cloned())
+            .collect();
+        v.sort_by_key(|e| e.time);
+        v
+    }
+}
+
+/// A bounded id → event store (FIFO eviction).
+#[derive(Debug, Default)]
+struct EvidenceStore {
+    by_id: HashMap<Arc<str>, Event>,
+    order: VecDeque<Arc<str>>,
+    capacity: usize,
+    evicted: u64,
+}
+
+impl EvidenceStore {
+    fn insert(&mut self, id: Arc<str>, ev: &Event) {
+        if self.by_id.contains_key(&id) {
+            return;
+        }
+        while self.by_id.len() >= self.capacity.max(1) {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            self.by_id.remove(&old);
+            self.evicted += 1;
+        }
+        self.order.push_back(id.clone());
+        self.by_id.insert(id, ev.clone());
+    }
+
+    fn get(&self, id: &str) -> Option<&Event> {
+        self.by_id.get(id)
+    }
+}
+
+/// The logsources an event is evaluated under (see the module table).
+pub fn logsources(ev: &Event) -> Vec<LogSource> {
+    let mut v = Vec::with_capacity(2);
+    match ev.source.product {
+        Product::Falco => v.push(LogSource::new("falco", "", "alerts")),
+        Product::Tracee => v.push(LogSource::new("tracee", "", "events")),
+        Product::Docker => v.push(match ev.kind {
+            EventKind::LogLine(_) => LogSource::new("docker", "", "logs"),
+            _ => LogSource::new("docker", "", "events"),
+        }),
+        _ => {}
+    }
+    let category = match &ev.kind {
+        EventKind::ProcessExec(_) => Some("process_creation"),
+        EventKind::FileAccess(f) => match f.op {
+            FileOp::Open | FileOp::Read => Some("file_access"),
+            FileOp::Delete => Some("file_delete"),
+            FileOp::Create
+            | FileOp::Write
+            | FileOp::Rename
+            | FileOp::Link
+            | FileOp::Chmod
+            | FileOp::Chown
+            | FileOp::SetAttributes => Some("file_event"),
+            _ => None,
+        },
+        EventKind::Network(n) => match n.op {
+            NetworkOp::Connect | NetworkOp::Accept => Some("network_connection"),
+            _ => None,
+        },
+        EventKind::Authentication(_) => Some("authentication"),
+        _ => None,
+    };
+    if let Some(c) = category {
+        v.push(LogSource::new("linux", c, ""));
+    }
+    v
+}
+
+fn kind_of(t: CorrelationType) -> (CorrelationKind, Option<f64>) {
+    match t {
+        CorrelationType::EventCount => (CorrelationKind::EventCount, None),
+        CorrelationType::ValueCount => (CorrelationKind::ValueCount, None),
+        CorrelationType::Temporal => (CorrelationKind::Temporal, None),
+        CorrelationType::TemporalOrdered => (CorrelationKind::TemporalOrdered, None),
+        CorrelationType::ValueSum => (CorrelationKind::ValueSum, None),
+        CorrelationType::ValueAvg => (CorrelationKind::ValueAvg, None),
+        CorrelationType::ValuePercentile => (CorrelationKind::ValuePercentile, None),
+        CorrelationType::ValueMedian => (CorrelationKind::ValuePercentile, Some(50.0)),
+        _ => (CorrelationKind::EventCount, None),
+    }
+}
+
+fn cmp_of(op: CmpOp) -> Cmp {
+    match op {
+        CmpOp::Gt => Cmp::Gt,
+        CmpOp::Gte => Cmp::Gte,
+        CmpOp::Lt => Cmp::Lt,
+        CmpOp::Lte => Cmp::Lte,
+        CmpOp::Eq => Cmp::Eq,
+        _ => Cmp::Neq,
+    }
+}
+
+/// A loaded correlation rule as the correlation engine's spec.
+pub fn spec_of(c: &tripline_rules::Correlation) -> Result<CorrelationSpec, String> {
+    if c.expression.is_some() {
+        return Err("extended temporal conditions are not executed".into());
+    }
+    let (kind, percentile) = kind_of(c.kind);
+    let span = i64::try_from(c.timespan_secs)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(1_000_000_000);
+    let mut s = CorrelationSpec::new(c.meta.title.clone(), kind, c.rules.clone(), span);
+    s.id = c.meta.id.clone();
+    s.name = c.meta.name.clone();
+    s.level = c.meta.level.as_ref().map(|l| l.as_str().to_string());
+    s.tags = c.meta.tags.clone();
+    s.author = c.meta.author.clone();
+    s.references = c.meta.references.clone();
+    s.description = c.meta.description.clone();
+    s.group_by = c.group_by.clone();
+    s.condition = Condition {
+        checks: c.condition.iter().map(|&(op, v)| (cmp_of(op), v)).collect(),
+    };
+    s.fields = c.field.iter().cloned().collect();
+    if let Some(p) = percentile {
+        s.percentile = p;
+    }
+    s.aliases = c.aliases.clone();
+    s.generate = c.generate;
+    s.validate().map_err(|e| e.to_string())?;
+    Ok(s)
+}
+
+/// Builds the correlation engine from the specs that it accepts (a spec it rejects, such as
+/// one referencing an unknown correlation, is left out with its reason).
+fn build_correlation(
+    specs: Vec<CorrelationSpec>,
+    settings: &correlation::Settings,
+    rejected: &mut Vec<String>,
+) -> (correlation::Engine, Vec<CorrelationSpec>) {
+    if let Ok(e) = correlation::Engine::new(specs.clone(), settings.clone()) {
+        return (e, specs);
+    }
+    let mut ok: Vec<CorrelationSpec> = Vec::new();
+    for s in specs {
+        let mut trial = ok.clone();
+        trial.push(s.clone());
+        match correlation::Engine::new(trial, settings.clone()) {
+            Ok(_) => ok.push(s),
+            Err(e) => rejected.push(format!("correlation {}: {e}", s.ident())),
+        }
+    }
+    let engine = correlation::Engine::new(ok.clone(), settings.clone())
+        .unwrap_or_else(|_| correlation::Engine::new(Vec::new(), settings.clone()).expect("empty"));
+    (engine, ok)
+}
+
+/// Detection, correlation and findings over a stream of events (see the module docs).
+#[derive(Debug)]
+pub struct Pipeline {
+    engine: Engine,
+    corr: correlation::Engine,
+    specs: Vec<CorrelationSpec>,
+    rejected: Vec<String>,
+    enricher: Enricher,
+    dedup: Deduplicator,
+    evidence: EvidenceStore,
+    scratch: Scratch,
+    matches: Vec<Match>,
+    corr_out: Vec<CorrelationMatch>,
+    audit_rules: bool,
+    stats: PipelineStats,
+    errors: Vec<InputError>,
+    merge: MergeStats,
+    inputs: Vec<InputCounts>,
+    settings: PipelineSettings,
+    seq: u64,
+}
+
+impl Pipeline {
+    /// Compiles `rules` (detection and correlation) and prepares the stages; `cache` is the
+    /// inspect enrichment cache (see [`crate::source::Sources::into_parts`]).
+    pub fn new(rules: &RuleSet, cache: EnrichmentCache, settings: PipelineSettings) -> Pipeline {
+        let engine = Engine::new(rules);
+        let mut rejected: Vec<String> = rules
+            .rejected
+            .iter()
+            .chain(engine.rejected())
+            .map(ToString::to_string)
+            .collect();
+        let mut specs = Vec::new();
+        for c in &rules.correlations {
+            match spec_of(c) {
+                Ok(s) => specs.push(s),
+                Err(e) => rejected.push(format!("correlation {}: {e}", c.meta.ident())),
+            }
+        }
+        let (corr, specs) = build_correlation(specs, &settings.correlation, &mut rejected);
+        let audit_rules = engine
+            .rules()
+            .any(|r| r.logsource.service.as_deref() == Some("auditd"));
+        Pipeline {
+            engine,
+            corr,
+            specs,
+            rejected,
+            enricher: Enricher::new(cache, settings.enrich),
+            dedup: Deduplicator::new(settings.dedup.clone()),
+            evidence: EvidenceStore {
+                capacity: settings.max_evidence_events,
+                ..EvidenceStore::default()
+            },
+            scratch: Scratch::new(),
+            matches: Vec::new(),
+            corr_out: Vec::new(),
+            audit_rules,
+            stats: PipelineStats::default(),
+            errors: Vec::new(),
+            merge: MergeStats::default(),
+            inputs: Vec::new(),
+            settings,
+            seq: 0,
+        }
+    }
+
+    /// Rules and correlations that could not be loaded, compiled or wired, with reasons.
+    pub fn rejected(&self) -> &[String] {
+        &self.rejected
+    }
+
+    /// The compiled detection engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The correlation specs in use.
+    pub fn correlations(&self) -> &[CorrelationSpec] {
+        &self.specs
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> &PipelineStats {
+        &self.stats
+    }
+
+    /// Merges the inputs by event time and processes every event; `progress` is called every
+    /// 4096 events and at the end. Input errors are counted (and the first ones kept).
+    pub fn run(&mut self, inputs: Vec<Input>, mut progress: impl FnMut(&PipelineStats)) {
+        let mut merge = Merge::new(
+            inputs,
+            |r: &Result<Event, InputError>| r.as_ref().ok().map(|e| e.time),
+            self.settings.merge,
+        );
+        for item in merge.by_ref() {
+            match item {
+                Ok(ev) => self.process(ev),
+                Err(e) => self.input_error(e),
+            }
+            if self.stats.events.is_multiple_of(4096) {
+                progress(&self.stats);
+            }
+        }
+        progress(&self.stats);
+        let stats = merge.stats();
+        self.merge.emitted += stats.emitted;
+        self.merge.out_of_order += stats.out_of_order;
+        self.merge.untimed += stats.untimed;
+        self.inputs
+            .extend(merge.into_inputs().iter().map(Input::counts));
+    }
+
+    /// Counts an input error (and keeps it when under the limit).
+    pub fn input_error(&mut self, e: InputError) {
+        self.stats.input_errors += 1;
+        if self.errors.len() < self.settings.max_errors_kept {
+            self.errors.push(e);
+        }
+    }
+
+    /// Processes one event (events should arrive in time order; see [`Pipeline::run`]).
+    pub fn process(&mut self, mut ev: Event) {
+        self.seq += 1;
+        self.enricher.apply(&mut ev);
+        self.stats.events += 1;
+        *self
+            .stats
+            .by_product
+            .entry(ev.source.product.name().to_string())
+            .or_default() += 1;
+        if ev.id.is_none() {
+            ev.id = Some(format!("event:{}", self.seq));
+        }
+        let id: Arc<str> = ev.id.as_deref().unwrap_or_default().into();
+        let mut keep = false;
+        let mut pending: Vec<Event> = Vec::new();
+
+        let mut matches = std::mem::take(&mut self.matches);
+        matches.clear();
+        for ls in logsources(&ev) {
+            self.engine
+                .evaluate(&ls, &ev, &mut self.scratch, &mut matches);
+        }
+        matches.sort_by_key(|m| m.rule);
+        matches.dedup_by_key(|m| m.rule);
+        for m in &matches {
+            keep |= self.on_match(m, &ev, &ev, &id, &mut pending);
+        }
+        if self.audit_rules && ev.source.product == Product::Auditd {
+            let ls = LogSource::new("linux", "", "auditd");
+            let text = ev.raw.as_ref().map(|r| r.text.clone()).unwrap_or_default();
+            for line in text.lines() {
+                let Ok(rec) = tripline_auditd::from_str(line) else {
+                    continue;
+                };
+                self.stats.audit_records += 1;
+                matches.clear();
+                self.engine
+                    .evaluate(&ls, &rec, &mut self.scratch, &mut matches);
+                for m in &matches {
+                    keep |= self.on_match(m, &rec, &ev, &id, &mut pending);
+                }
+            }
+        }
+        self.matches = matches;
+        if keep {
+            self.evidence.insert(id.clone(), &ev);
+        }
+        if let EventKind::Finding(_) = ev.kind {
+            self.stats.source_findings += 1;
+            self.dedup.observe(ev.clone());
+        }
+        for f in pending {
+            self.dedup.observe(f);
+        }
+        let out = std::mem::take(&mut self.corr_out);
+        for m in &out {
+            self.correlation_finding(m);
+        }
+        self.corr_out = out;
+        self.corr_out.clear();
+    }
+
+    /// Handles one detection match on `fields` (the event, or one of its raw audit records);
+    /// returns whether the event must be kept as evidence.
+    fn on_match(
+        &mut self,
+        m: &Match,
+        fields: &dyn FieldSource,
+        ev: &Event,
+        id: &Arc<str>,
+        pending: &mut Vec<Event>,
+    ) -> bool {
+        let Some(rule) = self.engine.rule(m.rule) else {
+            return false;
+        };
+        self.stats.detections += 1;
+        let (rid, rname) = (rule.meta.id.as_deref(), rule.meta.name.as_deref());
+        let mut keep = false;
+        if self.corr.references(rid, rname) {
+            self.stats.correlated += 1;
+            keep = true;
+            let evidence = Evidence::id(id.clone());
+            let d = Detection {
+                rule_id: rid,
+                rule_name: rname,
+                time: ev.time,
+                event: fields,
+                evidence: Some(&evidence),
+            };
+            self.corr.process(&d, &mut self.corr_out);
+        }
+        if self.corr.emits_detection(rid, rname)
+            && let Some(f) = self.engine.finding(m, fields)
+        {
+            keep = true;
+            self.stats.detection_findings += 1;
+            pending.push(detection_finding(f, rule, ev));
+        }
+        keep
+    }
+
+    fn correlation_finding(&mut self, m: &CorrelationMatch) {
+        let Some(spec) = self.specs.get(m.index) else {
+            return;
+        };
+        let mut evs = Vec::with_capacity(m.evidence.len());
+        for e in &m.evidence {
+            match e {
+                Evidence::EventId(id) => match self.evidence.get(id) {
+                    Some(ev) => evs.push(ev.clone()),
+                    None => self.stats.evidence_missing += 1,
+                },
+                _ => self.stats.evidence_missing += 1,
+            }
+        }
+        let finding = from_correlation(m, spec, &evs);
+        self.stats.correlation_findings += 1;
+        self.dedup.observe(finding);
+    }
+
+    /// Ends the run: de-duplicated findings, suppressions applied at `now` (expiry), metrics.
+    pub fn finish(self, suppressions: Option<&mut SuppressionSet>, now: DateTime<Utc>) -> Report {
+        let mut stats = self.stats;
+        stats.evidence_evicted = self.evidence.evicted;
+        let dedup = self.dedup.stats().clone();
+        let mut findings = self.dedup.into_findings();
+        findings.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+        let (findings, suppressed, reports) = match suppressions {
+            Some(s) => {
+                let (k, sup) = s.partition(findings, now);
+                let r = s.report(Some(now));
+                (k, sup.into_iter().map(|(_, e)| e).collect::<Vec<_>>(), r)
+            }
+            None => (findings, Vec::new(), Vec::new()),
+        };
+        let mut metrics = Metrics::new(self.settings.metrics_bucket_secs);
+        metrics.extend(&findings);
+        let mut evidence = HashMap::new();
+        for f in findings.iter().chain(&suppressed) {
+            if let EventKind::Finding(x) = &f.kind {
+                for id in &x.evidence {
+                    if let Some(e) = self.evidence.get(id) {
+                        evidence.insert(id.clone(), e.clone());
+                    }
+                }
+            }
+        }
+        Report {
+            findings,
+            suppressed,
+            suppressions: reports,
+            metrics,
+            stats,
+            enrich: self.enricher.stats().clone(),
+            correlation: self.corr.stats(),
+            dedup,
+            merge: self.merge,
+            inputs: self.inputs,
+            errors: self.errors,
+            rejected: self.rejected,
+            evidence,
+        }
+    }
+}
+
+/// A finding event for a detection rule match on `ev`.
+fn detection_finding(f: tripline_rules::Finding, rule: &tripline_rules::Rule, ev: &Event) -> Event {
+    let (source, destination) = match &ev.kind {
+        EventKind::Network(n) => (n.source.clone(), n.destination.clone()),
+        _ => (None, None),
+    };
+    let authors = f
+        .author
+        .as_deref()
+        .map(|a| {
+            a.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let finding = tripline_schema::Finding {
+        rule: SchemaRule {
+            id: f.rule_id.clone(),
+            name: Some(f.rule_title.clone()),
+            description: rule.meta.description.clone(),
+            authors,
+            ruleset: Some("sigma".into()),
+            category: Some(rule.logsource.to_string()),
+            license: Some(
+                rule.meta
+                    .license
+                    .clone()
+                    .unwrap_or_else(|| "DRL-1.1".into()),
+            ),
+            references: rule.meta.references.clone(),
+            ..SchemaRule::default()
+        },
+        attacks: f.attack.clone(),
+        evidence: ev.id.iter().cloned().collect(),
+        count: Some(1),
+        first_seen: Some(ev.time),
+        last_seen: Some(ev.time),
+        event_type: ev.action.clone(),
+        process: ev.kind.process().cloned(),
+        user: ev.actor_user().cloned(),
+        file: ev.kind.file().cloned(),
+        source,
+        destination,
+        ..tripline_schema::Finding::default()
+    };
+    let mut e = Event::new(
+        ev.time,
+        Source::new(Product::Tripline, "sigma"),
+        EventKind::Finding(finding),
+    );
+    e.id = Some(format!(
+        "sigma-{}-{}",
+        f.rule_id.as_deref().unwrap_or(&f.rule_title),
+        ev.id.as_deref().unwrap_or("-")
+    ));
+    e.action = Some("sigma".into());
+    e.severity = f.severity.unwrap_or_default();
+    e.container = ev.container.clone();
+    e.host = ev.host.clone();
+    e.orchestrator = ev.orchestrator.clone();
+    e.message = Some(f.rule_title.clone());
+    e.tags = f.tags.clone();
+    e
+}

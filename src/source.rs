@@ -1,0 +1,842 @@
+//! Inputs: a file, a directory or stdin, read by its detected (or declared) format and
+//! yielding normalized events.
+//!
+//! Every input is a stream (`Iterator<Item = Result<Event, InputError>>`): audit logs are
+//! assembled into events by `tripline-auditd`, Docker events and container logs (json-file,
+//! CRI, compose; partial lines reassembled) by `tripline-docker`, Falco alerts and Tracee events
+//! by their crates. `docker inspect` JSON is not a stream: [`Sources`] loads it into the
+//! [`EnrichmentCache`] that the pipeline's enrichment step reads. Every event carries
+//! `raw.location` (file, 1-based line, byte offset) and an id; every error names file, line and
+//! byte offset. Per-input [`InputCounts`] keep the readers' accounting:
+//! `lines = records + errors + skipped + continuation`.
+
+use std::collections::{HashMap, VecDeque};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tripline_docker::{EnrichmentCache, EventReader, MessageReader};
+use tripline_schema::{Event, Location, Raw};
+
+use crate::detect::{Format, detect};
+
+/// Bytes of an input's start used for format detection.
+const SAMPLE_BYTES: usize = 64 * 1024;
+/// Largest inspect document loaded whole into the enrichment cache.
+const MAX_INSPECT_BYTES: u64 = 64 * 1024 * 1024;
+/// Longest audit line buffered (longer lines are an error and skipped).
+const MAX_AUDIT_LINE: usize = 1024 * 1024;
+/// Longest snippet of a bad line kept in an error.
+const SNIPPET: usize = 80;
+
+/// An input could not be read, or one of its lines could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// The file could not be opened or read.
+    #[error("{file}: {message}")]
+    Io {
+        /// File name (`-` for stdin).
+        file: String,
+        /// The I/O error.
+        message: String,
+    },
+    /// No known format was recognized in the input's first lines.
+    #[error("{file}: input format not recognized")]
+    UnknownFormat {
+        /// File name.
+        file: String,
+    },
+    /// One line (or record) could not be parsed; the input goes on.
+    #[error("{file}:{line} (byte {offset}): {message}")]
+    Parse {
+        /// File name.
+        file: String,
+        /// 1-based line (0 when unknown).
+        line: u64,
+        /// Byte offset of the line.
+        offset: u64,
+        /// What went wrong (the source crate's error, with its snippet when it has one).
+        message: String,
+    },
+}
+
+fn snippet(bytes: &[u8]) -> String {
+    let end = bytes.len().min(SNIPPET);
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+/// What an input read: `lines = records + errors + skipped + continuation`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InputCounts {
+    /// The input's name.
+    pub file: String,
+    /// The format it was read as (`auditd`, `docker-events`…).
+    pub format: String,
+    /// Physical lines read.
+    pub lines: u64,
+    /// Lines that were records (audit records, alerts, events, log lines).
+    pub records: u64,
+    /// Lines that were an error.
+    pub errors: u64,
+    /// Non-record lines skipped on purpose (blank lines, banners, logger lines).
+    pub skipped: u64,
+    /// Extra lines of multi-line records (pretty-printed JSON).
+    pub continuation: u64,
+    /// Normalized events produced (audit records assemble into fewer events; partial log
+    /// lines join into one).
+    pub events: u64,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+impl InputCounts {
+    /// Whether every line is accounted for.
+    pub fn balanced(&self) -> bool {
+        self.lines == self.records + self.errors + self.skipped + self.continuation
+    }
+}
+
+/// A reader that adds what it reads to shared counters (for progress bars and stats).
+struct Counting<R> {
+    inner: R,
+    mine: Arc<AtomicU64>,
+    total: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.mine.fetch_add(n as u64, Ordering::Relaxed);
+        self.total.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+type Buf = BufReader<Counting<Box<dyn Read + Send>>>;
+
+/// The open-per-format reader of one input.
+enum State {
+    Audit(Box<AuditState>),
+    DockerEvents(EventReader<Buf>),
+    Logs(MessageReader<Buf>),
+    Falco(
+        tripline_falco::Reader<Buf>,
+        tripline_falco::NormalizeOptions,
+    ),
+    Tracee(
+        tripline_tracee::Reader<Buf>,
+        tripline_tracee::Normalizer<'static>,
+    ),
+}
+
+/// One input stream of normalized events.
+pub struct Input {
+    name: String,
+    format: Format,
+    state: State,
+    bytes: Arc<AtomicU64>,
+    events: u64,
+    done: bool,
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input")
+            .field("name", &self.name)
+            .field("format", &self.format)
+            .field("events", &self.events)
+            .finish_non_exhaustive()
+    }
+}
+
+fn container_key_from_path(name: &str) -> String {
+    // `/var/lib/docker/containers/<id>/<id>-json.log[.N]`: the id names the container.
+    let base = Path::new(name)
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = base.split("-json.log").next().unwrap_or(&base);
+    if stem.len() == 64 && stem.bytes().all(|b| b.is_ascii_hexdigit()) {
+        stem.to_string()
+    } else {
+        String::new()
+    }
+}
+
+impl Input {
+    fn new(name: String, format: Format, reader: Buf, bytes: Arc<AtomicU64>) -> Input {
+        let state = match format {
+            Format::AuditLog => State::Audit(Box::new(AuditState::new(reader, name.clone()))),
+            Format::DockerEventsJson | Format::DockerEventsText => {
+                State::DockerEvents(EventReader::new(reader))
+            }
+            Format::FalcoJson | Format::FalcoText => {
+                let mut opts = tripline_falco::NormalizeOptions::default();
+                opts.file = Some(name.clone());
+                State::Falco(tripline_falco::Reader::new(reader), opts)
+            }
+            Format::TraceeJson => State::Tracee(
+                tripline_tracee::Reader::new(reader),
+                tripline_tracee::Normalizer::default().with_file(name.clone()),
+            ),
+            // Inspect files are loaded by `Sources`; anything else is a container log.
+            _ => State::Logs(MessageReader::new(reader, &container_key_from_path(&name))),
+        };
+        Input {
+            name,
+            format,
+            state,
+            bytes,
+            events: 0,
+            done: false,
+        }
+    }
+
+    /// The input's name (file path, or `-` for stdin).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The format it is read as.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Line accounting so far (complete once the input is exhausted).
+    pub fn counts(&self) -> InputCounts {
+        let mut c = InputCounts {
+            file: self.name.clone(),
+            format: self.format.name().to_string(),
+            events: self.events,
+            bytes: self.bytes.load(Ordering::Relaxed),
+            ..InputCounts::default()
+        };
+        match &self.state {
+            State::Audit(a) => {
+                c.lines = a.lines;
+                c.records = a.record_lines;
+                c.errors = a.errors;
+                c.skipped = a.skipped;
+            }
+            State::DockerEvents(r) => {
+                let s = r.stats();
+                (c.lines, c.records, c.errors, c.skipped, c.continuation) =
+                    (s.lines, s.records, s.errors, s.skipped, s.continuation);
+            }
+            State::Logs(r) => {
+                let s = r.stats();
+                (c.lines, c.records, c.errors, c.skipped, c.continuation) =
+                    (s.lines, s.records, s.errors, s.skipped, s.continuation);
+            }
+            State::Falco(r, _) => {
+                let s = r.stats();
+                (c.lines, c.records, c.errors, c.skipped) =
+                    (s.lines, s.records, s.errors, s.skipped);
+            }
+            State::Tracee(r, _) => {
+                let s = r.counts();
+                (c.lines, c.records, c.errors, c.skipped, c.continuation) = (
+                    s.lines,
+                    s.records,
+                    s.errors,
+                    s.skipped_total(),
+                    s.continuation_lines,
+                );
+            }
+        }
+        c
+    }
+
+    fn next_raw(&mut self) -> Option<Result<Event, InputError>> {
+        let name = self.name.as_str();
+        let perr = |line: u64, offset: u64, message: String| InputError::Parse {
+            file: name.to_string(),
+            line,
+            offset,
+            message,
+        };
+        match &mut self.state {
+            State::Audit(a) => a.next(),
+            State::DockerEvents(r) => {
+                let res = r.next()?;
+                let loc = r.location();
+                Some(match res {
+                    Ok(rec) => {
+                        let opts = tripline_docker::NormalizeOptions {
+                            location: Some(loc),
+                            file: Some(name),
+                            ..tripline_docker::NormalizeOptions::default()
+                        };
+                        Ok(rec.normalize_with(&opts))
+                    }
+                    Err(e) => Err(perr(loc.line, loc.offset, e.to_string())),
+                })
+            }
+            State::Logs(r) => Some(match r.next()? {
+                Ok(msg) => {
+                    let opts = tripline_docker::NormalizeOptions {
+                        file: Some(name),
+                        ..tripline_docker::NormalizeOptions::default()
+                    };
+                    Ok(msg.normalize_with(&opts))
+                }
+                Err(e) => {
+                    let (line, offset) = e.location().map_or((0, 0), |l| (l.line, l.offset));
+                    Err(perr(line, offset, e.to_string()))
+                }
+            }),
+            State::Falco(r, opts) => Some(match r.next_event(opts)? {
+                Ok(ev) => Ok(ev),
+                Err(e) => {
+                    let loc = e.location();
+                    Err(perr(loc.line, loc.offset, e.to_string()))
+                }
+            }),
+            State::Tracee(r, n) => Some(match r.next_event(n)? {
+                Ok(ev) => Ok(ev),
+                Err(e) => Err(perr(e.line(), e.offset(), e.to_string())),
+            }),
+        }
+    }
+}
+
+impl Iterator for Input {
+    type Item = Result<Event, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.next_raw() {
+            None => {
+                self.done = true;
+                None
+            }
+            Some(Ok(mut ev)) => {
+                self.events += 1;
+                locate(&mut ev, &self.name, self.format);
+                Some(Ok(ev))
+            }
+            Some(Err(e)) => Some(Err(e)),
+        }
+    }
+}
+
+/// Sets `raw.location.file` and an event id (`<format>:<file>:<line>`) where the source crate
+/// left them out.
+fn locate(ev: &mut Event, file: &str, format: Format) {
+    let raw = ev.raw.get_or_insert_with(Raw::default);
+    let loc = raw.location.get_or_insert_with(Location::default);
+    if loc.file.is_none() {
+        loc.file = Some(file.to_string());
+    }
+    if ev.id.is_none() {
+        let line = loc.line.unwrap_or(0);
+        let base = Path::new(file)
+            .file_name()
+            .map_or_else(|| file.to_string(), |s| s.to_string_lossy().into_owned());
+        ev.id = Some(format!("{}:{base}:{line}", format.name()));
+    }
+}
+
+/// Where an audit event's first record was read, and the lines of all its records.
+#[derive(Debug, Default)]
+struct AuditLoc {
+    line: u64,
+    offset: u64,
+    lines: Vec<u64>,
+}
+
+type AuditKey = (Option<Box<str>>, u64, u16, u32);
+
+/// Audit log reading with locations: lines are read here (bounded), parsed by
+/// `tripline-auditd` and assembled by its [`Assembler`](tripline_auditd::Assembler); the
+/// first line of each event is remembered until the event is complete.
+struct AuditState {
+    reader: Buf,
+    file: String,
+    buf: Vec<u8>,
+    asm: tripline_auditd::Assembler,
+    locs: HashMap<AuditKey, AuditLoc>,
+    ready: VecDeque<Result<Event, InputError>>,
+    finished: bool,
+    lines: u64,
+    record_lines: u64,
+    errors: u64,
+    skipped: u64,
+    offset: u64,
+}
+
+impl AuditState {
+    fn new(reader: Buf, file: String) -> AuditState {
+        AuditState {
+            reader,
+            file,
+            buf: Vec::with_capacity(1024),
+            asm: tripline_auditd::Assembler::new(tripline_auditd::Settings::default()),
+            locs: HashMap::new(),
+            ready: VecDeque::new(),
+            finished: false,
+            lines: 0,
+            record_lines: 0,
+            errors: 0,
+            skipped: 0,
+            offset: 0,
+        }
+    }
+
+    /// Reads one line into `buf`, at most `MAX_AUDIT_LINE` bytes kept; `Ok(None)` at EOF,
+    /// `Ok(Some(false))` for an over-long line.
+    fn read_line(&mut self) -> io::Result<Option<bool>> {
+        self.buf.clear();
+        let mut any = false;
+        let mut over = false;
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            any = true;
+            let (take, found) = match memchr_newline(chunk) {
+                Some(p) => (p + 1, true),
+                None => (chunk.len(), false),
+            };
+            if !over {
+                let room = MAX_AUDIT_LINE.saturating_sub(self.buf.len());
+                if take > room {
+                    over = true;
+                    self.buf.extend_from_slice(&chunk[..room]);
+                } else {
+                    self.buf.extend_from_slice(&chunk[..take]);
+                }
+            }
+            self.reader.consume(take);
+            if found {
+                break;
+            }
+        }
+        Ok(any.then_some(!over))
+    }
+
+    fn drain(&mut self) {
+        while let Some(ev) = self.asm.pop() {
+            let id = ev.id();
+            let key: AuditKey = (id.node.clone(), id.time.secs, id.time.msec, id.serial);
+            let loc = self.locs.remove(&key).unwrap_or_default();
+            let mut e = tripline_auditd::normalize(&ev);
+            let raw = e.raw.get_or_insert_with(Raw::default);
+            raw.location = Some(Location {
+                file: Some(self.file.clone()),
+                line: Some(loc.line).filter(|l| *l > 0),
+                offset: Some(loc.offset),
+            });
+            if loc.lines.len() > 1 {
+                raw.lines = loc.lines;
+            }
+            self.ready.push_back(Ok(e));
+        }
+    }
+
+    fn push_record(&mut self, rec: tripline_auditd::Record<'_>, line: u64, offset: u64) {
+        let t = rec.time();
+        let key: AuditKey = (rec.node().map(Into::into), t.secs, t.msec, rec.serial());
+        let loc = self.locs.entry(key).or_insert_with(|| AuditLoc {
+            line,
+            offset,
+            lines: Vec::new(),
+        });
+        if loc.lines.len() < 64 && loc.lines.last() != Some(&line) {
+            loc.lines.push(line);
+        }
+        self.asm.push(rec);
+    }
+
+    fn next(&mut self) -> Option<Result<Event, InputError>> {
+        loop {
+            if let Some(r) = self.ready.pop_front() {
+                return Some(r);
+            }
+            if self.finished {
+                return None;
+            }
+            let offset = self.offset;
+            match self.read_line() {
+                Err(e) => {
+                    self.finished = true;
+                    self.asm.finish();
+                    self.drain();
+                    self.ready.push_back(Err(InputError::Io {
+                        file: self.file.clone(),
+                        message: e.to_string(),
+                    }));
+                }
+                Ok(None) => {
+                    self.finished = true;
+                    self.asm.finish();
+                    self.drain();
+                    self.locs.clear();
+                }
+                Ok(Some(fits)) => {
+                    self.lines += 1;
+                    let line_no = self.lines;
+                    let consumed = self.buf.len() as u64;
+                    self.offset += consumed;
+                    if !fits {
+                        // The rest of the line was consumed but not kept.
+                        self.errors += 1;
+                        self.ready.push_back(Err(InputError::Parse {
+                            file: self.file.clone(),
+                            line: line_no,
+                            offset,
+                            message: format!(
+                                "line longer than {MAX_AUDIT_LINE} bytes: {}",
+                                snippet(&self.buf)
+                            ),
+                        }));
+                        continue;
+                    }
+                    let buf = std::mem::take(&mut self.buf);
+                    let text = String::from_utf8_lossy(&buf);
+                    let line = text.trim_end_matches(['\n', '\r']);
+                    if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                        self.skipped += 1;
+                    } else {
+                        match tripline_auditd::from_str(line) {
+                            Ok(rec) => {
+                                self.record_lines += 1;
+                                let mut rest = rec.spliced_rest();
+                                self.push_record(rec, line_no, offset);
+                                // Two records spliced on one line: both are kept.
+                                let mut guard = 0;
+                                while let Some(r) = rest.filter(|_| guard < 16) {
+                                    guard += 1;
+                                    match tripline_auditd::from_str(r) {
+                                        Ok(rec2) => {
+                                            rest = rec2.spliced_rest();
+                                            self.push_record(rec2, line_no, offset);
+                                        }
+                                        Err(_) => rest = None,
+                                    }
+                                }
+                            }
+                            Err(e) => {
+                                self.errors += 1;
+                                self.ready.push_back(Err(InputError::Parse {
+                                    file: self.file.clone(),
+                                    line: line_no,
+                                    offset,
+                                    message: e.to_string(),
+                                }));
+                            }
+                        }
+                    }
+                    drop(text);
+                    self.buf = buf;
+                    self.drain();
+                }
+            }
+        }
+    }
+}
+
+fn memchr_newline(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'\n')
+}
+
+/// Collects inputs: files, directories (their files, sorted, recursively), stdin; loads
+/// `docker inspect` documents into the enrichment cache.
+#[derive(Debug)]
+pub struct Sources {
+    inputs: Vec<Input>,
+    cache: EnrichmentCache,
+    errors: Vec<InputError>,
+    inspect_files: Vec<String>,
+    bytes_read: Arc<AtomicU64>,
+    total_bytes: u64,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Sources::new()
+    }
+}
+
+impl Sources {
+    /// No inputs yet, an empty cache.
+    pub fn new() -> Sources {
+        Sources {
+            inputs: Vec::new(),
+            cache: EnrichmentCache::default(),
+            errors: Vec::new(),
+            inspect_files: Vec::new(),
+            bytes_read: Arc::new(AtomicU64::new(0)),
+            total_bytes: 0,
+        }
+    }
+
+    /// Adds a file or a directory (every regular file below it, in sorted order). `format`
+    /// declares the format; `None` detects it from the first 64 KiB of each file. Files whose
+    /// format is not recognized are recorded in [`Sources::errors`] (a directory may hold
+    /// unrelated files).
+    pub fn add_path(&mut self, path: impl AsRef<Path>, format: Option<Format>) -> &mut Self {
+        let path = path.as_ref();
+        if path.is_dir() {
+            let mut files = Vec::new();
+            collect_files(path, &mut files, 0);
+            files.sort();
+            for f in files {
+                self.add_file(&f, format);
+            }
+        } else {
+            self.add_file(path, format);
+        }
+        self
+    }
+
+    fn add_file(&mut self, path: &Path, format: Option<Format>) {
+        let name = path.display().to_string();
+        match File::open(path) {
+            Ok(f) => {
+                self.total_bytes += f.metadata().map(|m| m.len()).unwrap_or(0);
+                self.add_reader(name, Box::new(f), format);
+            }
+            Err(e) => self.errors.push(InputError::Io {
+                file: name,
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// Adds an already open reader (stdin: name it `-`).
+    pub fn add_reader(
+        &mut self,
+        name: impl Into<String>,
+        reader: Box<dyn Read + Send>,
+        format: Option<Format>,
+    ) -> &mut Self {
+        let name = name.into();
+        let mine = Arc::new(AtomicU64::new(0));
+        let counting = Counting {
+            inner: reader,
+            mine: mine.clone(),
+            total: self.bytes_read.clone(),
+        };
+        let mut buf = BufReader::with_capacity(SAMPLE_BYTES, counting);
+        let format = match format {
+            Some(f) => Some(f),
+            None => match buf.fill_buf() {
+                Ok(sample) => detect_sample(sample),
+                Err(e) => {
+                    self.errors.push(InputError::Io {
+                        file: name,
+                        message: e.to_string(),
+                    });
+                    return self;
+                }
+            },
+        };
+        match format {
+            None => {
+                if buf.fill_buf().is_ok_and(|b| !b.is_empty()) {
+                    self.errors.push(InputError::UnknownFormat { file: name });
+                }
+            }
+            Some(Format::DockerInspect) => self.load_inspect(name, buf),
+            Some(f) => self.inputs.push(Input::new(name, f, buf, mine)),
+        }
+        self
+    }
+
+    fn load_inspect(&mut self, name: String, buf: Buf) {
+        let mut text = String::new();
+        let mut limited = buf.take(MAX_INSPECT_BYTES + 1);
+        if let Err(e) = limited.read_to_string(&mut text) {
+            self.errors.push(InputError::Io {
+                file: name,
+                message: e.to_string(),
+            });
+            return;
+        }
+        if text.len() as u64 > MAX_INSPECT_BYTES {
+            self.errors.push(InputError::Parse {
+                file: name,
+                line: 0,
+                offset: 0,
+                message: format!("inspect document over {MAX_INSPECT_BYTES} bytes"),
+            });
+            return;
+        }
+        match self.cache.insert_inspect(&text) {
+            Ok(_) => self.inspect_files.push(name),
+            Err(e) => self.errors.push(InputError::Parse {
+                file: name,
+                line: 0,
+                offset: 0,
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// The event inputs collected.
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// Files that could not be opened or recognized.
+    pub fn errors(&self) -> &[InputError] {
+        &self.errors
+    }
+
+    /// Inspect files loaded into the cache.
+    pub fn inspect_files(&self) -> &[String] {
+        &self.inspect_files
+    }
+
+    /// The enrichment cache built from inspect files.
+    pub fn cache(&self) -> &EnrichmentCache {
+        &self.cache
+    }
+
+    /// A shared counter of bytes read so far over all inputs (for progress bars).
+    pub fn bytes_read(&self) -> Arc<AtomicU64> {
+        self.bytes_read.clone()
+    }
+
+    /// Total size of the files added (stdin not included).
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes
+    }
+
+    /// Splits into the inputs and the enrichment cache.
+    pub fn into_parts(self) -> (Vec<Input>, EnrichmentCache) {
+        (self.inputs, self.cache)
+    }
+}
+
+/// Detects the format of an input from its first bytes: line by line ([`detect`]), else as
+/// one JSON document (a pretty-printed `docker inspect` array).
+pub fn detect_sample(sample: &[u8]) -> Option<Format> {
+    let text = String::from_utf8_lossy(sample);
+    // Drop a partial last line (the sample is cut at a buffer boundary).
+    let cut = if sample.len() >= SAMPLE_BYTES {
+        text.rfind('\n').map_or(&text[..], |i| &text[..i])
+    } else {
+        &text[..]
+    };
+    if let Some(f) = detect(cut) {
+        return Some(f);
+    }
+    let t = cut.trim_start();
+    if t.starts_with('[') || t.starts_with('{') {
+        let looks_inspect = t.contains("\"Id\"") && t.contains("\"State\"");
+        if looks_inspect {
+            return Some(Format::DockerInspect);
+        }
+    }
+    None
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in rd.filter_map(Result::ok) {
+        let p = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        if p.is_dir() {
+            collect_files(&p, out, depth + 1);
+        } else if p.is_file() && is_data_file(&name) {
+            out.push(p);
+        }
+    }
+}
+
+/// Files of a directory that are not data (documentation, scripts).
+fn is_data_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ![".md", ".py", ".sh", ".txt", ".yml", ".yaml", ".gz"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(text: &str, format: Option<Format>) -> Sources {
+        let mut s = Sources::new();
+        s.add_reader(
+            "mem.log",
+            Box::new(io::Cursor::new(text.as_bytes().to_vec())),
+            format,
+        );
+        s
+    }
+
+    #[test]
+    fn audit_events_carry_their_first_line() {
+        let log = "\
+type=SYSCALL msg=audit(1700000000.100:7): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=1 ppid=1 pid=42 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 comm=\"id\" exe=\"/usr/bin/id\" key=(null)
+
+garbage line
+type=EXECVE msg=audit(1700000000.100:7): argc=1 a0=\"id\"
+type=EOE msg=audit(1700000000.100:7): 
+";
+        let s = input(log, None);
+        let (mut inputs, _) = s.into_parts();
+        assert_eq!(inputs.len(), 1);
+        let mut it = inputs.remove(0);
+        let items: Vec<_> = it.by_ref().collect();
+        assert_eq!(items.len(), 2);
+        let err = items.iter().find_map(|r| r.as_ref().err()).unwrap();
+        assert!(matches!(err, InputError::Parse { line: 3, .. }), "{err}");
+        let ev = items.iter().find_map(|r| r.as_ref().ok()).unwrap();
+        let loc = ev.location().unwrap();
+        assert_eq!(
+            (loc.file.as_deref(), loc.line, loc.offset),
+            (Some("mem.log"), Some(1), Some(0))
+        );
+        assert_eq!(ev.raw.as_ref().unwrap().lines, vec![1, 4, 5]);
+        let c = it.counts();
+        assert_eq!((c.lines, c.records, c.errors, c.skipped), (5, 3, 1, 1));
+        assert!(c.balanced());
+        assert_eq!(c.events, 1);
+    }
+
+    #[test]
+    fn unknown_input_is_reported() {
+        let s = input("hello\nworld\n", None);
+        assert!(s.inputs().is_empty());
+        assert!(matches!(s.errors()[0], InputError::UnknownFormat { .. }));
+    }
+
+    #[test]
+    fn pretty_inspect_is_detected_as_a_document() {
+        let doc = "[\n  {\n    \"Id\": \"ab\",\n    \"State\": {}\n  }\n]\n";
+        assert_eq!(detect_sample(doc.as_bytes()), Some(Format::DockerInspect));
+    }
+
+    #[test]
+    fn container_key_from_json_file_name() {
+        let id = "3f4e8a1c9b2d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f";
+        assert_eq!(
+            container_key_from_path(&format!("/x/{id}/{id}-json.log.1")),
+            id
+        );
+        assert_eq!(container_key_from_path("/x/app.log"), "");
+    }
+}
