@@ -475,3 +475,47 @@ fn metrics_by_dimension_and_bucket() {
     assert_eq!(j["bucket_secs"], 60);
     assert_eq!(j["overall"]["by_user"]["bob"], 1);
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn loaders_never_panic(text in "\\PC{0,200}") {
+            let _ = SuppressionSet::from_yaml_str(&text);
+            let _ = SuppressionSet::from_json_str(&text);
+            let _ = CorrelationSpec::from_yaml_str(&text);
+        }
+
+        #[test]
+        fn structured_suppressions_never_panic(
+            path in "[a-z.]{0,12}",
+            pattern in "[a-c*?\\\\]{0,8}",
+            text in "[a-c*?]{0,10}",
+            expires in proptest::option::of("[0-9T:Z-]{0,22}"),
+        ) {
+            let doc = json!([{"reason": "r", "expires": expires, "match": {path.clone(): pattern.clone()}}]);
+            if let Ok(mut s) = SuppressionSet::from_value(&doc, "<prop>") {
+                let _ = s.check(&finding(0, &text, &text, &text), at(0));
+            }
+            // Wildcard matching agrees with a regex built from the same pattern.
+            let m = Matcher::parse(&pattern);
+            let mut re = String::from("^");
+            let mut chars = pattern.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '*' => re.push_str(".*"),
+                    '?' => re.push('.'),
+                    '\\' => re.push_str(&regex::escape(&chars.next().unwrap_or('\\').to_string())),
+                    c => re.push_str(&regex::escape(&c.to_string())),
+                }
+            }
+            re.push('$');
+            let re = regex::Regex::new(&re).unwrap();
+            prop_assert_eq!(m.matches(&text), re.is_match(&text), "{} vs {}", pattern, text);
+        }
+    }
+}
