@@ -91,6 +91,9 @@ struct Key {
     serial: u32,
 }
 
+/// (secs, msec, serial, sequence, key) of an open event.
+type AgeEntry = (u64, u16, u32, u64, Key);
+
 #[derive(Debug)]
 struct Open {
     seq: u64,
@@ -114,8 +117,10 @@ struct Open {
 pub struct Assembler {
     settings: Settings,
     open: IdMap<Key, Open>,
-    by_age: BinaryHeap<Reverse<(u64, u64, Key)>>,
+    /// Open events by (time, serial): expiry pops them in the order ausearch prints them.
+    by_age: BinaryHeap<Reverse<AgeEntry>>,
     ready: VecDeque<AuditEvent>,
+    pending: std::collections::BTreeMap<(u64, u16, u32, u64), AuditEvent>,
     held: Option<(Key, AuditEvent)>,
     nodes: HashMap<Box<str>, u32>,
     last_serial: IdMap<u32, u32>,
@@ -137,6 +142,7 @@ impl Assembler {
             open: IdMap::default(),
             by_age: BinaryHeap::new(),
             ready: VecDeque::new(),
+            pending: std::collections::BTreeMap::new(),
             held: None,
             nodes: HashMap::new(),
             last_serial: IdMap::default(),
@@ -198,7 +204,38 @@ impl Assembler {
             Completion::EndOfInput => self.stats.flushed += 1,
             Completion::RecordLimit => self.stats.record_limit += 1,
         }
-        self.ready.push_back(ev);
+        if self.settings.ordered_output {
+            self.seq += 1;
+            let t = ev.id.time;
+            self.pending
+                .insert((t.secs, t.msec, ev.id.serial, self.seq), ev);
+        } else {
+            self.ready.push_back(ev);
+        }
+    }
+
+    /// Releases finished events that are older than every open event (ordered output).
+    fn release(&mut self) {
+        while let Some((&pk, _)) = self.pending.first_key_value() {
+            // The oldest open event, dropping heap entries of closed events on the way.
+            let oldest = loop {
+                match self.by_age.peek().copied() {
+                    None => break None,
+                    Some(Reverse((secs, msec, serial, seq, key))) => {
+                        if self.open.get(&key).is_some_and(|o| o.seq == seq) {
+                            break Some((secs, msec, serial));
+                        }
+                        self.by_age.pop();
+                    }
+                }
+            };
+            if oldest.is_some_and(|o| o <= (pk.0, pk.1, pk.2)) {
+                break;
+            }
+            if let Some((_, ev)) = self.pending.pop_first() {
+                self.ready.push_back(ev);
+            }
+        }
     }
 
     fn close(&mut self, key: Key, completion: Completion) {
@@ -222,7 +259,7 @@ impl Assembler {
     /// Entries of closed events stay in the age heap until they are old enough to pop, so
     /// the common case (nothing expired) costs one peek and no lookup.
     fn expire(&mut self, now: u64) {
-        while let Some(Reverse((secs, seq, key))) = self.by_age.peek().copied() {
+        while let Some(Reverse((secs, _, _, seq, key))) = self.by_age.peek().copied() {
             if now.saturating_sub(secs) < self.settings.eoe_timeout_secs {
                 break;
             }
@@ -234,7 +271,7 @@ impl Assembler {
     }
 
     fn evict_oldest(&mut self) {
-        while let Some(Reverse((_, seq, key))) = self.by_age.pop() {
+        while let Some(Reverse((_, _, _, seq, key))) = self.by_age.pop() {
             if self.open.get(&key).is_some_and(|o| o.seq == seq) {
                 self.close(key, Completion::Evicted);
                 return;
@@ -268,6 +305,13 @@ impl Assembler {
 
     /// Adds an owned record.
     pub fn push_buf(&mut self, buf: RecordBuf) {
+        self.push_inner(buf);
+        if self.settings.ordered_output {
+            self.release();
+        }
+    }
+
+    fn push_inner(&mut self, buf: RecordBuf) {
         self.stats.records += 1;
         let rec = buf.record();
         let node = self.node_id(rec.node());
@@ -297,7 +341,8 @@ impl Assembler {
                         merged: true,
                     },
                 );
-                self.by_age.push(Reverse((time.secs, self.seq, key)));
+                self.by_age
+                    .push(Reverse((time.secs, time.msec, key.serial, self.seq, key)));
             } else {
                 self.flush_held();
             }
@@ -364,27 +409,35 @@ impl Assembler {
                 merged: false,
             },
         );
-        self.by_age.push(Reverse((time.secs, self.seq, key)));
+        self.by_age
+            .push(Reverse((time.secs, time.msec, key.serial, self.seq, key)));
         if self.by_age.len() > 2 * self.open.len() + 1024 {
             // Drop the entries of closed events (log time standing still keeps them).
             self.by_age = self
                 .open
                 .iter()
-                .map(|(k, o)| Reverse((o.id.time.secs, o.seq, *k)))
+                .map(|(k, o)| Reverse((k.secs, k.msec, k.serial, o.seq, *k)))
                 .collect();
         }
         self.stats.peak_in_flight = self.stats.peak_in_flight.max(self.open.len() as u64);
     }
 
-    /// Emits every open event (end of input), oldest first.
+    /// Emits every open event (end of input), ordered by time then serial like ausearch.
     pub fn finish(&mut self) {
         self.flush_held();
-        let mut keys: Vec<(u64, Key)> = self.open.iter().map(|(k, o)| (o.seq, *k)).collect();
+        let mut keys: Vec<AgeEntry> = self
+            .open
+            .iter()
+            .map(|(k, o)| (k.secs, k.msec, k.serial, o.seq, *k))
+            .collect();
         keys.sort_unstable();
-        for (_, k) in keys {
+        for (_, _, _, _, k) in keys {
             self.close(k, Completion::EndOfInput);
         }
         self.by_age.clear();
+        while let Some((_, ev)) = self.pending.pop_first() {
+            self.ready.push_back(ev);
+        }
     }
 }
 

@@ -31,6 +31,10 @@ pub struct Settings {
     /// completes it (default `true`, like libauparse). ausearch 3.0.9 reading a file only
     /// closes multi-record events by timeout or at end of input.
     pub close_on_terminator: bool,
+    /// Whether finished events are held back until they are older than every open event, so
+    /// events come out ordered by (time, serial) like ausearch prints them (default `false`:
+    /// each event is emitted as soon as it is finished).
+    pub ordered_output: bool,
 }
 
 impl Default for Settings {
@@ -43,6 +47,7 @@ impl Default for Settings {
             login_is_multipart: true,
             merge_userspace_with_kernel: true,
             close_on_terminator: true,
+            ordered_output: false,
         }
     }
 }
@@ -50,12 +55,13 @@ impl Default for Settings {
 impl Settings {
     /// Event grouping exactly like ausearch 3.0.9 (Debian 12's `auditd` package): `LOGIN`
     /// alone, user-space messages never merged with kernel records, multi-record events closed
-    /// only by the timeout or the end of input.
+    /// only by the timeout or the end of input, output ordered by (time, serial).
     pub fn ausearch_3_0_9() -> Self {
         Settings {
             login_is_multipart: false,
             merge_userspace_with_kernel: false,
             close_on_terminator: false,
+            ordered_output: true,
             ..Settings::default()
         }
     }

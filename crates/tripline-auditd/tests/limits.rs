@@ -142,7 +142,7 @@ fn userspace_merge_and_login() {
         .collect();
     assert_eq!(
         split.iter().map(|e| e.len()).collect::<Vec<_>>(),
-        [1, 1, 2, 1]
+        [1, 2, 1, 1]
     );
 }
 
@@ -160,4 +160,26 @@ fn lost_events_with_rollover() {
     assert_eq!(it.by_ref().count(), 5);
     // 0 → 3 skips 1 and 2; 2 then arrives late, so only serial 1 is lost.
     assert_eq!(it.assembler_stats().lost, 1);
+}
+
+#[test]
+fn ordered_output_like_ausearch() {
+    let log = concat!(
+        "type=SYSCALL msg=audit(100.000:5): syscall=1 pid=1\n",
+        "type=USER_CMD msg=audit(100.000:2): pid=1 uid=0 msg='cmd=6C73 res=success'\n",
+        "type=USER_CMD msg=audit(99.000:9): pid=1 uid=0 msg='cmd=6C73 res=success'\n",
+        "type=USER_CMD msg=audit(100.500:3): pid=1 uid=0 msg='cmd=6C73 res=success'\n",
+        "type=SYSCALL msg=audit(101.000:7): syscall=1 pid=1\n",
+        "type=USER_CMD msg=audit(103.000:1): pid=1 uid=0 msg='cmd=6C73 res=success'\n",
+    );
+    let order = |s: Settings| -> Vec<u32> {
+        StrEvents::with_settings(log, s)
+            .flatten()
+            .map(|e| e.id().serial)
+            .collect()
+    };
+    // Finished events wait for older open ones; ties go by time then serial.
+    assert_eq!(order(Settings::ausearch_3_0_9()), [2, 9, 5, 3, 7, 1]);
+    // By default each event leaves as soon as it is finished.
+    assert_eq!(order(Settings::default()), [2, 9, 3, 5, 7, 1]);
 }
