@@ -31,13 +31,39 @@ pub struct Header<'a> {
 /// `MM/DD/YY HH:MM:SS` in UTC (ausearch's `%x %T` under `TZ=UTC LC_ALL=C`), `?` when the time
 /// cannot be represented.
 pub fn format_time(secs: u64) -> String {
-    i64::try_from(secs)
-        .ok()
-        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-        .map_or_else(
-            || "?".to_string(),
-            |t| t.format("%m/%d/%y %H:%M:%S").to_string(),
-        )
+    let mut out = String::with_capacity(17);
+    push_time(&mut out, secs);
+    out
+}
+
+/// Appends [`format_time`]'s text (civil date from days since the epoch, no allocation).
+fn push_time(out: &mut String, secs: u64) {
+    if secs > 253_402_300_799 {
+        out.push('?');
+        return;
+    }
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's days → (year, month, day).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let _ = write!(
+        out,
+        "{:02}/{:02}/{:02} {:02}:{:02}:{:02}",
+        month,
+        day,
+        year.rem_euclid(100),
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    );
 }
 
 /// Field names whose values may contain commas (SELinux MLS ranges) and run to the space.
@@ -117,25 +143,22 @@ pub fn walk_fields(text: &str) -> (Vec<WalkedField<'_>>, Option<&str>) {
                 None => (after, None, false),
             }
         } else {
-            let comma_at = after.find(',');
-            let space_at = after.find(' ');
-            match (comma_at, space_at) {
-                (Some(c), Some(sp)) if c < sp => {
+            // The first space or comma ends the value (one scan instead of two full ones).
+            match after.bytes().position(|b| b == b' ' || b == b',') {
+                Some(p) if after.as_bytes()[p] == b' ' => {
+                    (&after[..p], Some(&after[p + 1..]), false)
+                }
+                Some(c) => {
                     if is_mac_label(name) {
-                        (&after[..sp], Some(&after[sp + 1..]), false)
+                        match after[c..].find(' ') {
+                            Some(sp) => (&after[..c + sp], Some(&after[c + sp + 1..]), false),
+                            None => (after, None, false),
+                        }
                     } else {
                         (&after[..c], Some(&after[c + 1..]), true)
                     }
                 }
-                (Some(c), None) => {
-                    if is_mac_label(name) {
-                        (after, None, false)
-                    } else {
-                        (&after[..c], Some(&after[c + 1..]), true)
-                    }
-                }
-                (_, Some(sp)) => (&after[..sp], Some(&after[sp + 1..]), false),
-                (None, None) => (after, None, false),
+                None => (after, None, false),
             }
         };
         last_comma = comma;
@@ -188,13 +211,8 @@ pub fn render_interpreted(
             let _ = write!(out, "type={} msg=audit(", header.type_text);
         }
     }
-    let _ = write!(
-        out,
-        "{}.{:03}:{}) ",
-        format_time(header.secs),
-        header.msec,
-        header.serial
-    );
+    push_time(&mut out, header.secs);
+    let _ = write!(out, ".{:03}:{}) ", header.msec, header.serial);
 
     let rt = header.record_type;
     let (fields, tail) = walk_fields(rest);
@@ -371,6 +389,25 @@ mod tests {
             ),
             "type=TTY msg=audit(12/13/23 20:48:31.459:370948) : tty pid=260398 uid=root auid=unset ses=unset major=136 minor=1 comm=bash data=\"rpm\",<ret>"
         );
+    }
+
+    #[test]
+    fn times_like_strftime() {
+        for secs in [
+            0u64,
+            1,
+            951_782_400,
+            1_615_114_232,
+            4_102_444_799,
+            253_402_300_799,
+        ] {
+            let want = chrono::DateTime::from_timestamp(secs as i64, 0)
+                .unwrap()
+                .format("%m/%d/%y %H:%M:%S")
+                .to_string();
+            assert_eq!(format_time(secs), want, "{secs}");
+        }
+        assert_eq!(format_time(u64::MAX), "?");
     }
 
     #[test]
