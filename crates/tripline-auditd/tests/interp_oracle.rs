@@ -833,3 +833,38 @@ fn documented_deviations_still_hold() {
         assert!(mine.contains(ours), "we print {mine}");
     }
 }
+
+/// `data/errno.tsv` names equal the kernel headers it was generated from (first numeric
+/// `#define` per number in `asm-generic/errno-base.h` and `errno.h`), when installed.
+#[test]
+fn errno_table_matches_kernel_headers() {
+    let dir = Path::new("/usr/include/asm-generic");
+    let (Ok(base), Ok(more)) = (
+        std::fs::read_to_string(dir.join("errno-base.h")),
+        std::fs::read_to_string(dir.join("errno.h")),
+    ) else {
+        eprintln!("notice: kernel errno headers not installed; skipping");
+        return;
+    };
+    let mut want: BTreeMap<u32, String> = BTreeMap::new();
+    for line in base.lines().chain(more.lines()) {
+        let mut it = line.split_whitespace();
+        if it.next() != Some("#define") {
+            continue;
+        }
+        let (Some(name), Some(num)) = (it.next(), it.next()) else {
+            continue;
+        };
+        if let Ok(n) = num.parse::<u32>() {
+            want.entry(n).or_insert_with(|| name.to_string());
+        }
+    }
+    assert!(want.len() > 120);
+    for (n, name) in &want {
+        assert_eq!(
+            tripline_auditd::interpret::errno_name(*n),
+            Some(name.as_str()),
+            "errno {n}"
+        );
+    }
+}
