@@ -80,6 +80,15 @@ fn event_count_groups_and_threshold() {
     assert_eq!(lines(m), vec![1, 3, 6]);
     assert_eq!(m.first_seen, at(0));
     assert_eq!(m.last_seen, at(5));
+    let j = m.to_json();
+    assert_eq!(j["rule_id"], "11111111-0000-4000-8000-000000000001");
+    assert_eq!(j["rule_title"], "Failed logins");
+    assert_eq!(j["correlation"], true);
+    assert_eq!(j["type"], "event_count");
+    assert_eq!(j["group"], json!({"user": "alice"}));
+    assert_eq!(j["lines"], json!([1, 3, 6]));
+    assert_eq!(j["count"], 3);
+    assert_eq!(j["first_seen"], "2023-11-14T22:13:20Z");
     let s = e.stats();
     assert_eq!(s.inputs, 6);
     assert_eq!(s.unreferenced, 1);

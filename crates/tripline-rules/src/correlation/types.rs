@@ -165,6 +165,41 @@ impl CorrelationMatch {
             .map(|(_, v)| v.as_str())
     }
 
+    /// One JSON object for line-oriented output: `rule_id`, `rule_name`, `rule_title`,
+    /// `level`, `correlation: true`, `type`, `group` (group-by entry — alias names where
+    /// aliased — → value), `value`, `count`, `first_seen`, `last_seen`, `evidence` (strings),
+    /// `lines` (1-based lines of the line evidence, in evidence order), `rules_seen` for
+    /// temporal types, and `evidence_omitted` when evidence was capped.
+    pub fn to_json(&self) -> serde_json::Value {
+        let group: serde_json::Map<String, serde_json::Value> = self
+            .group
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        let mut v = serde_json::json!({
+            "rule_id": self.rule_id,
+            "rule_name": self.rule_name,
+            "rule_title": self.title,
+            "level": self.level,
+            "correlation": true,
+            "type": self.kind.as_str(),
+            "group": group,
+            "value": self.value,
+            "count": self.count,
+            "first_seen": self.first_seen.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            "last_seen": self.last_seen.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            "evidence": self.evidence.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "lines": self.evidence.iter().filter_map(Evidence::line_number).collect::<Vec<_>>(),
+        });
+        if !self.rules_seen.is_empty() {
+            v["rules_seen"] = serde_json::json!(self.rules_seen);
+        }
+        if self.evidence_omitted > 0 {
+            v["evidence_omitted"] = serde_json::json!(self.evidence_omitted);
+        }
+        v
+    }
+
     /// The id, else the name, else the title.
     pub fn ident(&self) -> &str {
         self.rule_id
