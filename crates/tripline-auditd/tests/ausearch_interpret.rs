@@ -236,8 +236,46 @@ fn interpreted_records_match_ausearch() {
     }
     assert!(
         unexplained.is_empty(),
-        "{} unexplained differences, first: {:#?}",
+        "{} unexplained differences; differing fields of the first ones:\n{}",
         unexplained.len(),
-        &unexplained[..unexplained.len().min(6)]
+        field_diffs(&unexplained)
     );
+}
+
+/// The header (`type=… msg=audit(…)`) of an interpreted line, which pairs our line with
+/// ausearch's.
+fn header_of(line: &str) -> &str {
+    line.find(") : ").map_or(line, |i| &line[..i])
+}
+
+/// For unmatched lines of the same record on both sides, the fields (space-separated
+/// tokens) that differ: the field-level view of a record mismatch.
+fn field_diffs(diffs: &[Diff]) -> String {
+    let mut out = String::new();
+    for ours in diffs.iter().filter(|d| d.side == Side::Ours).take(6) {
+        let theirs = diffs.iter().find(|d| {
+            d.side == Side::Ausearch
+                && d.file == ours.file
+                && header_of(&d.line) == header_of(&ours.line)
+        });
+        let Some(theirs) = theirs else {
+            out.push_str(&format!("{}: only ours: {}\n", ours.file, ours.line));
+            continue;
+        };
+        let a: Vec<&str> = theirs.line.split(' ').collect();
+        let b: Vec<&str> = ours.line.split(' ').collect();
+        let only_a: Vec<&&str> = a.iter().filter(|t| !b.contains(t)).collect();
+        let only_b: Vec<&&str> = b.iter().filter(|t| !a.contains(t)).collect();
+        out.push_str(&format!(
+            "{} {}: ausearch {:?} / ours {:?}\n",
+            ours.file,
+            header_of(&ours.line),
+            only_a,
+            only_b
+        ));
+    }
+    for d in diffs.iter().filter(|d| d.side == Side::Ausearch).take(3) {
+        out.push_str(&format!("{}: ausearch: {}\n", d.file, d.line));
+    }
+    out
 }
