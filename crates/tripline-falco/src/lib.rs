@@ -9,7 +9,13 @@
 //! - **Text output lines** (`HH:MM:SS.nnnnnnnnn: Priority message`, ISO 8601 with `+0000`,
 //!   internal drop lines) with their `k=v` pairs recovered ([`TextAlert`]).
 //! - A streaming [`Reader`] that auto-detects JSON vs text per line and skips and counts the
-//!   non-alert lines of Falco's stdout (banner, logger lines, `Events detected: N`).
+//!   non-alert lines of Falco's stdout (banner, logger lines, `Events detected: N`), also
+//!   behind journal (`Nov 27 … falco[812]: `) and `kubectl logs --timestamps` prefixes.
+//! - With the default `schema` feature: normalization into a `tripline_schema::Event` finding
+//!   (`Alert::normalize`, `TextAlert::normalize`, `Reader::next_event`) and
+//!   `tripline_schema::FieldSource` for raw alerts, so Sigma rules with a Falco logsource
+//!   match Falco's own names (`rule`, `priority`, `proc.cmdline`, `proc.aname[2]`).
+//!   With `default-features = false` the crate is a pure parser.
 //!
 //! ```
 //! use tripline_falco::{FieldValue, Priority, Reader, Record};
