@@ -39,7 +39,6 @@ struct Options {
     output: Output,
     query: Query,
     settings: Settings,
-    syscall_name: Option<String>,
 }
 
 fn usage(msg: &str) -> ExitCode {
@@ -73,7 +72,6 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         output: Output::Default,
         query: Query::new(),
         settings: Settings::ausearch_3_0_9(),
-        syscall_name: None,
     };
     let now = chrono::Utc::now().timestamp();
     let utc = FixedOffset::east_opt(0).expect("UTC offset");
@@ -117,13 +115,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
                     v => return Err(format!("-sv takes yes or no, not {v}")),
                 })
             }
-            "-sc" | "--syscall" => {
-                let v = val(&a)?;
-                match v.parse() {
-                    Ok(n) => o.query.syscall = Some(n),
-                    Err(_) => o.syscall_name = Some(v),
-                }
-            }
+            "-sc" | "--syscall" => o.query = o.query.syscall(&val(&a)?),
             "--node" => o.query.nodes.push(val(&a)?),
             "-a" | "--event" => {
                 o.query.serial = Some(val(&a)?.parse().map_err(|_| "bad event id")?)
@@ -169,22 +161,6 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
     Ok(o)
 }
 
-/// `-sc NAME` compares syscall numbers, so the name is resolved per event arch.
-fn syscall_matches(name: &str, ev: &AuditEvent) -> bool {
-    ev.records().any(|r| {
-        let Some(num) = r.get("syscall").and_then(|f| f.raw.parse::<u64>().ok()) else {
-            return false;
-        };
-        if let Some(e) = r.enriched("SYSCALL") {
-            return e.raw == name;
-        }
-        r.get("arch")
-            .and_then(|a| tripline_auditd::interpret::Machine::from_arch_field(a.raw))
-            .and_then(|m| m.syscall_name(num))
-            == Some(name)
-    })
-}
-
 fn print(out: &mut impl Write, ev: &AuditEvent, how: Output) -> std::io::Result<()> {
     match how {
         Output::Raw => {
@@ -228,11 +204,6 @@ fn run(
     for ev in events.by_ref() {
         let Ok(ev) = ev else { continue };
         if !o.query.matches(&ev) {
-            continue;
-        }
-        if let Some(name) = &o.syscall_name
-            && !syscall_matches(name, &ev)
-        {
             continue;
         }
         *matched += 1;

@@ -16,6 +16,7 @@ pub(crate) fn syscall_name<'a>(r: &Record<'a>) -> Option<&'a str> {
 }
 
 /// The syscall name as text (the number when the name is unknown).
+#[cfg_attr(not(feature = "schema"), allow(dead_code))]
 pub(crate) fn syscall_text<'a>(r: &Record<'a>) -> Option<Cow<'a, str>> {
     match syscall_name(r) {
         Some(n) => Some(Cow::Borrowed(n)),
@@ -24,6 +25,7 @@ pub(crate) fn syscall_text<'a>(r: &Record<'a>) -> Option<Cow<'a, str>> {
 }
 
 /// The arch name of a record: ENRICHED `ARCH=`, else decoded from `arch=`.
+#[cfg_attr(not(feature = "schema"), allow(dead_code))]
 pub(crate) fn arch_name(r: &Record<'_>) -> Option<String> {
     if let Some(f) = r.enriched("ARCH") {
         return Some(f.raw.to_owned());

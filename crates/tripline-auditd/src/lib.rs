@@ -30,7 +30,6 @@ mod error;
 mod event;
 #[cfg(feature = "schema")]
 mod fields;
-#[cfg(feature = "schema")]
 mod interp_support;
 #[cfg(feature = "schema")]
 mod normalize;

@@ -47,8 +47,10 @@ pub struct Query {
     pub comm: Option<String>,
     /// `-x`: executable (`exe`).
     pub exe: Option<String>,
-    /// `-sc`: syscall number (names are resolved by the caller per arch).
+    /// `-sc NUMBER`: syscall number.
     pub syscall: Option<u32>,
+    /// `-sc NAME`: syscall name, resolved per record arch (ENRICHED `SYSCALL=` first).
+    pub syscall_name: Option<String>,
     /// `-sv`: success (`true` = yes).
     pub success: Option<bool>,
     /// `-su`: subject security context.
@@ -142,6 +144,15 @@ impl Query {
     /// `-x EXE`.
     pub fn exe(mut self, exe: &str) -> Self {
         self.exe = Some(exe.to_owned());
+        self
+    }
+
+    /// `-sc NAME|NUMBER`.
+    pub fn syscall(mut self, syscall: &str) -> Self {
+        match syscall.parse() {
+            Ok(n) => self.syscall = Some(n),
+            Err(_) => self.syscall_name = Some(syscall.to_owned()),
+        }
         self
     }
 
@@ -244,6 +255,11 @@ impl Query {
         }
         if let Some(sc) = self.syscall
             && !any(&|r| num_eq(r, "syscall", i64::from(sc)))
+        {
+            return false;
+        }
+        if let Some(name) = &self.syscall_name
+            && !any(&|r| crate::interp_support::syscall_name(r) == Some(name.as_str()))
         {
             return false;
         }

@@ -183,3 +183,24 @@ fn ordered_output_like_ausearch() {
     // By default each event leaves as soon as it is finished.
     assert_eq!(order(Settings::default()), [2, 9, 3, 5, 7, 1]);
 }
+
+#[test]
+fn syscall_query_by_name_and_number() {
+    let log = concat!(
+        "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=59 success=yes exit=0 pid=1 uid=0 key=(null)\n",
+        "type=SYSCALL msg=audit(1.000:2): arch=c00000b7 syscall=221 success=no exit=-2 pid=2 uid=0 key=(null)\n",
+        "type=SYSCALL msg=audit(1.000:3): arch=c000003e syscall=2 success=yes exit=3 pid=3 uid=0 key=(null)\x1dARCH=x86_64 SYSCALL=open\n",
+    );
+    let serials = |q: tripline_auditd::Query| -> Vec<u32> {
+        StrEvents::new(log)
+            .flatten()
+            .filter(|e| q.matches(e))
+            .map(|e| e.id().serial)
+            .collect()
+    };
+    use tripline_auditd::Query;
+    assert_eq!(serials(Query::new().syscall("execve")), [1, 2]);
+    assert_eq!(serials(Query::new().syscall("execve").success(true)), [1]);
+    assert_eq!(serials(Query::new().syscall("59")), [1]);
+    assert_eq!(serials(Query::new().syscall("open")), [3]);
+}
