@@ -274,9 +274,21 @@ struct Tokenizer<'b> {
     last_key: std::cell::Cell<(usize, usize, Option<usize>)>,
 }
 
+/// Bytes allowed in a key: `[A-Za-z0-9_.\[\]-]` (`a1[0]`, `old-auid`), as a lookup table.
+static KEY_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'[' | b']' | b'.');
+        c += 1;
+    }
+    t
+};
+
 #[inline]
 fn is_key_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'[' || c == b']' || c == b'.'
+    KEY_BYTE[c as usize]
 }
 
 impl Tokenizer<'_> {
