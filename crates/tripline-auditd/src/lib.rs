@@ -18,7 +18,15 @@
 //!
 //! Layers: [`Record`] (one line, borrowed, [`from_str`]) → [`StrRecords`] / [`Reader`] (many
 //! lines, counted) → [`Assembler`] / [`StrEvents`] / [`Events`] ([`AuditEvent`]s) →
-//! [`Query`] (ausearch filters) → normalization (feature `schema`).
+//! [`Query`] (ausearch filters) → normalization (feature `schema`: `normalize`, and
+//! `tripline_schema::FieldSource` on records for Sigma `service: auditd` rules).
+//!
+//! Grouping: [`Settings::default`] groups like libauparse 4.x (LOGIN with its syscall, EOE or
+//! PROCTITLE close an event, a user-space message merged with kernel records of the same id);
+//! [`Settings::ausearch_3_0_9`] reproduces ausearch 3.0.9 exactly, output order included
+//! (checked against it on the whole corpus). Either way events expire by **log time**, so
+//! replaying a file is deterministic, and every limit is counted ([`ReaderStats`],
+//! [`AssemblerStats`]).
 #![forbid(unsafe_code)]
 
 pub mod interpret;
