@@ -75,14 +75,26 @@ pub fn run(out: &mut Reporter) {
             std::hint::black_box(&a);
         }
     });
-    out.row("falco parse (record layer)", parse, "serde_json::Value", peer, "lines");
+    out.row(
+        "falco parse (record layer)",
+        parse,
+        "serde_json::Value",
+        peer,
+        "lines",
+    );
     let full = best_rate(n, min, || {
         for l in &lines {
             let ev = from_str(l).expect("valid").normalize_with(&opts);
             std::hint::black_box(&ev);
         }
     });
-    out.row("falco parse+normalize", full, "serde_json::Value", peer, "lines");
+    out.row(
+        "falco parse+normalize",
+        full,
+        "serde_json::Value",
+        peer,
+        "lines",
+    );
     let stream = best_rate(n, min, || {
         let mut r = Reader::new(std::io::Cursor::new(text.as_bytes()));
         while let Some(rec) = r.next_record() {
@@ -90,5 +102,11 @@ pub fn run(out: &mut Reporter) {
             std::hint::black_box(&ev);
         }
     });
-    out.row("falco Reader+normalize", stream, "serde_json::Value", peer, "lines");
+    out.row(
+        "falco Reader+normalize",
+        stream,
+        "serde_json::Value",
+        peer,
+        "lines",
+    );
 }
