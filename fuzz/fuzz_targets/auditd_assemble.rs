@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
     settings.max_records_per_event = 8;
     settings.eoe_timeout_secs = 1;
     for compat in [false, true] {
-        let s = if compat { Settings::ausearch_3_0_9() } else { settings.clone() };
+        let s = if compat {
+            Settings::ausearch_3_0_9()
+        } else {
+            settings.clone()
+        };
         let mut events = StrEvents::with_settings(&text, s);
         let mut records = 0u64;
         for ev in events.by_ref().flatten() {
@@ -20,6 +24,9 @@ fuzz_target!(|data: &[u8]| {
             let _ = ev.execve_args();
             let _ = tripline_auditd::normalize(&ev);
         }
-        assert_eq!(records + events.assembler_stats().orphan_eoe, events.reader_stats().records);
+        assert_eq!(
+            records + events.assembler_stats().orphan_eoe,
+            events.reader_stats().records
+        );
     }
 });

@@ -68,7 +68,9 @@ type=PROCTITLE msg=audit({T}:{S}): proctitle=7375002D
 ];
 
 fn data_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data").join("auditd-mixed.log")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join("auditd-mixed.log")
 }
 
 /// Writes the mixed log (skipped when a file of the right size exists).
@@ -79,11 +81,16 @@ fn generate() -> PathBuf {
     }
     std::fs::create_dir_all(path.parent().expect("data dir")).expect("create data dir");
     let tmp = path.with_extension("tmp");
-    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).expect("create log"));
+    let mut out =
+        BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).expect("create log"));
     let (mut written, mut serial, mut ms, mut i) = (0u64, 1_000u32, 1_700_000_000_000u64, 0usize);
     // Deterministic mix: a fixed permutation stride over the templates.
     let weights = [4usize, 2, 2, 3, 3, 1, 1, 1, 1, 1, 1];
-    let schedule: Vec<usize> = weights.iter().enumerate().flat_map(|(t, &w)| std::iter::repeat_n(t, w)).collect();
+    let schedule: Vec<usize> = weights
+        .iter()
+        .enumerate()
+        .flat_map(|(t, &w)| std::iter::repeat_n(t, w))
+        .collect();
     while written < TARGET_BYTES {
         let t = schedule[(i * 7) % schedule.len()];
         let time = format!("{}.{:03}", ms / 1000, ms % 1000);
@@ -148,10 +155,15 @@ fn peer_parse_assemble(text: &str) -> (u64, u64) {
     let (mut events, mut records) = (0u64, 0u64);
     let mut rest = text.as_bytes();
     while !rest.is_empty() {
-        let end = rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |p| p + 1);
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(rest.len(), |p| p + 1);
         let line = &rest[..end];
         rest = &rest[end..];
-        let Ok(msg) = parser.parse(line) else { continue };
+        let Ok(msg) = parser.parse(line) else {
+            continue;
+        };
         records += 1;
         let now = msg.id.timestamp;
         while let Some(front) = order.front() {
@@ -228,8 +240,17 @@ pub fn run(out: &mut Reporter) {
     });
     let mut peer_counts = (0u64, 0u64);
     let peer = best_rate(mib, min, || peer_counts = peer_parse_assemble(&text));
-    eprintln!("auditd: ours {} events / {} records, peer {} events / {} records", counts.0, counts.1, peer_counts.0, peer_counts.1);
-    out.row("auditd parse+assemble", ours, "linux-audit-parser 0.2.8", peer, "MiB");
+    eprintln!(
+        "auditd: ours {} events / {} records, peer {} events / {} records",
+        counts.0, counts.1, peer_counts.0, peer_counts.1
+    );
+    out.row(
+        "auditd parse+assemble",
+        ours,
+        "linux-audit-parser 0.2.8",
+        peer,
+        "MiB",
+    );
     let ours_cpu = cpu_rate(mib, || {
         std::hint::black_box(tripline_auditd::StrEvents::new(&text).flatten().count());
     });
@@ -248,7 +269,13 @@ pub fn run(out: &mut Reporter) {
         }
         std::hint::black_box(n);
     });
-    out.row("auditd parse+assemble (BufRead reader)", ours_reader, "linux-audit-parser 0.2.8", peer, "MiB");
+    out.row(
+        "auditd parse+assemble (BufRead reader)",
+        ours_reader,
+        "linux-audit-parser 0.2.8",
+        peer,
+        "MiB",
+    );
 
     let ours_parse = best_rate(mib, min, || {
         let mut n = 0usize;
@@ -267,7 +294,13 @@ pub fn run(out: &mut Reporter) {
         }
         std::hint::black_box(n);
     });
-    out.row("auditd parse only", ours_parse, "linux-audit-parser 0.2.8", peer_parse, "MiB");
+    out.row(
+        "auditd parse only",
+        ours_parse,
+        "linux-audit-parser 0.2.8",
+        peer_parse,
+        "MiB",
+    );
 
     let resolver = tripline_auditd::interpret::MapResolver::default();
     let ours_interp = best_rate(mib, Duration::from_secs(1), || {
@@ -281,7 +314,13 @@ pub fn run(out: &mut Reporter) {
         }
         std::hint::black_box(n);
     });
-    out.row("auditd parse+assemble+interpret (-i text)", ours_interp, "linux-audit-parser 0.2.8 parse+assemble", peer, "MiB");
+    out.row(
+        "auditd parse+assemble+interpret (-i text)",
+        ours_interp,
+        "linux-audit-parser 0.2.8 parse+assemble",
+        peer,
+        "MiB",
+    );
 
     let ours_norm = best_rate(mib, Duration::from_secs(1), || {
         let mut n = 0usize;
@@ -290,6 +329,15 @@ pub fn run(out: &mut Reporter) {
         }
         std::hint::black_box(n);
     });
-    out.row("auditd parse+assemble+normalize", ours_norm, "linux-audit-parser 0.2.8 parse+assemble", peer, "MiB");
-    eprintln!("auditd: peak RSS with the whole input loaded {:.1} MiB", vm_hwm_kib() as f64 / 1024.0);
+    out.row(
+        "auditd parse+assemble+normalize",
+        ours_norm,
+        "linux-audit-parser 0.2.8 parse+assemble",
+        peer,
+        "MiB",
+    );
+    eprintln!(
+        "auditd: peak RSS with the whole input loaded {:.1} MiB",
+        vm_hwm_kib() as f64 / 1024.0
+    );
 }
