@@ -181,8 +181,12 @@ impl Assembler {
     }
 
     /// Whether a record starting an event forms it alone.
+    ///
+    /// A PROCTITLE arriving first (some plugins reorder it) waits for the rest of its event
+    /// when closing records are honoured; ausearch 3.0.9 makes it an event alone.
     fn single(&self, t: Option<RecordType>) -> bool {
         match t {
+            Some(t) if self.settings.close_on_terminator && t == RecordType::PROCTITLE => false,
             Some(t) if self.settings.login_is_multipart => t.completes_event(),
             Some(t) => t.completes_event_ausearch_3_0_9(),
             None => false,

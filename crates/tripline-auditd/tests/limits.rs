@@ -204,3 +204,26 @@ fn syscall_query_by_name_and_number() {
     assert_eq!(serials(Query::new().syscall("59")), [1]);
     assert_eq!(serials(Query::new().syscall("open")), [3]);
 }
+
+#[test]
+fn proctitle_first_waits_for_its_event() {
+    let log = concat!(
+        "type=PROCTITLE msg=audit(1.000:4): proctitle=6c73\n",
+        "type=SYSCALL msg=audit(1.000:4): syscall=59 pid=1\n",
+        "type=EOE msg=audit(1.000:4):\n",
+    );
+    let evs: Vec<_> = StrEvents::new(log).flatten().collect();
+    assert_eq!(evs.len(), 1);
+    assert_eq!(
+        (evs[0].len(), evs[0].completion()),
+        (3, Completion::Terminator)
+    );
+    assert_eq!(
+        evs[0].first("PROCTITLE").unwrap().proctitle_args().unwrap(),
+        ["ls"]
+    );
+    let compat: Vec<_> = StrEvents::with_settings(log, Settings::ausearch_3_0_9())
+        .flatten()
+        .collect();
+    assert_eq!(compat.iter().map(|e| e.len()).collect::<Vec<_>>(), [1, 2]);
+}
