@@ -533,9 +533,34 @@ fn group_contains(checks: Vec<Check>) -> Vec<Check> {
     checks
 }
 
-/// Necessary literals of a rule: the rule can only match when one of them occurs (lowercase)
-/// in its slot. `None`: no such set (the rule is always evaluated).
-pub(crate) type Witness = Vec<(Src, String)>;
+/// Where a witness needle must sit in the (lowercased) value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Anchor {
+    /// Anywhere.
+    Any,
+    /// At the start.
+    Start,
+    /// At the end.
+    End,
+    /// The whole value.
+    Whole,
+}
+
+impl Anchor {
+    /// Whether a needle found at `start..end` of a value of length `len` satisfies the anchor.
+    pub(crate) fn accepts(self, start: usize, end: usize, len: usize) -> bool {
+        match self {
+            Anchor::Any => true,
+            Anchor::Start => start == 0,
+            Anchor::End => end == len,
+            Anchor::Whole => start == 0 && end == len,
+        }
+    }
+}
+
+/// Necessary literals of a rule: the rule can only match when one of them occurs (lowercase,
+/// at its anchor) in its slot. `None`: no such set (the rule is always evaluated).
+pub(crate) type Witness = Vec<(Src, String, Anchor)>;
 
 pub(crate) fn witness(c: &Compiled) -> Option<Witness> {
     prog_need(&c.prog, c)
@@ -543,8 +568,10 @@ pub(crate) fn witness(c: &Compiled) -> Option<Witness> {
 
 fn better(a: Witness, b: Witness) -> Witness {
     let score = |w: &Witness| {
+        let anchored = w.iter().all(|(_, _, a)| *a != Anchor::Any);
         (
-            w.iter().map(|(_, s)| s.len()).min().unwrap_or(0).min(8),
+            w.iter().map(|(_, s, _)| s.len()).min().unwrap_or(0).min(8)
+                + if anchored { 4 } else { 0 },
             usize::MAX - w.len(),
         )
     };
@@ -575,11 +602,11 @@ fn sel_need(s: &Sel) -> Option<Witness> {
     (!all.is_empty()).then_some(all)
 }
 
-fn check_needles(c: &Check) -> Option<Vec<String>> {
+fn check_needles(c: &Check) -> Option<Vec<(String, Anchor)>> {
     match c {
-        Check::Pat { pat, .. } => pat.needle().map(|n| vec![lower(n)]),
+        Check::Pat { pat, .. } => pat.needle().map(|n| vec![(lower(n), pat.anchor())]),
         Check::AnyContains { needles, .. } => (!needles.iter().any(String::is_empty))
-            .then(|| needles.iter().map(|n| lower(n)).collect()),
+            .then(|| needles.iter().map(|n| (lower(n), Anchor::Any)).collect()),
         _ => None,
     }
 }
@@ -596,12 +623,12 @@ fn item_need(it: &Item) -> Option<Witness> {
     if checks.is_empty() {
         return None;
     }
-    let lists: Vec<Option<Vec<String>>> = checks.iter().map(check_needles).collect();
-    let needles: Vec<String> = if *all {
+    let lists: Vec<Option<Vec<(String, Anchor)>>> = checks.iter().map(check_needles).collect();
+    let needles: Vec<(String, Anchor)> = if *all {
         lists
             .into_iter()
             .flatten()
-            .max_by_key(|l| l.iter().map(String::len).min().unwrap_or(0))?
+            .max_by_key(|l| l.iter().map(|(n, _)| n.len()).min().unwrap_or(0))?
     } else {
         let mut v = Vec::new();
         for l in lists {
@@ -609,5 +636,5 @@ fn item_need(it: &Item) -> Option<Witness> {
         }
         v
     };
-    Some(needles.into_iter().map(|n| (it.src, n)).collect())
+    Some(needles.into_iter().map(|(n, a)| (it.src, n, a)).collect())
 }

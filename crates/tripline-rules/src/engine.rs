@@ -9,7 +9,9 @@ use aho_corasick::AhoCorasick;
 use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 use tripline_schema::{Attack, FieldSource, Severity, Value};
 
-use crate::compile::{self, Check, Compiled, Cx, Interner, Item, Prog, Src, Test, TimePart};
+use crate::compile::{
+    self, Anchor, Check, Compiled, Cx, Interner, Item, Prog, Src, Test, TimePart,
+};
 use crate::error::Error;
 use crate::load::RuleSet;
 use crate::pattern::lower_into;
@@ -81,7 +83,8 @@ struct RuleEntry {
 struct Automaton {
     src: Option<Src>,
     ac: Option<AhoCorasick>,
-    rules: Vec<Vec<u32>>,
+    /// Per pattern: its anchor and the rules it witnesses.
+    rules: Vec<(Anchor, Vec<u32>)>,
 }
 
 #[derive(Debug)]
@@ -103,8 +106,8 @@ pub struct Engine {
     stats: EngineStats,
 }
 
-/// Needles of one automaton and, per needle, the rules it witnesses.
-type NeedleGroup = (Vec<String>, Vec<Vec<u32>>);
+/// Needles of one automaton and, per needle, its anchor and the rules it witnesses.
+type NeedleGroup = (Vec<String>, Vec<(Anchor, Vec<u32>)>);
 
 const ABSENT: u8 = 0;
 const NULL: u8 = 1;
@@ -113,6 +116,9 @@ const PRESENT: u8 = 2;
 #[derive(Debug, Default, Clone)]
 struct Slot {
     epoch: u32,
+    /// Index of the candidate name that was present last time: tried first, so a stream of
+    /// same-shaped events pays one lookup per field.
+    hint: usize,
     state: u8,
     n: usize,
     items: Vec<(String, String)>,
@@ -180,12 +186,25 @@ pub struct Scratch {
     cands: Vec<u32>,
     memo: Vec<u8>,
     routes: Vec<(LogSource, Vec<u32>)>,
+    events: u64,
+    evaluated: u64,
 }
 
 impl Scratch {
     /// Empty scratch space (sized on first use).
     pub fn new() -> Self {
         Scratch::default()
+    }
+
+    /// Events evaluated with this scratch space.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Rules fully evaluated (index candidates plus always-evaluated rules) over those
+    /// events: `rules_evaluated() / events()` is the index's selectivity.
+    pub fn rules_evaluated(&self) -> u64 {
+        self.evaluated
     }
 }
 
@@ -240,7 +259,7 @@ impl Engine {
             filters_applied,
             ..EngineStats::default()
         };
-        let mut needles: BTreeMap<(usize, u32, String), Vec<u32>> = BTreeMap::new();
+        let mut needles: BTreeMap<(usize, u32, String, Anchor), Vec<u32>> = BTreeMap::new();
         for (ri, e) in entries.iter().enumerate() {
             let key = e.rule.logsource.key();
             let bi = match buckets.iter().position(|b| b.logsource == key) {
@@ -257,12 +276,12 @@ impl Engine {
             match compile::witness(&e.c) {
                 Some(w) => {
                     stats.indexed += 1;
-                    for (src, n) in w {
+                    for (src, n, anchor) in w {
                         let sid = match src {
                             Src::Field(f) => f,
                             Src::Raw => raw_slot,
                         };
-                        let v = needles.entry((bi, sid, n)).or_default();
+                        let v = needles.entry((bi, sid, n, anchor)).or_default();
                         if v.last() != Some(&(ri as u32)) {
                             v.push(ri as u32);
                         }
@@ -276,10 +295,10 @@ impl Engine {
         }
         // One automaton per (bucket, slot).
         let mut grouped: BTreeMap<(usize, u32), NeedleGroup> = BTreeMap::new();
-        for ((b, s, n), rules) in needles {
+        for ((b, s, n, anchor), rules) in needles {
             let g = grouped.entry((b, s)).or_default();
             g.0.push(n);
-            g.1.push(rules);
+            g.1.push((anchor, rules));
         }
         for ((b, s), (ns, rules)) in grouped {
             stats.needles += ns.len();
@@ -363,6 +382,7 @@ impl Engine {
         out: &mut Vec<Match>,
     ) -> usize {
         self.prepare(sc);
+        sc.events += 1;
         let route = self.route(ls, sc);
         let buckets = std::mem::take(&mut sc.routes[route].1);
         let before = out.len();
@@ -452,7 +472,11 @@ impl Engine {
             }
             for (_, low) in slot.items() {
                 for m in ac.find_overlapping_iter(low.as_str()) {
-                    for &r in &a.rules[m.pattern().as_usize()] {
+                    let (anchor, rules) = &a.rules[m.pattern().as_usize()];
+                    if !anchor.accepts(m.start(), m.end(), low.len()) {
+                        continue;
+                    }
+                    for &r in rules {
                         if sc.stamp[r as usize] != epoch {
                             sc.stamp[r as usize] = epoch;
                             cands.push(r);
@@ -462,6 +486,7 @@ impl Engine {
             }
         }
         cands.sort_unstable();
+        sc.evaluated += cands.len() as u64;
         for &r in &cands {
             if let Some(sel) = self.eval_rule(r as usize, ev, sc) {
                 out.push(Match {
@@ -504,8 +529,12 @@ impl Engine {
             }
             return;
         }
-        for name in &self.slots[sid] {
-            if let Some(v) = ev.field(name) {
+        let names = &self.slots[sid];
+        let first = slot.hint.min(names.len().saturating_sub(1));
+        let order = std::iter::once(first).chain((0..names.len()).filter(|&i| i != first));
+        for i in order {
+            if let Some(v) = ev.field(&names[i]) {
+                slot.hint = i;
                 slot.state = if v.is_null() { NULL } else { PRESENT };
                 slot.push_value(&v);
                 return;

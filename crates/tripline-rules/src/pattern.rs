@@ -137,6 +137,28 @@ impl Pattern {
         (!s.is_empty()).then_some(s)
     }
 
+    /// Where [`Pattern::needle`] sits in every match.
+    pub(crate) fn anchor(&self) -> crate::compile::Anchor {
+        use crate::compile::Anchor;
+        match self {
+            Pattern::Exact(_) => Anchor::Whole,
+            Pattern::Prefix(_) => Anchor::Start,
+            Pattern::Suffix(_) => Anchor::End,
+            Pattern::Glob(t) => {
+                let longest = self.needle();
+                let first = matches!(t.first(), Some(Tok::Lit(l)) if Some(l.as_str()) == longest);
+                let last = matches!(t.last(), Some(Tok::Lit(l)) if Some(l.as_str()) == longest);
+                match (first, last) {
+                    (true, true) if t.len() == 1 => Anchor::Whole,
+                    (true, _) => Anchor::Start,
+                    (_, true) => Anchor::End,
+                    _ => Anchor::Any,
+                }
+            }
+            _ => Anchor::Any,
+        }
+    }
+
     /// A plain `contains` needle (for grouping into one automaton).
     pub(crate) fn contains_needle(&self) -> Option<&[u8]> {
         match self {
