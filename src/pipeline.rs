@@ -119,8 +119,12 @@ pub struct PipelineSettings {
     pub dedup: DedupSettings,
     /// Enrichment table limits.
     pub enrich: EnrichSettings,
-    /// Events kept as evidence for findings (oldest dropped first, counted). Default 16 384.
+    /// Events held for correlations to cite (oldest dropped first, counted; events older
+    /// than the longest correlation window are dropped anyway). Default 16 384.
     pub max_evidence_events: usize,
+    /// Evidence events copied into the report for the findings' timelines (past it, findings
+    /// show evidence ids only; counted). Default 4096.
+    pub max_report_evidence: usize,
     /// Width of the metrics' time buckets in seconds. Default 3600.
     pub metrics_bucket_secs: u64,
     /// Input errors kept for the report (all are counted). Default 1000.
@@ -135,6 +139,7 @@ impl Default for PipelineSettings {
             dedup: DedupSettings::default(),
             enrich: EnrichSettings::default(),
             max_evidence_events: 16_384,
+            max_report_evidence: 4096,
             metrics_bucket_secs: 3600,
             max_errors_kept: 1000,
         }
@@ -166,6 +171,8 @@ pub struct PipelineStats {
     pub evidence_evicted: u64,
     /// Correlation evidence no longer in the store when the finding was built.
     pub evidence_missing: u64,
+    /// Evidence events not copied into the report because of `max_report_evidence`.
+    pub evidence_not_reported: u64,
 }
 
 /// Everything a run produced.
@@ -215,29 +222,63 @@ impl Report {
     }
 }
 
-/// A bounded id → event store (FIFO eviction).
+/// Longest raw text kept on an evidence event.
+const EVIDENCE_RAW_BYTES: usize = 1024;
+
+/// An evidence copy of an event: vendor leftovers dropped and the raw text cut, so holding
+/// many costs little (findings and reports use the modelled fields and the location).
+fn slim(mut ev: Event) -> Event {
+    ev.unmapped = serde_json::Map::new();
+    if let Some(raw) = ev.raw.as_mut()
+        && raw.text.len() > EVIDENCE_RAW_BYTES
+    {
+        let mut cut = EVIDENCE_RAW_BYTES;
+        while !raw.text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        raw.text.truncate(cut);
+        raw.text.push('…');
+    }
+    ev
+}
+
+/// Events that correlations may still cite, by id: bounded by count and by event time (an
+/// event older than the longest correlation window plus the allowed lateness can no longer
+/// be evidence of a new match).
 #[derive(Debug, Default)]
 struct EvidenceStore {
     by_id: HashMap<Arc<str>, Event>,
-    order: VecDeque<Arc<str>>,
+    order: VecDeque<(Arc<str>, i64)>,
     capacity: usize,
+    horizon_ns: i64,
     evicted: u64,
 }
 
+fn ns(t: DateTime<Utc>) -> i64 {
+    t.timestamp_nanos_opt().unwrap_or(i64::MAX)
+}
+
 impl EvidenceStore {
-    fn insert(&mut self, id: Arc<str>, ev: &Event) {
+    fn insert(&mut self, id: Arc<str>, ev: Event) {
+        let t = ns(ev.time);
+        let cutoff = t.saturating_sub(self.horizon_ns);
+        while self.order.front().is_some_and(|(_, ft)| *ft < cutoff) {
+            if let Some((old, _)) = self.order.pop_front() {
+                self.by_id.remove(&old);
+            }
+        }
         if self.by_id.contains_key(&id) {
             return;
         }
         while self.by_id.len() >= self.capacity.max(1) {
-            let Some(old) = self.order.pop_front() else {
+            let Some((old, _)) = self.order.pop_front() else {
                 break;
             };
             self.by_id.remove(&old);
             self.evicted += 1;
         }
-        self.order.push_back(id.clone());
-        self.by_id.insert(id, ev.clone());
+        self.order.push_back((id.clone(), t));
+        self.by_id.insert(id, ev);
     }
 
     fn get(&self, id: &str) -> Option<&Event> {
@@ -374,6 +415,7 @@ pub struct Pipeline {
     enricher: Enricher,
     dedup: Deduplicator,
     evidence: EvidenceStore,
+    reported: HashMap<String, Event>,
     scratch: Scratch,
     matches: Vec<Match>,
     corr_out: Vec<CorrelationMatch>,
@@ -405,6 +447,12 @@ impl Pipeline {
             }
         }
         let (corr, specs) = build_correlation(specs, &settings.correlation, &mut rejected);
+        let horizon = specs
+            .iter()
+            .map(|s| s.timespan_ns)
+            .max()
+            .unwrap_or(0)
+            .saturating_add(settings.correlation.allowed_lateness_ns);
         let audit_rules = engine
             .rules()
             .any(|r| r.logsource.service.as_deref() == Some("auditd"));
@@ -417,8 +465,10 @@ impl Pipeline {
             dedup: Deduplicator::new(settings.dedup.clone()),
             evidence: EvidenceStore {
                 capacity: settings.max_evidence_events,
+                horizon_ns: horizon,
                 ..EvidenceStore::default()
             },
+            reported: HashMap::new(),
             scratch: Scratch::new(),
             matches: Vec::new(),
             corr_out: Vec::new(),
@@ -531,14 +581,15 @@ impl Pipeline {
             }
         }
         self.matches = matches;
-        if keep {
-            self.evidence.insert(id.clone(), &ev);
-        }
         if let EventKind::Finding(_) = ev.kind {
             self.stats.source_findings += 1;
             self.dedup.observe(ev.clone());
         }
+        if keep {
+            self.evidence.insert(id.clone(), slim(ev));
+        }
         for f in pending {
+            self.report_evidence(&f);
             self.dedup.observe(f);
         }
         let out = std::mem::take(&mut self.corr_out);
@@ -604,7 +655,28 @@ impl Pipeline {
         }
         let finding = from_correlation(m, spec, &evs);
         self.stats.correlation_findings += 1;
+        self.report_evidence(&finding);
         self.dedup.observe(finding);
+    }
+
+    /// Copies a new finding's evidence events into the report (bounded).
+    fn report_evidence(&mut self, finding: &Event) {
+        let EventKind::Finding(f) = &finding.kind else {
+            return;
+        };
+        for id in &f.evidence {
+            if self.reported.contains_key(id) {
+                continue;
+            }
+            let Some(ev) = self.evidence.get(id) else {
+                continue;
+            };
+            if self.reported.len() >= self.settings.max_report_evidence {
+                self.stats.evidence_not_reported += 1;
+                continue;
+            }
+            self.reported.insert(id.clone(), ev.clone());
+        }
     }
 
     /// Ends the run: de-duplicated findings, suppressions applied at `now` (expiry), metrics.
@@ -624,16 +696,7 @@ impl Pipeline {
         };
         let mut metrics = Metrics::new(self.settings.metrics_bucket_secs);
         metrics.extend(&findings);
-        let mut evidence = HashMap::new();
-        for f in findings.iter().chain(&suppressed) {
-            if let EventKind::Finding(x) = &f.kind {
-                for id in &x.evidence {
-                    if let Some(e) = self.evidence.get(id) {
-                        evidence.insert(id.clone(), e.clone());
-                    }
-                }
-            }
-        }
+        let evidence = self.reported;
         Report {
             findings,
             suppressed,
