@@ -11,6 +11,7 @@ mod docker;
 mod falco;
 mod report;
 mod tracee;
+mod sigma;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +23,7 @@ fn main() {
     if run("auditd") { auditd::run(&mut out); }
     if run("falco") { falco::run(&mut out); }
     if run("docker") { docker::run(&mut out); }
+    if run("sigma") { sigma::run(&mut out); }
     if run("tracee") { tracee::run(&mut out); }
     let _ = &run;
     out.finish();

@@ -571,7 +571,7 @@ fn better(a: Witness, b: Witness) -> Witness {
         let anchored = w.iter().all(|(_, _, a)| *a != Anchor::Any);
         (
             w.iter().map(|(_, s, _)| s.len()).min().unwrap_or(0).min(8)
-                + if anchored { 4 } else { 0 },
+                + if anchored { 1 } else { 0 },
             usize::MAX - w.len(),
         )
     };
