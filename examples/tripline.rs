@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 use clap::Parser;
-use tripline::output::{OutputFormat, stats_text, write_findings};
+use tripline::output::{OutputFormat, stats_text, summary, write_finding};
 use tripline::run::{RunOptions, lab_dir, prepare};
 
 #[derive(Parser)]
@@ -100,6 +100,12 @@ fn main() -> ExitCode {
             bar
         },
     );
+    // Findings are streamed to stdout as the pipeline releases them, so memory stays flat.
+    let mut prepared = prepared;
+    let mut out = BufWriter::new(std::io::stdout());
+    prepared.pipeline.stream_findings(move |f, evidence| {
+        let _ = write_finding(f, evidence, format, &mut out);
+    });
     let bytes = prepared.bytes_read.clone();
     let report = prepared.run(|s| {
         if let Some(b) = &bar {
@@ -112,8 +118,8 @@ fn main() -> ExitCode {
     }
     let stdout = std::io::stdout();
     let mut w = BufWriter::new(stdout.lock());
-    if write_findings(&report, format, &mut w).is_err() {
-        return ExitCode::FAILURE;
+    if format == OutputFormat::Text {
+        let _ = w.write_all(summary(&report).as_bytes());
     }
     if args.stats {
         let text = stats_text(&report);

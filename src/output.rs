@@ -39,31 +39,34 @@ impl OutputFormat {
     }
 }
 
-/// Writes the findings of `report` in `format` (text also gets the summary table).
+/// Writes the findings held in `report` in `format` (text also gets the summary table).
 pub fn write_findings(report: &Report, format: OutputFormat, w: &mut dyn Write) -> io::Result<()> {
+    for f in &report.findings {
+        write_finding(f, &report.evidence_of(f), format, w)?;
+    }
+    if format == OutputFormat::Text {
+        w.write_all(summary(report).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Writes one finding (with the evidence events still held) in `format`; for streaming.
+pub fn write_finding(
+    f: &Event,
+    evidence: &[Event],
+    format: OutputFormat,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    let json = |fmt: Format, w: &mut dyn Write| {
+        serde_json::to_writer(&mut *w, &findings::to_json(f, fmt))?;
+        w.write_all(b"\n")
+    };
     match format {
-        OutputFormat::Ndjson => {
-            findings::write_ndjson(&mut *w, &report.findings, Format::Native).map(drop)
-        }
-        OutputFormat::Ecs => {
-            findings::write_ndjson(&mut *w, &report.findings, Format::Ecs).map(drop)
-        }
-        OutputFormat::Ocsf => {
-            findings::write_ndjson(&mut *w, &report.findings, Format::Ocsf).map(drop)
-        }
-        OutputFormat::Markdown => {
-            for f in &report.findings {
-                let md = findings::to_markdown(f, &report.evidence_of(f));
-                writeln!(w, "{md}")?;
-            }
-            Ok(())
-        }
-        OutputFormat::Text => {
-            for f in &report.findings {
-                w.write_all(finding_text(report, f).as_bytes())?;
-            }
-            w.write_all(summary(report).as_bytes())
-        }
+        OutputFormat::Ndjson => json(Format::Native, w),
+        OutputFormat::Ecs => json(Format::Ecs, w),
+        OutputFormat::Ocsf => json(Format::Ocsf, w),
+        OutputFormat::Markdown => writeln!(w, "{}", findings::to_markdown(f, evidence)),
+        OutputFormat::Text => w.write_all(finding_text(f, evidence).as_bytes()),
     }
 }
 
@@ -71,8 +74,8 @@ fn short(id: &str) -> &str {
     id.get(..12).unwrap_or(id)
 }
 
-/// One finding as a few lines of text.
-pub fn finding_text(report: &Report, f: &Event) -> String {
+/// One finding as a few lines of text (`evidence`: its evidence events, time order).
+pub fn finding_text(f: &Event, evidence: &[Event]) -> String {
     let mut s = String::new();
     let EventKind::Finding(x) = &f.kind else {
         return s;
@@ -143,7 +146,6 @@ pub fn finding_text(report: &Report, f: &Event) -> String {
     } else if let Some(c) = x.count.filter(|c| *c > 1) {
         let _ = writeln!(s, "  occurrences: {c}");
     }
-    let evidence = report.evidence_of(f);
     if !evidence.is_empty() {
         let items: Vec<String> = evidence
             .iter()

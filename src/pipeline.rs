@@ -35,7 +35,7 @@
 //! let (inputs, cache) = sources.into_parts();
 //! let mut pipeline = Pipeline::new(&rules, cache, PipelineSettings::default());
 //! pipeline.run(inputs, |_| {});
-//! let report = pipeline.finish(None, chrono::Utc::now());
+//! let report = pipeline.finish();
 //! assert_eq!(report.stats.events, 1);
 //! ```
 
@@ -129,6 +129,10 @@ pub struct PipelineSettings {
     pub metrics_bucket_secs: u64,
     /// Input errors kept for the report (all are counted). Default 1000.
     pub max_errors_kept: usize,
+    /// With a findings sink ([`Pipeline::stream_findings`]): release the held findings once
+    /// this many distinct ones are held, so memory stays flat on any input size (a repeat
+    /// after a release starts a new finding). Default 2000.
+    pub release_findings_at: usize,
 }
 
 impl Default for PipelineSettings {
@@ -142,6 +146,7 @@ impl Default for PipelineSettings {
             max_report_evidence: 4096,
             metrics_bucket_secs: 3600,
             max_errors_kept: 1000,
+            release_findings_at: 2_000,
         }
     }
 }
@@ -173,6 +178,10 @@ pub struct PipelineStats {
     pub evidence_missing: u64,
     /// Evidence events not copied into the report because of `max_report_evidence`.
     pub evidence_not_reported: u64,
+    /// Findings handed to the findings sink (suppressed ones excluded).
+    pub findings_streamed: u64,
+    /// Times the held findings were released to the sink before the end.
+    pub releases: u64,
 }
 
 /// Everything a run produced.
@@ -180,7 +189,7 @@ pub struct PipelineStats {
 pub struct Report {
     /// De-duplicated findings that were not suppressed, in time order.
     pub findings: Vec<Event>,
-    /// Suppressed findings (counted, never silently discarded).
+    /// Suppressed findings (all counted in `suppressions`; the first ones kept here).
     pub suppressed: Vec<Event>,
     /// Per-suppression counts.
     pub suppressions: Vec<SuppressionReport>,
@@ -406,7 +415,6 @@ fn build_correlation(
 }
 
 /// Detection, correlation and findings over a stream of events (see the module docs).
-#[derive(Debug)]
 pub struct Pipeline {
     engine: Engine,
     corr: correlation::Engine,
@@ -426,7 +434,27 @@ pub struct Pipeline {
     inputs: Vec<InputCounts>,
     settings: PipelineSettings,
     seq: u64,
+    sink: Option<FindingSink>,
+    suppressions: Option<SuppressionSet>,
+    now: DateTime<Utc>,
+    metrics: Metrics,
+    dedup_total: DedupStats,
+    suppressed: Vec<Event>,
 }
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("rules", &self.engine.stats().rules)
+            .field("correlations", &self.specs.len())
+            .field("stats", &self.stats)
+            .field("streaming", &self.sink.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Receives each released finding with its evidence events (those still held, time order).
+pub type FindingSink = Box<dyn FnMut(&Event, &[Event]) + Send>;
 
 impl Pipeline {
     /// Compiles `rules` (detection and correlation) and prepares the stages; `cache` is the
@@ -477,9 +505,31 @@ impl Pipeline {
             errors: Vec::new(),
             merge: MergeStats::default(),
             inputs: Vec::new(),
+            metrics: Metrics::new(settings.metrics_bucket_secs),
             settings,
             seq: 0,
+            sink: None,
+            suppressions: None,
+            now: Utc::now(),
+            dedup_total: DedupStats::default(),
+            suppressed: Vec::new(),
         }
+    }
+
+    /// Suppressions applied to findings when they are released; `now` decides which have
+    /// expired.
+    pub fn set_suppressions(&mut self, suppressions: SuppressionSet, now: DateTime<Utc>) {
+        self.suppressions = Some(suppressions);
+        self.now = now;
+    }
+
+    /// Streams findings: instead of holding every finding until [`Pipeline::finish`], the
+    /// held findings are released to `sink` whenever
+    /// [`PipelineSettings::release_findings_at`] distinct ones are held, and the rest at the
+    /// end (suppressed ones are counted, not passed). The report then has no `findings`, but
+    /// its metrics count every released finding.
+    pub fn stream_findings(&mut self, sink: impl FnMut(&Event, &[Event]) + Send + 'static) {
+        self.sink = Some(Box::new(sink));
     }
 
     /// Rules and correlations that could not be loaded, compiled or wired, with reasons.
@@ -598,6 +648,57 @@ impl Pipeline {
         }
         self.corr_out = out;
         self.corr_out.clear();
+        if self.sink.is_some() && self.dedup.len() >= self.settings.release_findings_at.max(1) {
+            self.stats.releases += 1;
+            self.release();
+        }
+    }
+
+    /// Takes the held findings out of the de-duplicator (in time order), applies the
+    /// suppressions and counts them; with a sink, passes them on and returns nothing.
+    fn release(&mut self) -> Vec<Event> {
+        let dedup = std::mem::replace(
+            &mut self.dedup,
+            Deduplicator::new(self.settings.dedup.clone()),
+        );
+        let d = dedup.stats();
+        self.dedup_total.observed += d.observed;
+        self.dedup_total.new += d.new;
+        self.dedup_total.repeats += d.repeats;
+        self.dedup_total.evicted += d.evicted;
+        self.dedup_total.evidence_dropped += d.evidence_dropped;
+        let mut findings = dedup.into_findings();
+        findings.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+        let findings = match self.suppressions.as_mut() {
+            Some(s) => {
+                let (kept, sup) = s.partition(findings, self.now);
+                for (_, e) in sup {
+                    if self.suppressed.len() < self.settings.max_errors_kept {
+                        self.suppressed.push(e);
+                    }
+                }
+                kept
+            }
+            None => findings,
+        };
+        self.metrics.extend(&findings);
+        let Some(sink) = self.sink.as_mut() else {
+            return findings;
+        };
+        for f in &findings {
+            let mut evidence: Vec<Event> = Vec::new();
+            if let EventKind::Finding(x) = &f.kind {
+                for id in &x.evidence {
+                    if let Some(e) = self.reported.remove(id) {
+                        evidence.push(e);
+                    }
+                }
+            }
+            evidence.sort_by_key(|e| e.time);
+            sink(f, &evidence);
+            self.stats.findings_streamed += 1;
+        }
+        Vec::new()
     }
 
     /// Handles one detection match on `fields` (the event, or one of its raw audit records);
@@ -679,38 +780,31 @@ impl Pipeline {
         }
     }
 
-    /// Ends the run: de-duplicated findings, suppressions applied at `now` (expiry), metrics.
-    pub fn finish(self, suppressions: Option<&mut SuppressionSet>, now: DateTime<Utc>) -> Report {
+    /// Ends the run: the remaining findings de-duplicated, suppressed (see
+    /// [`Pipeline::set_suppressions`]) and counted; with a sink they go to the sink.
+    pub fn finish(mut self) -> Report {
+        let findings = self.release();
         let mut stats = self.stats;
         stats.evidence_evicted = self.evidence.evicted;
-        let dedup = self.dedup.stats().clone();
-        let mut findings = self.dedup.into_findings();
-        findings.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
-        let (findings, suppressed, reports) = match suppressions {
-            Some(s) => {
-                let (k, sup) = s.partition(findings, now);
-                let r = s.report(Some(now));
-                (k, sup.into_iter().map(|(_, e)| e).collect::<Vec<_>>(), r)
-            }
-            None => (findings, Vec::new(), Vec::new()),
-        };
-        let mut metrics = Metrics::new(self.settings.metrics_bucket_secs);
-        metrics.extend(&findings);
-        let evidence = self.reported;
+        let reports = self
+            .suppressions
+            .as_ref()
+            .map(|s| s.report(Some(self.now)))
+            .unwrap_or_default();
         Report {
             findings,
-            suppressed,
+            suppressed: self.suppressed,
             suppressions: reports,
-            metrics,
+            metrics: self.metrics,
             stats,
             enrich: self.enricher.stats().clone(),
             correlation: self.corr.stats(),
-            dedup,
+            dedup: self.dedup_total,
             merge: self.merge,
             inputs: self.inputs,
             errors: self.errors,
             rejected: self.rejected,
-            evidence,
+            evidence: self.reported,
         }
     }
 }

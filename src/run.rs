@@ -116,8 +116,10 @@ pub fn prepare(opts: &RunOptions) -> Result<Prepared, String> {
 impl Prepared {
     /// Runs to the end; `progress` is called every few thousand events.
     pub fn run(mut self, progress: impl FnMut(&PipelineStats)) -> Report {
+        if let Some(s) = self.suppressions.take() {
+            self.pipeline.set_suppressions(s, chrono::Utc::now());
+        }
         self.pipeline.run(self.inputs, progress);
-        self.pipeline
-            .finish(self.suppressions.as_mut(), chrono::Utc::now())
+        self.pipeline.finish()
     }
 }
