@@ -7,10 +7,15 @@
 //! ```
 //!
 //! Inputs: audit logs (`--input auditd`, one record per line, evaluated by `product: linux,
-//! service: auditd` rules and product-only linux rules) or generic NDJSON (`--input json`: the
-//! field names are used as-is, dotted names reach into nested objects, `--logsource` says which
-//! rules apply; the default is `product=linux`). `--input auto` (default) picks JSON for lines
-//! starting with `{`. Reading stdin when no file is given.
+//! service: auditd` rules and product-only linux rules); Falco alerts, Tracee events, Docker
+//! events and container logs (`--input falco|tracee|docker`), read by the facade into
+//! normalized events and evaluated twice: under `product: linux` with the category of the
+//! event (`process_creation`, `file_event`, `network_connection`; Sysmon names map to ECS) and
+//! under the source's own logsource (`product: falco, service: alerts`, `product: tracee,
+//! service: events`, `product: docker, service: events|logs`); or generic NDJSON (`--input
+//! json`: field names used as-is, dotted names reach into nested objects, `--logsource` says
+//! which rules apply; default `product=linux`). `--input auto` (default) detects the format of
+//! each file and falls back to NDJSON. Reads stdin (auditd or NDJSON) when no file is given.
 //!
 //! Output per match: `rule_id`, `rule_title`, `level`, `author` (Detection Rule License
 //! attribution), `file`, `line` (1-based line of the record in its file), `selections`,
@@ -20,7 +25,80 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use tripline::detect::Format;
+use tripline::schema::{Event, EventKind, Product};
+use tripline::source::Sources;
 use tripline_rules::{Engine, LogSource, Match, RuleSet, Scratch, Settings};
+
+/// The logsources a normalized event is evaluated under.
+fn event_logsources(ev: &Event, format: Format) -> Vec<LogSource> {
+    let mut out = Vec::new();
+    let category = match &ev.kind {
+        EventKind::ProcessExec(_) => Some("process_creation"),
+        EventKind::FileAccess(_) => Some("file_event"),
+        EventKind::Network(_) => Some("network_connection"),
+        _ => None,
+    };
+    if let Some(c) = category {
+        out.push(LogSource::new("linux", c, ""));
+    }
+    let own = match (&ev.source.product, format) {
+        (Product::Falco, _) => Some(("falco", "alerts")),
+        (Product::Tracee, _) => Some(("tracee", "events")),
+        (Product::Docker, Format::ContainerLogs) => Some(("docker", "logs")),
+        (Product::Docker, _) => Some(("docker", "events")),
+        _ => None,
+    };
+    if let Some((p, s)) = own {
+        out.push(LogSource::new(p, "", s));
+    }
+    out
+}
+
+/// Evaluates the normalized events of a Falco, Tracee or Docker file.
+fn run_normalized(
+    engine: &Engine,
+    path: &std::path::Path,
+    format: Option<Format>,
+    sc: &mut Scratch,
+    w: &mut dyn Write,
+) -> Option<usize> {
+    let mut sources = Sources::new();
+    sources.add_path(path, format);
+    let (inputs, _cache) = sources.into_parts();
+    let input = inputs.into_iter().next()?;
+    let fmt = input.format();
+    if matches!(fmt, Format::AuditLog | Format::DockerInspect) {
+        return None;
+    }
+    let name = path.display().to_string();
+    let mut total = 0;
+    let mut out = Vec::new();
+    for ev in input.flatten() {
+        let line = ev
+            .raw
+            .as_ref()
+            .and_then(|r| r.location.as_ref())
+            .and_then(|l| l.line)
+            .unwrap_or(0);
+        for ls in event_logsources(&ev, fmt) {
+            out.clear();
+            engine.evaluate(&ls, &ev, sc, &mut out);
+            for m in &out {
+                if let Some(f) = engine.finding(m, &ev) {
+                    let j = serde_json::json!({
+                        "rule_id": f.rule_id, "rule_title": f.rule_title, "level": f.level,
+                        "author": f.author, "file": name, "line": line, "logsource": ls.to_string(),
+                        "selections": f.selections, "fields": f.fields,
+                    });
+                    let _ = writeln!(w, "{j}");
+                }
+            }
+            total += out.len();
+        }
+    }
+    Some(total)
+}
 
 #[derive(Parser)]
 #[command(about = "Sigma detection over audit logs or NDJSON events")]
@@ -90,11 +168,29 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     let mut total = 0usize;
+    let forced = match args.input.as_str() {
+        "falco" => Some(Format::FalcoJson),
+        "tracee" => Some(Format::TraceeJson),
+        "docker" | "docker-events" => Some(Format::DockerEventsJson),
+        "docker-logs" => Some(Format::ContainerLogs),
+        _ => None,
+    };
+    let mut line_files = Vec::new();
+    for f in &args.files {
+        if matches!(args.input.as_str(), "json" | "auditd") {
+            line_files.push(f.clone());
+            continue;
+        }
+        match run_normalized(&engine, f, forced, &mut sc, &mut w) {
+            Some(n) => total += n,
+            None => line_files.push(f.clone()),
+        }
+    }
     let inputs: Vec<(String, Box<dyn BufRead>)> = if args.files.is_empty() {
         vec![("-".to_string(), Box::new(BufReader::new(std::io::stdin())))]
     } else {
         let mut v: Vec<(String, Box<dyn BufRead>)> = Vec::new();
-        for f in &args.files {
+        for f in &line_files {
             match std::fs::File::open(f) {
                 Ok(h) => v.push((f.display().to_string(), Box::new(BufReader::new(h)))),
                 Err(e) => eprintln!("{}: {e}", f.display()),
