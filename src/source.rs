@@ -28,6 +28,9 @@ const SAMPLE_BYTES: usize = 64 * 1024;
 const MAX_INSPECT_BYTES: u64 = 64 * 1024 * 1024;
 /// Longest audit line buffered (longer lines are an error and skipped).
 const MAX_AUDIT_LINE: usize = 1024 * 1024;
+/// Audit events whose first line is remembered at once; past it the table is cleared (only
+/// records the assembler never completes, such as ones it rejected, could fill it).
+const MAX_AUDIT_LOCS: usize = 65_536;
 /// Longest snippet of a bad line kept in an error.
 const SNIPPET: usize = 80;
 
@@ -445,6 +448,9 @@ impl AuditState {
     }
 
     fn push_record(&mut self, rec: tripline_auditd::Record<'_>, line: u64, offset: u64) {
+        if self.locs.len() >= MAX_AUDIT_LOCS {
+            self.locs.clear();
+        }
         let t = rec.time();
         let key: AuditKey = (rec.node().map(Into::into), t.secs, t.msec, rec.serial());
         let loc = self.locs.entry(key).or_insert_with(|| AuditLoc {
