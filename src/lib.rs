@@ -30,3 +30,8 @@ pub use tripline_falco as falco;
 pub use tripline_rules as rules;
 pub use tripline_schema as schema;
 pub use tripline_tracee as tracee;
+
+// The README's Rust snippets are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
