@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::record::{EventTime, Record, RecordBuf, ValueKind};
+use crate::record::{EventTime, Position, Record, RecordBuf, ValueKind};
 use crate::value;
 
 /// The identity of an event: node, log time and serial.
@@ -138,6 +138,32 @@ impl AuditEvent {
     /// Whether the event has no records (never true for assembled events).
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
+    }
+
+    /// Where the event's first record was read (`None` when its records were parsed alone).
+    pub fn position(&self) -> Option<Position> {
+        self.records.first().and_then(RecordBuf::position)
+    }
+
+    /// The line numbers of the records, in record order, each line once (records spliced
+    /// on one line share it); empty when the records carry no position.
+    ///
+    /// ```
+    /// let log = "type=SYSCALL msg=audit(1.000:9): syscall=2 key=(null)\n\
+    ///            type=CWD msg=audit(1.000:9): cwd=\"/\"\n\
+    ///            type=PROCTITLE msg=audit(1.000:9): proctitle=6C73\n";
+    /// let ev = tripline_auditd::StrEvents::new(log).next().unwrap().unwrap();
+    /// assert_eq!(ev.line_numbers(), [1, 2, 3]);
+    /// assert_eq!(ev.position().unwrap().offset, 0);
+    /// ```
+    pub fn line_numbers(&self) -> Vec<u64> {
+        let mut out: Vec<u64> = Vec::with_capacity(self.records.len());
+        for p in self.records.iter().filter_map(RecordBuf::position) {
+            if !out.contains(&p.line) {
+                out.push(p.line);
+            }
+        }
+        out
     }
 
     /// The records in arrival order.

@@ -53,11 +53,11 @@ pub use error::{Error, ErrorKind, Location, SNIPPET_MAX, Snippet, Warning, Warni
 pub use event::{AuditEvent, Completion, EventId, ExecveArgs};
 pub use query::{Query, TimeBound};
 pub use reader::{Reader, ReaderStats, StrRecords};
-pub use record::{EventTime, Field, Record, RecordBuf, Scope, ValueKind};
+pub use record::{EventTime, Field, Position, Record, RecordBuf, Scope, ValueKind};
 pub use settings::Settings;
 
 #[cfg(feature = "schema")]
-pub use normalize::normalize;
+pub use normalize::{normalize, normalize_in};
 
 /// Parses one record from a line (a trailing newline is ignored).
 ///

@@ -12,8 +12,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde_json::{Map, Value as Json, json};
 use tripline_schema::{
     AccountChange, AccountOp, AuthOp, Authentication, Endpoint, Event, EventKind, File, FileAccess,
-    FileOp, FileType, Group, IdentityChange, IdentityOp, NetworkActivity, NetworkOp, Other,
-    Outcome, Process, ProcessEvent, Product, Raw, Source, User, UserCommand,
+    FileOp, FileType, Group, IdentityChange, IdentityOp, Location, NetworkActivity, NetworkOp,
+    Other, Outcome, Process, ProcessEvent, Product, Raw, Source, User, UserCommand,
 };
 
 use crate::event::AuditEvent;
@@ -340,6 +340,29 @@ fn userspace_process(r: &Record<'_>) -> Process {
 /// assert_eq!(e.kind.name(), "user_command");
 /// ```
 pub fn normalize(ev: &AuditEvent) -> Event {
+    normalize_inner(ev)
+}
+
+/// Normalizes an assembled event read from `file`: like [`normalize`], with
+/// `raw.location.file` set (the event id stays file-independent).
+///
+/// ```
+/// let log = "type=CWD msg=audit(1.000:3): cwd=\"/\"\ntype=PATH msg=audit(1.000:3): item=0 name=\"/etc\"\n";
+/// let ev = tripline_auditd::StrEvents::new(log).next().unwrap().unwrap();
+/// let e = tripline_auditd::normalize_in(&ev, "audit.log");
+/// let raw = e.raw.unwrap();
+/// let loc = raw.location.unwrap();
+/// assert_eq!((loc.file.as_deref(), loc.line, loc.offset), (Some("audit.log"), Some(1), Some(0)));
+/// assert_eq!(raw.lines, [1, 2]);
+/// ```
+pub fn normalize_in(ev: &AuditEvent, file: &str) -> Event {
+    let mut e = normalize_inner(ev);
+    let raw = e.raw.get_or_insert_with(Raw::default);
+    raw.location.get_or_insert_with(Location::default).file = Some(file.to_owned());
+    e
+}
+
+fn normalize_inner(ev: &AuditEvent) -> Event {
     let id = ev.id();
     let time = id.time.to_datetime().unwrap_or_default();
     let primary = ev.records().next();
@@ -611,8 +634,15 @@ pub fn normalize(ev: &AuditEvent) -> Event {
         None => format!("auditd:{}.{:03}:{}", id.time.secs, id.time.msec, id.serial),
     });
     let text: Vec<&str> = ev.records().map(|r| r.line()).collect();
+    let lines = ev.line_numbers();
     e.raw = Some(Raw {
         text: text.join("\n"),
+        location: ev.position().map(|p| Location {
+            file: None,
+            line: Some(p.line),
+            offset: Some(p.offset),
+        }),
+        lines: if lines.len() > 1 { lines } else { Vec::new() },
         ..Raw::default()
     });
 

@@ -72,6 +72,7 @@ fn parse_at<'a>(
 ) -> Result<Record<'a>, Error> {
     match Record::parse(&line[from..]) {
         Ok(r) => {
+            let r = r.at(line_no, offset + from as u64);
             stats.records += 1;
             if from > 0 {
                 stats.spliced += 1;

@@ -83,6 +83,26 @@ pub(crate) struct Meta {
     pub(crate) tokens: Vec<Token>,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) spliced_at: Option<u32>,
+    /// Where the record was read (set by the readers, or [`Record::at`]).
+    pub(crate) position: Option<Position>,
+}
+
+/// Where a record was read in its stream: the 1-based line number and the byte offset of
+/// the record's first byte (the line's start, or later for a record spliced into a line).
+/// Kept through assembly so an event can point back at its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Position {
+    /// 1-based line number.
+    pub line: u64,
+    /// Byte offset of the record in the stream.
+    pub offset: u64,
+}
+
+impl Position {
+    /// A position from a 1-based line number and a byte offset.
+    pub fn new(line: u64, offset: u64) -> Self {
+        Position { line, offset }
+    }
 }
 
 /// The record type number for a header name, through a small per-thread cache (a log uses a
@@ -221,6 +241,25 @@ impl<'a> Record<'a> {
             line,
             meta: Cow::Owned(meta),
         })
+    }
+
+    /// Attaches the position the record was read at (for callers that read lines
+    /// themselves; [`Reader`](crate::Reader) and [`StrRecords`](crate::StrRecords) set it).
+    ///
+    /// ```
+    /// let r = tripline_auditd::from_str("type=CWD msg=audit(1.000:2): cwd=\"/\"").unwrap();
+    /// assert_eq!(r.position(), None);
+    /// let r = r.at(7, 512);
+    /// assert_eq!(r.position(), Some(tripline_auditd::Position::new(7, 512)));
+    /// ```
+    pub fn at(mut self, line: u64, offset: u64) -> Self {
+        self.meta.to_mut().position = Some(Position { line, offset });
+        self
+    }
+
+    /// Where the record was read (`None` for a record parsed alone).
+    pub fn position(&self) -> Option<Position> {
+        self.meta.position
     }
 
     pub(crate) fn push_warning(&mut self, w: Warning) {
@@ -514,6 +553,11 @@ impl RecordBuf {
     /// The raw line.
     pub fn line(&self) -> &str {
         &self.line
+    }
+
+    /// Where the record was read (`None` for a record parsed alone).
+    pub fn position(&self) -> Option<Position> {
+        self.meta.position
     }
 
     pub(crate) fn type_code(&self) -> Option<u16> {
