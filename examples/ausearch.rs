@@ -178,14 +178,10 @@ fn print(out: &mut impl Write, ev: &AuditEvent, how: Output) -> std::io::Result<
             }
         }
         Output::Interpreted => {
-            writeln!(out, "----")?;
+            let mut text = String::new();
             let resolver = tripline_auditd::interpret::system_resolver();
-            for r in ev.records().rev() {
-                match tripline_auditd::interpret::render_line(r.line(), resolver) {
-                    Some(text) => writeln!(out, "{text}")?,
-                    None => writeln!(out, "{}", r.line())?,
-                }
-            }
+            tripline_auditd::interpret::render_event(&mut text, ev, resolver);
+            out.write_all(text.as_bytes())?;
         }
         Output::Native => writeln!(out, "{}", ev.to_event().to_native_json())?,
         Output::Ecs => writeln!(out, "{}", ev.to_event().to_ecs(&EcsOptions::default()))?,

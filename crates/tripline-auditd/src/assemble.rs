@@ -352,7 +352,9 @@ impl Assembler {
             }
         }
 
-        self.expire(time.secs);
+        if self.settings.expire_on_join || !self.open.contains_key(&key) {
+            self.expire(time.secs);
+        }
 
         if let Some(o) = self.open.get_mut(&key) {
             o.records.push(buf);

@@ -35,6 +35,10 @@ pub struct Settings {
     /// events come out ordered by (time, serial) like ausearch prints them (default `false`:
     /// each event is emitted as soon as it is finished).
     pub ordered_output: bool,
+    /// Whether a record joining an open event also expires old events (default `true`).
+    /// ausearch 3.0.9 checks the timeout only when a record starts a new event, so in a
+    /// file whose log time jumps, an old event stays open while records join other events.
+    pub expire_on_join: bool,
 }
 
 impl Default for Settings {
@@ -48,6 +52,7 @@ impl Default for Settings {
             merge_userspace_with_kernel: true,
             close_on_terminator: true,
             ordered_output: false,
+            expire_on_join: true,
         }
     }
 }
@@ -55,13 +60,15 @@ impl Default for Settings {
 impl Settings {
     /// Event grouping exactly like ausearch 3.0.9 (Debian 12's `auditd` package): `LOGIN`
     /// alone, user-space messages never merged with kernel records, multi-record events closed
-    /// only by the timeout or the end of input, output ordered by (time, serial).
+    /// only by the timeout (checked when a record starts a new event) or the end of input,
+    /// output ordered by (time, serial).
     pub fn ausearch_3_0_9() -> Self {
         Settings {
             login_is_multipart: false,
             merge_userspace_with_kernel: false,
             close_on_terminator: false,
             ordered_output: true,
+            expire_on_join: false,
             ..Settings::default()
         }
     }

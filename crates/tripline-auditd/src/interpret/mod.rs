@@ -47,7 +47,8 @@ pub use bits::{
 pub use errno::{errno_message, errno_name, exit_code};
 pub use escape::{escaped, tty_escape, unhex};
 pub use render::{
-    Header, WalkedField, format_time, render_fields, render_interpreted, render_line, walk_fields,
+    Header, WalkedField, format_time, render_event, render_fields, render_interpreted, render_line,
+    walk_fields,
 };
 pub use resolver::{MapResolver, Resolver, SystemResolver};
 pub use sockaddr::{family_name, format_ipv6, sockaddr};

@@ -351,6 +351,47 @@ pub fn render_line(line: &str, resolver: &dyn Resolver) -> Option<String> {
     ))
 }
 
+/// Appends an assembled event as `ausearch -i` prints it: `----`, then its records
+/// last-first, each as [`render_line`] gives it. Like ausearch, a record with no fields after
+/// its header is followed by an empty line, and a record ausearch cannot parse (legacy
+/// `host=` header) is left out; an event with nothing printable adds nothing. Returns
+/// whether anything was appended. Pair with
+/// [`Settings::ausearch_3_0_9`](crate::Settings::ausearch_3_0_9) for ausearch's grouping
+/// and order.
+///
+/// ```
+/// use tripline_auditd::{Settings, StrEvents};
+/// use tripline_auditd::interpret::{MapResolver, render_event};
+///
+/// let log = "type=CWD msg=audit(1.000:5): cwd=\"/\"\ntype=EOE msg=audit(1.000:5):\n";
+/// let ev = StrEvents::with_settings(log, Settings::ausearch_3_0_9()).next().unwrap().unwrap();
+/// let mut out = String::new();
+/// assert!(render_event(&mut out, &ev, &MapResolver::new()));
+/// assert_eq!(out, "----\n\
+///     type=EOE msg=audit(01/01/70 00:00:01.000:5) :\n\n\
+///     type=CWD msg=audit(01/01/70 00:00:01.000:5) : cwd=/ \n");
+/// ```
+pub fn render_event(out: &mut String, event: &crate::AuditEvent, resolver: &dyn Resolver) -> bool {
+    let start = out.len();
+    out.push_str("----\n");
+    let mut any = false;
+    for r in event.records().rev() {
+        let Some(text) = render_line(r.line(), resolver) else {
+            continue;
+        };
+        any = true;
+        out.push_str(&text);
+        out.push('\n');
+        if r.body_text().trim_matches(' ').is_empty() {
+            out.push('\n');
+        }
+    }
+    if !any {
+        out.truncate(start);
+    }
+    any
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
