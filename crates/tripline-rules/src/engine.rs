@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 use tripline_schema::{Attack, FieldSource, Severity, Value};
 
@@ -79,12 +79,16 @@ struct RuleEntry {
     c: Compiled,
 }
 
+/// The candidate index of one field in one bucket: whole-value needles by hash (one lookup
+/// per value), every other needle in one Aho-Corasick automaton (one scan per value).
 #[derive(Debug, Default)]
 struct Automaton {
     src: Option<Src>,
     ac: Option<AhoCorasick>,
     /// Per pattern: its anchor and the rules it witnesses.
     rules: Vec<(Anchor, Vec<u32>)>,
+    /// Whole-value needles (lowercase) → rules they witness.
+    exact: HashMap<String, Vec<u32>>,
 }
 
 #[derive(Debug)]
@@ -307,11 +311,32 @@ impl Engine {
             } else {
                 Src::Field(s)
             };
-            let ac = AhoCorasick::new(&ns).ok();
+            let mut exact: HashMap<String, Vec<u32>> = HashMap::new();
+            let mut scan = (Vec::new(), Vec::new());
+            for (n, (anchor, rs)) in ns.into_iter().zip(rules) {
+                if anchor == Anchor::Whole {
+                    exact.entry(n).or_default().extend(rs);
+                } else {
+                    scan.0.push(n);
+                    scan.1.push((anchor, rs));
+                }
+            }
+            let ac = if scan.0.is_empty() {
+                None
+            } else {
+                // A DFA scans each byte with one table lookup: worth its memory here, where
+                // every value of the field goes through it.
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&scan.0)
+                    .or_else(|_| AhoCorasick::new(&scan.0))
+                    .ok()
+            };
             buckets[b].automata.push(Automaton {
                 src: Some(src),
                 ac,
-                rules,
+                rules: scan.1,
+                exact,
             });
         }
         stats.buckets = buckets.len();
@@ -461,7 +486,7 @@ impl Engine {
             cands.push(r);
         }
         for a in &b.automata {
-            let (Some(src), Some(ac)) = (a.src, &a.ac) else {
+            let Some(src) = a.src else {
                 continue;
             };
             let sid = self.slot_id(src);
@@ -471,6 +496,17 @@ impl Engine {
                 continue;
             }
             for (_, low) in slot.items() {
+                if let Some(rules) = a.exact.get(low.as_str()) {
+                    for &r in rules {
+                        if sc.stamp[r as usize] != epoch {
+                            sc.stamp[r as usize] = epoch;
+                            cands.push(r);
+                        }
+                    }
+                }
+                let Some(ac) = &a.ac else {
+                    continue;
+                };
                 for m in ac.find_overlapping_iter(low.as_str()) {
                     let (anchor, rules) = &a.rules[m.pattern().as_usize()];
                     if !anchor.accepts(m.start(), m.end(), low.len()) {

@@ -126,6 +126,10 @@ impl FieldSource for serde_json::Value {
         if let Some(v) = obj.get(name) {
             return Some(json_value(v));
         }
+        // An undotted name was fully answered by the lookup above.
+        if !name.contains('.') {
+            return None;
+        }
         let mut cur = self;
         for part in name.split('.') {
             cur = cur.as_object()?.get(part)?;

@@ -1,0 +1,115 @@
+//! The candidate index with many rules sharing fields: whole-value needles (hash lookup),
+//! anchored and unanchored substrings (one automaton per field), list values and absent or
+//! dotted fields. For every event the indexed result must equal direct evaluation of each
+//! rule, and the expected rules must fire.
+
+use serde_json::json;
+use tripline_rules::{Engine, LogSource, Pipeline, RuleSet, Scratch, Settings};
+
+const RULES: &[(&str, &str)] = &[
+    ("exact", "sel:\n    Image: /usr/bin/Curl\n  condition: sel"),
+    (
+        "exact_list",
+        "sel:\n    Image:\n      - /bin/sh\n      - /bin/bash\n  condition: sel",
+    ),
+    (
+        "suffix",
+        "sel:\n    Image|endswith: /wget\n  condition: sel",
+    ),
+    (
+        "prefix",
+        "sel:\n    CommandLine|startswith: 'nc '\n  condition: sel",
+    ),
+    (
+        "contains_and_exact",
+        "sel:\n    CommandLine|contains: ' -e '\n    User: root\n  condition: sel",
+    ),
+    (
+        "exact_shared",
+        "sel:\n    Image: /usr/bin/curl\n    CommandLine|contains: evil\n  condition: sel",
+    ),
+    ("dotted", "sel:\n    process.name: Bash\n  condition: sel"),
+    (
+        "not_only",
+        "sel:\n    Image: /bin/true\n  condition: not sel",
+    ),
+];
+
+fn engine() -> Engine {
+    let mut set = RuleSet::new(Settings::default());
+    for (i, (title, det)) in RULES.iter().enumerate() {
+        let yaml = format!(
+            "title: {title}\nid: 11111111-2222-4333-8444-{i:012}\nlogsource: {{product: test}}\ndetection:\n  {det}\n"
+        );
+        set.add_str(&yaml, &format!("{title}.yml"));
+    }
+    assert!(set.rejected.is_empty(), "{:?}", set.rejected);
+    let e = Engine::compile(&set, &Pipeline::identity());
+    assert!(e.rejected().is_empty());
+    assert_eq!(e.stats().rules, RULES.len());
+    e
+}
+
+fn fired(e: &Engine, ev: &serde_json::Value, sc: &mut Scratch) -> Vec<String> {
+    let mut out = Vec::new();
+    e.evaluate(&LogSource::new("test", "", ""), ev, sc, &mut out);
+    let got: Vec<usize> = out.iter().map(|m| m.rule).collect();
+    for i in 0..e.rules().len() {
+        assert_eq!(
+            got.contains(&i),
+            e.matches_rule(i, ev, sc),
+            "index vs direct for rule {i} on {ev}"
+        );
+    }
+    got.iter()
+        .map(|&i| e.rule(i).unwrap().meta.title.clone())
+        .collect()
+}
+
+#[test]
+fn index_equals_direct_evaluation() {
+    let e = engine();
+    let mut sc = Scratch::new();
+    let rows: Vec<(serde_json::Value, &[&str])> = vec![
+        (json!({"Image": "/USR/BIN/CURL"}), &["exact", "not_only"]),
+        (
+            json!({"Image": "/usr/bin/curl", "CommandLine": "curl EVIL.sh"}),
+            &["exact", "exact_shared", "not_only"],
+        ),
+        (json!({"Image": "/usr/bin/curlx"}), &["not_only"]),
+        (json!({"Image": "/bin/BASH"}), &["exact_list", "not_only"]),
+        (
+            json!({"Image": ["/bin/x", "/bin/sh"]}),
+            &["exact_list", "not_only"],
+        ),
+        (json!({"Image": "/opt/wget"}), &["suffix", "not_only"]),
+        (json!({"Image": "/opt/wget2"}), &["not_only"]),
+        (
+            json!({"CommandLine": "NC -l 4444"}),
+            &["prefix", "not_only"],
+        ),
+        (json!({"CommandLine": "x nc -l"}), &["not_only"]),
+        (
+            json!({"CommandLine": "nc -e /bin/sh", "User": "ROOT"}),
+            &["prefix", "contains_and_exact", "not_only"],
+        ),
+        (
+            json!({"CommandLine": "nc -e /bin/sh", "User": "rooted"}),
+            &["prefix", "not_only"],
+        ),
+        (
+            json!({"process": {"name": "bash"}}),
+            &["dotted", "not_only"],
+        ),
+        (json!({"process.name": "BASH"}), &["dotted", "not_only"]),
+        (json!({"process": "bash"}), &["not_only"]),
+        (json!({"Image": "/bin/true"}), &[]),
+        (json!({}), &["not_only"]),
+    ];
+    for (ev, want) in rows {
+        // Twice: the second run reuses the scratch's per-field hints and caches.
+        for _ in 0..2 {
+            assert_eq!(fired(&e, &ev, &mut sc), want, "{ev}");
+        }
+    }
+}
