@@ -287,6 +287,12 @@ static KEY_BYTE: [bool; 256] = {
     t
 };
 
+/// A space or tab; one comparison for the common (printable) byte.
+#[inline]
+fn is_blank(c: u8) -> bool {
+    c <= b' ' && (c == b' ' || c == b'\t')
+}
+
 #[inline]
 fn is_key_byte(c: u8) -> bool {
     KEY_BYTE[c as usize]
@@ -310,29 +316,31 @@ impl Tokenizer<'_> {
     #[inline]
     fn scan_key_uncached(&self, pos: usize, end: usize) -> Option<usize> {
         let b = self.b;
-        let mut i = pos;
-        while i < end && is_key_byte(b[i]) {
-            i += 1;
-        }
+        let w = self.from_to(pos, end);
+        let i = pos + w.iter().position(|&c| !is_key_byte(c)).unwrap_or(w.len());
         (i > pos && i < end && b[i] == b'=' && (b[pos].is_ascii_alphanumeric() || b[pos] == b'_'))
             .then_some(i)
     }
 
+    /// `b[pos..end]`. Every caller keeps `pos <= end <= b.len()`: scans start at or
+    /// before their end and every value ends at or before it (proptest and fuzzing check
+    /// that no input breaks this).
     #[inline]
-    fn skip_spaces(&self, mut pos: usize, end: usize) -> usize {
-        while pos < end && (self.b[pos] == b' ' || self.b[pos] == b'\t') {
-            pos += 1;
-        }
-        pos
+    fn from_to(&self, pos: usize, end: usize) -> &[u8] {
+        &self.b[pos..end]
     }
 
     #[inline]
-    fn word_end(&self, mut pos: usize, end: usize) -> usize {
+    fn skip_spaces(&self, pos: usize, end: usize) -> usize {
+        let w = self.from_to(pos, end);
+        pos + w.iter().position(|&c| !is_blank(c)).unwrap_or(w.len())
+    }
+
+    #[inline]
+    fn word_end(&self, pos: usize, end: usize) -> usize {
         // Values are short: a plain loop beats a SIMD search's setup.
-        while pos < end && self.b[pos] != b' ' && self.b[pos] != b'\t' {
-            pos += 1;
-        }
-        pos
+        let w = self.from_to(pos, end);
+        pos + w.iter().position(|&c| is_blank(c)).unwrap_or(w.len())
     }
 
     fn warn(&mut self, kind: WarningKind, start: usize, end: usize) {
@@ -432,9 +440,18 @@ impl Tokenizer<'_> {
     /// A bare value: one word, extended over following words that are not `key=value`
     /// (`op=adding group to /etc/group`, `subj==/usr/sbin/ntpd (enforce)`).
     fn bare(&self, v: usize, end: usize, scope: Scope, key: Span) -> (Span, ValueKind, usize) {
-        let mut ve = self.word_end(v, end);
-        // Numbers never contain spaces (`login pid=1 uid=0 old auid=…`).
-        let numeric = ve > v && self.b[v..ve].iter().all(u8::is_ascii_digit);
+        // One pass finds the word's end and whether it is a number: numbers never contain
+        // spaces (`login pid=1 uid=0 old auid=…`), so they need no lookahead.
+        let mut ve = v;
+        let mut digits = true;
+        for &c in self.from_to(v, end) {
+            if is_blank(c) {
+                break;
+            }
+            digits &= c.is_ascii_digit();
+            ve += 1;
+        }
+        let numeric = ve > v && digits;
         if !numeric {
             loop {
                 let n = self.skip_spaces(ve, end);
