@@ -316,7 +316,7 @@ impl Tokenizer<'_> {
     #[inline]
     fn scan_key_uncached(&self, pos: usize, end: usize) -> Option<usize> {
         let b = self.b;
-        let w = self.from_to(pos, end);
+        let w = self.bytes_in(pos, end);
         let i = pos + w.iter().position(|&c| !is_key_byte(c)).unwrap_or(w.len());
         (i > pos && i < end && b[i] == b'=' && (b[pos].is_ascii_alphanumeric() || b[pos] == b'_'))
             .then_some(i)
@@ -326,20 +326,20 @@ impl Tokenizer<'_> {
     /// before their end and every value ends at or before it (proptest and fuzzing check
     /// that no input breaks this).
     #[inline]
-    fn from_to(&self, pos: usize, end: usize) -> &[u8] {
+    fn bytes_in(&self, pos: usize, end: usize) -> &[u8] {
         &self.b[pos..end]
     }
 
     #[inline]
     fn skip_spaces(&self, pos: usize, end: usize) -> usize {
-        let w = self.from_to(pos, end);
+        let w = self.bytes_in(pos, end);
         pos + w.iter().position(|&c| !is_blank(c)).unwrap_or(w.len())
     }
 
     #[inline]
     fn word_end(&self, pos: usize, end: usize) -> usize {
         // Values are short: a plain loop beats a SIMD search's setup.
-        let w = self.from_to(pos, end);
+        let w = self.bytes_in(pos, end);
         pos + w.iter().position(|&c| is_blank(c)).unwrap_or(w.len())
     }
 
@@ -444,7 +444,7 @@ impl Tokenizer<'_> {
         // spaces (`login pid=1 uid=0 old auid=…`), so they need no lookahead.
         let mut ve = v;
         let mut digits = true;
-        for &c in self.from_to(v, end) {
+        for &c in self.bytes_in(v, end) {
             if is_blank(c) {
                 break;
             }
