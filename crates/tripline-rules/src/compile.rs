@@ -562,14 +562,21 @@ impl Anchor {
 /// at its anchor) in its slot. `None`: no such set (the rule is always evaluated).
 pub(crate) type Witness = Vec<(Src, String, Anchor)>;
 
-pub(crate) fn witness(c: &Compiled) -> Option<Witness> {
-    prog_need(&c.prog, c)
+/// Tells whether a needle on a slot is common (witnesses many rules, like `type: EXECVE`):
+/// a witness built on it sends every such event to all those rules.
+pub(crate) type Common<'a> = &'a dyn Fn(Src, &str) -> bool;
+
+/// The necessary literals of a rule, choosing among alternatives (the items of an AND) the
+/// most selective one: uncommon needles first, then long and anchored ones.
+pub(crate) fn witness(c: &Compiled, common: Common<'_>) -> Option<Witness> {
+    prog_need(&c.prog, c, common)
 }
 
-fn better(a: Witness, b: Witness) -> Witness {
+fn better(a: Witness, b: Witness, common: Common<'_>) -> Witness {
     let score = |w: &Witness| {
         let anchored = w.iter().all(|(_, _, a)| *a != Anchor::Any);
         (
+            !w.iter().any(|(src, n, _)| common(*src, n)),
             w.iter().map(|(_, s, _)| s.len()).min().unwrap_or(0).min(8)
                 + if anchored { 1 } else { 0 },
             usize::MAX - w.len(),
@@ -578,25 +585,31 @@ fn better(a: Witness, b: Witness) -> Witness {
     if score(&b) > score(&a) { b } else { a }
 }
 
-fn prog_need(p: &Prog, c: &Compiled) -> Option<Witness> {
+fn prog_need(p: &Prog, c: &Compiled, common: Common<'_>) -> Option<Witness> {
     match p {
-        Prog::Sel(i) => sel_need(&c.sels[*i]),
+        Prog::Sel(i) => sel_need(&c.sels[*i], common),
         Prog::Not(_) => None,
-        Prog::And(v) => v.iter().filter_map(|x| prog_need(x, c)).reduce(better),
+        Prog::And(v) => v
+            .iter()
+            .filter_map(|x| prog_need(x, c, common))
+            .reduce(|a, b| better(a, b, common)),
         Prog::Or(v) => {
             let mut all = Vec::new();
             for x in v {
-                all.extend(prog_need(x, c)?);
+                all.extend(prog_need(x, c, common)?);
             }
             (!all.is_empty()).then_some(all)
         }
     }
 }
 
-fn sel_need(s: &Sel) -> Option<Witness> {
+fn sel_need(s: &Sel, common: Common<'_>) -> Option<Witness> {
     let mut all = Vec::new();
     for alt in &s.alts {
-        let w = alt.iter().filter_map(item_need).reduce(better)?;
+        let w = alt
+            .iter()
+            .filter_map(item_need)
+            .reduce(|a, b| better(a, b, common))?;
         all.extend(w);
     }
     (!all.is_empty()).then_some(all)

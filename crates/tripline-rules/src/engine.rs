@@ -113,6 +113,9 @@ pub struct Engine {
 /// Needles of one automaton and, per needle, its anchor and the rules it witnesses.
 type NeedleGroup = (Vec<String>, Vec<(Anchor, Vec<u32>)>);
 
+/// A needle witnessing more rules than this is avoided when a rule has another choice.
+const COMMON_NEEDLE: usize = 3;
+
 const ABSENT: u8 = 0;
 const NULL: u8 = 1;
 const PRESENT: u8 = 2;
@@ -263,6 +266,29 @@ impl Engine {
             filters_applied,
             ..EngineStats::default()
         };
+        // First pass: how many rules each (slot, needle) would witness when every rule picks
+        // its longest literals; the second pass avoids the common ones where a rule has an
+        // alternative, so fewer rules become candidates per event.
+        let mut uses: HashMap<(u32, &str), usize> = HashMap::new();
+        let sid_of = |src: Src| match src {
+            Src::Field(f) => f,
+            Src::Raw => raw_slot,
+        };
+        let first: Vec<Option<compile::Witness>> = entries
+            .iter()
+            .map(|e| compile::witness(&e.c, &|_, _| false))
+            .collect();
+        for w in first.iter().flatten() {
+            let mut seen: Vec<(u32, &str)> =
+                w.iter().map(|(s, n, _)| (sid_of(*s), n.as_str())).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for k in seen {
+                *uses.entry(k).or_default() += 1;
+            }
+        }
+        let common =
+            |src: Src, n: &str| uses.get(&(sid_of(src), n)).copied().unwrap_or(0) > COMMON_NEEDLE;
         let mut needles: BTreeMap<(usize, u32, String, Anchor), Vec<u32>> = BTreeMap::new();
         for (ri, e) in entries.iter().enumerate() {
             let key = e.rule.logsource.key();
@@ -277,7 +303,7 @@ impl Engine {
                     buckets.len() - 1
                 }
             };
-            match compile::witness(&e.c) {
+            match compile::witness(&e.c, &common) {
                 Some(w) => {
                     stats.indexed += 1;
                     for (src, n, anchor) in w {

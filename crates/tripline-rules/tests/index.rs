@@ -113,3 +113,38 @@ fn index_equals_direct_evaluation() {
         }
     }
 }
+
+/// Rules sharing a common literal (`type: EXECVE`) are indexed on their own, rarer literal,
+/// so an EXECVE record that matches none of them evaluates no rule at all.
+#[test]
+fn common_needles_are_not_witnesses() {
+    let mut set = RuleSet::new(Settings::default());
+    for i in 0..6 {
+        let yaml = format!(
+            "title: r{i}\nid: 11111111-2222-4333-8444-{i:012}\nlogsource: {{product: test}}\ndetection:\n  sel:\n    type: EXECVE\n    a0: tool{i}\n  condition: sel\n"
+        );
+        set.add_str(&yaml, "r.yml");
+    }
+    let e = Engine::compile(&set, &Pipeline::identity());
+    assert_eq!(e.stats().rules, 6);
+    let mut sc = Scratch::new();
+    let ls = LogSource::new("test", "", "");
+    let mut out = Vec::new();
+    e.evaluate(
+        &ls,
+        &json!({"type": "EXECVE", "a0": "ls"}),
+        &mut sc,
+        &mut out,
+    );
+    assert!(out.is_empty());
+    assert_eq!(sc.rules_evaluated(), 0);
+    e.evaluate(
+        &ls,
+        &json!({"type": "EXECVE", "a0": "TOOL3"}),
+        &mut sc,
+        &mut out,
+    );
+    assert_eq!(out.len(), 1);
+    assert_eq!(e.rule(out[0].rule).unwrap().meta.title, "r3");
+    assert_eq!(sc.rules_evaluated(), 1);
+}
