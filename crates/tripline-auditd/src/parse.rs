@@ -260,7 +260,7 @@ pub(crate) fn parse_meta(line: &str) -> Result<Meta, Error> {
         tokens: tok.tokens,
         warnings: tok.warnings,
         spliced_at: tok.spliced_at,
-        position: None,
+        position: crate::record::Position::default(),
     })
 }
 

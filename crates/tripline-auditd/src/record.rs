@@ -83,8 +83,9 @@ pub(crate) struct Meta {
     pub(crate) tokens: Vec<Token>,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) spliced_at: Option<u32>,
-    /// Where the record was read (set by the readers, or [`Record::at`]).
-    pub(crate) position: Option<Position>,
+    /// Where the record was read (set by the readers, or [`Record::at`]); line 0 (not
+    /// `Option`, which would cost 8 more bytes per kept record) when unknown.
+    pub(crate) position: Position,
 }
 
 /// Where a record was read in its stream: the 1-based line number and the byte offset of
@@ -245,6 +246,7 @@ impl<'a> Record<'a> {
 
     /// Attaches the position the record was read at (for callers that read lines
     /// themselves; [`Reader`](crate::Reader) and [`StrRecords`](crate::StrRecords) set it).
+    /// Line numbers are 1-based: line 0 means unknown.
     ///
     /// ```
     /// let r = tripline_auditd::from_str("type=CWD msg=audit(1.000:2): cwd=\"/\"").unwrap();
@@ -253,13 +255,14 @@ impl<'a> Record<'a> {
     /// assert_eq!(r.position(), Some(tripline_auditd::Position::new(7, 512)));
     /// ```
     pub fn at(mut self, line: u64, offset: u64) -> Self {
-        self.meta.to_mut().position = Some(Position { line, offset });
+        self.meta.to_mut().position = Position { line, offset };
         self
     }
 
     /// Where the record was read (`None` for a record parsed alone).
     pub fn position(&self) -> Option<Position> {
-        self.meta.position
+        let p = self.meta.position;
+        (p.line > 0).then_some(p)
     }
 
     pub(crate) fn push_warning(&mut self, w: Warning) {
@@ -557,7 +560,8 @@ impl RecordBuf {
 
     /// Where the record was read (`None` for a record parsed alone).
     pub fn position(&self) -> Option<Position> {
-        self.meta.position
+        let p = self.meta.position;
+        (p.line > 0).then_some(p)
     }
 
     pub(crate) fn type_code(&self) -> Option<u16> {
