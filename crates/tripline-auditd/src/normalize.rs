@@ -42,9 +42,9 @@ fn id_of(r: &Record<'_>, key: &str) -> Option<(Option<u32>, Option<String>)> {
     } else {
         f.raw.parse::<u32>().ok()
     };
-    let upper = key.to_ascii_uppercase();
     let name = r
-        .enriched(&upper)
+        .enriched_text()
+        .and_then(|_| r.enriched(&key.to_ascii_uppercase()))
         .map(|e| e.raw)
         .filter(|n| *n != "unset" && !n.starts_with("unknown("))
         .map(str::to_owned);

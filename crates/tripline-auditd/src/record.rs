@@ -387,8 +387,23 @@ impl<'a> Record<'a> {
 
     /// A body field, else the same key inside `msg='…'`.
     pub fn get(&self, key: &str) -> Option<Field<'a>> {
-        self.find(key, Scope::Body)
-            .or_else(|| self.find(key, Scope::Msg))
+        // One pass: the first body match wins, else the first `msg='…'` match.
+        let kb = key.as_bytes();
+        let mut in_msg = None;
+        for t in &self.meta.tokens {
+            if t.text
+                || (t.key.end - t.key.start) as usize != kb.len()
+                || t.key.of(self.line).as_bytes() != kb
+            {
+                continue;
+            }
+            match t.scope {
+                Scope::Body => return Some(self.field_of(t)),
+                Scope::Msg if in_msg.is_none() => in_msg = Some(t),
+                _ => {}
+            }
+        }
+        in_msg.map(|t| self.field_of(t))
     }
 
     /// A field of one scope.
@@ -398,6 +413,7 @@ impl<'a> Record<'a> {
 
     /// An ENRICHED field (`UID`, `SYSCALL`, `SADDR`…).
     pub fn enriched(&self, key: &str) -> Option<Field<'a>> {
+        self.meta.enriched_start?;
         self.find(key, Scope::Enriched)
     }
 
