@@ -88,7 +88,43 @@ struct Automaton {
     /// Per pattern: its anchor and the rules it witnesses.
     rules: Vec<(Anchor, Vec<u32>)>,
     /// Whole-value needles (lowercase) → rules they witness.
-    exact: HashMap<String, Vec<u32>>,
+    exact: HashMap<String, Vec<u32>, FastHash>,
+}
+
+/// A multiply-rotate hasher for the whole-value index: its keys are rule literals fixed at
+/// compile time, so a flooding event cannot grow a probe chain, and SipHash's per-lookup
+/// cost (once per field value per event) buys nothing here.
+#[derive(Debug, Default, Clone, Copy)]
+struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+/// State of [`FastHash`].
+#[derive(Debug)]
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        let w = u64::from_le_bytes(tail) ^ ((rest.len() as u64) << 56);
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 #[derive(Debug)]
@@ -337,7 +373,7 @@ impl Engine {
             } else {
                 Src::Field(s)
             };
-            let mut exact: HashMap<String, Vec<u32>> = HashMap::new();
+            let mut exact: HashMap<String, Vec<u32>, FastHash> = HashMap::default();
             let mut scan = (Vec::new(), Vec::new());
             for (n, (anchor, rs)) in ns.into_iter().zip(rules) {
                 if anchor == Anchor::Whole {
