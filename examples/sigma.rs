@@ -20,15 +20,31 @@
 //! Output per match: `rule_id`, `rule_title`, `level`, `author` (Detection Rule License
 //! attribution), `file`, `line` (1-based line of the record in its file), `selections`,
 //! `fields`. `--check` only loads and compiles the rules and prints a load report.
+//!
+//! Correlation rules in the loaded files run over the detection matches (event time: the
+//! record's own time, the normalized event's time, or for `--input json` the `--time-field`,
+//! default `@timestamp`, as RFC 3339 or epoch seconds / ms / ns). Each correlation match is one
+//! JSON object with `rule_id`, `rule_title`, `"correlation": true`, `group` (group-by field →
+//! value, alias names for aliased fields), `lines` (1-based lines of the evidence events) and
+//! `evidence` (`file:line`). Detections of rules a correlation references are printed only when
+//! a correlation sets `generate: true`, as the spec says.
+//!
+//! ```text
+//! cargo run --example sigma -- --rules examples/data/sigma/failed_logins.yml --input json \
+//!     --logsource product=linux,service=sshd examples/data/sigma/failed_logins.ndjson
+//! ```
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
 use clap::Parser;
 use tripline::detect::Format;
+use tripline::schema::FieldSource;
 use tripline::schema::{Event, EventKind, Product};
 use tripline::source::Sources;
-use tripline_rules::{Engine, LogSource, Match, RuleSet, Scratch, Settings};
+use tripline_rules::correlation::{self, CorrelationMatch, CorrelationSpec, Detection, Evidence};
+use tripline_rules::{Engine, LogSource, Match, Rule, RuleSet, Scratch, Settings};
 
 /// The logsources a normalized event is evaluated under.
 fn event_logsources(ev: &Event, format: Format) -> Vec<LogSource> {
@@ -61,6 +77,7 @@ fn run_normalized(
     path: &std::path::Path,
     format: Option<Format>,
     sc: &mut Scratch,
+    corr: &mut Correlator,
     w: &mut dyn Write,
 ) -> Option<usize> {
     let mut sources = Sources::new();
@@ -85,7 +102,12 @@ fn run_normalized(
             out.clear();
             engine.evaluate(&ls, &ev, sc, &mut out);
             for m in &out {
-                if let Some(f) = engine.finding(m, &ev) {
+                let Some(rule) = engine.rule(m.rule) else {
+                    continue;
+                };
+                if corr.emits(rule)
+                    && let Some(f) = engine.finding(m, &ev)
+                {
                     let j = serde_json::json!({
                         "rule_id": f.rule_id, "rule_title": f.rule_title, "level": f.level,
                         "author": f.author, "file": name, "line": line, "logsource": ls.to_string(),
@@ -93,11 +115,130 @@ fn run_normalized(
                     });
                     let _ = writeln!(w, "{j}");
                 }
+                corr.feed(rule, Some(ev.time), &ev, &name, line, w);
             }
             total += out.len();
         }
     }
     Some(total)
+}
+
+/// Runs the loaded correlation rules over the detection matches and prints their matches.
+struct Correlator {
+    engine: Option<correlation::Engine>,
+    out: Vec<CorrelationMatch>,
+    printed: usize,
+}
+
+impl Correlator {
+    fn new(set: &RuleSet) -> Self {
+        let mut specs = Vec::new();
+        for c in &set.correlations {
+            match CorrelationSpec::try_from(c) {
+                Ok(s) => specs.push(s),
+                Err(e) => eprintln!("rejected correlation: {e}"),
+            }
+        }
+        let engine = if specs.is_empty() {
+            None
+        } else {
+            match correlation::Engine::new(specs, correlation::Settings::default()) {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    eprintln!("correlation rules rejected: {e}");
+                    None
+                }
+            }
+        };
+        Correlator {
+            engine,
+            out: Vec::new(),
+            printed: 0,
+        }
+    }
+
+    /// Whether the rule's own matches are printed (Sigma `generate`).
+    fn emits(&self, rule: &Rule) -> bool {
+        self.engine
+            .as_ref()
+            .is_none_or(|e| e.emits_detection(rule.meta.id.as_deref(), rule.meta.name.as_deref()))
+    }
+
+    /// Feeds one detection of `rule` on an event at `time`, read at `file:line`.
+    #[allow(clippy::too_many_arguments)]
+    fn feed(
+        &mut self,
+        rule: &Rule,
+        time: Option<DateTime<Utc>>,
+        event: &dyn FieldSource,
+        file: &str,
+        line: u64,
+        w: &mut dyn Write,
+    ) {
+        let Some(engine) = self.engine.as_mut() else {
+            return;
+        };
+        let (id, name) = (rule.meta.id.as_deref(), rule.meta.name.as_deref());
+        if !engine.references(id, name) {
+            return;
+        }
+        let Some(time) = time else {
+            eprintln!("{file}:{line}: no event time; not correlated");
+            return;
+        };
+        let evidence = Evidence::at(file, line);
+        let mut d = Detection::new(id.unwrap_or_default(), time, event).with_evidence(&evidence);
+        d.rule_id = id;
+        d.rule_name = name;
+        engine.process(&d, &mut self.out);
+        self.print(w);
+    }
+
+    fn print(&mut self, w: &mut dyn Write) {
+        for m in self.out.drain(..) {
+            let _ = writeln!(w, "{}", m.to_json());
+            self.printed += 1;
+        }
+    }
+
+    /// End of input: windows still open are evaluated.
+    fn finish(&mut self, w: &mut dyn Write) {
+        if let Some(engine) = self.engine.as_mut() {
+            engine.flush(&mut self.out);
+        }
+        self.print(w);
+    }
+}
+
+/// The time of a generic JSON event: RFC 3339 text, or epoch seconds, milliseconds or
+/// nanoseconds as a number (told apart by magnitude).
+fn json_time(v: &serde_json::Value, field: &str) -> Option<DateTime<Utc>> {
+    let value = v
+        .get(field)
+        .or_else(|| field.split('.').try_fold(v, |cur, part| cur.get(part)))?;
+    match value {
+        serde_json::Value::String(s) => DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.with_timezone(&Utc)),
+        serde_json::Value::Number(n) => {
+            let x = n.as_f64()?;
+            let ns = if x.abs() >= 1e17 {
+                x
+            } else if x.abs() >= 1e14 {
+                x * 1e3
+            } else if x.abs() >= 1e11 {
+                x * 1e6
+            } else {
+                x * 1e9
+            };
+            let ns = n
+                .as_i64()
+                .filter(|i| i.abs() >= 100_000_000_000_000_000)
+                .unwrap_or(ns as i64);
+            Some(DateTime::from_timestamp_nanos(ns))
+        }
+        _ => None,
+    }
 }
 
 #[derive(Parser)]
@@ -112,6 +253,9 @@ struct Args {
     /// Logsource of JSON events: product=…,category=…,service=….
     #[arg(long = "logsource", default_value = "product=linux")]
     logsource: String,
+    /// Field holding the time of `--input json` events, for correlation rules.
+    #[arg(long = "time-field", default_value = "@timestamp")]
+    time_field: String,
     /// Only load the rules and print the load report.
     #[arg(long)]
     check: bool,
@@ -163,6 +307,7 @@ fn main() -> ExitCode {
         }
     };
     let audit_ls = LogSource::new("linux", "", "auditd");
+    let mut corr = Correlator::new(&set);
     let mut sc = Scratch::new();
     let mut out: Vec<Match> = Vec::new();
     let stdout = std::io::stdout();
@@ -181,7 +326,7 @@ fn main() -> ExitCode {
             line_files.push(f.clone());
             continue;
         }
-        match run_normalized(&engine, f, forced, &mut sc, &mut w) {
+        match run_normalized(&engine, f, forced, &mut sc, &mut corr, &mut w) {
             Some(n) => total += n,
             None => line_files.push(f.clone()),
         }
@@ -222,10 +367,18 @@ fn main() -> ExitCode {
             };
             out.clear();
             let emit = |out: &[Match],
+                        corr: &mut Correlator,
                         finding: &dyn Fn(&Match) -> Option<tripline_rules::Finding>,
+                        event: &dyn FieldSource,
+                        time: Option<DateTime<Utc>>,
                         w: &mut dyn Write| {
                 for m in out {
-                    if let Some(f) = finding(m) {
+                    let Some(rule) = engine.rule(m.rule) else {
+                        continue;
+                    };
+                    if corr.emits(rule)
+                        && let Some(f) = finding(m)
+                    {
                         let j = serde_json::json!({
                             "rule_id": f.rule_id, "rule_title": f.rule_title, "level": f.level,
                             "author": f.author, "file": name, "line": line_no,
@@ -233,6 +386,7 @@ fn main() -> ExitCode {
                         });
                         let _ = writeln!(w, "{j}");
                     }
+                    corr.feed(rule, time, event, &name, line_no, w);
                 }
             };
             if is_json {
@@ -241,14 +395,30 @@ fn main() -> ExitCode {
                     continue;
                 };
                 engine.evaluate(&json_ls, &v, &mut sc, &mut out);
-                emit(&out, &|m| engine.finding(m, &v), &mut w);
+                let time = json_time(&v, &args.time_field);
+                emit(
+                    &out,
+                    &mut corr,
+                    &|m| engine.finding(m, &v),
+                    &v,
+                    time,
+                    &mut w,
+                );
             } else {
                 let Ok(rec) = tripline_auditd::from_str(line) else {
                     skipped += 1;
                     continue;
                 };
                 engine.evaluate(&audit_ls, &rec, &mut sc, &mut out);
-                emit(&out, &|m| engine.finding(m, &rec), &mut w);
+                let time = rec.time().to_datetime();
+                emit(
+                    &out,
+                    &mut corr,
+                    &|m| engine.finding(m, &rec),
+                    &rec,
+                    time,
+                    &mut w,
+                );
             }
             total += out.len();
         }
@@ -256,7 +426,8 @@ fn main() -> ExitCode {
             eprintln!("{name}: {skipped} of {line_no} lines were not records and were skipped");
         }
     }
+    corr.finish(&mut w);
     let _ = w.flush();
-    eprintln!("{total} matches");
+    eprintln!("{total} matches, {} correlation matches", corr.printed);
     ExitCode::SUCCESS
 }
