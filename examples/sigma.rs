@@ -18,7 +18,8 @@
 //! each file and falls back to NDJSON. Reads stdin (auditd or NDJSON) when no file is given.
 //!
 //! Output per match: `rule_id`, `rule_title`, `level`, `author` (Detection Rule License
-//! attribution), `file`, `line` (1-based line of the record in its file), `selections`,
+//! attribution), `file`, `line` (1-based line of the event in its file: for audit logs the first
+//! line of the multi-record event, with the matching record's own line in `record_line`), `selections`,
 //! `fields`. `--check` only loads and compiles the rules and prints a load report.
 //!
 //! Correlation rules in the loaded files run over the detection matches (event time: the
@@ -39,7 +40,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::Parser;
-use tripline::detect::Format;
+use tripline::detect::{self, Format};
 use tripline::schema::FieldSource;
 use tripline::schema::{Event, EventKind, Product};
 use tripline::source::Sources;
@@ -331,19 +332,76 @@ fn main() -> ExitCode {
             None => line_files.push(f.clone()),
         }
     }
-    let inputs: Vec<(String, Box<dyn BufRead>)> = if args.files.is_empty() {
-        vec![("-".to_string(), Box::new(BufReader::new(std::io::stdin())))]
+    type Input = (String, Box<dyn BufRead>, bool);
+    let inputs: Vec<Input> = if args.files.is_empty() {
+        let audit = args.input == "auditd";
+        vec![(
+            "-".to_string(),
+            Box::new(BufReader::new(std::io::stdin())),
+            audit,
+        )]
     } else {
-        let mut v: Vec<(String, Box<dyn BufRead>)> = Vec::new();
+        let mut v: Vec<Input> = Vec::new();
         for f in &line_files {
             match std::fs::File::open(f) {
-                Ok(h) => v.push((f.display().to_string(), Box::new(BufReader::new(h)))),
+                Ok(h) => {
+                    let mut reader = BufReader::with_capacity(64 * 1024, h);
+                    let audit = match args.input.as_str() {
+                        "auditd" => true,
+                        "json" => false,
+                        _ => reader.fill_buf().is_ok_and(|b| {
+                            detect::detect(&String::from_utf8_lossy(b)) == Some(Format::AuditLog)
+                        }),
+                    };
+                    v.push((f.display().to_string(), Box::new(reader), audit));
+                }
                 Err(e) => eprintln!("{}: {e}", f.display()),
             }
         }
         v
     };
-    for (name, mut reader) in inputs {
+    for (name, mut reader, audit) in inputs {
+        if audit {
+            // Raw records are evaluated one by one, but inside their assembled event, so a
+            // match reports the first line of its (possibly multi-record) event.
+            let mut events = tripline_auditd::Events::new(&mut reader);
+            let mut errors = 0u64;
+            for item in events.by_ref() {
+                let Ok(ev) = item else {
+                    errors += 1;
+                    continue;
+                };
+                let first = ev.position().map_or(0, |p| p.line);
+                for rec in ev.records() {
+                    out.clear();
+                    engine.evaluate(&audit_ls, &rec, &mut sc, &mut out);
+                    let time = rec.time().to_datetime();
+                    for m in &out {
+                        let Some(rule) = engine.rule(m.rule) else {
+                            continue;
+                        };
+                        if corr.emits(rule)
+                            && let Some(f) = engine.finding(m, &rec)
+                        {
+                            let j = serde_json::json!({
+                                "rule_id": f.rule_id, "rule_title": f.rule_title, "level": f.level,
+                                "author": f.author, "file": name, "line": first,
+                                "record_line": rec.position().map(|p| p.line),
+                                "selections": f.selections, "fields": f.fields,
+                            });
+                            let _ = writeln!(w, "{j}");
+                        }
+                        corr.feed(rule, time, &rec, &name, first, &mut w);
+                    }
+                    total += out.len();
+                }
+            }
+            let lines = events.reader_stats().lines;
+            if errors > 0 {
+                eprintln!("{name}: {errors} of {lines} lines were not audit records");
+            }
+            continue;
+        }
         let mut buf = Vec::new();
         let mut line_no = 0u64;
         let mut skipped = 0u64;
