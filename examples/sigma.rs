@@ -102,26 +102,57 @@ fn run_normalized(
         for ls in event_logsources(&ev, fmt) {
             out.clear();
             engine.evaluate(&ls, &ev, sc, &mut out);
-            for m in &out {
-                let Some(rule) = engine.rule(m.rule) else {
-                    continue;
-                };
-                if corr.emits(rule)
-                    && let Some(f) = engine.finding(m, &ev)
-                {
-                    let j = serde_json::json!({
-                        "rule_id": f.rule_id, "rule_title": f.rule_title, "level": f.level,
-                        "author": f.author, "file": name, "line": line, "logsource": ls.to_string(),
-                        "selections": f.selections, "fields": f.fields,
-                    });
-                    let _ = writeln!(w, "{j}");
-                }
-                corr.feed(rule, Some(ev.time), &ev, &name, line, w);
-            }
+            let extra = [("logsource", serde_json::Value::String(ls.to_string()))];
+            report(
+                engine,
+                corr,
+                &out,
+                &ev,
+                Some(ev.time),
+                &name,
+                line,
+                &extra,
+                w,
+            );
             total += out.len();
         }
     }
     Some(total)
+}
+
+/// Prints the detection matches in `out` (unless a correlation swallows them) and feeds them to
+/// the correlation engine. `extra` adds keys to each printed object.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    engine: &Engine,
+    corr: &mut Correlator,
+    out: &[Match],
+    event: &dyn FieldSource,
+    time: Option<DateTime<Utc>>,
+    file: &str,
+    line: u64,
+    extra: &[(&str, serde_json::Value)],
+    w: &mut dyn Write,
+) {
+    for m in out {
+        let Some(rule) = engine.rule(m.rule) else {
+            continue;
+        };
+        if corr.emits(rule)
+            && let Some(f) = engine.finding(m, event)
+        {
+            let mut j = serde_json::json!({
+                "rule_id": f.rule_id, "rule_title": f.rule_title, "level": f.level,
+                "author": f.author, "file": file, "line": line,
+                "selections": f.selections, "fields": f.fields,
+            });
+            for (k, v) in extra {
+                j[*k] = v.clone();
+            }
+            let _ = writeln!(w, "{j}");
+        }
+        corr.feed(rule, time, event, file, line, w);
+    }
 }
 
 /// Runs the loaded correlation rules over the detection matches and prints their matches.
@@ -376,23 +407,11 @@ fn main() -> ExitCode {
                     out.clear();
                     engine.evaluate(&audit_ls, &rec, &mut sc, &mut out);
                     let time = rec.time().to_datetime();
-                    for m in &out {
-                        let Some(rule) = engine.rule(m.rule) else {
-                            continue;
-                        };
-                        if corr.emits(rule)
-                            && let Some(f) = engine.finding(m, &rec)
-                        {
-                            let j = serde_json::json!({
-                                "rule_id": f.rule_id, "rule_title": f.rule_title, "level": f.level,
-                                "author": f.author, "file": name, "line": first,
-                                "record_line": rec.position().map(|p| p.line),
-                                "selections": f.selections, "fields": f.fields,
-                            });
-                            let _ = writeln!(w, "{j}");
-                        }
-                        corr.feed(rule, time, &rec, &name, first, &mut w);
-                    }
+                    let record_line = rec.position().map(|p| p.line);
+                    let extra = [("record_line", serde_json::json!(record_line))];
+                    report(
+                        &engine, &mut corr, &out, &rec, time, &name, first, &extra, &mut w,
+                    );
                     total += out.len();
                 }
             }
@@ -424,29 +443,6 @@ fn main() -> ExitCode {
                 _ => line.trim_start().starts_with('{'),
             };
             out.clear();
-            let emit = |out: &[Match],
-                        corr: &mut Correlator,
-                        finding: &dyn Fn(&Match) -> Option<tripline_rules::Finding>,
-                        event: &dyn FieldSource,
-                        time: Option<DateTime<Utc>>,
-                        w: &mut dyn Write| {
-                for m in out {
-                    let Some(rule) = engine.rule(m.rule) else {
-                        continue;
-                    };
-                    if corr.emits(rule)
-                        && let Some(f) = finding(m)
-                    {
-                        let j = serde_json::json!({
-                            "rule_id": f.rule_id, "rule_title": f.rule_title, "level": f.level,
-                            "author": f.author, "file": name, "line": line_no,
-                            "selections": f.selections, "fields": f.fields,
-                        });
-                        let _ = writeln!(w, "{j}");
-                    }
-                    corr.feed(rule, time, event, &name, line_no, w);
-                }
-            };
             if is_json {
                 let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
                     skipped += 1;
@@ -454,12 +450,15 @@ fn main() -> ExitCode {
                 };
                 engine.evaluate(&json_ls, &v, &mut sc, &mut out);
                 let time = json_time(&v, &args.time_field);
-                emit(
-                    &out,
+                report(
+                    &engine,
                     &mut corr,
-                    &|m| engine.finding(m, &v),
+                    &out,
                     &v,
                     time,
+                    &name,
+                    line_no,
+                    &[],
                     &mut w,
                 );
             } else {
@@ -469,12 +468,15 @@ fn main() -> ExitCode {
                 };
                 engine.evaluate(&audit_ls, &rec, &mut sc, &mut out);
                 let time = rec.time().to_datetime();
-                emit(
-                    &out,
+                report(
+                    &engine,
                     &mut corr,
-                    &|m| engine.finding(m, &rec),
+                    &out,
                     &rec,
                     time,
+                    &name,
+                    line_no,
+                    &[],
                     &mut w,
                 );
             }
