@@ -44,14 +44,12 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tripline_docker::EnrichmentCache;
-use tripline_rules::correlation::{
-    self, Cmp, Condition, CorrelationKind, CorrelationMatch, CorrelationSpec, Detection, Evidence,
-};
+use tripline_rules::correlation::{self, CorrelationMatch, CorrelationSpec, Detection, Evidence};
 use tripline_rules::findings::{
     DedupSettings, DedupStats, Deduplicator, Metrics, SuppressionReport, SuppressionSet,
     from_correlation,
 };
-use tripline_rules::{CmpOp, CorrelationType, Engine, LogSource, Match, RuleSet, Scratch};
+use tripline_rules::{Engine, LogSource, Match, RuleSet, Scratch};
 use tripline_schema::{
     Event, EventKind, FieldSource, FileOp, NetworkOp, Product, Rule as SchemaRule, Source,
 };
@@ -334,60 +332,10 @@ pub fn logsources(ev: &Event) -> Vec<LogSource> {
     v
 }
 
-fn kind_of(t: CorrelationType) -> (CorrelationKind, Option<f64>) {
-    match t {
-        CorrelationType::EventCount => (CorrelationKind::EventCount, None),
-        CorrelationType::ValueCount => (CorrelationKind::ValueCount, None),
-        CorrelationType::Temporal => (CorrelationKind::Temporal, None),
-        CorrelationType::TemporalOrdered => (CorrelationKind::TemporalOrdered, None),
-        CorrelationType::ValueSum => (CorrelationKind::ValueSum, None),
-        CorrelationType::ValueAvg => (CorrelationKind::ValueAvg, None),
-        CorrelationType::ValuePercentile => (CorrelationKind::ValuePercentile, None),
-        CorrelationType::ValueMedian => (CorrelationKind::ValuePercentile, Some(50.0)),
-        _ => (CorrelationKind::EventCount, None),
-    }
-}
-
-fn cmp_of(op: CmpOp) -> Cmp {
-    match op {
-        CmpOp::Gt => Cmp::Gt,
-        CmpOp::Gte => Cmp::Gte,
-        CmpOp::Lt => Cmp::Lt,
-        CmpOp::Lte => Cmp::Lte,
-        CmpOp::Eq => Cmp::Eq,
-        _ => Cmp::Neq,
-    }
-}
-
-/// A loaded correlation rule as the correlation engine's spec.
+/// A loaded correlation rule as the correlation engine's spec (the rules crate's conversion,
+/// with its error as text).
 pub fn spec_of(c: &tripline_rules::Correlation) -> Result<CorrelationSpec, String> {
-    if c.expression.is_some() {
-        return Err("extended temporal conditions are not executed".into());
-    }
-    let (kind, percentile) = kind_of(c.kind);
-    let span = i64::try_from(c.timespan_secs)
-        .unwrap_or(i64::MAX)
-        .saturating_mul(1_000_000_000);
-    let mut s = CorrelationSpec::new(c.meta.title.clone(), kind, c.rules.clone(), span);
-    s.id = c.meta.id.clone();
-    s.name = c.meta.name.clone();
-    s.level = c.meta.level.as_ref().map(|l| l.as_str().to_string());
-    s.tags = c.meta.tags.clone();
-    s.author = c.meta.author.clone();
-    s.references = c.meta.references.clone();
-    s.description = c.meta.description.clone();
-    s.group_by = c.group_by.clone();
-    s.condition = Condition {
-        checks: c.condition.iter().map(|&(op, v)| (cmp_of(op), v)).collect(),
-    };
-    s.fields = c.field.iter().cloned().collect();
-    if let Some(p) = percentile {
-        s.percentile = p;
-    }
-    s.aliases = c.aliases.clone();
-    s.generate = c.generate;
-    s.validate().map_err(|e| e.to_string())?;
-    Ok(s)
+    CorrelationSpec::try_from(c).map_err(|e| e.to_string())
 }
 
 /// Builds the correlation engine from the specs that it accepts (a spec it rejects, such as
