@@ -486,20 +486,34 @@ impl<R: BufRead> Iterator for Events<R> {
     type Item = Result<AuditEvent, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(ev) = self.asm.pop() {
-                return Some(Ok(ev));
-            }
-            if self.finished {
-                return None;
-            }
-            match self.reader.next_record() {
-                Some(Ok(r)) => self.asm.push(r),
-                Some(Err(e)) => return Some(Err(e)),
-                None => {
-                    self.asm.finish();
-                    self.finished = true;
-                }
+        let reader = &mut self.reader;
+        pump(&mut self.asm, &mut self.finished, |asm| {
+            reader.next_record().map(|r| r.map(|r| asm.push(r)))
+        })
+    }
+}
+
+/// Drives an event iterator: pops a finished event, else feeds the next record (`feed` pushes
+/// it into the assembler; `None` at end of input), flushing everything once input ends. Line
+/// errors are returned in between events.
+fn pump(
+    asm: &mut Assembler,
+    finished: &mut bool,
+    mut feed: impl FnMut(&mut Assembler) -> Option<Result<(), Error>>,
+) -> Option<Result<AuditEvent, Error>> {
+    loop {
+        if let Some(ev) = asm.pop() {
+            return Some(Ok(ev));
+        }
+        if *finished {
+            return None;
+        }
+        match feed(asm) {
+            Some(Ok(())) => {}
+            Some(Err(e)) => return Some(Err(e)),
+            None => {
+                asm.finish();
+                *finished = true;
             }
         }
     }
@@ -549,21 +563,9 @@ impl Iterator for StrEvents<'_> {
     type Item = Result<AuditEvent, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(ev) = self.asm.pop() {
-                return Some(Ok(ev));
-            }
-            if self.finished {
-                return None;
-            }
-            match self.records.next() {
-                Some(Ok(r)) => self.asm.push(r),
-                Some(Err(e)) => return Some(Err(e)),
-                None => {
-                    self.asm.finish();
-                    self.finished = true;
-                }
-            }
-        }
+        let records = &mut self.records;
+        pump(&mut self.asm, &mut self.finished, |asm| {
+            records.next().map(|r| r.map(|r| asm.push(r)))
+        })
     }
 }
