@@ -4,11 +4,12 @@ use std::borrow::Cow;
 
 use crate::entity::{Endpoint, File, Group, Process, User};
 use crate::event::{Event, Outcome};
+use crate::fields::{Field, Text};
 use crate::kind::{Direction, EventKind};
 use crate::paths as p;
-use crate::value::{FieldSource, Value, json_value};
+use crate::value::{FieldSource, Value};
 
-fn s(v: &Option<String>) -> Option<Value<'_>> {
+fn s(v: &Option<Text>) -> Option<Value<'_>> {
     v.as_deref().map(Value::str)
 }
 
@@ -125,29 +126,40 @@ fn process_field<'a>(pr: &'a Process, f: &str) -> Option<Value<'a>> {
 
 /// Walks a JSON value by a dotted remainder, preferring the longest exact key at each level so
 /// flat keys with dots and brackets (`proc.aname[2]`) are reachable.
-fn json_path<'a>(mut cur: &'a serde_json::Value, mut rest: &str) -> Option<Value<'a>> {
-    loop {
-        if rest.is_empty() {
-            return Some(json_value(cur));
-        }
-        let obj = cur.as_object()?;
-        if let Some(v) = obj.get(rest) {
-            return Some(json_value(v));
-        }
-        // Try the longest prefix ending at a '.' that names a key.
-        let mut found = None;
-        for (i, _) in rest
-            .match_indices('.')
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-        {
-            if let Some(v) = obj.get(&rest[..i]) {
-                found = Some((v, &rest[i + 1..]));
-                break;
+/// Borrows a vendor field as a [`Value`] (objects become their compact JSON text).
+pub(crate) fn field_value(v: &Field) -> Value<'_> {
+    match v {
+        Field::Null => Value::Null,
+        Field::Bool(b) => Value::Bool(*b),
+        Field::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::Int(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::UInt(u)
+            } else {
+                Value::Float(n.as_f64().unwrap_or(f64::NAN))
             }
         }
-        let (v, r) = found?;
+        Field::Str(s) => Value::str(s),
+        Field::List(a) => Value::List(a.iter().map(field_value).collect()),
+        Field::Map(_) => Value::Str(Cow::Owned(v.to_string())),
+    }
+}
+
+/// Walks `rest` (dotted) into a vendor field; a key that itself contains dots (Falco's flat
+/// `proc.aname[2]`) is matched whole, longest first.
+fn field_path<'a>(mut cur: &'a Field, mut rest: &str) -> Option<Value<'a>> {
+    loop {
+        if rest.is_empty() {
+            return Some(field_value(cur));
+        }
+        let obj = cur.as_map()?;
+        if let Some(v) = obj.get(rest) {
+            return Some(field_value(v));
+        }
+        let (v, r) = rest
+            .rmatch_indices('.')
+            .find_map(|(i, _)| obj.get(&rest[..i]).map(|v| (v, &rest[i + 1..])))?;
         cur = v;
         rest = r;
     }
@@ -214,7 +226,7 @@ impl Event {
         }
         let (vendor, rest) = path.split_once('.').unwrap_or((path, ""));
         let v = self.unmapped.get(vendor)?;
-        json_path(v, rest)
+        field_path(v, rest)
     }
 
     fn get_modelled(&self, path: &str) -> Option<Value<'_>> {
@@ -347,12 +359,12 @@ impl Event {
                     p::RULE_ID => s(&r.id),
                     p::RULE_NAME => s(&r.name),
                     p::RULE_DESCRIPTION => s(&r.description),
-                    p::RULE_AUTHOR => list(r.authors.iter().map(String::as_str).collect()),
+                    p::RULE_AUTHOR => list(r.authors.iter().map(|s| s.as_str()).collect()),
                     p::RULE_RULESET => s(&r.ruleset),
                     p::RULE_CATEGORY => s(&r.category),
                     p::RULE_VERSION => s(&r.version),
                     p::RULE_LICENSE => s(&r.license),
-                    p::RULE_REFERENCE => list(r.references.iter().map(String::as_str).collect()),
+                    p::RULE_REFERENCE => list(r.references.iter().map(|s| s.as_str()).collect()),
                     p::THREAT_FRAMEWORK => {
                         (!f.attacks.is_empty()).then(|| Value::str("MITRE ATT&CK"))
                     }

@@ -3,25 +3,26 @@
 //! Tactics come from one static table (TA0001…TA0043); technique names need ATT&CK's STIX
 //! data, which we do not ship, so they are kept only when the source provides them.
 
+use crate::fields::Text;
 use serde::{Deserialize, Serialize};
 
 /// A tactic (`TA0002` Execution).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Tactic {
     /// Tactic id.
-    pub id: String,
+    pub id: Text,
     /// Tactic name.
-    pub name: String,
+    pub name: Text,
 }
 
 /// A technique or sub-technique (`T1059`, `T1059.004`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Technique {
     /// Technique id, upper-case.
-    pub id: String,
+    pub id: Text,
     /// Technique name, when the source gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
 }
 
 /// One ATT&CK reference: a tactic, a technique and/or a sub-technique.
@@ -73,8 +74,8 @@ impl Tactic {
             .iter()
             .find(|(id, _, slug)| norm == *slug || norm.eq_ignore_ascii_case(id))
             .map(|(id, name, _)| Tactic {
-                id: (*id).to_string(),
-                name: (*name).to_string(),
+                id: (*id).to_string().into(),
+                name: (*name).to_string().into(),
             })
     }
 }
@@ -96,11 +97,11 @@ fn parse_technique(s: &str) -> Option<(Technique, Option<Technique>)> {
         return None;
     }
     let technique = Technique {
-        id: format!("T{main}"),
+        id: format!("T{main}").into(),
         name: None,
     };
     let sub_technique = sub.map(|_| Technique {
-        id: up.clone(),
+        id: up.clone().into(),
         name: None,
     });
     Some((technique, sub_technique))
@@ -192,7 +193,7 @@ impl Attack {
         let name = technique_name
             .map(str::trim)
             .filter(|n| !n.is_empty())
-            .map(str::to_string);
+            .map(Text::from);
         let (technique, sub_technique) = match parsed {
             Some((mut t, Some(mut s))) => {
                 s.name = name;

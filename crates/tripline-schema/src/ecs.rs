@@ -38,6 +38,7 @@ use crate::access::op_name;
 use crate::doc::{Doc, str_list};
 use crate::entity::{Endpoint, File, FileType, Group, Process, User};
 use crate::event::{Event, Outcome};
+use crate::fields::Text;
 use crate::kind::{Direction, EventKind};
 use crate::paths as p;
 use crate::severity::SeverityLevel;
@@ -183,7 +184,7 @@ pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Nanos, true)
 }
 
-fn s(v: &Option<String>) -> Option<&str> {
+fn s(v: &Option<Text>) -> Option<&str> {
     v.as_deref()
 }
 
@@ -242,7 +243,7 @@ fn process(d: &mut Doc, pr: &Process) {
     d.str(p::PROCESS_NAME, s(&pr.name));
     d.put(
         p::PROCESS_ARGS,
-        str_list(pr.args.iter().map(String::as_str)),
+        str_list(pr.args.iter().map(|s| s.as_str())),
     );
     if !pr.args.is_empty() {
         d.put(p::PROCESS_ARGS_COUNT, json!(pr.args.len()));
@@ -291,8 +292,8 @@ fn endpoint(d: &mut Doc, prefix: &str, e: Option<&Endpoint>) {
     d.str(&format!("{prefix}.domain"), s(&e.domain));
     let address =
         e.ip.map(|ip| ip.to_string())
-            .or_else(|| e.path.clone())
-            .or_else(|| e.domain.clone());
+            .or_else(|| e.path.as_ref().map(|p| p.to_string()))
+            .or_else(|| e.domain.as_ref().map(|d| d.to_string()));
     d.put(&format!("{prefix}.address"), address.map(Value::String));
 }
 
@@ -403,14 +404,14 @@ pub fn to_ecs(event: &Event, opts: &EcsOptions) -> Value {
         _ => None,
     });
     d.str(p::MESSAGE, message);
-    d.put(p::TAGS, str_list(event.tags.iter().map(String::as_str)));
+    d.put(p::TAGS, str_list(event.tags.iter().map(|s| s.as_str())));
     d.put(
         p::LABELS,
         Value::Object(
             event
                 .labels
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
                 .collect(),
         ),
     );
@@ -441,7 +442,7 @@ pub fn to_ecs(event: &Event, opts: &EcsOptions) -> Value {
             Value::Object(
                 c.labels
                     .iter()
-                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
                     .collect(),
             ),
         );
@@ -571,7 +572,7 @@ pub fn to_ecs(event: &Event, opts: &EcsOptions) -> Value {
                 Value::Object(
                     c.attributes
                         .iter()
-                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
                         .collect(),
                 ),
             );
@@ -605,11 +606,16 @@ pub fn to_ecs(event: &Event, opts: &EcsOptions) -> Value {
     .flatten()
     .chain(process_users);
     for u in users_seen {
-        if let Some(v) = u.name.clone().or(u.id.map(|i| i.to_string())) {
-            push_unique(&mut users, v);
+        if let Some(v) = u
+            .name
+            .as_ref()
+            .map(|n| n.to_string())
+            .or(u.id.map(|i| i.to_string()))
+        {
+            push_unique(&mut users, v.to_string());
         }
     }
-    d.put(p::RELATED_USER, str_list(users.iter().map(String::as_str)));
+    d.put(p::RELATED_USER, str_list(users.iter().map(|s| s.as_str())));
     let mut ips = Vec::new();
     for e in [event.source_endpoint(), event.destination_endpoint()]
         .into_iter()
@@ -619,22 +625,22 @@ pub fn to_ecs(event: &Event, opts: &EcsOptions) -> Value {
             push_unique(&mut ips, ip.to_string());
         }
     }
-    d.put(p::RELATED_IP, str_list(ips.iter().map(String::as_str)));
+    d.put(p::RELATED_IP, str_list(ips.iter().map(|s| s.as_str())));
 
     // vendor namespaces
     if opts.vendor {
         for (k, v) in &event.unmapped {
             if VENDOR_NAMESPACES.contains(&k.as_str()) {
                 // A namespace is an object; a bare value goes under `<vendor>.value`.
-                let v = if v.is_object() {
-                    v.clone()
+                let v = if v.is_map() {
+                    v.to_json()
                 } else {
-                    json!({ "value": v })
+                    json!({ "value": v.to_json() })
                 };
                 d.put(k, v);
             } else {
                 let mut m = serde_json::Map::new();
-                m.insert(k.clone(), v.clone());
+                m.insert(k.to_string(), v.to_json());
                 d.put(p::TRIPLINE_UNMAPPED, Value::Object(m));
             }
         }
@@ -649,7 +655,7 @@ fn finding(d: &mut Doc, f: &crate::Finding, level: SeverityLevel) {
     d.str(p::RULE_DESCRIPTION, s(&r.description));
     d.put(
         p::RULE_AUTHOR,
-        str_list(r.authors.iter().map(String::as_str)),
+        str_list(r.authors.iter().map(|s| s.as_str())),
     );
     d.str(p::RULE_RULESET, s(&r.ruleset));
     d.str(p::RULE_CATEGORY, s(&r.category));
@@ -657,7 +663,7 @@ fn finding(d: &mut Doc, f: &crate::Finding, level: SeverityLevel) {
     d.str(p::RULE_LICENSE, s(&r.license));
     d.put(
         p::RULE_REFERENCE,
-        str_list(r.references.iter().map(String::as_str)),
+        str_list(r.references.iter().map(|s| s.as_str())),
     );
     if !f.attacks.is_empty() {
         d.str(p::THREAT_FRAMEWORK, Some("MITRE ATT&CK"));
@@ -700,7 +706,7 @@ fn finding(d: &mut Doc, f: &crate::Finding, level: SeverityLevel) {
     d.put(p::EVENT_END, f.last_seen.map(|t| Value::String(rfc3339(t))));
     d.put(
         p::TRIPLINE_FINDING_EVIDENCE,
-        str_list(f.evidence.iter().map(String::as_str)),
+        str_list(f.evidence.iter().map(|s| s.as_str())),
     );
     d.str(p::TRIPLINE_FINDING_EVENT_TYPE, s(&f.event_type));
     d.put(p::TRIPLINE_FINDING_COUNT, f.count.map(|n| json!(n)));
@@ -709,7 +715,7 @@ fn finding(d: &mut Doc, f: &crate::Finding, level: SeverityLevel) {
         Value::Object(
             f.group
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
                 .collect(),
         ),
     );

@@ -4,6 +4,8 @@
 //! numeric here and are stringified only by the ECS view.
 
 use std::collections::BTreeMap;
+
+use crate::fields::Text;
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
@@ -17,7 +19,7 @@ pub struct User {
     pub id: Option<u32>,
     /// Account name, when the source or a resolver gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
 }
 
 impl User {
@@ -30,7 +32,7 @@ impl User {
     }
 
     /// A user known by name only.
-    pub fn from_name(name: impl Into<String>) -> Self {
+    pub fn from_name(name: impl Into<Text>) -> Self {
         User {
             id: None,
             name: Some(name.into()),
@@ -51,7 +53,7 @@ pub struct Group {
     pub id: Option<u32>,
     /// Group name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
 }
 
 /// A short description of a process's parent (one level of ancestry).
@@ -62,16 +64,16 @@ pub struct ParentProcess {
     pub pid: Option<u32>,
     /// Parent executable path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub executable: Option<String>,
+    pub executable: Option<Text>,
     /// Parent process name (comm).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     /// Parent command line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_line: Option<String>,
+    pub command_line: Option<Text>,
     /// Parent entity id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<String>,
+    pub entity_id: Option<Text>,
 }
 
 /// A process and the identities it ran with.
@@ -91,25 +93,25 @@ pub struct Process {
     pub vpid: Option<u32>,
     /// A stable unique id for this process instance (Tracee entity id, or derived).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<String>,
+    pub entity_id: Option<Text>,
     /// Absolute path of the executable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub executable: Option<String>,
+    pub executable: Option<Text>,
     /// Process name (comm, at most 16 bytes on Linux).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     /// Argument vector, starting with argv\[0\].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub args: Vec<String>,
+    pub args: Vec<Text>,
     /// The full command line as one string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_line: Option<String>,
+    pub command_line: Option<Text>,
     /// The process title (auditd PROCTITLE), when it differs from the command line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// Current working directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cwd: Option<String>,
+    pub cwd: Option<Text>,
     /// When the process started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<DateTime<Utc>>,
@@ -148,7 +150,7 @@ pub struct Process {
     pub session_id: Option<u32>,
     /// Controlling terminal (`pts0`, `(none)` is kept as written).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tty: Option<String>,
+    pub tty: Option<Text>,
     /// The parent process, one level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<ParentProcess>>,
@@ -203,7 +205,7 @@ impl FileType {
 pub struct File {
     /// Full path as the source reported it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<Text>,
     /// Object type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type: Option<FileType>,
@@ -212,7 +214,7 @@ pub struct File {
     pub inode: Option<u64>,
     /// Device as written by the source (`fd:00`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<String>,
+    pub device: Option<Text>,
     /// Full `st_mode` including type bits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<u32>,
@@ -227,12 +229,12 @@ pub struct File {
     pub size: Option<u64>,
     /// Symlink target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_path: Option<String>,
+    pub target_path: Option<Text>,
 }
 
 impl File {
     /// A file known by path only.
-    pub fn from_path(path: impl Into<String>) -> Self {
+    pub fn from_path(path: impl Into<Text>) -> Self {
         File {
             path: Some(path.into()),
             ..File::default()
@@ -272,10 +274,10 @@ pub struct Endpoint {
     pub port: Option<u16>,
     /// Host or domain name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
+    pub domain: Option<Text>,
     /// Unix socket path (abstract sockets start with `@`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<Text>,
 }
 
 impl Endpoint {
@@ -290,33 +292,33 @@ impl Endpoint {
 pub struct Image {
     /// Repository name without tag or digest (`docker.io/library/nginx` or `nginx`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     /// Tag (`1.25`, `latest`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tag: Option<String>,
+    pub tag: Option<Text>,
     /// Repository digest (`sha256:…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub digest: Option<String>,
+    pub digest: Option<Text>,
     /// Local image id (`sha256:…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Text>,
 }
 
 impl Image {
     /// Splits a reference such as `registry:5000/app:1.2@sha256:ab…` into name, tag and digest.
     pub fn parse_reference(reference: &str) -> Image {
         let (rest, digest) = match reference.split_once('@') {
-            Some((r, d)) => (r, Some(d.to_string())),
+            Some((r, d)) => (r, Some(Text::from(d))),
             None => (reference, None),
         };
         // A tag is after the last ':' that comes after the last '/'.
         let slash = rest.rfind('/').map_or(0, |i| i + 1);
         let (name, tag) = match rest[slash..].rfind(':') {
-            Some(i) => (&rest[..slash + i], Some(rest[slash + i + 1..].to_string())),
+            Some(i) => (&rest[..slash + i], Some(Text::from(&rest[slash + i + 1..]))),
             None => (rest, None),
         };
         Image {
-            name: (!name.is_empty()).then(|| name.to_string()),
+            name: (!name.is_empty()).then(|| Text::from(name)),
             tag,
             digest,
             id: None,
@@ -334,19 +336,19 @@ impl Image {
 pub struct Container {
     /// Full container id (64 hex characters for Docker), or what the source gave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Text>,
     /// Container name without Docker's leading `/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     /// Image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// Runtime (`docker`, `containerd`, `cri-o`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<String>,
+    pub runtime: Option<Text>,
     /// Container labels.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
+    pub labels: BTreeMap<Text, Text>,
     /// Whether the container runs privileged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
@@ -365,16 +367,16 @@ impl Container {
 pub struct Host {
     /// Host name (auditd `node=`, Falco `hostname`, Tracee `hostName`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     /// Host id (machine id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Text>,
     /// Host addresses.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ip: Vec<IpAddr>,
     /// CPU architecture (`x86_64`, `aarch64`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub architecture: Option<String>,
+    pub architecture: Option<Text>,
 }
 
 /// Orchestrator (Kubernetes) context.
@@ -382,16 +384,16 @@ pub struct Host {
 pub struct Orchestrator {
     /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<Text>,
     /// Pod name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pod_name: Option<String>,
+    pub pod_name: Option<Text>,
     /// Pod uid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pod_uid: Option<String>,
+    pub pod_uid: Option<Text>,
     /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
+    pub cluster: Option<Text>,
 }
 
 /// A detection rule.
@@ -399,29 +401,29 @@ pub struct Orchestrator {
 pub struct Rule {
     /// Rule id (Sigma UUID, Tracee `TRC-102`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Text>,
     /// Rule name or title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     /// What the rule detects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<Text>,
     /// Authors; Sigma's Detection Rule License requires keeping them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub authors: Vec<String>,
+    pub authors: Vec<Text>,
     /// Rule set (`falco_rules`, `sigma`, `tracee-signatures`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ruleset: Option<String>,
+    pub ruleset: Option<Text>,
     /// Category (Falco `source`, Sigma logsource).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
+    pub category: Option<Text>,
     /// Rule version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<Text>,
     /// Licence of the rule text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub license: Option<String>,
+    pub license: Option<Text>,
     /// Reference URLs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
+    pub references: Vec<Text>,
 }

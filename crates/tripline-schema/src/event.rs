@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::entity::{Container, Host, Orchestrator};
+use crate::fields::{Fields, Text};
 use crate::kind::EventKind;
 use crate::severity::Severity;
 
@@ -25,7 +26,7 @@ pub enum Product {
     /// Tripline itself (findings of our own rules).
     Tripline,
     /// Another product, by name.
-    Other(String),
+    Other(Text),
 }
 
 impl Product {
@@ -61,13 +62,13 @@ pub struct Source {
     pub product: Product,
     /// Wire format (`audit-log`, `falco-json`, `falco-text`, `tracee-json`, `tracee-v1beta1`,
     /// `docker-events-json`, `docker-events-text`, `docker-json-file`, `cri`, `compose`).
-    pub format: String,
+    pub format: Text,
     /// Product or schema version, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<Text>,
     /// The source's own event code (audit record type number, Tracee event id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_code: Option<String>,
+    pub event_code: Option<Text>,
     /// The source's sequence number (audit serial, Falco `evt.num`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<u64>,
@@ -75,7 +76,7 @@ pub struct Source {
 
 impl Source {
     /// A source of the given product and format.
-    pub fn new(product: Product, format: impl Into<String>) -> Self {
+    pub fn new(product: Product, format: impl Into<Text>) -> Self {
         Source {
             product,
             format: format.into(),
@@ -105,7 +106,7 @@ pub enum Outcome {
 pub struct Location {
     /// File path, when read from a file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
+    pub file: Option<Text>,
     /// 1-based line of the (first) record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
@@ -119,7 +120,7 @@ pub struct Location {
 pub struct Raw {
     /// The exact text (multi-record audit events: records joined by `\n`). Invalid UTF-8 is
     /// replaced with U+FFFD and `lossy` is set.
-    pub text: String,
+    pub text: Text,
     /// Whether `text` lost bytes to UTF-8 replacement.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub lossy: bool,
@@ -140,7 +141,7 @@ pub struct Raw {
 pub struct Event {
     /// A stable id for this event (evidence references point at it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Text>,
     /// When it happened, with nanoseconds.
     pub time: DateTime<Utc>,
     /// When we read it.
@@ -150,7 +151,7 @@ pub struct Event {
     pub source: Source,
     /// The source's verb (`execve`, `USER_CMD`, `exec_start`, a Falco `evt.type`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<Text>,
     /// Host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<Host>,
@@ -168,21 +169,21 @@ pub struct Event {
     pub severity: Severity,
     /// Human-readable message (Falco `output`, a log line's text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<Text>,
     /// Free-form tags (Falco tags, audit keys).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+    pub tags: Vec<Text>,
     /// Key/value labels.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
+    pub labels: BTreeMap<Text, Text>,
     /// What happened.
     pub kind: EventKind,
     /// The raw original.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<Raw>,
     /// Vendor fields the schema does not model, under the vendor's name.
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
-    pub unmapped: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Fields::is_empty")]
+    pub unmapped: Fields,
 }
 
 impl Event {
@@ -204,26 +205,13 @@ impl Event {
             labels: BTreeMap::new(),
             kind,
             raw: None,
-            unmapped: serde_json::Map::new(),
+            unmapped: Fields::new(),
         }
     }
 
     /// The vendor map for `vendor` in `unmapped`, created when missing.
-    pub fn vendor_mut(&mut self, vendor: &str) -> &mut serde_json::Map<String, serde_json::Value> {
-        let slot = self
-            .unmapped
-            .entry(vendor.to_string())
-            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
-        if !slot.is_object() {
-            let old = std::mem::take(slot);
-            let mut m = serde_json::Map::new();
-            m.insert("value".to_string(), old);
-            *slot = serde_json::Value::Object(m);
-        }
-        match slot {
-            serde_json::Value::Object(m) => m,
-            _ => unreachable!("just made an object"),
-        }
+    pub fn vendor_mut(&mut self, vendor: &str) -> &mut Fields {
+        self.unmapped.map_mut(vendor)
     }
 
     /// The file and line of the raw record, when known (`"audit.log:12"`).

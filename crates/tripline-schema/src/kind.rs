@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::fields::Text;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -97,7 +98,7 @@ pub struct ProcessEvent {
     pub process: Process,
     /// The script interpreter when the executable was a script (Tracee `interpreter_path`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interpreter: Option<String>,
+    pub interpreter: Option<Text>,
     /// Signal that ended the process, for exits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<i32>,
@@ -117,7 +118,7 @@ pub enum IdentityOp {
     /// A user switch through su or sudo.
     SwitchUser,
     /// Something else, named by the source.
-    Other(String),
+    Other(Text),
 }
 
 /// A process changing its identity.
@@ -165,7 +166,7 @@ pub enum FileOp {
     /// Filesystem unmounted.
     Unmount,
     /// Something else, named by the source.
-    Other(String),
+    Other(Text),
 }
 
 /// A file access.
@@ -201,7 +202,7 @@ pub enum NetworkOp {
     /// Data sent or received.
     Traffic,
     /// Something else, named by the source.
-    Other(String),
+    Other(Text),
 }
 
 /// Direction of a connection from the host's point of view.
@@ -224,7 +225,7 @@ pub struct NetworkActivity {
     pub op: NetworkOp,
     /// Transport, lowercase (`tcp`, `udp`, `unix`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transport: Option<String>,
+    pub transport: Option<Text>,
     /// Local / initiating side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Endpoint>,
@@ -265,7 +266,7 @@ pub enum AuthOp {
     /// Session ended (USER_END).
     SessionEnd,
     /// Something else, named by the source.
-    Other(String),
+    Other(Text),
 }
 
 /// An authentication event.
@@ -284,13 +285,13 @@ pub struct Authentication {
     pub source: Option<Endpoint>,
     /// Terminal (`ssh`, `/dev/pts/0`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal: Option<String>,
+    pub terminal: Option<Text>,
     /// Session id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<u32>,
     /// The mechanism (PAM operation such as `PAM:authentication`, or the service name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<String>,
+    pub method: Option<Text>,
     /// The authenticating program (sshd, sudo, login).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<Process>,
@@ -300,10 +301,10 @@ pub struct Authentication {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserCommand {
     /// The command line, hex-decoded.
-    pub command: String,
+    pub command: Text,
     /// Working directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cwd: Option<String>,
+    pub cwd: Option<Text>,
     /// The human who ran it (auid).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
@@ -312,7 +313,7 @@ pub struct UserCommand {
     pub run_as: Option<User>,
     /// Terminal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal: Option<String>,
+    pub terminal: Option<Text>,
     /// The program that reported it (sudo).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<Process>,
@@ -342,7 +343,7 @@ pub enum AccountOp {
     /// Group modified (membership).
     GroupModify,
     /// Something else, named by the source.
-    Other(String),
+    Other(Text),
 }
 
 /// A user or group account change.
@@ -368,27 +369,27 @@ pub struct AccountChange {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContainerLifecycle {
     /// The object type (`container`, `image`, `network`, `volume`, `daemon`…).
-    pub object_type: String,
+    pub object_type: Text,
     /// The action verb (`create`, `start`, `exec_start`, `health_status`, `die`).
-    pub action: String,
+    pub action: Text,
     /// What follows the verb after `: ` (`sh -c ls` for `exec_start: sh -c ls`, `healthy`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub detail: Option<Text>,
     /// The actor id (container id, image id, network id…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actor_id: Option<String>,
+    pub actor_id: Option<Text>,
     /// Actor attributes as Docker sent them (labels included; see `trusted`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<String, String>,
+    pub attributes: BTreeMap<Text, Text>,
     /// Exit code (`die`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
     /// Signal (`kill`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signal: Option<String>,
+    pub signal: Option<Text>,
     /// Exec id (`exec_*`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exec_id: Option<String>,
+    pub exec_id: Option<Text>,
     /// The command of an `exec_create`/`exec_start`, as a process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exec: Option<Process>,
@@ -416,7 +417,7 @@ pub enum Stream {
     /// Standard error.
     Stderr,
     /// Another stream name.
-    Other(String),
+    Other(Text),
 }
 
 /// How a log line was reassembled from partial chunks.
@@ -428,7 +429,7 @@ pub struct PartialInfo {
     pub complete: bool,
     /// Why an incomplete line was flushed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flush_reason: Option<String>,
+    pub flush_reason: Option<Text>,
 }
 
 /// A container log line.
@@ -437,7 +438,7 @@ pub struct LogLine {
     /// Stream.
     pub stream: Stream,
     /// The line without its trailing newline.
-    pub text: String,
+    pub text: Text,
     /// Partial-merge information, when the line was reassembled or flushed incomplete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial: Option<PartialInfo>,
@@ -453,10 +454,10 @@ pub struct Finding {
     pub attacks: Vec<Attack>,
     /// Ids of the events that are evidence for this finding.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Text>,
     /// Correlation group-by values (field → value).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub group: BTreeMap<String, String>,
+    pub group: BTreeMap<Text, Text>,
     /// How many events contributed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
@@ -468,7 +469,7 @@ pub struct Finding {
     pub last_seen: Option<DateTime<Utc>>,
     /// The detector's event type (Falco `evt.type`, Tracee event name, syscall).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
+    pub event_type: Option<Text>,
     /// The process involved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<Process>,
@@ -490,7 +491,7 @@ pub struct Finding {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Other {
     /// The source's name for it (audit record type, Tracee event name).
-    pub name: String,
+    pub name: Text,
     /// The acting process, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<Process>,

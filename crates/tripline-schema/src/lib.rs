@@ -73,6 +73,7 @@ pub mod ecs;
 pub mod entity;
 mod error;
 pub mod event;
+pub mod fields;
 pub mod kind;
 mod native;
 pub mod ocsf;
@@ -89,6 +90,7 @@ pub use entity::{
 };
 pub use error::Error;
 pub use event::{Event, Location, Outcome, Product, Raw, Source};
+pub use fields::{Field, Fields, Text};
 pub use kind::{
     AccountChange, AccountOp, AuthOp, Authentication, ContainerLifecycle, Direction, EventKind,
     FileAccess, FileOp, Finding, IdentityChange, IdentityOp, LogLine, NetworkActivity, NetworkOp,

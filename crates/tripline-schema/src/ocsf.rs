@@ -63,6 +63,7 @@ use crate::doc::{Doc, str_list, strip_nulls};
 use crate::ecs::rfc3339;
 use crate::entity::{Container, Endpoint, File, FileType, Group, Process, User};
 use crate::event::{Event, Outcome, Product};
+use crate::fields::Text;
 use crate::kind::{AuthOp, Direction, EventKind};
 
 /// The OCSF version this view follows.
@@ -178,7 +179,7 @@ fn file_obj(f: &File) -> Doc {
 fn exe_obj(path: Option<&str>) -> Option<Doc> {
     let path = path?;
     let f = File {
-        path: Some(path.to_string()),
+        path: Some(path.to_string().into()),
         file_type: Some(FileType::File),
         ..File::default()
     };
@@ -187,7 +188,8 @@ fn exe_obj(path: Option<&str>) -> Option<Doc> {
 
 fn command_line(pr: &Process) -> Option<String> {
     pr.command_line
-        .clone()
+        .as_ref()
+        .map(|c| c.to_string())
         .or_else(|| (!pr.args.is_empty()).then(|| pr.args.join(" ")))
 }
 
@@ -358,13 +360,18 @@ fn status(outcome: Outcome) -> (u8, &'static str) {
 
 /// A synthetic id for objects OCSF requires but the source did not identify.
 fn fallback_uid(event: &Event) -> String {
-    event.id.clone().unwrap_or_else(|| {
-        format!(
-            "{}:{}",
-            event.source.product.name(),
-            event.time.timestamp_nanos_opt().unwrap_or_default()
-        )
-    })
+    event
+        .id
+        .clone()
+        .unwrap_or_else(|| {
+            format!(
+                "{}:{}",
+                event.source.product.name(),
+                event.time.timestamp_nanos_opt().unwrap_or_default()
+            )
+            .into()
+        })
+        .to_string()
 }
 
 /// The OCSF 1.8.0 event for `event`.
@@ -555,14 +562,14 @@ pub fn to_ocsf(event: &Event, opts: &OcsfOptions) -> Value {
                         ..File::default()
                     }
                     .name()
-                    .map(str::to_string)
+                    .map(Text::from)
                 })
             });
             let service = service.or_else(|| {
                 host.is_none().then(|| {
                     a.method
                         .clone()
-                        .unwrap_or_else(|| event.source.product.name().to_string())
+                        .unwrap_or_else(|| event.source.product.name().to_string().into())
                 })
             });
             if let Some(service) = service {
@@ -643,14 +650,14 @@ pub fn to_ocsf(event: &Event, opts: &OcsfOptions) -> Value {
                     .as_deref()
                     .or(event.container.as_ref().and_then(|x| x.id.as_deref())),
             );
-            res.str("name", c.attributes.get("name").map(String::as_str));
+            res.str("name", c.attributes.get("name").map(|s| s.as_str()));
             if res.0.contains_key("uid") || res.0.contains_key("name") {
                 res.put(
                     "data",
                     Value::Object(
                         c.attributes
                             .iter()
-                            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                            .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
                             .collect(),
                     ),
                 );
@@ -730,11 +737,13 @@ pub fn to_ocsf(event: &Event, opts: &OcsfOptions) -> Value {
     m.str("log_format", Some(&event.source.format));
     let log_name = match kind {
         EventKind::LogLine(l) => Some(op_name(&l.stream)),
-        _ => event.location().and_then(|l| l.file.clone()),
+        _ => event
+            .location()
+            .and_then(|l| l.file.as_ref().map(|f| f.to_string())),
     };
     m.put("log_name", log_name.map(Value::String));
     m.put("processed_time", event.observed.map(ms));
-    m.put("labels", str_list(event.tags.iter().map(String::as_str)));
+    m.put("labels", str_list(event.tags.iter().map(|s| s.as_str())));
     m.put(
         "tags",
         Value::Array(
@@ -750,8 +759,8 @@ pub fn to_ocsf(event: &Event, opts: &OcsfOptions) -> Value {
     if opts.unmapped {
         let mut u = Doc::new();
         for (k, v) in &event.unmapped {
-            if let Some(v) = strip_nulls(v) {
-                u.0.insert(k.clone(), v);
+            if let Some(v) = strip_nulls(&v.to_json()) {
+                u.0.insert(k.to_string(), v);
             }
         }
         if let Some(raw) = &event.raw
@@ -866,8 +875,9 @@ fn finding_class(
         Some(id) => format!(
             "{id}:{}",
             event.time.timestamp_nanos_opt().unwrap_or_default()
-        ),
-        None => fallback.to_string(),
+        )
+        .into(),
+        None => fallback.to_string().into(),
     });
     fi.str("uid", Some(&uid));
     fi.str("title", r.name.as_deref().or(r.id.as_deref()));
@@ -906,7 +916,7 @@ fn finding_class(
         .collect();
     fi.put("attacks", Value::Array(attacks));
     fi.put("types", str_list(r.category.as_deref()));
-    fi.str("src_url", r.references.first().map(String::as_str));
+    fi.str("src_url", r.references.first().map(|s| s.as_str()));
     fi.put("first_seen_time", f.first_seen.map(ms));
     fi.put("last_seen_time", f.last_seen.map(ms));
     fi.put(
@@ -991,13 +1001,13 @@ fn finding_class(
 
     extra.put(
         "rule.authors",
-        str_list(r.authors.iter().map(String::as_str)),
+        str_list(r.authors.iter().map(|s| s.as_str())),
     );
     extra.str("rule.license", r.license.as_deref());
     extra.str("rule.ruleset", r.ruleset.as_deref());
     extra.put(
         "rule.references",
-        str_list(r.references.iter().map(String::as_str)),
+        str_list(r.references.iter().map(|s| s.as_str())),
     );
     extra.str("finding.event_type", f.event_type.as_deref());
     extra.put(
@@ -1005,7 +1015,7 @@ fn finding_class(
         Value::Object(
             f.group
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
                 .collect(),
         ),
     );

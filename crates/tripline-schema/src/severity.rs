@@ -14,6 +14,7 @@
 //! Falco's Alert and Emergency map to Fatal as falcosidekick's Security Lake output does; this
 //! keeps the ordering of Falco's eight priorities.
 
+use crate::fields::Text;
 use serde::{Deserialize, Serialize};
 
 /// The OCSF `severity_id` scale.
@@ -102,7 +103,7 @@ pub struct Severity {
     pub level: SeverityLevel,
     /// The source's own word or number, verbatim (`"Warning"`, `"3"`, `"high"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
+    pub original: Option<Text>,
 }
 
 impl Severity {
@@ -117,18 +118,24 @@ impl Severity {
     /// From a Falco priority (`Emergency` … `Debug`, case-insensitive, `info` alias).
     pub fn from_falco_priority(priority: &str) -> Option<Severity> {
         let p = priority.trim();
-        let level = match p.to_ascii_lowercase().as_str() {
-            "emergency" | "alert" => SeverityLevel::Fatal,
-            "critical" => SeverityLevel::Critical,
-            "error" => SeverityLevel::High,
-            "warning" => SeverityLevel::Medium,
-            "notice" => SeverityLevel::Low,
-            "informational" | "info" | "debug" => SeverityLevel::Informational,
-            _ => return None,
-        };
+        use SeverityLevel as L;
+        let level = lookup(
+            p,
+            &[
+                ("emergency", L::Fatal),
+                ("alert", L::Fatal),
+                ("critical", L::Critical),
+                ("error", L::High),
+                ("warning", L::Medium),
+                ("notice", L::Low),
+                ("informational", L::Informational),
+                ("info", L::Informational),
+                ("debug", L::Informational),
+            ],
+        )?;
         Some(Severity {
             level,
-            original: Some(p.to_string()),
+            original: Some(Text::from(p)),
         })
     }
 
@@ -144,7 +151,7 @@ impl Severity {
         };
         Some(Severity {
             level,
-            original: Some(severity.to_string()),
+            original: Some(compact_str::format_compact!("{severity}")),
         })
     }
 
@@ -152,36 +159,55 @@ impl Severity {
     /// number written as text.
     pub fn from_tracee_name(name: &str) -> Option<Severity> {
         let n = name.trim();
-        let level = match n.to_ascii_uppercase().as_str() {
-            "INFO" | "0" => SeverityLevel::Informational,
-            "LOW" | "1" => SeverityLevel::Low,
-            "MEDIUM" | "2" => SeverityLevel::Medium,
-            "HIGH" | "3" => SeverityLevel::High,
-            "CRITICAL" | "4" => SeverityLevel::Critical,
-            _ => return None,
-        };
+        use SeverityLevel as L;
+        let level = lookup(
+            n,
+            &[
+                ("INFO", L::Informational),
+                ("0", L::Informational),
+                ("LOW", L::Low),
+                ("1", L::Low),
+                ("MEDIUM", L::Medium),
+                ("2", L::Medium),
+                ("HIGH", L::High),
+                ("3", L::High),
+                ("CRITICAL", L::Critical),
+                ("4", L::Critical),
+            ],
+        )?;
         Some(Severity {
             level,
-            original: Some(n.to_string()),
+            original: Some(Text::from(n)),
         })
     }
 
     /// From a Sigma `level` (`informational`, `low`, `medium`, `high`, `critical`).
     pub fn from_sigma_level(level: &str) -> Option<Severity> {
         let l = level.trim();
-        let norm = match l.to_ascii_lowercase().as_str() {
-            "informational" => SeverityLevel::Informational,
-            "low" => SeverityLevel::Low,
-            "medium" => SeverityLevel::Medium,
-            "high" => SeverityLevel::High,
-            "critical" => SeverityLevel::Critical,
-            _ => return None,
-        };
+        use SeverityLevel as L;
+        let norm = lookup(
+            l,
+            &[
+                ("informational", L::Informational),
+                ("low", L::Low),
+                ("medium", L::Medium),
+                ("high", L::High),
+                ("critical", L::Critical),
+            ],
+        )?;
         Some(Severity {
             level: norm,
-            original: Some(l.to_string()),
+            original: Some(Text::from(l)),
         })
     }
+}
+
+/// The level of the first name equal to `word` ignoring ASCII case (no lowercase copy).
+fn lookup(word: &str, table: &[(&str, SeverityLevel)]) -> Option<SeverityLevel> {
+    table
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(word))
+        .map(|(_, level)| *level)
 }
 
 #[cfg(test)]

@@ -39,11 +39,11 @@ fn process_user_and_container_paths() {
         image: Some(Image::parse_reference(
             "docker.io/library/nginx:1.25@sha256:ab",
         )),
-        labels: [("app".to_string(), "web".to_string())].into(),
+        labels: [("app".into(), "web".into())].into(),
         ..Container::default()
     });
     e.vendor_mut("falco").insert(
-        "output_fields".into(),
+        "output_fields",
         serde_json::json!({"proc.aname[2]": "containerd-shim", "evt.time": 1700000000000000005u64}),
     );
     assert_eq!(e.get(paths::PROCESS_PID), Some(Value::Int(10)));

@@ -38,8 +38,8 @@ fn container() -> Container {
         }),
         runtime: Some("docker".into()),
         labels: [
-            ("com.docker.compose.project".to_string(), "shop".to_string()),
-            ("com.docker.compose.service".to_string(), "web".to_string()),
+            ("com.docker.compose.project".into(), "shop".into()),
+            ("com.docker.compose.service".into(), "web".into()),
         ]
         .into(),
         privileged: Some(false),
@@ -101,7 +101,7 @@ fn auditd_event(
     source.event_code = Some(code.into());
     source.sequence = Some(serial);
     let mut e = Event::new(at(secs, millis * 1_000_000), source, kind);
-    e.id = Some(format!("{secs}.{millis:03}:{serial}"));
+    e.id = Some(format!("{secs}.{millis:03}:{serial}").into());
     e.observed = Some(at(secs + 1, 5_000_000));
     e.action = Some(action.into());
     e.host = Some(host());
@@ -118,7 +118,7 @@ fn process_exec_auditd_docker_exec() -> Event {
         executable: Some("/usr/bin/docker".into()),
         name: Some("docker".into()),
         args: ["docker", "exec", "-it", "web", "sh"]
-            .map(String::from)
+            .map(Text::from)
             .to_vec(),
         command_line: Some("docker exec -it web sh".into()),
         cwd: Some("/home/alice".into()),
@@ -335,7 +335,7 @@ fn file_access_tracee_rename() -> Event {
         executable: Some("/usr/bin/mv".into()),
         name: Some("mv".into()),
         args: ["mv", "/tmp/.x", "/usr/local/bin/kubectl"]
-            .map(String::from)
+            .map(Text::from)
             .to_vec(),
         user: Some(User::from_id(0)),
         ..Process::default()
@@ -426,7 +426,7 @@ fn network_listen_tracee_ipv6() -> Event {
         pid: Some(27000),
         executable: Some("/usr/bin/nc".into()),
         name: Some("nc".into()),
-        args: ["nc", "-l", "-p", "4444"].map(String::from).to_vec(),
+        args: ["nc", "-l", "-p", "4444"].map(Text::from).to_vec(),
         ..Process::default()
     };
     let mut source = Source::new(Product::Tracee, "tracee-json");
@@ -658,7 +658,7 @@ fn container_lifecycle_docker_exec_start() -> Event {
         ("name", "web"),
         ("com.docker.compose.project", "shop"),
     ]
-    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .map(|(k, v)| (Text::from(k), Text::from(v)))
     .into();
     let mut source = Source::new(Product::Docker, "docker-events-json");
     source.version = Some("1.45".into());
@@ -704,7 +704,7 @@ fn container_lifecycle_docker_die() -> Event {
         ("image", "nginx:1.25"),
         ("name", "web"),
     ]
-    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .map(|(k, v)| (Text::from(k), Text::from(v)))
     .into();
     let mut e = Event::new(
         at(1_700_000_900, 0),
@@ -811,7 +811,7 @@ fn finding_falco_terminal_shell() -> Event {
     e.orchestrator = Some(orchestrator());
     e.severity = Severity::from_falco_priority("Notice").unwrap();
     e.message = Some("22:13:30.000005123: Notice A shell was spawned in a container with an attached terminal (evt_type=execve user=root user_uid=0 user_loginuid=-1 process=sh proc_exepath=/bin/sh parent=runc command=sh terminal=34816 exe_flags=EXE_WRITABLE container_id=2ae6a7f15b6e container_name=web)".into());
-    e.tags = tags.map(String::from).to_vec();
+    e.tags = tags.map(Text::from).to_vec();
     e.raw = Some(raw(
         r#"{"hostname":"web-1","output":"22:13:30.000005123: Notice A shell was spawned in a container with an attached terminal (...)","output_fields":{"container.id":"2ae6a7f15b6e","container.name":"web","evt.type":"execve","proc.aname[2]":"containerd-shim","proc.name":"sh","proc.tty":34816,"user.loginuid":-1,"user.name":"root"},"priority":"Notice","rule":"Terminal shell in container","source":"syscall","tags":["T1059","container","maturity_stable","mitre_execution","shell"],"time":"2023-11-14T22:13:30.000005123Z","uuid":"23716645-4d9d-4254-9429-2a287a9af199"}"#,
         "/var/log/falco/events.json",
@@ -856,8 +856,8 @@ fn finding_tripline_correlation() -> Event {
             "1700000200.007:4602".into(),
         ],
         group: [
-            ("user.name".to_string(), "alice".to_string()),
-            ("host.name".to_string(), "web-1".to_string()),
+            ("user.name".into(), "alice".into()),
+            ("host.name".into(), "web-1".into()),
         ]
         .into(),
         count: Some(5),
@@ -883,7 +883,7 @@ fn finding_tripline_correlation() -> Event {
     e.host = Some(host());
     e.severity = Severity::from_sigma_level("high").unwrap();
     e.message = Some("alice failed su 5 times, then ran a root shell".into());
-    e.labels = [("team".to_string(), "platform".to_string())].into();
+    e.labels = [("team".into(), "platform".into())].into();
     e
 }
 

@@ -15,15 +15,18 @@ use tripline_schema::*;
 
 // ---------------------------------------------------------------- strategies
 
-fn text() -> impl Strategy<Value = String> {
+fn text() -> impl Strategy<Value = Text> {
     prop_oneof![
         4 => "[a-zA-Z0-9 /._:@=-]{0,12}",
         1 => ".{0,6}",
+        // Longer than the 24 inline bytes of `Text`, so heap strings are exercised too.
+        1 => "[a-z/]{25,40}",
         1 => Just("line\nbreak \"quoted\" \\ tab\t".to_string()),
     ]
+    .prop_map(Text::from)
 }
 
-fn map() -> impl Strategy<Value = BTreeMap<String, String>> {
+fn map() -> impl Strategy<Value = BTreeMap<Text, Text>> {
     btree_map(text(), text(), 0..3)
 }
 
@@ -172,7 +175,10 @@ fn file() -> BoxedStrategy<File> {
 
 fn file_inner() -> impl Strategy<Value = File> {
     (
-        opt(prop_oneof![text(), "(/[a-z.]{1,6}){1,4}/?"]),
+        opt(prop_oneof![
+            text(),
+            "(/[a-z.]{1,6}){1,4}/?".prop_map(Text::from)
+        ]),
         opt(file_type()),
         opt(any::<u64>()),
         opt(text()),
@@ -294,7 +300,12 @@ fn attack() -> BoxedStrategy<Attack> {
 
 fn attack_inner() -> impl Strategy<Value = Attack> {
     let tactic = (0..TACTICS.len()).prop_map(|i| Tactic::lookup(TACTICS[i].0).unwrap());
-    let technique = || ("T[0-9]{4}", opt(text())).prop_map(|(id, name)| Technique { id, name });
+    let technique = || {
+        ("T[0-9]{4}", opt(text())).prop_map(|(id, name)| Technique {
+            id: id.into(),
+            name,
+        })
+    };
     (opt(tactic), opt(technique()), opt(technique())).prop_map(
         |(tactic, technique, sub_technique)| Attack {
             tactic,
@@ -361,7 +372,7 @@ fn raw_inner() -> impl Strategy<Value = Raw> {
         vec(any::<u64>(), 0..3),
     )
         .prop_map(|(text, lossy, location, lines)| Raw {
-            text,
+            text: text.into(),
             lossy,
             location,
             lines,
@@ -380,25 +391,27 @@ fn json_inner() -> impl Strategy<Value = Json> {
         any::<i64>().prop_map(Json::from),
         any::<u64>().prop_map(Json::from),
         any::<i32>().prop_map(|i| Json::from(f64::from(i) / 8.0)),
-        text().prop_map(Json::String),
+        text().prop_map(|t| Json::String(t.into())),
     ];
     leaf.prop_recursive(3, 16, 4, |inner| {
         prop_oneof![
             vec(inner.clone(), 0..4).prop_map(Json::Array),
-            btree_map(text(), inner, 0..4).prop_map(|m| Json::Object(m.into_iter().collect())),
+            btree_map(text(), inner, 0..4)
+                .prop_map(|m| Json::Object(m.into_iter().map(|(k, v)| (k.into(), v)).collect())),
         ]
     })
 }
 
-fn unmapped() -> impl Strategy<Value = serde_json::Map<String, Json>> {
+fn unmapped() -> impl Strategy<Value = Fields> {
     let key = prop_oneof![
-        Just("auditd".to_string()),
-        Just("falco".to_string()),
-        Just("tracee".to_string()),
-        Just("docker".to_string()),
+        Just(Text::from("auditd")),
+        Just(Text::from("falco")),
+        Just(Text::from("tracee")),
+        Just(Text::from("docker")),
         text(),
     ];
-    btree_map(key, json(), 0..3).prop_map(|m| m.into_iter().collect())
+    btree_map(key, json(), 0..3)
+        .prop_map(|m| m.into_iter().map(|(k, v)| (k, Field::from(v))).collect())
 }
 
 fn kind() -> BoxedStrategy<EventKind> {
@@ -472,8 +485,8 @@ fn kind() -> BoxedStrategy<EventKind> {
     let network = (
         net_op,
         opt(prop_oneof![
-            Just("tcp".to_string()),
-            Just("UDP".to_string()),
+            Just(Text::from("tcp")),
+            Just(Text::from("UDP")),
             text()
         ]),
         opt(endpoint()),
@@ -538,7 +551,7 @@ fn kind() -> BoxedStrategy<EventKind> {
     )
         .prop_map(|(command, cwd, user, run_as, terminal, process)| {
             EventKind::UserCommand(UserCommand {
-                command,
+                command: command.into(),
                 cwd,
                 user,
                 run_as,
@@ -576,15 +589,15 @@ fn kind() -> BoxedStrategy<EventKind> {
         });
     let docker_word = || {
         prop_oneof![
-            Just("container".to_string()),
-            Just("image".to_string()),
-            Just("network".to_string()),
-            Just("create".to_string()),
-            Just("start".to_string()),
-            Just("die".to_string()),
-            Just("pull".to_string()),
-            Just("exec_start".to_string()),
-            Just("health_status: healthy".to_string()),
+            Just(Text::from("container")),
+            Just(Text::from("image")),
+            Just(Text::from("network")),
+            Just(Text::from("create")),
+            Just(Text::from("start")),
+            Just(Text::from("die")),
+            Just(Text::from("pull")),
+            Just(Text::from("exec_start")),
+            Just(Text::from("health_status: healthy")),
             text(),
         ]
     };
@@ -608,8 +621,8 @@ fn kind() -> BoxedStrategy<EventKind> {
                 trusted,
             )| {
                 EventKind::ContainerLifecycle(ContainerLifecycle {
-                    object_type,
-                    action,
+                    object_type: object_type.into(),
+                    action: action.into(),
                     detail,
                     actor_id,
                     attributes,
@@ -641,7 +654,7 @@ fn kind() -> BoxedStrategy<EventKind> {
         .prop_map(|(stream, text, partial)| {
             EventKind::LogLine(LogLine {
                 stream,
-                text,
+                text: text.into(),
                 partial,
             })
         });
@@ -654,9 +667,9 @@ fn kind() -> BoxedStrategy<EventKind> {
         opt(time()),
         opt(time()),
         opt(prop_oneof![
-            Just("execve".to_string()),
-            Just("openat".to_string()),
-            Just("connect".to_string()),
+            Just(Text::from("execve")),
+            Just(Text::from("openat")),
+            Just(Text::from("connect")),
             text()
         ]),
         (
@@ -686,8 +699,12 @@ fn kind() -> BoxedStrategy<EventKind> {
                 })
             },
         );
-    let other = (text(), opt(process()))
-        .prop_map(|(name, process)| EventKind::Other(Other { name, process }));
+    let other = (text(), opt(process())).prop_map(|(name, process)| {
+        EventKind::Other(Other {
+            name: name.into(),
+            process,
+        })
+    });
     prop_oneof![
         process_event().prop_map(EventKind::ProcessExec).boxed(),
         process_event().prop_map(EventKind::ProcessExit).boxed(),

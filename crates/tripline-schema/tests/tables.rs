@@ -44,7 +44,7 @@ fn tracee_severities() {
     for (n, name, level) in rows {
         let by_number = Severity::from_tracee(n).unwrap();
         assert_eq!(by_number.level, level, "{n}");
-        assert_eq!(by_number.original, Some(n.to_string()));
+        assert_eq!(by_number.original, Some(n.to_string().into()));
         assert_eq!(
             Severity::from_tracee_name(name).unwrap().level,
             level,
@@ -222,7 +222,12 @@ fn technique_spellings() {
                 let sub = a.sub_technique.map(|s| s.id);
                 a.technique.map(|t| (t.id, sub))
             });
-            let want = expected.map(|(t, s)| (t.to_string(), s.map(str::to_string)));
+            let want = expected.map(|(t, s)| {
+                (
+                    tripline_schema::Text::from(t),
+                    s.map(tripline_schema::Text::from),
+                )
+            });
             assert_eq!(got, want, "{tag}");
         }
     }

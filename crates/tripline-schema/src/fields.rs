@@ -1,0 +1,688 @@
+//! Vendor fields the schema does not model: a small JSON-like tree with compact strings.
+//!
+//! `Event::unmapped` used to be a `serde_json::Map`; every key and every string value then cost
+//! a heap allocation, and building the vendor maps was most of what normalization spent.
+//! [`Fields`] keeps its entries in a `Vec` sorted by key (vendor maps are small, so a binary
+//! search beats a tree, and the serialized order is the sorted order a `BTreeMap` gave), and
+//! [`Text`] keeps strings of up to 24 bytes inline. The JSON shape is unchanged.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+/// A string that stores up to 24 bytes inline (no allocation) and derefs to `str`.
+pub type Text = compact_str::CompactString;
+
+/// A map of vendor fields, sorted by key.
+#[derive(Clone, Default, PartialEq)]
+pub struct Fields(Vec<(Text, Field)>);
+
+/// One vendor field value: the JSON data model with [`Text`] strings.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub enum Field {
+    /// JSON `null`.
+    #[default]
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number, exact as JSON carries it (64-bit integers stay integers).
+    Number(serde_json::Number),
+    /// A string.
+    Str(Text),
+    /// An array.
+    List(Vec<Field>),
+    /// An object.
+    Map(Fields),
+}
+
+static NULL: Field = Field::Null;
+
+impl Fields {
+    /// An empty map.
+    pub const fn new() -> Self {
+        Fields(Vec::new())
+    }
+
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Self {
+        Fields(Vec::with_capacity(n))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the map has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<&Field> {
+        self.position(key).ok().map(|i| &self.0[i].1)
+    }
+
+    /// The value under `key`, mutably.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Field> {
+        self.position(key).ok().map(|i| &mut self.0[i].1)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_ok()
+    }
+
+    /// Sets `key` to `value`, returning the previous value.
+    pub fn insert(&mut self, key: impl Into<Text>, value: impl Into<Field>) -> Option<Field> {
+        let key = key.into();
+        let value = value.into();
+        match self.position(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<Field> {
+        self.position(key).ok().map(|i| self.0.remove(i).1)
+    }
+
+    /// The value under `key`, inserting `default()` first when missing.
+    pub fn entry_or_insert_with(
+        &mut self,
+        key: &str,
+        default: impl FnOnce() -> Field,
+    ) -> &mut Field {
+        let i = match self.position(key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (Text::from(key), default()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    /// The object under `key`, created when missing; a non-object value found there is kept
+    /// as `{"value": old}` so nothing is lost.
+    pub fn map_mut(&mut self, key: &str) -> &mut Fields {
+        let slot = self.entry_or_insert_with(key, || Field::Map(Fields::new()));
+        if !matches!(slot, Field::Map(_)) {
+            let old = std::mem::take(slot);
+            let mut m = Fields::new();
+            m.insert("value", old);
+            *slot = Field::Map(m);
+        }
+        match slot {
+            Field::Map(m) => m,
+            _ => unreachable!("just made a map"),
+        }
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Text, &Field)> + '_ {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Keys in order.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &Text> + '_ {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The map as a `serde_json` object.
+    pub fn to_json_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.0
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_json()))
+            .collect()
+    }
+}
+
+impl Field {
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Field::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Field::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The number as `i64`, if it is an integer that fits.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Field::Number(n) => n.as_i64(),
+            _ => None,
+        }
+    }
+
+    /// The number as `u64`, if it is a non-negative integer.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Field::Number(n) => n.as_u64(),
+            _ => None,
+        }
+    }
+
+    /// The number as `f64`, if this is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Field::Number(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+
+    /// The object, if this is one.
+    pub fn as_map(&self) -> Option<&Fields> {
+        match self {
+            Field::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The object, mutably, if this is one.
+    pub fn as_map_mut(&mut self) -> Option<&mut Fields> {
+        match self {
+            Field::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The array, if this is one.
+    pub fn as_list(&self) -> Option<&[Field]> {
+        match self {
+            Field::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Field::Null)
+    }
+
+    /// Whether this is an object.
+    pub fn is_map(&self) -> bool {
+        matches!(self, Field::Map(_))
+    }
+
+    /// The value under `key` when this is an object.
+    pub fn get(&self, key: &str) -> Option<&Field> {
+        self.as_map()?.get(key)
+    }
+
+    /// The value as `serde_json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Field::Null => J::Null,
+            Field::Bool(b) => J::Bool(*b),
+            Field::Number(n) => J::Number(n.clone()),
+            Field::Str(s) => J::String(s.to_string()),
+            Field::List(l) => J::Array(l.iter().map(Field::to_json).collect()),
+            Field::Map(m) => J::Object(m.to_json_map()),
+        }
+    }
+
+    /// Parses JSON text into a field (keys sorted, strings compact).
+    pub fn from_json_str(s: &str) -> serde_json::Result<Field> {
+        serde_json::from_str(s)
+    }
+}
+
+// ---- conversions -------------------------------------------------------------------------
+
+impl From<serde_json::Value> for Field {
+    fn from(v: serde_json::Value) -> Self {
+        use serde_json::Value as J;
+        match v {
+            J::Null => Field::Null,
+            J::Bool(b) => Field::Bool(b),
+            J::Number(n) => Field::Number(n),
+            J::String(s) => Field::Str(s.into()),
+            J::Array(a) => Field::List(a.into_iter().map(Field::from).collect()),
+            J::Object(o) => Field::Map(o.into_iter().collect()),
+        }
+    }
+}
+
+impl From<&serde_json::Value> for Field {
+    fn from(v: &serde_json::Value) -> Self {
+        use serde_json::Value as J;
+        match v {
+            J::Null => Field::Null,
+            J::Bool(b) => Field::Bool(*b),
+            J::Number(n) => Field::Number(n.clone()),
+            J::String(s) => Field::Str(s.as_str().into()),
+            J::Array(a) => Field::List(a.iter().map(Field::from).collect()),
+            J::Object(o) => Field::Map(o.iter().map(|(k, v)| (k.as_str(), v)).collect()),
+        }
+    }
+}
+
+impl From<&str> for Field {
+    fn from(s: &str) -> Self {
+        Field::Str(s.into())
+    }
+}
+
+impl From<String> for Field {
+    fn from(s: String) -> Self {
+        Field::Str(s.into())
+    }
+}
+
+impl From<&String> for Field {
+    fn from(s: &String) -> Self {
+        Field::Str(s.as_str().into())
+    }
+}
+
+impl From<Text> for Field {
+    fn from(s: Text) -> Self {
+        Field::Str(s)
+    }
+}
+
+impl From<&Text> for Field {
+    fn from(s: &Text) -> Self {
+        Field::Str(s.clone())
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for Field {
+    fn from(s: std::borrow::Cow<'_, str>) -> Self {
+        Field::Str(s.into())
+    }
+}
+
+impl From<bool> for Field {
+    fn from(b: bool) -> Self {
+        Field::Bool(b)
+    }
+}
+
+macro_rules! from_number {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Field {
+            fn from(n: $t) -> Self {
+                Field::Number(n.into())
+            }
+        }
+    )*};
+}
+from_number!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+impl From<f64> for Field {
+    /// Non-finite numbers become `null`, as in JSON.
+    fn from(f: f64) -> Self {
+        serde_json::Number::from_f64(f).map_or(Field::Null, Field::Number)
+    }
+}
+
+impl From<Fields> for Field {
+    fn from(m: Fields) -> Self {
+        Field::Map(m)
+    }
+}
+
+impl<T: Into<Field>> From<Vec<T>> for Field {
+    fn from(v: Vec<T>) -> Self {
+        Field::List(v.into_iter().map(Into::into).collect())
+    }
+}
+
+impl<T: Into<Field>> From<Option<T>> for Field {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Field::Null, Into::into)
+    }
+}
+
+impl<K: Into<Text>, V: Into<Field>> FromIterator<(K, V)> for Fields {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut m = Fields::new();
+        for (k, v) in iter {
+            m.insert(k, v);
+        }
+        m
+    }
+}
+
+impl<K: Into<Text>, V: Into<Field>> Extend<(K, V)> for Fields {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a Text, &'a Field);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Text, Field)>,
+        fn(&'a (Text, Field)) -> (&'a Text, &'a Field),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl IntoIterator for Fields {
+    type Item = (Text, Field);
+    type IntoIter = std::vec::IntoIter<(Text, Field)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+// ---- indexing and comparisons (mirror serde_json::Value, so tests read the same) ----------
+
+impl std::ops::Index<&str> for Fields {
+    type Output = Field;
+    /// The value under `key`, or `null` when missing.
+    fn index(&self, key: &str) -> &Field {
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl std::ops::Index<&str> for Field {
+    type Output = Field;
+    /// The value under `key` of an object, or `null`.
+    fn index(&self, key: &str) -> &Field {
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl std::ops::Index<usize> for Field {
+    type Output = Field;
+    /// The element of an array, or `null`.
+    fn index(&self, i: usize) -> &Field {
+        self.as_list().and_then(|l| l.get(i)).unwrap_or(&NULL)
+    }
+}
+
+impl PartialEq<str> for Field {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for Field {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
+
+impl PartialEq<bool> for Field {
+    fn eq(&self, other: &bool) -> bool {
+        self.as_bool() == Some(*other)
+    }
+}
+
+impl PartialEq<i64> for Field {
+    fn eq(&self, other: &i64) -> bool {
+        self.as_i64() == Some(*other)
+    }
+}
+
+impl PartialEq<u64> for Field {
+    fn eq(&self, other: &u64) -> bool {
+        self.as_u64() == Some(*other)
+    }
+}
+
+impl PartialEq<i32> for Field {
+    fn eq(&self, other: &i32) -> bool {
+        self.as_i64() == Some(i64::from(*other))
+    }
+}
+
+impl PartialEq<serde_json::Value> for Field {
+    fn eq(&self, other: &serde_json::Value) -> bool {
+        use serde_json::Value as J;
+        match (self, other) {
+            (Field::Null, J::Null) => true,
+            (Field::Bool(a), J::Bool(b)) => a == b,
+            (Field::Number(a), J::Number(b)) => a == b,
+            (Field::Str(a), J::String(b)) => a == b,
+            (Field::List(a), J::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+            }
+            (Field::Map(a), J::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| b.get(k.as_str()).is_some_and(|w| v == w))
+            }
+            _ => false,
+        }
+    }
+}
+
+// ---- formatting ----------------------------------------------------------------------------
+
+impl fmt::Debug for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Field::Null => f.write_str("Null"),
+            Field::Bool(b) => write!(f, "{b}"),
+            Field::Number(n) => write!(f, "{n}"),
+            Field::Str(s) => write!(f, "{:?}", s.as_str()),
+            Field::List(l) => f.debug_list().entries(l).finish(),
+            Field::Map(m) => m.fmt(f),
+        }
+    }
+}
+
+impl fmt::Debug for Fields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k.as_str(), v)))
+            .finish()
+    }
+}
+
+impl fmt::Display for Field {
+    /// Compact JSON.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = serde_json::to_string(self).map_err(|_| fmt::Error)?;
+        f.write_str(&s)
+    }
+}
+
+// ---- serde --------------------------------------------------------------------------------
+
+impl Serialize for Fields {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k.as_str(), v)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Field {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Field::Null => s.serialize_unit(),
+            Field::Bool(b) => s.serialize_bool(*b),
+            Field::Number(n) => n.serialize(s),
+            Field::Str(t) => s.serialize_str(t),
+            Field::List(l) => {
+                let mut q = s.serialize_seq(Some(l.len()))?;
+                for v in l {
+                    q.serialize_element(v)?;
+                }
+                q.end()
+            }
+            Field::Map(m) => m.serialize(s),
+        }
+    }
+}
+
+struct FieldVisitor;
+
+impl<'de> Visitor<'de> for FieldVisitor {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Field, E> {
+        Ok(Field::Null)
+    }
+    fn visit_none<E>(self) -> Result<Field, E> {
+        Ok(Field::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Field, D::Error> {
+        Field::deserialize(d)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Field, E> {
+        Ok(Field::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Field, E> {
+        Ok(Field::Number(n.into()))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Field, E> {
+        Ok(Field::Number(n.into()))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Field, E> {
+        Ok(Field::from(n))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Field, E> {
+        Ok(Field::Str(s.into()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Field, E> {
+        Ok(Field::Str(s.into()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(v) = seq.next_element::<Field>()? {
+            out.push(v);
+        }
+        Ok(Field::List(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Field, A::Error> {
+        FieldsVisitor.visit_map(map).map(Field::Map)
+    }
+}
+
+struct FieldsVisitor;
+
+impl<'de> Visitor<'de> for FieldsVisitor {
+    type Value = Fields;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+        let mut out = Fields::with_capacity(map.size_hint().unwrap_or(0).min(64));
+        while let Some(k) = map.next_key::<KeyText>()? {
+            let v = map.next_value::<Field>()?;
+            out.insert(k.0, v);
+        }
+        Ok(out)
+    }
+}
+
+/// A map key deserialized straight into [`Text`] (borrowed or not).
+struct KeyText(Text);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<KeyText, E> {
+                Ok(KeyText(s.into()))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<KeyText, E> {
+                Ok(KeyText(s.into()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Field, D::Error> {
+        d.deserialize_any(FieldVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
+        d.deserialize_map(FieldsVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_insert_replace_and_json_round_trip() {
+        let mut m = Fields::new();
+        assert_eq!(m.insert("b", 1u64), None);
+        m.insert("a", "x");
+        m.insert("c", vec![Field::Null, true.into()]);
+        assert_eq!(m.insert("b", 2u64), Some(Field::from(1u64)));
+        assert_eq!(
+            m.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
+        let text = serde_json::to_string(&m).unwrap();
+        assert_eq!(text, r#"{"a":"x","b":2,"c":[null,true]}"#);
+        let back: Fields = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, m);
+        assert_eq!(m["a"], "x");
+        assert!(m["missing"].is_null());
+        assert_eq!(
+            Field::Map(m.clone()),
+            serde_json::json!({"a":"x","b":2,"c":[null,true]})
+        );
+    }
+
+    #[test]
+    fn exact_integers_and_nested_objects_survive() {
+        let f = Field::from_json_str(r#"{"t":1700000000123456789,"n":{"k":-3,"f":1.5}}"#).unwrap();
+        assert_eq!(f["t"].as_u64(), Some(1_700_000_000_123_456_789));
+        assert_eq!(f["n"]["k"], -3i64);
+        assert_eq!(f["n"]["f"].as_f64(), Some(1.5));
+        assert_eq!(
+            f.to_json()["t"],
+            serde_json::json!(1_700_000_000_123_456_789u64)
+        );
+    }
+
+    #[test]
+    fn map_mut_keeps_a_scalar_it_replaces() {
+        let mut m = Fields::new();
+        m.insert("v", 7u64);
+        m.map_mut("v").insert("k", "x");
+        assert_eq!(m["v"]["value"], 7u64);
+        assert_eq!(m["v"]["k"], "x");
+    }
+}
