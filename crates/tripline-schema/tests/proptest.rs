@@ -372,7 +372,7 @@ fn raw_inner() -> impl Strategy<Value = Raw> {
         vec(any::<u64>(), 0..3),
     )
         .prop_map(|(text, lossy, location, lines)| Raw {
-            text: text,
+            text,
             lossy,
             location,
             lines,
@@ -551,7 +551,7 @@ fn kind() -> BoxedStrategy<EventKind> {
     )
         .prop_map(|(command, cwd, user, run_as, terminal, process)| {
             EventKind::UserCommand(UserCommand {
-                command: command,
+                command,
                 cwd,
                 user,
                 run_as,
@@ -621,8 +621,8 @@ fn kind() -> BoxedStrategy<EventKind> {
                 trusted,
             )| {
                 EventKind::ContainerLifecycle(ContainerLifecycle {
-                    object_type: object_type,
-                    action: action,
+                    object_type,
+                    action,
                     detail,
                     actor_id,
                     attributes,
@@ -654,7 +654,7 @@ fn kind() -> BoxedStrategy<EventKind> {
         .prop_map(|(stream, text, partial)| {
             EventKind::LogLine(LogLine {
                 stream,
-                text: text,
+                text,
                 partial,
             })
         });
@@ -699,12 +699,8 @@ fn kind() -> BoxedStrategy<EventKind> {
                 })
             },
         );
-    let other = (text(), opt(process())).prop_map(|(name, process)| {
-        EventKind::Other(Other {
-            name: name,
-            process,
-        })
-    });
+    let other = (text(), opt(process()))
+        .prop_map(|(name, process)| EventKind::Other(Other { name, process }));
     prop_oneof![
         process_event().prop_map(EventKind::ProcessExec).boxed(),
         process_event().prop_map(EventKind::ProcessExit).boxed(),
