@@ -9,10 +9,10 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::{Map, Value as Json};
 use tripline_schema::{
-    Attack, Container, Endpoint, Event, EventKind, File, Finding, Group, Host, Image, Orchestrator,
-    Outcome, ParentProcess, Process, Product, Raw, Rule, Severity, Source, User,
+    Attack, Container, Endpoint, Event, EventKind, Field, Fields as Vendor, File, Finding, Group,
+    Host, Image, Orchestrator, Outcome, ParentProcess, Process, Product, Raw, Rule, Severity,
+    Source, Text, User,
 };
 
 use crate::alert::{Alert, Flavor, Internal};
@@ -122,24 +122,25 @@ pub fn attacks_from_tags<S: AsRef<str>>(tags: &[S]) -> Vec<Attack> {
     attacks
 }
 
-fn json_of(v: &FieldValue<'_>) -> Json {
+fn field_of(v: &FieldValue<'_>) -> Field {
     match v {
-        FieldValue::Null => Json::Null,
-        FieldValue::Str(_) if v.is_missing() => Json::Null,
-        FieldValue::Bool(b) => Json::Bool(*b),
-        FieldValue::Int(i) => Json::from(*i),
-        FieldValue::UInt(u) => Json::from(*u),
-        FieldValue::Float(f) => Json::from(*f),
-        FieldValue::Str(s) => Json::String(s.to_string()),
-        FieldValue::List(l) => Json::Array(l.iter().map(json_of).collect()),
+        FieldValue::Null => Field::Null,
+        FieldValue::Str(_) if v.is_missing() => Field::Null,
+        FieldValue::Bool(b) => Field::Bool(*b),
+        FieldValue::Int(i) => Field::from(*i),
+        FieldValue::UInt(u) => Field::from(*u),
+        FieldValue::Float(f) => Field::from(*f),
+        FieldValue::Str(s) => Field::Str(Text::from(s.as_ref())),
+        FieldValue::List(l) => Field::List(l.iter().map(field_of).collect()),
         FieldValue::Object(o) => {
-            Json::Object(o.iter().map(|(k, v)| (k.to_string(), json_of(v))).collect())
+            Field::Map(o.iter().map(|(k, v)| (k.as_ref(), field_of(v))).collect())
         }
     }
 }
 
-fn text(v: Option<&FieldValue<'_>>) -> Option<String> {
-    v.and_then(FieldValue::to_text).map(Cow::into_owned)
+fn text(v: Option<&FieldValue<'_>>) -> Option<Text> {
+    v.and_then(FieldValue::to_text)
+        .map(|t| Text::from(t.as_ref()))
 }
 
 fn int<T: TryFrom<i64>>(v: Option<&FieldValue<'_>>) -> Option<T> {
@@ -211,7 +212,7 @@ impl<'f, 'a> Fields<'f, 'a> {
     /// Sorts every field into its slot; returns the ones no slot took.
     fn collect(
         entries: impl Iterator<Item = (&'f str, &'f FieldValue<'a>)>,
-        leftover: &mut Map<String, Json>,
+        leftover: &mut Vendor,
     ) -> Self {
         let mut f = Fields::default();
         for (k, v) in entries {
@@ -273,7 +274,7 @@ impl<'f, 'a> Fields<'f, 'a> {
                 ("k8s", "pod.uid") => &mut f.k8s_pod_uid,
                 ("k8s", "cluster.name") => &mut f.k8s_cluster,
                 _ => {
-                    leftover.insert(k.to_string(), json_of(v));
+                    leftover.insert(k, field_of(v));
                     continue;
                 }
             };
@@ -317,7 +318,7 @@ impl<'f, 'a> Fields<'f, 'a> {
         };
         let tty = int::<i64>(self.tty)
             .filter(|&t| t != 0)
-            .map(|t| t.to_string())
+            .map(|t| Text::from(t.to_string()))
             .or_else(|| text(self.tty).filter(|t| t != "0" && t.parse::<i64>().is_err()));
         let p = Process {
             pid: int(self.pid),
@@ -396,7 +397,9 @@ impl<'f, 'a> Fields<'f, 'a> {
         }
         // A hand-edited sample shows the digest as a list: take its first string.
         let digest = match self.image_digest {
-            Some(FieldValue::List(l)) => l.iter().find_map(|v| v.to_text().map(Cow::into_owned)),
+            Some(FieldValue::List(l)) => l
+                .iter()
+                .find_map(|v| v.to_text().map(|t| Text::from(t.as_ref()))),
             other => text(other),
         };
         if digest.is_some() {
@@ -467,7 +470,7 @@ fn build<'f, 'a: 'f>(
     fields: impl Iterator<Item = (&'f str, &'f FieldValue<'a>)>,
     opts: &NormalizeOptions,
 ) -> Event {
-    let mut leftover = Map::new();
+    let mut leftover = Vendor::new();
     let f = Fields::collect(fields, &mut leftover);
     let mut source = Source::new(Product::Falco, env.format);
     source.event_code = text(f.evt_type);
@@ -479,16 +482,13 @@ fn build<'f, 'a: 'f>(
         .and_then(|p| p.login_user.clone().or_else(|| p.user.clone()));
     let finding = Finding {
         rule: Rule {
-            name: (!env.rule.is_empty()).then(|| env.rule.to_string()),
-            ruleset: Some(
-                if env.internal.is_some() {
-                    "falco_internal"
-                } else {
-                    "falco_rules"
-                }
-                .to_string(),
-            ),
-            category: env.source.map(str::to_string),
+            name: (!env.rule.is_empty()).then(|| Text::from(env.rule)),
+            ruleset: Some(Text::from(if env.internal.is_some() {
+                "falco_internal"
+            } else {
+                "falco_rules"
+            })),
+            category: env.source.map(Text::from),
             ..Rule::default()
         },
         attacks: attacks_from_tags(env.tags),
@@ -502,14 +502,11 @@ fn build<'f, 'a: 'f>(
     };
     let mut event = Event::new(env.time, source, EventKind::Finding(finding));
     event.action = match env.internal {
-        Some(Internal::SyscallDrop) => Some("syscall_event_drop".to_string()),
-        Some(Internal::MetricsSnapshot) => Some("metrics_snapshot".to_string()),
+        Some(Internal::SyscallDrop) => Some(Text::from("syscall_event_drop")),
+        Some(Internal::MetricsSnapshot) => Some(Text::from("metrics_snapshot")),
         _ => text(f.evt_type),
     };
-    let hostname = env
-        .hostname
-        .map(str::to_string)
-        .or_else(|| text(f.hostname));
+    let hostname = env.hostname.map(Text::from).or_else(|| text(f.hostname));
     event.host = hostname.map(|name| Host {
         name: Some(name),
         ..Host::default()
@@ -518,14 +515,14 @@ fn build<'f, 'a: 'f>(
     event.orchestrator = f.orchestrator();
     event.outcome = f.outcome();
     event.severity = Severity::from_falco_priority(env.priority).unwrap_or_default();
-    event.message = env.message.map(str::to_string);
-    event.tags = env.tags.iter().map(|t| t.to_string()).collect();
+    event.message = env.message.map(Text::from);
+    event.tags = env.tags.iter().map(|t| Text::from(t.as_ref())).collect();
     if let Some((text, at)) = &opts.raw {
         event.raw = Some(Raw {
-            text: text.clone(),
+            text: Text::from(text.as_str()),
             lossy: text.contains('\u{FFFD}'),
             location: Some(tripline_schema::Location {
-                file: opts.file.clone(),
+                file: opts.file.as_deref().map(Text::from),
                 line: Some(at.line),
                 offset: Some(at.offset),
             }),
@@ -542,10 +539,10 @@ fn build<'f, 'a: 'f>(
                 Internal::MetricsSnapshot => "metrics_snapshot",
                 _ => "other",
             };
-            vendor.insert("internal".into(), Json::String(name.into()));
+            vendor.insert("internal", name);
         }
         if !leftover.is_empty() {
-            vendor.insert("output_fields".into(), Json::Object(leftover));
+            vendor.insert("output_fields", leftover);
         }
     }
     event
@@ -581,11 +578,11 @@ impl Alert<'_> {
         if self.uuid.is_some() || !self.extra.is_empty() || self.flavor != Flavor::Falco {
             let vendor = event.vendor_mut("falco");
             if let Some(u) = &self.uuid {
-                vendor.insert("uuid".into(), Json::String(u.to_string()));
+                vendor.insert("uuid", u.as_ref());
             }
             for (k, v) in &self.extra {
-                let v = serde_json::from_str(v.get()).unwrap_or(Json::Null);
-                vendor.insert(k.to_string(), v);
+                let v = Field::from_json_str(v.get()).unwrap_or(Field::Null);
+                vendor.insert(k.as_ref(), v);
             }
         }
         event
@@ -669,18 +666,20 @@ impl TextAlert<'_> {
         let vendor = event.vendor_mut("falco");
         vendor.remove("output_fields");
         if !self.pairs.is_empty() {
-            let mut m = Map::new();
+            let mut m = Vendor::with_capacity(self.pairs.len());
             for (k, v) in &self.pairs {
-                m.entry(k.to_string())
-                    .or_insert_with(|| Json::String(v.to_string()));
+                // The first value of a repeated label wins.
+                if !m.contains_key(k) {
+                    m.insert(k.as_ref(), v.as_ref());
+                }
             }
-            vendor.insert("fields".into(), Json::Object(m));
+            vendor.insert("fields", m);
         }
         if resolved_today {
-            vendor.insert("time_of_day_only".into(), Json::Bool(true));
+            vendor.insert("time_of_day_only", true);
         }
         if let Some(n) = self.events_detected {
-            vendor.insert("events_detected".into(), Json::from(n));
+            vendor.insert("events_detected", n);
         }
         event
     }

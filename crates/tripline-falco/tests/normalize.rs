@@ -59,7 +59,7 @@ fn host_process_file_user_from_output_fields() {
         Some(1000),
         "the human is the login user"
     );
-    let falco = e.unmapped["falco"].as_object().unwrap();
+    let falco = e.unmapped["falco"].as_map().unwrap();
     assert_eq!(falco["output_fields"]["proc.aname[2]"], "sudo");
     assert!(falco["output_fields"]["proc.aname[3]"].is_null());
     // The schema's path access reaches bracket keys under unmapped.
