@@ -13,7 +13,7 @@ use serde_json::{Map, Value as Json, json};
 use tripline_schema::{
     AccountChange, AccountOp, AuthOp, Authentication, Endpoint, Event, EventKind, File, FileAccess,
     FileOp, FileType, Group, IdentityChange, IdentityOp, Location, NetworkActivity, NetworkOp,
-    Other, Outcome, Process, ProcessEvent, Product, Raw, Source, User, UserCommand,
+    Other, Outcome, Process, ProcessEvent, Product, Raw, Source, Text, User, UserCommand,
 };
 
 use crate::event::AuditEvent;
@@ -21,12 +21,12 @@ use crate::interp_support::{arch_name, syscall_text};
 use crate::record::{Record, Scope};
 use crate::value::{self, Radix};
 
-fn text(r: &Record<'_>, key: &str) -> Option<String> {
+fn text(r: &Record<'_>, key: &str) -> Option<Text> {
     let f = r.get(key)?;
     if f.is_null() {
         return None;
     }
-    Some(f.text().into_owned())
+    Some(Text::from(f.text()))
 }
 
 fn num<T: TryFrom<i128>>(r: &Record<'_>, key: &str) -> Option<T> {
@@ -35,7 +35,7 @@ fn num<T: TryFrom<i128>>(r: &Record<'_>, key: &str) -> Option<T> {
 }
 
 /// A uid/gid field: numeric id (None when unset) and the ENRICHED name when present.
-fn id_of(r: &Record<'_>, key: &str) -> Option<(Option<u32>, Option<String>)> {
+fn id_of(r: &Record<'_>, key: &str) -> Option<(Option<u32>, Option<Text>)> {
     let f = r.get(key)?;
     let id = if value::is_unset_id(f.raw) {
         None
@@ -47,7 +47,7 @@ fn id_of(r: &Record<'_>, key: &str) -> Option<(Option<u32>, Option<String>)> {
         .and_then(|_| r.enriched(&key.to_ascii_uppercase()))
         .map(|e| e.raw)
         .filter(|n| *n != "unset" && !n.starts_with("unknown("))
-        .map(str::to_owned);
+        .map(Text::from);
     if id.is_none() && name.is_none() {
         return None;
     }
@@ -139,7 +139,7 @@ fn sockaddr(bytes: &[u8]) -> Option<(u16, Endpoint)> {
                 String::from_utf8_lossy(&path[..end]).into_owned()
             };
             Endpoint {
-                path: Some(p),
+                path: Some(p.into()),
                 ..Endpoint::default()
             }
         }
@@ -242,7 +242,7 @@ fn auth_op(t: &str, op: Option<&str>) -> Option<AuthOp> {
         | "ANOM_LOGIN_SESSIONS"
         | "ANOM_LOGIN_ACCT"
         | "ANOM_LOGIN_LOCATION"
-        | "GRP_AUTH" => AuthOp::Other(op.unwrap_or(t).to_owned()),
+        | "GRP_AUTH" => AuthOp::Other(op.unwrap_or(t).to_owned().into()),
         _ => return None,
     })
 }
@@ -280,13 +280,13 @@ fn account_op(t: &str, op: &str) -> Option<AccountOp> {
 fn subject_user(r: &Record<'_>) -> Option<User> {
     let acct = r
         .get_in("acct", Scope::Msg)
-        .map(|f| f.text().into_owned())
+        .map(|f| Text::from(f.text()))
         .filter(|a| a != "?" && !a.is_empty());
     let id = r
         .get_in("id", Scope::Msg)
         .and_then(|f| f.raw.parse::<u32>().ok())
         .filter(|i| *i != u32::MAX);
-    let enriched = r.enriched("ID").map(|f| f.raw.to_owned());
+    let enriched = r.enriched("ID").map(|f| Text::from(f.raw));
     let name = acct.or(enriched).filter(|n| n != "unset");
     if name.is_none() && id.is_none() {
         return None;
@@ -358,7 +358,7 @@ pub fn normalize(ev: &AuditEvent) -> Event {
 pub fn normalize_in(ev: &AuditEvent, file: &str) -> Event {
     let mut e = normalize_inner(ev);
     let raw = e.raw.get_or_insert_with(Raw::default);
-    raw.location.get_or_insert_with(Location::default).file = Some(file.to_owned());
+    raw.location.get_or_insert_with(Location::default).file = Some(file.to_owned().into());
     e
 }
 
@@ -372,7 +372,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
     source.event_code = primary
         .as_ref()
         .and_then(|r| r.record_type())
-        .map(|t| t.0.to_string());
+        .map(|t| t.0.to_string().into());
 
     let syscall_rec = ev.first("SYSCALL");
     let syscall = syscall_rec
@@ -388,7 +388,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
     if let Some(p) = process.as_mut() {
         p.cwd = cwd.clone();
         if let Some(t) = &proctitle {
-            p.title = Some(t.join(" "));
+            p.title = Some(t.join(" ").into());
         }
     }
 
@@ -403,11 +403,11 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
     let kind = if ev.first("EXECVE").is_some() || matches!(sc, "execve" | "execveat") {
         let mut p = process.clone().unwrap_or_default();
         if let Some(args) = ev.execve_args() {
-            p.command_line = Some(args.command_line());
-            p.args = args.args;
+            p.command_line = Some(args.command_line().into());
+            p.args = args.args.into_iter().map(Text::from).collect();
         } else if let Some(t) = &proctitle {
-            p.args = t.clone();
-            p.command_line = Some(t.join(" "));
+            p.args = t.iter().map(|a| Text::from(a.as_str())).collect();
+            p.command_line = Some(t.join(" ").into());
         }
         if p.title.as_deref() == p.command_line.as_deref() {
             p.title = None;
@@ -453,7 +453,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
                 .get("ses")
                 .filter(|f| !value::is_unset_id(f.raw))
                 .and_then(|f| f.raw.parse().ok()),
-            method: r.get_in("op", Scope::Msg).map(|f| f.text().into_owned()),
+            method: r.get_in("op", Scope::Msg).map(|f| Text::from(f.text())),
             process: Some(process.clone().unwrap_or_else(|| userspace_process(r))),
         }
         .into_kind()
@@ -509,7 +509,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
         EventKind::Network(NetworkActivity {
             op,
             transport: match fam {
-                Some(1) => Some("unix".to_owned()),
+                Some(1) => Some("unix".to_owned().into()),
                 _ => None,
             },
             source: source_ep,
@@ -528,7 +528,9 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
             })
             .unwrap_or(&paths[0]);
         let mut file = file_of(pick);
-        file.path = file.path.map(|p| join_path(cwd.as_deref(), p));
+        file.path = file
+            .path
+            .map(|p| Text::from(join_path(cwd.as_deref(), p.to_string())));
         let target = if op == FileOp::Rename || op == FileOp::Link {
             paths
                 .iter()
@@ -537,7 +539,9 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
                 .filter(|p| !std::ptr::eq(*p, pick))
                 .map(|p| {
                     let mut f = file_of(p);
-                    f.path = f.path.map(|x| join_path(cwd.as_deref(), x));
+                    f.path = f
+                        .path
+                        .map(|x| Text::from(join_path(cwd.as_deref(), x.to_string())));
                     f
                 })
         } else {
@@ -588,7 +592,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
                 "create" | "mknod" | "mkdir" => FileOp::Create,
                 "unlink" | "rmdir" => FileOp::Delete,
                 "rename" => FileOp::Rename,
-                _ => FileOp::Other(op),
+                _ => FileOp::Other(op.into()),
             },
             file: File {
                 path: Some(path),
@@ -604,7 +608,8 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
             name: syscall
                 .clone()
                 .filter(|_| primary_type == "SYSCALL")
-                .unwrap_or_else(|| primary_type.clone()),
+                .unwrap_or_else(|| primary_type.clone())
+                .into(),
             process: process
                 .clone()
                 .or_else(|| user_rec.as_ref().map(userspace_process)),
@@ -612,31 +617,36 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
     };
 
     let mut e = Event::new(time, source, kind);
-    e.action = syscall.clone().or_else(|| Some(primary_type.clone()));
+    e.action = syscall
+        .as_deref()
+        .map(Text::from)
+        .or_else(|| Some(Text::from(primary_type.as_str())));
     e.outcome = outcome_of(ev);
     if let Some(n) = &id.node {
         e.host = Some(tripline_schema::Host {
-            name: Some(n.to_string()),
-            architecture: syscall_rec.as_ref().and_then(arch_name),
+            name: Some(n.to_string().into()),
+            architecture: syscall_rec.as_ref().and_then(arch_name).map(Text::from),
             ..tripline_schema::Host::default()
         });
     }
-    e.tags = keys.clone();
+    e.tags = keys.iter().map(|k| Text::from(k.as_str())).collect();
     if let Some(k) = keys.first() {
-        e.labels.insert("audit.key".to_owned(), keys.join(","));
+        e.labels
+            .insert("audit.key".to_owned().into(), keys.join(",").into());
         let _ = k;
     }
     e.id = Some(match &id.node {
         Some(n) => format!(
             "auditd:{n}:{}.{:03}:{}",
             id.time.secs, id.time.msec, id.serial
-        ),
-        None => format!("auditd:{}.{:03}:{}", id.time.secs, id.time.msec, id.serial),
+        )
+        .into(),
+        None => format!("auditd:{}.{:03}:{}", id.time.secs, id.time.msec, id.serial).into(),
     });
     let text: Vec<&str> = ev.records().map(|r| r.line()).collect();
     let lines = ev.line_numbers();
     e.raw = Some(Raw {
-        text: text.join("\n"),
+        text: text.join("\n").into(),
         location: ev.position().map(|p| Location {
             file: None,
             line: Some(p.line),
@@ -647,10 +657,10 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
     });
 
     let vendor = e.vendor_mut("auditd");
-    vendor.insert("serial".into(), json!(id.serial));
-    vendor.insert("type".into(), json!(primary_type));
+    vendor.insert("serial", json!(id.serial));
+    vendor.insert("type", json!(primary_type));
     vendor.insert(
-        "records".into(),
+        "records",
         Json::Array(
             ev.records()
                 .map(|r| json!(r.canonical_type_name()))
@@ -660,15 +670,15 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
     match keys.len() {
         0 => {}
         1 => {
-            vendor.insert("key".into(), json!(keys[0]));
+            vendor.insert("key", json!(keys[0]));
         }
         _ => {
-            vendor.insert("key".into(), json!(keys));
+            vendor.insert("key", json!(keys));
         }
     }
     if !ev.completion().is_complete() {
         vendor.insert(
-            "completion".into(),
+            "completion",
             json!(format!("{:?}", ev.completion()).to_lowercase()),
         );
     }
@@ -684,7 +694,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
         if let Some(n) = &syscall {
             sc.insert("name".into(), json!(n));
         }
-        vendor.insert("syscall".into(), Json::Object(sc));
+        vendor.insert("syscall", Json::Object(sc));
     }
     if let Some(r) = &user_rec
         && let Some(m) = r.get_in("msg", Scope::Body)
@@ -696,7 +706,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
         if msg.is_empty() {
             msg.insert("text".into(), json!(m.raw));
         }
-        vendor.insert("msg".into(), Json::Object(msg));
+        vendor.insert("msg", Json::Object(msg));
     }
     if let Some(a) = &avc {
         let mut m = Map::new();
@@ -706,10 +716,10 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
         for f in a.fields().filter(|f| f.scope == Scope::Body) {
             m.insert(f.key.to_owned(), json!(f.text()));
         }
-        vendor.insert("avc".into(), Json::Object(m));
+        vendor.insert("avc", Json::Object(m));
     }
     if let Some(t) = proctitle {
-        vendor.insert("proctitle".into(), json!(t));
+        vendor.insert("proctitle", json!(t));
     }
     e
 }
