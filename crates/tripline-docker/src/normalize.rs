@@ -7,10 +7,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde_json::{Value as Json, json};
 use tripline_schema::{
-    Container, ContainerLifecycle, Event, EventKind, Image, LogLine as SchemaLogLine, Outcome,
-    PartialInfo, Process, Product, Raw, Source, Stream as SchemaStream,
+    Container, ContainerLifecycle, Event, EventKind, Fields, Image, LogLine as SchemaLogLine,
+    Outcome, PartialInfo, Process, Product, Raw, Source, Stream as SchemaStream, Text,
 };
 
 use crate::events::kind::{Action, EventType};
@@ -44,14 +43,18 @@ fn time_of(t: Option<Timestamp>) -> DateTime<Utc> {
 pub fn container_entity(info: &ContainerInfo) -> Container {
     let mut image = Image::parse_reference(&info.image);
     if !info.image_id.is_empty() {
-        image.id = Some(info.image_id.clone());
+        image.id = Some(Text::from(info.image_id.as_str()));
     }
     Container {
-        id: Some(info.id.clone()),
-        name: Some(info.name.clone()).filter(|n| !n.is_empty()),
+        id: Some(Text::from(info.id.as_str())),
+        name: Some(Text::from(info.name.as_str())).filter(|n| !n.is_empty()),
         image: Some(image),
         runtime: Some("docker".into()),
-        labels: info.labels.clone(),
+        labels: info
+            .labels
+            .iter()
+            .map(|(k, v)| (Text::from(k.as_str()), Text::from(v.as_str())))
+            .collect(),
         privileged: Some(info.privileged),
     }
 }
@@ -59,15 +62,15 @@ pub fn container_entity(info: &ContainerInfo) -> Container {
 /// Splits an exec command the way a reader expects (whitespace; Docker joins the argv with
 /// spaces, so quoting is already lost).
 fn exec_process(cmd: &str, user: Option<&str>) -> Process {
-    let args: Vec<String> = cmd.split_whitespace().map(str::to_owned).collect();
+    let args: Vec<Text> = cmd.split_whitespace().map(Text::from).collect();
     let executable = args.first().cloned();
     let _ = user;
     Process {
         name: executable
             .as_deref()
-            .map(|e| e.rsplit('/').next().unwrap_or(e).to_owned()),
+            .map(|e| Text::from(e.rsplit('/').next().unwrap_or(e))),
         executable,
-        command_line: Some(cmd.trim_end().to_owned()),
+        command_line: Some(Text::from(cmd.trim_end())),
         args,
         ..Process::default()
     }
@@ -75,9 +78,9 @@ fn exec_process(cmd: &str, user: Option<&str>) -> Process {
 
 fn raw_of(opts: &NormalizeOptions<'_>, fallback: impl FnOnce() -> String) -> Raw {
     Raw {
-        text: opts.raw.map_or_else(fallback, str::to_owned),
+        text: opts.raw.map_or_else(|| fallback().into(), Text::from),
         location: opts.location.map(|l| tripline_schema::Location {
-            file: opts.file.map(str::to_owned),
+            file: opts.file.map(Text::from),
             line: Some(l.line).filter(|n| *n > 0),
             offset: Some(l.offset),
         }),
@@ -113,13 +116,13 @@ impl EventRecord<'_> {
         let info = container_key.and_then(|k| opts.cache.and_then(|c| c.get(k)));
         let labels = info.map(|i| &i.labels);
 
-        let mut trust_map = serde_json::Map::new();
+        let mut trust_map = Fields::new();
         let mut trusted = true;
         for (k, _) in self.attributes.iter() {
             if DAEMON_KEYS.contains(&k) {
                 let t = self.attribute_trust(k, labels);
                 trusted &= !matches!(t, Trust::Overwritten | Trust::Unverified);
-                trust_map.insert(k.to_owned(), trust_name(t).into());
+                trust_map.insert(k, trust_name(t));
             }
         }
         let mut exit_code = self.exit_code();
@@ -132,36 +135,36 @@ impl EventRecord<'_> {
             Action::ExecCreate | Action::ExecStart => self.detail().map(|d| exec_process(d, None)),
             _ => None,
         };
-        let attributes: BTreeMap<String, String> = self
+        let attributes: BTreeMap<Text, Text> = self
             .attributes
             .iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .map(|(k, v)| (Text::from(k), Text::from(v)))
             .collect();
         let lifecycle = ContainerLifecycle {
-            object_type: self.event_type.as_str().to_owned(),
-            action: self.verb_str().to_owned(),
-            detail: self.detail().map(str::to_owned),
-            actor_id: Some(self.actor_id.to_string()).filter(|s| !s.is_empty()),
+            object_type: Text::from(self.event_type.as_str()),
+            action: Text::from(self.verb_str()),
+            detail: self.detail().map(Text::from),
+            actor_id: Some(Text::from(self.actor_id.as_ref())).filter(|s| !s.is_empty()),
             attributes,
             exit_code: if matches!(verb, Action::Die | Action::ExecDie) {
                 exit_code
             } else {
                 None
             },
-            signal: self.attr("signal").map(str::to_owned),
-            exec_id: self.attr("execID").map(str::to_owned),
+            signal: self.attr("signal").map(Text::from),
+            exec_id: self.attr("execID").map(Text::from),
             exec,
             trusted,
         };
         let mut source = Source::new(Product::Docker, "docker-events");
-        source.event_code = Some(format!("{}/{}", self.event_type, self.verb_str()));
+        source.event_code = Some(format!("{}/{}", self.event_type, self.verb_str()).into());
         let mut ev = Event::new(
             time_of(self.timestamp),
             source,
             EventKind::ContainerLifecycle(lifecycle),
         );
-        ev.action = Some(self.verb_str().to_owned());
-        ev.message = Some(render_text_event(self));
+        ev.action = Some(Text::from(self.verb_str()));
+        ev.message = Some(render_text_event(self).into());
         ev.outcome = match (&verb, exit_code) {
             (Action::Die | Action::ExecDie, Some(0)) => Outcome::Success,
             (Action::Die | Action::ExecDie, Some(_)) | (Action::Oom, _) => Outcome::Failure,
@@ -170,9 +173,9 @@ impl EventRecord<'_> {
         ev.container = match (info, container_key) {
             (Some(i), _) => Some(container_entity(i)),
             (None, Some(id)) => Some(Container {
-                id: Some(id.to_owned()),
+                id: Some(Text::from(id)),
                 name: if self.event_type == EventType::Container {
-                    self.name().map(str::to_owned)
+                    self.name().map(Text::from)
                 } else {
                     None
                 },
@@ -190,18 +193,15 @@ impl EventRecord<'_> {
             ev.raw = Some(raw_of(opts, || self.to_json()));
         }
         let d = ev.vendor_mut("docker");
-        d.insert(
-            "era".into(),
-            format!("{:?}", self.era).to_lowercase().into(),
-        );
+        d.insert("era", format!("{:?}", self.era).to_lowercase());
         if let Some(s) = &self.scope {
-            d.insert("scope".into(), s.as_ref().into());
+            d.insert("scope", s.as_ref());
         }
         if self.type_inferred {
-            d.insert("type_inferred".into(), true.into());
+            d.insert("type_inferred", true);
         }
         if !trust_map.is_empty() {
-            d.insert("attribute_trust".into(), Json::Object(trust_map));
+            d.insert("attribute_trust", trust_map);
         }
         for (k, v) in [
             ("status", &self.status),
@@ -210,19 +210,19 @@ impl EventRecord<'_> {
             ("health_status", &self.health_status),
         ] {
             if let Some(v) = v {
-                d.insert(k.into(), v.as_ref().into());
+                d.insert(k, v.as_ref());
             }
         }
         if self.timestamp.is_none() {
-            d.insert("time_missing".into(), true.into());
+            d.insert("time_missing", true);
         }
         if matches!(verb, Action::Oom) {
-            d.insert("oom".into(), true.into());
+            d.insert("oom", true);
         }
         if let Some(i) = info
             && self.attribute_trust("exitCode", labels) == Trust::Overwritten
         {
-            d.insert("exit_code_from_inspect".into(), json!(i.exit_code));
+            d.insert("exit_code_from_inspect", i.exit_code);
         }
         ev
     }
@@ -243,16 +243,16 @@ impl Message {
             chunks: self.chunks,
             complete: self.flush == Flush::Complete,
             flush_reason: (self.flush != Flush::Complete)
-                .then(|| format!("{:?}", self.flush).to_lowercase()),
+                .then(|| format!("{:?}", self.flush).to_lowercase().into()),
         });
         let stream = match &self.stream {
             Stream::Stdout => SchemaStream::Stdout,
             Stream::Stderr => SchemaStream::Stderr,
-            other => SchemaStream::Other(other.as_str().to_owned()),
+            other => SchemaStream::Other(Text::from(other.as_str())),
         };
         let kind = EventKind::LogLine(SchemaLogLine {
             stream,
-            text: text.into_owned(),
+            text: Text::from(text.as_ref()),
             partial,
         });
         let mut ev = Event::new(
@@ -267,7 +267,7 @@ impl Message {
             Some(i) => Some(container_entity(i)),
             None if self.container.is_empty() => None,
             None => {
-                let key = self.container.to_string();
+                let key = Text::from(self.container.as_ref());
                 let is_id = key.len() >= 12 && key.bytes().all(|c| c.is_ascii_hexdigit());
                 Some(Container {
                     id: is_id.then(|| key.clone()),
@@ -278,12 +278,12 @@ impl Message {
         };
         let file = opts
             .file
-            .map(str::to_owned)
-            .or_else(|| self.file.as_ref().map(|p| p.display().to_string()));
+            .map(Text::from)
+            .or_else(|| self.file.as_ref().map(|p| p.display().to_string().into()));
         // The payload is the log line's text; `raw.text` holds the original line only when the
         // caller passes it, so the payload is not copied a second time.
         ev.raw = Some(Raw {
-            text: opts.raw.map(str::to_owned).unwrap_or_default(),
+            text: opts.raw.map(Text::from).unwrap_or_default(),
             lossy,
             location: Some(tripline_schema::Location {
                 file,
@@ -292,23 +292,19 @@ impl Message {
             }),
             ..Raw::default()
         });
-        let mut d = serde_json::Map::new();
+        let mut d = Fields::new();
         if !self.attrs.is_empty() {
-            let m: serde_json::Map<String, Json> = self
-                .attrs
-                .iter()
-                .map(|(k, v)| (k.to_owned(), v.into()))
-                .collect();
-            d.insert("attrs".into(), Json::Object(m));
+            let m: Fields = self.attrs.iter().collect();
+            d.insert("attrs", m);
         }
         if let Some(s) = &self.source {
-            d.insert("compose_name".into(), s.as_ref().into());
+            d.insert("compose_name", s.as_ref());
         }
         if self.time.is_none() {
-            d.insert("time_missing".into(), true.into());
+            d.insert("time_missing", true);
         }
         if !d.is_empty() {
-            ev.unmapped.insert("docker".into(), Json::Object(d));
+            ev.unmapped.insert("docker", d);
         }
         ev
     }
