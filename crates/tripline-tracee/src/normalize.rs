@@ -7,12 +7,12 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value as Json};
 use tripline_schema::{
     Attack, Container, ContainerLifecycle, Direction, Endpoint, Event, EventKind, File, FileAccess,
     FileOp, Finding, Host, Image, Location, NetworkActivity, NetworkOp, Orchestrator, Other,
     ParentProcess, Process, ProcessEvent, Product, Raw, Rule, Severity, Source, User,
 };
+use tripline_schema::{Field, Fields, Text};
 
 use crate::arg::Sockaddr;
 use crate::json::{self, RawMap};
@@ -114,7 +114,7 @@ pub struct Normalizer<'e> {
     enricher: Option<&'e dyn Enrich>,
     keep_raw: bool,
     keep_unmapped: bool,
-    file: Option<String>,
+    file: Option<Text>,
 }
 
 impl std::fmt::Debug for Normalizer<'_> {
@@ -162,7 +162,7 @@ impl<'e> Normalizer<'e> {
 
     /// Names the input file in every event's raw location.
     pub fn with_file(mut self, file: impl Into<String>) -> Self {
-        self.file = Some(file.into());
+        self.file = Some(Text::from(file.into()));
         self
     }
 
@@ -188,18 +188,18 @@ impl<'e> Normalizer<'e> {
 
     /// Normalizes a `trace.Event`.
     pub fn trace(&self, ev: &TraceEvent<'_>) -> Event {
-        let mut unmapped = Map::new();
+        let mut unmapped = Fields::new();
         let time = match ev.timestamp {
             Some(raw) => match self.settings.epoch_ns(raw) {
                 Some(ns) => DateTime::from_timestamp_nanos(ns),
                 None => {
                     // Relative time without an offset: keep the value, flag it.
-                    unmapped.insert("relative_time".into(), Json::Bool(true));
+                    unmapped.insert("relative_time", true);
                     DateTime::from_timestamp_nanos(raw)
                 }
             },
             None => {
-                unmapped.insert("timestamp_missing".into(), Json::Bool(true));
+                unmapped.insert("timestamp_missing", true);
                 DateTime::<Utc>::UNIX_EPOCH
             }
         };
@@ -207,14 +207,14 @@ impl<'e> Normalizer<'e> {
         let mut container = None;
         if let Some(id) = ev.container_id() {
             let mut c = Container {
-                id: Some(id.to_owned()),
-                name: ev.container_name().map(str::to_owned),
+                id: Some(Text::from(id)),
+                name: ev.container_name().map(Text::from),
                 ..Container::default()
             };
             if let Some(img) = ev.container_image() {
                 let mut image = Image::parse_reference(img);
                 if let Some(d) = ev.container_image_digest() {
-                    image.digest.get_or_insert_with(|| d.to_owned());
+                    image.digest.get_or_insert_with(|| Text::from(d));
                 }
                 c.image = Some(image);
             }
@@ -233,15 +233,15 @@ impl<'e> Normalizer<'e> {
             signature,
             &mut unmapped,
         );
-        event.source.event_code = ev.event_id.map(|i| i.to_string());
+        event.source.event_code = ev.event_id.map(|i| Text::from(i.to_string()));
         event.source.version = Some(shape(ev).into());
         if ev.origin() == Origin::Host && !ev.host_name.is_empty() {
             event.host = Some(Host {
-                name: Some(ev.host_name.to_string()),
+                name: Some(Text::from(ev.host_name.as_ref())),
                 ..Host::default()
             });
         } else if self.keep_unmapped && !ev.host_name.is_empty() {
-            unmapped.insert("hostName".into(), Json::String(ev.host_name.to_string()));
+            unmapped.insert("hostName", ev.host_name.as_ref());
         }
         if !matches!(event.kind, EventKind::Finding(_))
             && let Some(rv) = ev.return_value
@@ -259,20 +259,18 @@ impl<'e> Normalizer<'e> {
             event.raw = Some(self.raw(ev.raw, ev.line, ev.offset));
         }
         if !unmapped.is_empty() {
-            event
-                .unmapped
-                .insert("tracee".into(), Json::Object(unmapped));
+            event.unmapped.insert("tracee", unmapped);
         }
         event
     }
 
     /// Normalizes a v1beta1 event.
     pub fn v1(&self, ev: &V1Event<'_>) -> Event {
-        let mut unmapped = Map::new();
+        let mut unmapped = Fields::new();
         let time = match ev.time_ns() {
             Some(ns) => DateTime::from_timestamp_nanos(ns),
             None => {
-                unmapped.insert("timestamp_missing".into(), Json::Bool(true));
+                unmapped.insert("timestamp_missing", true);
                 DateTime::<Utc>::UNIX_EPOCH
             }
         };
@@ -281,9 +279,9 @@ impl<'e> Normalizer<'e> {
             pid: u32_of(ev.host_pid()),
             vpid: u32_of(ev.pid()),
             tid: u32_of(ev.tid()),
-            entity_id: ev.process_unique_id().map(|u| u.to_string()),
-            name: ev.process_name().map(Cow::into_owned),
-            executable: ev.executable_path().map(Cow::into_owned),
+            entity_id: ev.process_unique_id().map(|u| Text::from(u.to_string())),
+            name: ev.process_name().map(Text::from),
+            executable: ev.executable_path().map(Text::from),
             user: u32_of(ev.uid()).map(User::from_id),
             parent: ev
                 .parent_pid()
@@ -297,8 +295,8 @@ impl<'e> Normalizer<'e> {
             ..Process::default()
         };
         let container = ev.container_id().map(|id| Container {
-            id: Some(id.into_owned()),
-            name: ev.container_name().map(Cow::into_owned),
+            id: Some(Text::from(id)),
+            name: ev.container_name().map(Text::from),
             image: ev.container_image().map(|i| Image::parse_reference(&i)),
             ..Container::default()
         });
@@ -318,41 +316,39 @@ impl<'e> Normalizer<'e> {
         );
         event.source.event_code = ev
             .id
-            .map(|r| json::raw_str(r).map_or_else(|| r.get().to_owned(), Cow::into_owned));
+            .map(|r| json::raw_str(r).map_or_else(|| Text::from(r.get()), Text::from));
         event.source.version = Some("v1beta1".into());
         if self.keep_unmapped {
             if let Some(s) = ev.syscall().filter(|s| !s.is_empty()) {
-                unmapped.insert("syscall".into(), Json::String(s.into_owned()));
+                unmapped.insert("syscall", s);
             }
             if !ev.matched_policies().is_empty() {
                 unmapped.insert(
-                    "matchedPolicies".into(),
-                    Json::Array(
+                    "matchedPolicies",
+                    Field::List(
                         ev.matched_policies()
                             .iter()
-                            .map(|p| Json::String(p.to_string()))
+                            .map(|p| Field::Str(Text::from(p.as_ref())))
                             .collect(),
                     ),
                 );
             }
             if let Some(d) = ev.detected_from {
-                unmapped.insert("detected_from".into(), raw_json(d.get()));
+                unmapped.insert("detected_from", raw_json(d.get()));
             }
         }
         if self.keep_raw {
             event.raw = Some(self.raw(ev.raw, ev.line, ev.offset));
         }
         if !unmapped.is_empty() {
-            event
-                .unmapped
-                .insert("tracee".into(), Json::Object(unmapped));
+            event.unmapped.insert("tracee", unmapped);
         }
         event
     }
 
     fn raw(&self, text: &str, line: u64, offset: u64) -> Raw {
         Raw {
-            text: text.to_owned(),
+            text: Text::from(text),
             location: Some(Location {
                 file: self.file.clone(),
                 line: Some(line),
@@ -374,7 +370,7 @@ impl<'e> Normalizer<'e> {
         mut container: Option<Container>,
         orchestrator: Option<Orchestrator>,
         signature: Option<&A>,
-        unmapped: &mut Map<String, Json>,
+        unmapped: &mut Fields,
     ) -> Event {
         let runtime_process = name.starts_with("container_").then(|| process.clone());
         let (kind, consumed, event_container) = match signature {
@@ -393,7 +389,7 @@ impl<'e> Normalizer<'e> {
                 .filter(|_| self.keep_unmapped)
                 .and_then(|p| serde_json::to_value(p).ok())
             {
-                unmapped.insert("process".into(), p);
+                unmapped.insert("process", Field::from(p));
             }
         }
         if let (Some(c), Some(enricher)) = (container.as_mut(), self.enricher)
@@ -402,10 +398,10 @@ impl<'e> Normalizer<'e> {
             enricher.enrich(&id, c);
         }
         let mut event = Event::new(time, Source::new(Product::Tracee, format), kind);
-        event.action = Some(name.to_owned());
+        event.action = Some(Text::from(name));
         event.container = container;
         event.orchestrator = orchestrator;
-        let mut scratch = Map::new();
+        let mut scratch = Fields::new();
         let leftovers = if self.keep_unmapped {
             unmapped
         } else {
@@ -415,14 +411,14 @@ impl<'e> Normalizer<'e> {
             sig.finding_envelope(&mut event, leftovers);
         }
         if self.keep_unmapped {
-            let mut rest = Map::new();
+            let mut rest = Fields::new();
             for (k, v) in args.raw_args() {
                 if !consumed.contains(&k.as_ref()) {
-                    rest.insert(k.into_owned(), raw_json(v));
+                    rest.insert(k, raw_json(v));
                 }
             }
             if !rest.is_empty() {
-                leftovers.insert("args".into(), Json::Object(rest));
+                leftovers.insert("args", rest);
             }
         }
         event
@@ -434,7 +430,7 @@ pub trait FindingSource<'a> {
     /// The finding payload.
     fn finding(&self, name: &str, process: Process) -> Finding;
     /// Severity, message and vendor leftovers on the envelope.
-    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Map<String, Json>);
+    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields);
 }
 
 impl<'a> FindingSource<'a> for TraceEvent<'a> {
@@ -442,22 +438,22 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
         let props = self.properties();
         let p = |k: &str| props.and_then(|p| p.str(k)).filter(|s| !s.is_empty());
         let rule = Rule {
-            id: p("signatureID").map(Cow::into_owned),
+            id: p("signatureID").map(Text::from),
             name: p("signatureName")
-                .map(Cow::into_owned)
-                .or_else(|| Some(name.to_owned())),
+                .map(Text::from)
+                .or_else(|| Some(Text::from(name))),
             description: self
                 .metadata
                 .as_ref()
                 .and_then(|m| m.description.as_deref())
-                .map(str::to_owned),
+                .map(Text::from),
             ruleset: Some("tracee-signatures".into()),
-            category: p("Category").map(Cow::into_owned),
+            category: p("Category").map(Text::from),
             version: self
                 .metadata
                 .as_ref()
                 .and_then(|m| m.version.as_deref())
-                .map(str::to_owned),
+                .map(Text::from),
             ..Rule::default()
         };
         let attacks = Attack::from_tracee(
@@ -473,7 +469,7 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
             .iter()
             .find_map(|k| src.arg_str(k).or_else(|| self.arg_str(k)))
             .filter(|s| !s.is_empty())
-            .map(|s| File::from_path(s.into_owned()));
+            .map(File::from_path);
         let destination = src
             .arg_sockaddr("remote_addr")
             .or_else(|| self.arg_sockaddr("remote_addr"))
@@ -484,7 +480,7 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
             event_type: Some(
                 trigger
                     .as_ref()
-                    .map_or_else(|| name.to_owned(), |t| t.event_name.to_string()),
+                    .map_or_else(|| Text::from(name), |t| Text::from(t.event_name.as_ref())),
             ),
             user: process.user.clone(),
             process: Some(process),
@@ -494,22 +490,22 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
         }
     }
 
-    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Map<String, Json>) {
+    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields) {
         let props = self.properties();
         if let Some(s) = props.and_then(|p| p.severity()) {
             event.severity = Severity::from_tracee(s).unwrap_or_else(|| Severity {
-                original: Some(s.to_string()),
+                original: Some(Text::from(s.to_string())),
                 ..Severity::new(tripline_schema::SeverityLevel::Other)
             });
         }
         if let Some(m) = &self.metadata {
-            event.message = m.description.as_deref().map(str::to_owned);
+            event.message = m.description.as_deref().map(Text::from);
             if let Some(tags) = &m.tags {
-                event.tags = tags.iter().map(|t| t.to_string()).collect();
+                event.tags = tags.iter().map(|t| Text::from(t.as_ref())).collect();
             }
         }
         if let Some(props) = props {
-            let mut extra = Map::new();
+            let mut extra = Fields::new();
             for (k, v) in &props.raw().0 {
                 if !matches!(
                     k.as_ref(),
@@ -520,15 +516,15 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
                         | "external_id"
                         | "Technique"
                 ) {
-                    extra.insert(k.to_string(), raw_json(v.get()));
+                    extra.insert(k.as_ref(), raw_json(v.get()));
                 }
             }
             if !extra.is_empty() {
-                unmapped.insert("properties".into(), Json::Object(extra));
+                unmapped.insert("properties", extra);
             }
         }
         if let Some(t) = self.arg("triggeredBy") {
-            unmapped.insert("triggeredBy".into(), raw_json(t.raw()));
+            unmapped.insert("triggeredBy", raw_json(t.raw()));
         }
     }
 }
@@ -538,14 +534,14 @@ impl<'a> FindingSource<'a> for V1Event<'a> {
         let t = self.threat.as_ref();
         let prop = |k: &str| t.and_then(|t| t.properties.as_ref()).and_then(|p| p.str(k));
         let rule = Rule {
-            id: prop("signatureID").map(Cow::into_owned),
+            id: prop("signatureID").map(Text::from),
             name: t
                 .and_then(|t| t.name.as_deref())
-                .map(str::to_owned)
-                .or_else(|| Some(name.to_owned())),
-            description: t.and_then(|t| t.description.as_deref()).map(str::to_owned),
+                .map(Text::from)
+                .or_else(|| Some(Text::from(name))),
+            description: t.and_then(|t| t.description.as_deref()).map(Text::from),
             ruleset: Some("tracee-signatures".into()),
-            category: t.and_then(|t| t.tactic()).map(Cow::into_owned),
+            category: t.and_then(|t| t.tactic()).map(Text::from),
             ..Rule::default()
         };
         let attacks = t
@@ -561,25 +557,25 @@ impl<'a> FindingSource<'a> for V1Event<'a> {
         Finding {
             rule,
             attacks,
-            event_type: Some(name.to_owned()),
+            event_type: Some(Text::from(name)),
             user: process.user.clone(),
             process: Some(process),
             ..Finding::default()
         }
     }
 
-    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Map<String, Json>) {
+    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields) {
         let Some(t) = &self.threat else { return };
         if let Some(sev) = t.severity_num().and_then(Severity::from_tracee) {
             event.severity = sev;
         }
-        event.message = t.description.as_deref().map(str::to_owned);
+        event.message = t.description.as_deref().map(Text::from);
         if let Some(p) = &t.properties {
-            let m: Map<String, Json> =
+            let m: Fields =
                 p.0.iter()
-                    .map(|(k, v)| (k.to_string(), raw_json(v.get())))
+                    .map(|(k, v)| (k.as_ref(), raw_json(v.get())))
                     .collect();
-            unmapped.insert("threat_properties".into(), Json::Object(m));
+            unmapped.insert("threat_properties", m);
         }
     }
 }
@@ -589,9 +585,9 @@ fn orchestrator(pod: Option<&str>, ns: Option<&str>, uid: Option<&str>) -> Optio
         return None;
     }
     Some(Orchestrator {
-        pod_name: pod.map(str::to_owned),
-        namespace: ns.map(str::to_owned),
-        pod_uid: uid.map(str::to_owned),
+        pod_name: pod.map(Text::from),
+        namespace: ns.map(Text::from),
+        pod_uid: uid.map(Text::from),
         ..Orchestrator::default()
     })
 }
@@ -608,7 +604,7 @@ fn shape(ev: &TraceEvent<'_>) -> &'static str {
 
 /// Parses raw JSON into a value; raw text is valid JSON by construction. Plain strings
 /// and integers, most args, skip the generic decoder.
-fn raw_json(text: &str) -> Json {
+fn raw_json(text: &str) -> Field {
     let b = text.as_bytes();
     if b.len() >= 2
         && b[0] == b'"'
@@ -617,12 +613,12 @@ fn raw_json(text: &str) -> Json {
             .iter()
             .any(|&c| c == b'\\' || c == b'"' || c < 0x20)
     {
-        return Json::String(text[1..text.len() - 1].to_owned());
+        return Field::Str(Text::from(&text[1..text.len() - 1]));
     }
     if let Ok(i) = text.parse::<i64>() {
-        return Json::from(i);
+        return Field::from(i);
     }
-    serde_json::from_str(text).unwrap_or_else(|_| Json::String(text.to_owned()))
+    Field::from_json_str(text).unwrap_or_else(|_| Field::Str(Text::from(text)))
 }
 
 fn trace_process(ev: &TraceEvent<'_>) -> Process {
@@ -632,7 +628,7 @@ fn trace_process(ev: &TraceEvent<'_>) -> Process {
     let parent = if ev.host_parent_process_id.is_some() || ev.parent_entity_id.is_some() {
         Some(Box::new(ParentProcess {
             pid: u32_of(ev.host_parent_process_id),
-            entity_id: ev.parent_entity_id.map(|e| e.to_string()),
+            entity_id: ev.parent_entity_id.map(|e| Text::from(e.to_string())),
             ..ParentProcess::default()
         }))
     } else {
@@ -643,18 +639,18 @@ fn trace_process(ev: &TraceEvent<'_>) -> Process {
         ppid: u32_of(ev.host_parent_process_id),
         tid,
         vpid: u32_of(ev.process_id),
-        entity_id: ev.process_entity_id.map(|e| e.to_string()),
-        executable: ev.executable_path().map(str::to_owned),
-        name: (!ev.process_name.is_empty()).then(|| ev.process_name.to_string()),
+        entity_id: ev.process_entity_id.map(|e| Text::from(e.to_string())),
+        executable: ev.executable_path().map(Text::from),
+        name: (!ev.process_name.is_empty()).then(|| Text::from(ev.process_name.as_ref())),
         user: u32_of(ev.user_id).map(User::from_id),
         parent,
         ..Process::default()
     }
 }
 
-fn trace_unmapped(ev: &TraceEvent<'_>, m: &mut Map<String, Json>) {
-    let mut put = |k: &str, v: Json| {
-        m.insert(k.to_owned(), v);
+fn trace_unmapped(ev: &TraceEvent<'_>, m: &mut Fields) {
+    let mut put = |k: &'static str, v: Field| {
+        m.insert(k, v);
     };
     // eventId is in `source.event_code`.
     if let Some(v) = ev.processor_id {
@@ -684,7 +680,11 @@ fn trace_unmapped(ev: &TraceEvent<'_>, m: &mut Map<String, Json>) {
     if let Some(p) = &ev.matched_policies {
         put(
             "matchedPolicies",
-            Json::Array(p.iter().map(|s| Json::String(s.to_string())).collect()),
+            Field::List(
+                p.iter()
+                    .map(|s| Field::Str(Text::from(s.as_ref())))
+                    .collect(),
+            ),
         );
     }
     if let Some(v) = ev.matched_scopes {
@@ -697,7 +697,7 @@ fn trace_unmapped(ev: &TraceEvent<'_>, m: &mut Map<String, Json>) {
     {
         put(
             "stackAddresses",
-            Json::Array(a.iter().map(|x| (*x).into()).collect()),
+            Field::List(a.iter().map(|x| (*x).into()).collect()),
         );
     }
     if let Some(b) = ev.context_flags.and_then(|f| f.is_compat).filter(|b| *b) {
@@ -721,12 +721,12 @@ fn endpoint(s: Sockaddr<'_>) -> Endpoint {
     Endpoint {
         ip: s.ip,
         port: s.port,
-        path: s.path.map(Cow::into_owned).filter(|p| !p.is_empty()),
+        path: s.path.filter(|p| !p.is_empty()).map(Text::from),
         ..Endpoint::default()
     }
 }
 
-fn transport(s: &Sockaddr<'_>, sock_type: Option<&str>) -> Option<String> {
+fn transport(s: &Sockaddr<'_>, sock_type: Option<&str>) -> Option<Text> {
     if s.family == "AF_UNIX" {
         return Some("unix".into());
     }
@@ -763,11 +763,11 @@ fn file_from<'a, A: ArgLookup<'a>>(args: &A, path_key: &str) -> File {
         path: args
             .lookup_str(path_key)
             .filter(|p| !p.is_empty())
-            .map(Cow::into_owned),
+            .map(Text::from),
         ..File::default()
     };
     f.inode = args.lookup_i64("inode").and_then(|i| u64::try_from(i).ok());
-    f.device = args.lookup_i64("dev").map(|d| d.to_string());
+    f.device = args.lookup_i64("dev").map(|d| Text::from(d.to_string()));
     if let Some(mode) = args
         .lookup_i64("inode_mode")
         .and_then(|m| u32::try_from(m).ok())
@@ -794,18 +794,18 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
     match name {
         "sched_process_exec" | "execve" | "execveat" => {
             if let Some(p) = args.lookup_str("pathname").filter(|p| !p.is_empty()) {
-                process.executable = Some(p.into_owned());
+                process.executable = Some(Text::from(p));
             }
             if let Some(argv) = args.lookup_str_list("argv") {
-                process.args = argv.into_iter().map(Cow::into_owned).collect();
+                process.args = argv.into_iter().map(Text::from).collect();
                 if !process.args.is_empty() {
-                    process.command_line = Some(process.args.join(" "));
+                    process.command_line = Some(Text::from(process.args.join(" ")));
                 }
             }
             let interpreter = args
                 .lookup_str("interpreter_pathname")
                 .filter(|p| !p.is_empty())
-                .map(Cow::into_owned);
+                .map(Text::from);
             (
                 EventKind::ProcessExec(ProcessEvent {
                     process,
@@ -834,7 +834,7 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
                 file.path = args
                     .lookup_str("syscall_pathname")
                     .filter(|p| !p.is_empty())
-                    .map(Cow::into_owned);
+                    .map(Text::from);
             }
             (
                 file_access(op, file, None, process),
@@ -852,7 +852,7 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
             let target = args
                 .lookup_str("new_path")
                 .filter(|p| !p.is_empty())
-                .map(|p| File::from_path(p.into_owned()));
+                .map(File::from_path);
             (
                 file_access(FileOp::Rename, file, target, process),
                 &["old_path", "new_path"],
@@ -869,7 +869,7 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
                 path: args
                     .lookup_str("path")
                     .filter(|p| !p.is_empty())
-                    .map(Cow::into_owned),
+                    .map(Text::from),
                 ..File::default()
             };
             (
@@ -929,7 +929,7 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
                 "pod_uid",
             ] {
                 if let Some(v) = args.lookup_str(key).filter(|v| !v.is_empty()) {
-                    attributes.insert(key.to_owned(), v.into_owned());
+                    attributes.insert(Text::from(key), Text::from(v));
                 }
             }
             let container = id.as_ref().map(|id| {
@@ -941,7 +941,7 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
                     img
                 });
                 Container {
-                    id: Some(id.to_string()),
+                    id: Some(Text::from(id.as_ref())),
                     name: attributes.get("container_name").cloned(),
                     image,
                     runtime: attributes.get("runtime").cloned(),
@@ -952,7 +952,7 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
                 EventKind::ContainerLifecycle(ContainerLifecycle {
                     object_type: "container".into(),
                     action: action.into(),
-                    actor_id: id.map(Cow::into_owned),
+                    actor_id: id.map(Text::from),
                     attributes,
                     ..ContainerLifecycle::default()
                 }),
@@ -971,7 +971,7 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
         }
         _ => (
             EventKind::Other(Other {
-                name: name.to_owned(),
+                name: Text::from(name),
                 process: Some(process),
             }),
             &[],

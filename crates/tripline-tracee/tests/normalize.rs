@@ -15,8 +15,8 @@ fn norm(n: usize) -> tripline_schema::Event {
     Normalizer::default().normalize(&from_str(EVENTS.lines().nth(n).unwrap()).unwrap())
 }
 
-fn tracee(ev: &tripline_schema::Event) -> &serde_json::Map<String, serde_json::Value> {
-    ev.unmapped["tracee"].as_object().unwrap()
+fn tracee(ev: &tripline_schema::Event) -> &tripline_schema::Fields {
+    ev.unmapped["tracee"].as_map().unwrap()
 }
 
 #[test]
@@ -424,7 +424,7 @@ fn corpus_normalizes_without_loss() {
                 // Every arg either mapped or kept under unmapped.tracee.args.
                 if matches!(ev.kind, EventKind::Other(_)) {
                     let args = ev.unmapped["tracee"]["args"]
-                        .as_object()
+                        .as_map()
                         .map_or(0, |m| m.len());
                     let distinct: std::collections::BTreeSet<_> =
                         t.args.iter().map(|a| &a.name).collect();
