@@ -21,17 +21,17 @@ fn finding(sec: i64, rule: &str, user: &str, container: &str) -> Event {
     let kind = EventKind::Finding(Finding {
         rule: Rule {
             id: Some(rule.into()),
-            name: Some(format!("Rule {rule}")),
+            name: Some(format!("Rule {rule}").into()),
             authors: vec!["Jane Doe".into()],
             ..Rule::default()
         },
         user: Some(User::from_name(user)),
-        evidence: vec![format!("ev-{sec}")],
+        evidence: vec![format!("ev-{sec}").into()],
         ..Finding::default()
     });
     let mut e = Event::new(at(sec), Source::new(Product::Falco, "falco-json"), kind);
     e.container = Some(Container {
-        id: Some(format!("{container}0123456789abcdef")),
+        id: Some(format!("{container}0123456789abcdef").into()),
         name: Some(container.into()),
         ..Container::default()
     });
@@ -57,7 +57,7 @@ fn exec_event(sec: i64, line: u64, cmd: &str) -> Event {
             ..ProcessEvent::default()
         }),
     );
-    e.id = Some(format!("audit-{line}"));
+    e.id = Some(format!("audit-{line}").into());
     e.raw = Some(Raw {
         text: "type=EXECVE ...".into(),
         location: Some(Location {
@@ -158,7 +158,7 @@ fn dedup_limit_evicts_with_count() {
     assert_eq!(s.evicted, 7);
     assert_eq!(s.evidence_dropped, 1);
     // The survivors are the most recently updated.
-    let users: Vec<String> = d
+    let users: Vec<tripline_schema::Text> = d
         .findings()
         .iter()
         .map(|(_, e)| e.actor_user().unwrap().name.clone().unwrap())
@@ -347,7 +347,7 @@ correlation:
     assert_eq!(fi.rule.authors, vec!["Tripline Team", "Jane Doe"]);
     assert_eq!(fi.evidence, vec!["audit-12", "audit-40"]);
     assert_eq!(
-        fi.group.get("container.name").map(String::as_str),
+        fi.group.get("container.name").map(|s| s.as_str()),
         Some("web")
     );
     assert_eq!(fi.count, Some(2));

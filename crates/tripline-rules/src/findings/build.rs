@@ -1,7 +1,7 @@
 //! Correlation matches as normalized findings (`EventKind::Finding`).
 
 use tripline_schema::{
-    Attack, Container, Event, EventKind, Finding, Product, Rule, Severity, Source, User,
+    Attack, Container, Event, EventKind, Finding, Product, Rule, Severity, Source, Text, User,
 };
 
 use crate::correlation::{CorrelationMatch, CorrelationSpec};
@@ -16,22 +16,26 @@ use crate::correlation::{CorrelationMatch, CorrelationSpec};
 /// (`id` or `file:line`); the event id is `corr-<rule>-<last seen ns>`.
 pub fn from_correlation(m: &CorrelationMatch, spec: &CorrelationSpec, evidence: &[Event]) -> Event {
     let rule = Rule {
-        id: m.rule_id.clone(),
-        name: Some(m.title.clone()),
-        description: spec.description.clone(),
+        id: m.rule_id.as_deref().map(Text::from),
+        name: Some(m.title.clone().into()),
+        description: spec.description.as_deref().map(Text::from),
         authors: spec
             .author
             .as_deref()
             .map(|a| {
                 a.split(',')
-                    .map(|s| s.trim().to_string())
+                    .map(|s| Text::from(s.trim()))
                     .filter(|s| !s.is_empty())
                     .collect()
             })
             .unwrap_or_default(),
         ruleset: Some("sigma".into()),
-        category: Some(format!("correlation/{}", m.kind)),
-        references: spec.references.clone(),
+        category: Some(format!("correlation/{}", m.kind).into()),
+        references: spec
+            .references
+            .iter()
+            .map(|r| Text::from(r.as_str()))
+            .collect(),
         license: Some("DRL-1.1".into()),
         ..Rule::default()
     };
@@ -42,12 +46,20 @@ pub fn from_correlation(m: &CorrelationMatch, spec: &CorrelationSpec, evidence: 
     let mut finding = Finding {
         rule,
         attacks: Attack::from_sigma_tags(&spec.tags),
-        evidence: m.evidence.iter().map(ToString::to_string).collect(),
-        group: m.group.iter().cloned().collect(),
+        evidence: m
+            .evidence
+            .iter()
+            .map(|e| Text::from(e.to_string()))
+            .collect(),
+        group: m
+            .group
+            .iter()
+            .map(|(k, v)| (Text::from(k.as_str()), Text::from(v.as_str())))
+            .collect(),
         count: Some(m.count),
         first_seen: Some(m.first_seen),
         last_seen: Some(m.last_seen),
-        event_type: Some(m.kind.to_string()),
+        event_type: Some(m.kind.to_string().into()),
         ..Finding::default()
     };
     finding.user = first_with(&|e| e.actor_user().is_some())
@@ -75,12 +87,15 @@ pub fn from_correlation(m: &CorrelationMatch, spec: &CorrelationSpec, evidence: 
         Source::new(Product::Tripline, "sigma-correlation"),
         EventKind::Finding(finding),
     );
-    event.id = Some(format!(
-        "corr-{}-{}",
-        m.ident(),
-        crate::correlation::to_ns(m.last_seen)
-    ));
-    event.action = Some(m.kind.to_string());
+    event.id = Some(
+        format!(
+            "corr-{}-{}",
+            m.ident(),
+            crate::correlation::to_ns(m.last_seen)
+        )
+        .into(),
+    );
+    event.action = Some(m.kind.to_string().into());
     event.severity = m
         .level
         .as_deref()
@@ -89,8 +104,8 @@ pub fn from_correlation(m: &CorrelationMatch, spec: &CorrelationSpec, evidence: 
     event.container = first_with(&|e| e.container.is_some())
         .and_then(|e| e.container.clone())
         .or_else(|| {
-            let id = m.group_value("container.id").map(str::to_string);
-            let name = m.group_value("container.name").map(str::to_string);
+            let id = m.group_value("container.id").map(Text::from);
+            let name = m.group_value("container.name").map(Text::from);
             (id.is_some() || name.is_some()).then(|| Container {
                 id,
                 name,
@@ -100,10 +115,10 @@ pub fn from_correlation(m: &CorrelationMatch, spec: &CorrelationSpec, evidence: 
     event.host = first_with(&|e| e.host.is_some()).and_then(|e| e.host.clone());
     let group: Vec<String> = m.group.iter().map(|(k, v)| format!("{k}={v}")).collect();
     event.message = Some(if group.is_empty() {
-        format!("{} ({} events)", m.title, m.count)
+        format!("{} ({} events)", m.title, m.count).into()
     } else {
-        format!("{} [{}] ({} events)", m.title, group.join(", "), m.count)
+        format!("{} [{}] ({} events)", m.title, group.join(", "), m.count).into()
     });
-    event.tags = spec.tags.clone();
+    event.tags = spec.tags.iter().map(|t| Text::from(t.as_str())).collect();
     event
 }

@@ -71,7 +71,7 @@ pub fn to_markdown(finding: &Event, evidence: &[Event]) -> String {
     let title = f
         .and_then(|f| f.rule.name.clone())
         .or_else(|| finding.message.clone())
-        .unwrap_or_else(|| finding.kind.name().to_string());
+        .unwrap_or_else(|| finding.kind.name().to_string().into());
     let sev = finding.severity.level.caption();
     let _ = writeln!(md, "## [{sev}] {}", cell(&title));
     md.push('\n');
@@ -144,9 +144,10 @@ pub fn to_markdown(finding: &Event, evidence: &[Event]) -> String {
     if let Some(c) = container {
         let mut s = c
             .name
-            .clone()
-            .or_else(|| c.short_id().map(str::to_string))
-            .unwrap_or_default();
+            .as_deref()
+            .or_else(|| c.short_id())
+            .unwrap_or_default()
+            .to_string();
         if let Some(id) = c.short_id() {
             let _ = write!(s, " (`{id}`)");
         }
@@ -156,7 +157,7 @@ pub fn to_markdown(finding: &Event, evidence: &[Event]) -> String {
                 let _ = write!(s, ":{tag}");
             }
         }
-        item(&mut md, "Container", s);
+        item(&mut md, "Container", s.to_string());
     }
     let user = finding
         .actor_user()
@@ -164,7 +165,7 @@ pub fn to_markdown(finding: &Event, evidence: &[Event]) -> String {
     if let Some(u) = user {
         let s = match (&u.name, u.id) {
             (Some(n), Some(id)) => format!("{n} (uid {id})"),
-            (Some(n), None) => n.clone(),
+            (Some(n), None) => n.to_string(),
             (None, Some(id)) => format!("uid {id}"),
             (None, None) => String::new(),
         };
@@ -179,9 +180,10 @@ pub fn to_markdown(finding: &Event, evidence: &[Event]) -> String {
     if let Some(p) = process {
         let cmd = p
             .command_line
-            .clone()
+            .as_ref()
+            .map(|c| c.to_string())
             .or_else(|| (!p.args.is_empty()).then(|| p.args.join(" ")))
-            .or_else(|| p.executable.clone());
+            .or_else(|| p.executable.as_ref().map(|x| x.to_string()));
         if let Some(cmd) = cmd {
             item(&mut md, "Process", format!("`{}`", cmd.replace('`', "'")));
         }
@@ -192,7 +194,7 @@ pub fn to_markdown(finding: &Event, evidence: &[Event]) -> String {
         .or_else(|| evidence.iter().find_map(|e| e.host.as_ref()))
         .and_then(|h| h.name.clone())
     {
-        item(&mut md, "Host", h);
+        item(&mut md, "Host", h.to_string());
     }
     if let Some(f) = f {
         for (k, v) in &f.group {
@@ -234,7 +236,7 @@ pub fn to_markdown(finding: &Event, evidence: &[Event]) -> String {
                 let t = a.sub_technique.as_ref().or(a.technique.as_ref())?;
                 Some(match &t.name {
                     Some(n) => format!("{} {n}", t.id),
-                    None => t.id.clone(),
+                    None => t.id.to_string(),
                 })
             })
             .collect();
@@ -270,10 +272,11 @@ fn detail(e: &Event) -> String {
         EventKind::Finding(f) => f
             .rule
             .name
-            .clone()
-            .or_else(|| e.message.clone())
-            .unwrap_or_default(),
-        EventKind::LogLine(l) => l.text.clone(),
+            .as_deref()
+            .or(e.message.as_deref())
+            .unwrap_or_default()
+            .to_string(),
+        EventKind::LogLine(l) => l.text.to_string(),
         _ => text(paths::PROCESS_COMMAND_LINE)
             .or_else(|| text(paths::FILE_PATH))
             .or_else(|| {
@@ -284,7 +287,7 @@ fn detail(e: &Event) -> String {
                 })
             })
             .or_else(|| text(paths::PROCESS_EXECUTABLE))
-            .or_else(|| e.message.clone())
+            .or_else(|| e.message.as_ref().map(|m| m.to_string()))
             .unwrap_or_default(),
     }
 }
@@ -293,11 +296,11 @@ fn location(e: &Event) -> String {
     match e.location() {
         Some(l) => match (&l.file, l.line) {
             (Some(f), Some(n)) => format!("{f}:{n}"),
-            (Some(f), None) => f.clone(),
+            (Some(f), None) => f.to_string(),
             (None, Some(n)) => format!("line {n}"),
             (None, None) => String::new(),
         },
-        None => e.id.clone().unwrap_or_default(),
+        None => e.id.clone().unwrap_or_default().to_string(),
     }
 }
 

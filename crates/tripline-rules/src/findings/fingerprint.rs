@@ -169,11 +169,11 @@ impl Deduplicator {
                 f.first_seen = Some(f.first_seen.map_or(first, |x| x.min(first)));
                 f.last_seen = Some(f.last_seen.map_or(last, |x| x.max(last)));
                 for e in evidence {
-                    if f.evidence.contains(&e) {
+                    if f.evidence.iter().any(|x| *x == e) {
                         continue;
                     }
                     if f.evidence.len() < max_ev {
-                        f.evidence.push(e);
+                        f.evidence.push(e.into());
                     } else {
                         dropped += 1;
                     }
@@ -270,7 +270,12 @@ fn occurrence(event: &Event) -> (u64, DateTime<Utc>, DateTime<Utc>, Vec<String>)
             } else {
                 (last, first)
             };
-            (f.count.unwrap_or(1).max(1), first, last, f.evidence.clone())
+            (
+                f.count.unwrap_or(1).max(1),
+                first,
+                last,
+                f.evidence.iter().map(|e| e.to_string()).collect(),
+            )
         }
         _ => (1, event.time, event.time, Vec::new()),
     }

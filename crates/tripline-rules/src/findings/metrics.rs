@@ -83,15 +83,18 @@ impl Metrics {
             .unwrap_or_else(|| "-".into());
         let user = event.actor_user().and_then(|u| {
             u.name
-                .clone()
+                .as_ref()
+                .map(|n| n.to_string())
                 .or_else(|| u.id.map(|id| format!("uid {id}")))
         });
-        let container = event
-            .container
-            .as_ref()
-            .and_then(|c| c.name.clone().or_else(|| c.short_id().map(str::to_string)));
+        let container = event.container.as_ref().and_then(|c| {
+            c.name
+                .as_deref()
+                .or_else(|| c.short_id())
+                .map(str::to_string)
+        });
         let keys = Keys {
-            rule,
+            rule: rule.to_string(),
             severity: event.severity.level.caption().to_string(),
             source: event.source.product.name().to_string(),
             container,
