@@ -23,7 +23,7 @@ use std::collections::{HashMap, VecDeque};
 use serde_json::json;
 use tripline_docker::EnrichmentCache;
 use tripline_docker::normalize::container_entity;
-use tripline_schema::{Container, Event, EventKind, Image};
+use tripline_schema::{Container, Event, EventKind, Image, Text};
 
 /// The container argument of a `docker` command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -327,7 +327,7 @@ pub struct EnrichStats {
 
 #[derive(Debug, Clone)]
 struct Learned {
-    name: Option<String>,
+    name: Option<Text>,
     image: Option<Image>,
 }
 
@@ -389,9 +389,9 @@ impl Enricher {
         if l.action == "destroy" {
             if let Some(old) = self.learned.remove(id)
                 && let Some(n) = old.name
-                && self.names.get(&n).map(String::as_str) == Some(id)
+                && self.names.get(n.as_str()).map(String::as_str) == Some(id)
             {
-                self.names.remove(&n);
+                self.names.remove(n.as_str());
             }
             return;
         }
@@ -403,16 +403,16 @@ impl Enricher {
                 if let Some(old) = self.learned.remove(&oldest) {
                     self.stats.learned_evicted += 1;
                     if let Some(n) = old.name
-                        && self.names.get(&n) == Some(&oldest)
+                        && self.names.get(n.as_str()) == Some(&oldest)
                     {
-                        self.names.remove(&n);
+                        self.names.remove(n.as_str());
                     }
                 }
             }
             self.order.push_back(id.to_string());
         }
         if let Some(n) = &c.name {
-            self.names.insert(n.clone(), id.to_string());
+            self.names.insert(n.to_string(), id.to_string());
         }
         self.learned.insert(
             id.to_string(),
@@ -449,14 +449,14 @@ impl Enricher {
         let Some(t) = target else { return };
         self.stats.docker_cli_targets += 1;
         ev.vendor_mut("tripline").insert(
-            "docker_cli".into(),
+            "docker_cli",
             json!({"subcommand": t.subcommand, "container": t.container}),
         );
         if ev.container.is_none() {
             let id = is_hex_id(&t.container);
             ev.container = Some(Container {
-                id: id.then(|| t.container.clone()),
-                name: (!id).then(|| t.container.clone()),
+                id: id.then(|| Text::from(t.container.as_str())),
+                name: (!id).then(|| Text::from(t.container.as_str())),
                 ..Container::default()
             });
         }
@@ -501,7 +501,7 @@ impl Enricher {
                 }
                 if !host.is_empty() {
                     ev.vendor_mut("tripline")
-                        .insert("container".into(), json!({"host_mounts": host}));
+                        .insert("container", json!({"host_mounts": host}));
                 }
             }
             return;
@@ -523,7 +523,7 @@ impl Enricher {
         match id.and_then(|id| self.learned.get(&id).map(|l| (id, l))) {
             Some((id, l)) => {
                 self.stats.from_events += 1;
-                c.id = Some(id);
+                c.id = Some(id.into());
                 if c.name.is_none() {
                     c.name = l.name.clone();
                 }
@@ -669,7 +669,7 @@ mod tests {
             EventKind::ProcessExec(ProcessEvent {
                 process: Process {
                     executable: Some("/usr/bin/docker".into()),
-                    args: args.iter().map(|s| s.to_string()).collect(),
+                    args: args.iter().map(|s| Text::from(*s)).collect(),
                     ..Process::default()
                 },
                 ..ProcessEvent::default()
@@ -728,8 +728,8 @@ mod tests {
                 }),
             );
             e.container = Some(Container {
-                id: Some(format!("{:064x}", k)),
-                name: Some(format!("c{k}")),
+                id: Some(format!("{:064x}", k).into()),
+                name: Some(format!("c{k}").into()),
                 ..Container::default()
             });
             en.apply(&mut e);

@@ -106,7 +106,7 @@ pub fn finding_text(f: &Event, evidence: &[Event]) -> String {
         {
             inner.push(match &img.tag {
                 Some(t) => format!("{n}:{t}"),
-                None => n.clone(),
+                None => n.to_string(),
             });
         }
         if !inner.is_empty() {
@@ -180,7 +180,7 @@ pub fn finding_text(f: &Event, evidence: &[Event]) -> String {
         rule.push(c.clone());
     }
     if !x.rule.authors.is_empty() {
-        rule.push(format!("by {}", x.rule.authors.join(", ")));
+        rule.push(format!("by {}", x.rule.authors.join(", ")).into());
     }
     if !rule.is_empty() {
         let _ = writeln!(s, "  rule: {}", rule.join(" · "));

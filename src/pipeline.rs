@@ -51,7 +51,7 @@ use tripline_rules::findings::{
 };
 use tripline_rules::{Engine, LogSource, Match, RuleSet, Scratch};
 use tripline_schema::{
-    Event, EventKind, FieldSource, FileOp, NetworkOp, Product, Rule as SchemaRule, Source,
+    Event, EventKind, FieldSource, FileOp, NetworkOp, Product, Rule as SchemaRule, Source, Text,
 };
 
 use crate::enrich::{EnrichSettings, EnrichStats, Enricher};
@@ -222,7 +222,7 @@ impl Report {
         let mut v: Vec<Event> = f
             .evidence
             .iter()
-            .filter_map(|id| self.evidence.get(id).cloned())
+            .filter_map(|id| self.evidence.get(id.as_str()).cloned())
             .collect();
         v.sort_by_key(|e| e.time);
         v
@@ -235,7 +235,7 @@ const EVIDENCE_RAW_BYTES: usize = 1024;
 /// An evidence copy of an event: vendor leftovers dropped and the raw text cut, so holding
 /// many costs little (findings and reports use the modelled fields and the location).
 fn slim(mut ev: Event) -> Event {
-    ev.unmapped = serde_json::Map::new();
+    ev.unmapped = tripline_schema::Fields::new();
     if let Some(raw) = ev.raw.as_mut()
         && raw.text.len() > EVIDENCE_RAW_BYTES
     {
@@ -545,7 +545,7 @@ impl Pipeline {
             .entry(ev.source.product.name().to_string())
             .or_default() += 1;
         if ev.id.is_none() {
-            ev.id = Some(format!("event:{}", self.seq));
+            ev.id = Some(format!("event:{}", self.seq).into());
         }
         let id: Arc<str> = ev.id.as_deref().unwrap_or_default().into();
         let mut keep = false;
@@ -637,7 +637,7 @@ impl Pipeline {
             let mut evidence: Vec<Event> = Vec::new();
             if let EventKind::Finding(x) = &f.kind {
                 for id in &x.evidence {
-                    if let Some(e) = self.reported.remove(id) {
+                    if let Some(e) = self.reported.remove(id.as_str()) {
                         evidence.push(e);
                     }
                 }
@@ -714,7 +714,7 @@ impl Pipeline {
             return;
         };
         for id in &f.evidence {
-            if self.reported.contains_key(id) {
+            if self.reported.contains_key(id.as_str()) {
                 continue;
             }
             let Some(ev) = self.evidence.get(id) else {
@@ -724,7 +724,7 @@ impl Pipeline {
                 self.stats.evidence_not_reported += 1;
                 continue;
             }
-            self.reported.insert(id.clone(), ev.clone());
+            self.reported.insert(id.to_string(), ev.clone());
         }
     }
 
@@ -768,26 +768,31 @@ fn detection_finding(f: tripline_rules::Finding, rule: &tripline_rules::Rule, ev
         .as_deref()
         .map(|a| {
             a.split(',')
-                .map(|s| s.trim().to_string())
+                .map(|s| Text::from(s.trim()))
                 .filter(|s| !s.is_empty())
                 .collect()
         })
         .unwrap_or_default();
     let finding = tripline_schema::Finding {
         rule: SchemaRule {
-            id: f.rule_id.clone(),
-            name: Some(f.rule_title.clone()),
-            description: rule.meta.description.clone(),
+            id: f.rule_id.as_deref().map(Text::from),
+            name: Some(f.rule_title.as_str().into()),
+            description: rule.meta.description.as_deref().map(Text::from),
             authors,
             ruleset: Some("sigma".into()),
-            category: Some(rule.logsource.to_string()),
+            category: Some(rule.logsource.to_string().into()),
             license: Some(
                 rule.meta
                     .license
-                    .clone()
-                    .unwrap_or_else(|| "DRL-1.1".into()),
+                    .as_deref()
+                    .map_or_else(|| Text::from("DRL-1.1"), Text::from),
             ),
-            references: rule.meta.references.clone(),
+            references: rule
+                .meta
+                .references
+                .iter()
+                .map(|r| Text::from(r.as_str()))
+                .collect(),
             ..SchemaRule::default()
         },
         attacks: f.attack.clone(),
@@ -808,17 +813,20 @@ fn detection_finding(f: tripline_rules::Finding, rule: &tripline_rules::Rule, ev
         Source::new(Product::Tripline, "sigma"),
         EventKind::Finding(finding),
     );
-    e.id = Some(format!(
-        "sigma-{}-{}",
-        f.rule_id.as_deref().unwrap_or(&f.rule_title),
-        ev.id.as_deref().unwrap_or("-")
-    ));
+    e.id = Some(
+        format!(
+            "sigma-{}-{}",
+            f.rule_id.as_deref().unwrap_or(&f.rule_title),
+            ev.id.as_deref().unwrap_or("-")
+        )
+        .into(),
+    );
     e.action = Some("sigma".into());
     e.severity = f.severity.unwrap_or_default();
     e.container = ev.container.clone();
     e.host = ev.host.clone();
     e.orchestrator = ev.orchestrator.clone();
-    e.message = Some(f.rule_title.clone());
-    e.tags = f.tags.clone();
+    e.message = Some(f.rule_title.clone().into());
+    e.tags = f.tags.iter().map(|t| Text::from(t.as_str())).collect();
     e
 }

@@ -334,14 +334,14 @@ fn locate(ev: &mut Event, file: &str, format: Format) {
     let raw = ev.raw.get_or_insert_with(Raw::default);
     let loc = raw.location.get_or_insert_with(Location::default);
     if loc.file.is_none() {
-        loc.file = Some(file.to_string());
+        loc.file = Some(file.to_string().into());
     }
     if ev.id.is_none() {
         let line = loc.line.unwrap_or(0);
         let base = Path::new(file)
             .file_name()
             .map_or_else(|| file.to_string(), |s| s.to_string_lossy().into_owned());
-        ev.id = Some(format!("{}:{base}:{line}", format.name()));
+        ev.id = Some(format!("{}:{base}:{line}", format.name()).into());
     }
 }
 
@@ -436,7 +436,7 @@ impl AuditState {
             let mut e = tripline_auditd::normalize(&ev);
             let raw = e.raw.get_or_insert_with(Raw::default);
             raw.location = Some(Location {
-                file: Some(self.file.clone()),
+                file: Some(self.file.clone().into()),
                 line: Some(loc.line).filter(|l| *l > 0),
                 offset: Some(loc.offset),
             });
@@ -608,10 +608,30 @@ impl Sources {
 
     fn add_file(&mut self, path: &Path, format: Option<Format>) {
         let name = path.display().to_string();
-        match File::open(path) {
-            Ok(f) => {
+        let opened = File::open(path).and_then(|mut f| {
+            // Rotated logs are often gzipped (`audit.log.1.gz`, logrotate `compress`): the
+            // magic bytes decide, not the name.
+            let mut magic = [0u8; 2];
+            let n = read_up_to(&mut f, &mut magic)?;
+            io::Seek::rewind(&mut f)?;
+            Ok((f, n == 2 && magic == GZIP_MAGIC))
+        });
+        match opened {
+            Ok((f, gzipped)) => {
                 self.total_bytes += f.metadata().map(|m| m.len()).unwrap_or(0);
-                self.add_reader(name, Box::new(f), format);
+                if gzipped {
+                    // Progress counts the compressed bytes read, so it still ends at
+                    // `total_bytes`; the input's own count is of decompressed bytes.
+                    let compressed = Counting {
+                        inner: f,
+                        mine: Arc::new(AtomicU64::new(0)),
+                        total: self.bytes_read.clone(),
+                    };
+                    let reader = flate2::read::MultiGzDecoder::new(compressed);
+                    self.add_counted(name, Box::new(reader), format, None);
+                } else {
+                    self.add_reader(name, Box::new(f), format);
+                }
             }
             Err(e) => self.errors.push(InputError::Io {
                 file: name,
@@ -627,12 +647,23 @@ impl Sources {
         reader: Box<dyn Read + Send>,
         format: Option<Format>,
     ) -> &mut Self {
-        let name = name.into();
+        let total = self.bytes_read.clone();
+        self.add_counted(name.into(), reader, format, Some(total))
+    }
+
+    /// Adds a reader whose bytes count towards `total` (progress) when given.
+    fn add_counted(
+        &mut self,
+        name: String,
+        reader: Box<dyn Read + Send>,
+        format: Option<Format>,
+        total: Option<Arc<AtomicU64>>,
+    ) -> &mut Self {
         let mine = Arc::new(AtomicU64::new(0));
         let counting = Counting {
             inner: reader,
             mine: mine.clone(),
-            total: self.bytes_read.clone(),
+            total: total.unwrap_or_default(),
         };
         let mut buf = BufReader::with_capacity(SAMPLE_BYTES, counting);
         let format = match format {
@@ -771,10 +802,28 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     }
 }
 
-/// Files of a directory that are not data (documentation, scripts).
+/// The first two bytes of a gzip member.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Reads until `buf` is full or the reader ends; the number of bytes read.
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Files of a directory that are not data (documentation, scripts). Gzipped files are data:
+/// they are decompressed when read.
 fn is_data_file(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    ![".md", ".py", ".sh", ".txt", ".yml", ".yaml", ".gz"]
+    ![".md", ".py", ".sh", ".txt", ".yml", ".yaml"]
         .iter()
         .any(|ext| lower.ends_with(ext))
 }
@@ -821,6 +870,38 @@ type=EOE msg=audit(1700000000.100:7):
         assert_eq!((c.lines, c.records, c.errors, c.skipped), (5, 3, 1, 1));
         assert!(c.balanced());
         assert_eq!(c.events, 1);
+    }
+
+    #[test]
+    fn gzipped_files_are_decompressed_and_progress_ends_at_their_size() {
+        use std::io::Write;
+        let dir = std::env::temp_dir().join(format!("tripline-gz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let alert = r#"{"hostname":"h","output":"o","priority":"Warning","rule":"Terminal shell in container","source":"syscall","time":"2024-05-01T10:00:00.123456789Z","output_fields":{"container.id":"3f4e8a1c9b2d","proc.cmdline":"sh -i"}}"#;
+        let plain = format!("{alert}\n{alert}\n");
+        let path = dir.join("falco.json.1.gz");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(plain.as_bytes()).unwrap();
+        let compressed = gz.finish().unwrap();
+        std::fs::write(&path, &compressed).unwrap();
+
+        let mut s = Sources::new();
+        s.add_path(&dir, None);
+        assert!(s.errors().is_empty(), "{:?}", s.errors());
+        assert_eq!(s.total_bytes(), compressed.len() as u64);
+        let progress = s.bytes_read();
+        let (mut inputs, _) = s.into_parts();
+        assert_eq!(inputs.len(), 1);
+        assert_eq!(inputs[0].format(), Format::FalcoJson);
+        let events: Vec<_> = inputs.remove(0).collect::<Result<_, _>>().unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[1].location().unwrap().line, Some(2));
+        assert_eq!(
+            events[0].container.as_ref().unwrap().id.as_deref(),
+            Some("3f4e8a1c9b2d")
+        );
+        assert_eq!(progress.load(Ordering::Relaxed), compressed.len() as u64);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

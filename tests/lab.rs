@@ -95,7 +95,7 @@ fn shell_in_web_is_attributed_to_alice() {
     let p = f.process.as_ref().expect("process");
     assert_eq!(p.command_line.as_deref(), Some("docker exec -it web sh"));
     assert_eq!(
-        f.group.get("container.id").map(String::as_str),
+        f.group.get("container.id").map(|s| s.as_str()),
         Some(WEB_ID)
     );
     // Evidence from all three sources, in order: the auditd exec, Docker's exec session,
@@ -126,7 +126,10 @@ fn shell_in_web_is_attributed_to_alice() {
         docker.action
     );
     for id in &f.evidence {
-        assert!(r.evidence.contains_key(id), "evidence {id} not held");
+        assert!(
+            r.evidence.contains_key(id.as_str()),
+            "evidence {id} not held"
+        );
     }
 }
 
@@ -136,7 +139,7 @@ fn the_other_pack_findings() {
 
     let e = one(&r, "Repeated failed authentication for one user");
     let f = finding(e);
-    assert_eq!(f.group.get("user.name").map(String::as_str), Some("bob"));
+    assert_eq!(f.group.get("user.name").map(|s| s.as_str()), Some("bob"));
     assert_eq!(f.count, Some(5));
     assert_eq!(f.user.as_ref().unwrap().name.as_deref(), Some("bob"));
 
