@@ -273,21 +273,31 @@ fn read_priority<'a>(c: &mut Cursor<'a>) -> json::Result<PriorityRepr<'a>> {
 }
 
 fn read_tags<'a>(c: &mut Cursor<'a>) -> json::Result<Option<Vec<Cow<'a, str>>>> {
-    match c.value()? {
-        FieldValue::Null => Ok(None),
-        FieldValue::List(l) => {
-            let mut out = Vec::with_capacity(l.len());
-            for v in l {
-                match v {
-                    FieldValue::Str(s) => out.push(s),
-                    _ => return c.err("`tags` must hold strings"),
+    match c.peek() {
+        Some(b'n') => {
+            c.value()?;
+            Ok(None)
+        }
+        Some(b'[') => {
+            let mut out = Vec::with_capacity(TAGS_CAPACITY);
+            c.each_element(|c| {
+                if c.peek() != Some(b'"') {
+                    return c.err("`tags` must hold strings");
                 }
-            }
+                out.push(c.string()?);
+                Ok(())
+            })?;
             Ok(Some(out))
         }
         _ => c.err("`tags` must be an array"),
     }
 }
+
+/// Room for the tags of a typical rule (the stock rules carry up to 8).
+const TAGS_CAPACITY: usize = 8;
+
+/// Room for the output fields of a typical alert (stock rules print 10 to 30).
+const FIELDS_CAPACITY: usize = 32;
 
 fn read_raw<'a>(c: &mut Cursor<'a>) -> json::Result<RawAlert<'a>> {
     let mut r = RawAlert::default();
@@ -307,7 +317,9 @@ fn read_raw<'a>(c: &mut Cursor<'a>) -> json::Result<RawAlert<'a>> {
                     c.value()?;
                     None
                 } else {
-                    Some(OutputFields::from_entries(c.object()?))
+                    Some(OutputFields::from_entries(
+                        c.object_with_capacity(FIELDS_CAPACITY)?,
+                    ))
                 }
             }
             _ => {

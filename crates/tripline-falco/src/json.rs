@@ -22,6 +22,40 @@ pub(crate) struct JsonError {
 
 pub(crate) type Result<T> = std::result::Result<T, JsonError>;
 
+/// Bytes scanned eight at a time before handing over to `memchr` (keys and most values end
+/// within them, where setting up SIMD costs more than it saves).
+const SWAR_BYTES: usize = 64;
+
+/// The position of the first `"` or `\\` in `b`.
+#[inline]
+fn find_quote_or_backslash(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES << 7;
+    let head = &b[..b.len().min(SWAR_BYTES)];
+    let mut chunks = head.chunks_exact(8);
+    for (n, chunk) in chunks.by_ref().enumerate() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        let q = w ^ (ONES * u64::from(b'"'));
+        let s = w ^ (ONES * u64::from(b'\\'));
+        // Mycroft's zero-byte test: the lowest flagged byte is exact (borrows only run upward).
+        let hit = (q.wrapping_sub(ONES) & !q | s.wrapping_sub(ONES) & !s) & HIGH;
+        if hit != 0 {
+            return Some(n * 8 + hit.trailing_zeros() as usize / 8);
+        }
+    }
+    let done = head.len() - chunks.remainder().len();
+    if let Some(i) = chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\')
+    {
+        return Some(done + i);
+    }
+    memchr::memchr2(b'"', b'\\', &b[head.len()..]).map(|i| i + head.len())
+}
+
 /// A cursor over one JSON text.
 pub(crate) struct Cursor<'a> {
     s: &'a str,
@@ -87,15 +121,7 @@ impl<'a> Cursor<'a> {
         }
         self.pos += 1;
         let start = self.pos;
-        // Keys and short values end within a few bytes: a plain loop beats SIMD set-up there.
-        let rest = &self.b[start..];
-        let short = rest.iter().take(24).position(|&c| c == b'"' || c == b'\\');
-        let found = match short {
-            Some(i) => Some(i),
-            None if rest.len() > 24 => memchr::memchr2(b'"', b'\\', &rest[24..]).map(|i| i + 24),
-            None => None,
-        };
-        let Some(i) = found else {
+        let Some(i) = find_quote_or_backslash(&self.b[start..]) else {
             return self.err("unterminated string");
         };
         if self.b[start + i] == b'"' {
@@ -281,25 +307,11 @@ impl<'a> Cursor<'a> {
             Some(b'"') => self.string().map(FieldValue::Str),
             Some(b'{') => self.object().map(FieldValue::Object),
             Some(b'[') => {
-                self.enter()?;
-                self.pos += 1;
                 let mut out = Vec::new();
-                if self.peek() == Some(b']') {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        out.push(self.value()?);
-                        match self.peek() {
-                            Some(b',') => self.pos += 1,
-                            Some(b']') => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return self.err("expected `,` or `]`"),
-                        }
-                    }
-                }
-                self.depth -= 1;
+                self.each_element(|c| {
+                    out.push(c.value()?);
+                    Ok(())
+                })?;
                 Ok(FieldValue::List(out))
             }
             Some(b't') => self.literal(b"true").map(|()| FieldValue::Bool(true)),
@@ -317,6 +329,30 @@ impl<'a> Cursor<'a> {
             return self.err("nesting too deep");
         }
         Ok(())
+    }
+
+    /// Iterates the elements of an array: calls `f` with the cursor on each element, and `f`
+    /// must consume it.
+    pub fn each_element(&mut self, mut f: impl FnMut(&mut Self) -> Result<()>) -> Result<()> {
+        self.expect(b'[')?;
+        self.enter()?;
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            f(self)?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => return self.err("expected `,` or `]`"),
+            }
+        }
     }
 
     /// Iterates the keys of an object: calls `f` with each key, the cursor on its value,
@@ -350,7 +386,15 @@ impl<'a> Cursor<'a> {
 
     /// Parses an object into entries (in order).
     pub fn object(&mut self) -> Result<Vec<(Cow<'a, str>, FieldValue<'a>)>> {
-        let mut out = Vec::with_capacity(16);
+        self.object_with_capacity(4)
+    }
+
+    /// [`Cursor::object`] with room for `n` entries up front.
+    pub fn object_with_capacity(
+        &mut self,
+        n: usize,
+    ) -> Result<Vec<(Cow<'a, str>, FieldValue<'a>)>> {
+        let mut out = Vec::with_capacity(n);
         self.each_key(|c, k| {
             let v = c.value()?;
             out.push((k, v));
@@ -415,6 +459,27 @@ mod tests {
         }
         let deep = "[".repeat(MAX_DEPTH + 1);
         assert!(Cursor::new(&deep).value().is_err());
+    }
+
+    #[test]
+    fn quote_scan_agrees_with_a_plain_search() {
+        for len in 0..150 {
+            for at in 0..=len {
+                for c in [b'"', b'\\'] {
+                    let mut b = vec![b'a'; len];
+                    // Bytes that trip naive zero-byte tests: 0x01, 0x80, and neighbours of the
+                    // searched characters.
+                    for (i, x) in b.iter_mut().enumerate() {
+                        *x = [b'a', 0x01, 0x80, b'#', b'!', b']', b'[', 0xff][i % 8];
+                    }
+                    if at < len {
+                        b[at] = c;
+                    }
+                    let plain = b.iter().position(|&x| x == b'"' || x == b'\\');
+                    assert_eq!(find_quote_or_backslash(&b), plain, "{len} {at}");
+                }
+            }
+        }
     }
 
     #[test]

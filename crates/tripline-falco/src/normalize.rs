@@ -6,21 +6,23 @@
 //! field names first (`command` → `proc.cmdline`) and go through the same builder.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tripline_schema::{
     Attack, Container, Endpoint, Event, EventKind, Field, Fields as Vendor, File, Finding, Group,
-    Host, Image, Orchestrator, Outcome, ParentProcess, Process, Product, Raw, Rule, Severity,
-    Source, Text, User,
+    Host, Image, Orchestrator, Outcome, ParentProcess, Process, Product, Raw, Severity,
+    SeverityLevel, Source, Text, User,
 };
 
 use crate::alert::{Alert, Flavor, Internal};
 use crate::error::Location;
+use crate::priority::Priority;
 use crate::record::Record;
 use crate::text::TextAlert;
 use crate::time::TextTime;
-use crate::value::FieldValue;
+use crate::value::{FieldValue, NA};
 
 /// Options for normalization.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -138,9 +140,31 @@ fn field_of(v: &FieldValue<'_>) -> Field {
     }
 }
 
+/// The non-missing text of a value (see [`FieldValue::to_text`]) as a compact string;
+/// numbers are formatted straight into it.
+fn text_of(v: &FieldValue<'_>) -> Option<Text> {
+    let mut out = Text::default();
+    match v {
+        FieldValue::Str(s) if s != NA => return Some(Text::from(s.as_ref())),
+        FieldValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        FieldValue::Int(i) => write!(out, "{i}").ok()?,
+        FieldValue::UInt(u) => write!(out, "{u}").ok()?,
+        FieldValue::Float(f) => write!(out, "{f}").ok()?,
+        _ => return None,
+    }
+    Some(out)
+}
+
 fn text(v: Option<&FieldValue<'_>>) -> Option<Text> {
-    v.and_then(FieldValue::to_text)
-        .map(|t| Text::from(t.as_ref()))
+    v.and_then(text_of)
+}
+
+/// The string of a non-missing string value, borrowed.
+fn str_of<'v>(v: Option<&'v FieldValue<'_>>) -> Option<&'v str> {
+    match v {
+        Some(FieldValue::Str(s)) if s != NA => Some(s),
+        _ => None,
+    }
 }
 
 fn int<T: TryFrom<i64>>(v: Option<&FieldValue<'_>>) -> Option<T> {
@@ -153,133 +177,199 @@ fn ip(v: Option<&FieldValue<'_>>) -> Option<IpAddr> {
         .and_then(|s| s.trim().parse().ok())
 }
 
-/// The output fields the builder maps, collected in one pass.
-#[derive(Default)]
-struct Fields<'f, 'a> {
-    pid: Option<&'f FieldValue<'a>>,
-    ppid: Option<&'f FieldValue<'a>>,
-    vpid: Option<&'f FieldValue<'a>>,
-    tid: Option<&'f FieldValue<'a>>,
-    exepath: Option<&'f FieldValue<'a>>,
-    exe: Option<&'f FieldValue<'a>>,
-    name: Option<&'f FieldValue<'a>>,
-    cmdline: Option<&'f FieldValue<'a>>,
-    cwd: Option<&'f FieldValue<'a>>,
-    tty: Option<&'f FieldValue<'a>>,
-    pname: Option<&'f FieldValue<'a>>,
-    pexepath: Option<&'f FieldValue<'a>>,
-    pcmdline: Option<&'f FieldValue<'a>>,
-    user_name: Option<&'f FieldValue<'a>>,
-    uid: Option<&'f FieldValue<'a>>,
-    loginuid: Option<&'f FieldValue<'a>>,
-    loginname: Option<&'f FieldValue<'a>>,
-    gid: Option<&'f FieldValue<'a>>,
-    group_name: Option<&'f FieldValue<'a>>,
-    fd_name: Option<&'f FieldValue<'a>>,
-    fd_type: Option<&'f FieldValue<'a>>,
-    path: Option<&'f FieldValue<'a>>,
-    target: Option<&'f FieldValue<'a>>,
-    sip: Option<&'f FieldValue<'a>>,
-    sport: Option<&'f FieldValue<'a>>,
-    cip: Option<&'f FieldValue<'a>>,
-    cport: Option<&'f FieldValue<'a>>,
-    rip: Option<&'f FieldValue<'a>>,
-    rport: Option<&'f FieldValue<'a>>,
-    lip: Option<&'f FieldValue<'a>>,
-    lport: Option<&'f FieldValue<'a>>,
-    container_id: Option<&'f FieldValue<'a>>,
-    container_full_id: Option<&'f FieldValue<'a>>,
-    container_name: Option<&'f FieldValue<'a>>,
-    image: Option<&'f FieldValue<'a>>,
-    image_repo: Option<&'f FieldValue<'a>>,
-    image_tag: Option<&'f FieldValue<'a>>,
-    image_digest: Option<&'f FieldValue<'a>>,
-    image_id: Option<&'f FieldValue<'a>>,
-    container_type: Option<&'f FieldValue<'a>>,
-    privileged: Option<&'f FieldValue<'a>>,
-    k8s_ns: Option<&'f FieldValue<'a>>,
-    k8s_pod: Option<&'f FieldValue<'a>>,
-    k8s_pod_uid: Option<&'f FieldValue<'a>>,
-    k8s_cluster: Option<&'f FieldValue<'a>>,
-    evt_type: Option<&'f FieldValue<'a>>,
-    evt_res: Option<&'f FieldValue<'a>>,
-    evt_failed: Option<&'f FieldValue<'a>>,
-    evt_num: Option<&'f FieldValue<'a>>,
-    hostname: Option<&'f FieldValue<'a>>,
+/// A fixed string as a [`Text`]: static strings past the inline capacity are referenced,
+/// never copied.
+fn fixed(s: &'static str) -> Text {
+    Text::const_new(s)
 }
 
-impl<'f, 'a> Fields<'f, 'a> {
-    /// Sorts every field into its slot; returns the ones no slot took.
+/// The normalized severity of a priority, keeping Falco's word: what
+/// `Severity::from_falco_priority` gives for the priority's name, without the name lookup.
+fn severity(p: Priority) -> Severity {
+    let level = match p {
+        Priority::Emergency | Priority::Alert => SeverityLevel::Fatal,
+        Priority::Critical => SeverityLevel::Critical,
+        Priority::Error => SeverityLevel::High,
+        Priority::Warning => SeverityLevel::Medium,
+        Priority::Notice => SeverityLevel::Low,
+        _ => SeverityLevel::Informational,
+    };
+    Severity {
+        level,
+        original: Some(fixed(p.as_str())),
+    }
+}
+
+/// A value the builder maps.
+type Slot<'f, 'a> = Option<&'f FieldValue<'a>>;
+
+/// The output fields the builder maps, collected in one pass.
+#[derive(Default)]
+struct Slots<'f, 'a> {
+    pid: Slot<'f, 'a>,
+    ppid: Slot<'f, 'a>,
+    vpid: Slot<'f, 'a>,
+    tid: Slot<'f, 'a>,
+    exepath: Slot<'f, 'a>,
+    exe: Slot<'f, 'a>,
+    name: Slot<'f, 'a>,
+    cmdline: Slot<'f, 'a>,
+    cwd: Slot<'f, 'a>,
+    tty: Slot<'f, 'a>,
+    pname: Slot<'f, 'a>,
+    pexepath: Slot<'f, 'a>,
+    pcmdline: Slot<'f, 'a>,
+    user_name: Slot<'f, 'a>,
+    uid: Slot<'f, 'a>,
+    loginuid: Slot<'f, 'a>,
+    loginname: Slot<'f, 'a>,
+    gid: Slot<'f, 'a>,
+    group_name: Slot<'f, 'a>,
+    fd_name: Slot<'f, 'a>,
+    fd_type: Slot<'f, 'a>,
+    path: Slot<'f, 'a>,
+    target: Slot<'f, 'a>,
+    sip: Slot<'f, 'a>,
+    sport: Slot<'f, 'a>,
+    cip: Slot<'f, 'a>,
+    cport: Slot<'f, 'a>,
+    rip: Slot<'f, 'a>,
+    rport: Slot<'f, 'a>,
+    lip: Slot<'f, 'a>,
+    lport: Slot<'f, 'a>,
+    container_id: Slot<'f, 'a>,
+    container_full_id: Slot<'f, 'a>,
+    container_name: Slot<'f, 'a>,
+    image: Slot<'f, 'a>,
+    image_repo: Slot<'f, 'a>,
+    image_tag: Slot<'f, 'a>,
+    image_digest: Slot<'f, 'a>,
+    image_id: Slot<'f, 'a>,
+    container_type: Slot<'f, 'a>,
+    privileged: Slot<'f, 'a>,
+    k8s_ns: Slot<'f, 'a>,
+    k8s_pod: Slot<'f, 'a>,
+    k8s_pod_uid: Slot<'f, 'a>,
+    k8s_cluster: Slot<'f, 'a>,
+    evt_type: Slot<'f, 'a>,
+    evt_res: Slot<'f, 'a>,
+    evt_failed: Slot<'f, 'a>,
+    evt_num: Slot<'f, 'a>,
+    hostname: Slot<'f, 'a>,
+}
+
+/// Where an output field goes.
+enum Dispatch<'s, 'f, 'a> {
+    /// Into a mapped slot.
+    Slot(&'s mut Slot<'f, 'a>),
+    /// Nowhere: the event time fields, which `time` already carries.
+    Drop,
+    /// Into `unmapped.falco.output_fields`.
+    Keep,
+}
+
+impl<'f, 'a> Slots<'f, 'a> {
+    /// The slot of a Falco field name. The first byte picks a field class, so a key is
+    /// compared against a handful of names rather than all of them.
+    fn dispatch<'s>(&'s mut self, k: &str) -> Dispatch<'s, 'f, 'a> {
+        use Dispatch::{Drop, Keep, Slot};
+        let f = self;
+        match k.as_bytes().first() {
+            Some(b'p') => Slot(match k {
+                "proc.pid" => &mut f.pid,
+                "proc.ppid" => &mut f.ppid,
+                "proc.vpid" => &mut f.vpid,
+                "proc.exepath" => &mut f.exepath,
+                "proc.exe" => &mut f.exe,
+                "proc.name" => &mut f.name,
+                "proc.cmdline" => &mut f.cmdline,
+                "proc.cwd" => &mut f.cwd,
+                "proc.tty" => &mut f.tty,
+                "proc.pname" => &mut f.pname,
+                "proc.pexepath" => &mut f.pexepath,
+                "proc.pcmdline" => &mut f.pcmdline,
+                _ => return Keep,
+            }),
+            Some(b't') if k == "thread.tid" => Slot(&mut f.tid),
+            Some(b'u') => Slot(match k {
+                "user.name" => &mut f.user_name,
+                "user.uid" => &mut f.uid,
+                "user.loginuid" => &mut f.loginuid,
+                "user.loginname" => &mut f.loginname,
+                _ => return Keep,
+            }),
+            Some(b'g') => Slot(match k {
+                "group.gid" => &mut f.gid,
+                "group.name" => &mut f.group_name,
+                _ => return Keep,
+            }),
+            Some(b'f') => Slot(match k {
+                "fd.name" => &mut f.fd_name,
+                "fd.type" => &mut f.fd_type,
+                "fd.sip" => &mut f.sip,
+                "fd.sport" => &mut f.sport,
+                "fd.cip" => &mut f.cip,
+                "fd.cport" => &mut f.cport,
+                "fd.rip" => &mut f.rip,
+                "fd.rport" => &mut f.rport,
+                "fd.lip" => &mut f.lip,
+                "fd.lport" => &mut f.lport,
+                "fs.path.name" => &mut f.path,
+                "fs.path.target" => &mut f.target,
+                _ => return Keep,
+            }),
+            Some(b'e') => Slot(match k {
+                "evt.arg.pathname" | "evt.arg.path" => &mut f.path,
+                "evt.arg.target" => &mut f.target,
+                "evt.type" => &mut f.evt_type,
+                "evt.res" => &mut f.evt_res,
+                "evt.failed" => &mut f.evt_failed,
+                "evt.num" => &mut f.evt_num,
+                "evt.hostname" => &mut f.hostname,
+                "evt.time" | "evt.time.iso8601" | "evt.datetime" | "evt.time.s" => return Drop,
+                _ => return Keep,
+            }),
+            Some(b'c') => Slot(match k {
+                "container.id" => &mut f.container_id,
+                "container.full_id" => &mut f.container_full_id,
+                "container.name" => &mut f.container_name,
+                "container.image" => &mut f.image,
+                "container.image.repository" => &mut f.image_repo,
+                "container.image.tag" => &mut f.image_tag,
+                "container.image.digest" => &mut f.image_digest,
+                "container.image.id" => &mut f.image_id,
+                "container.type" => &mut f.container_type,
+                "container.privileged" => &mut f.privileged,
+                _ => return Keep,
+            }),
+            Some(b'k') => Slot(match k {
+                "k8s.ns.name" => &mut f.k8s_ns,
+                "k8s.pod.name" => &mut f.k8s_pod,
+                "k8s.pod.uid" => &mut f.k8s_pod_uid,
+                "k8s.cluster.name" => &mut f.k8s_cluster,
+                _ => return Keep,
+            }),
+            _ => Keep,
+        }
+    }
+
+    /// Sorts every field into its slot; the ones no slot takes go to `leftover`.
     fn collect(
         entries: impl Iterator<Item = (&'f str, &'f FieldValue<'a>)>,
         leftover: &mut Vendor,
     ) -> Self {
-        let mut f = Fields::default();
+        let mut f = Slots::default();
         for (k, v) in entries {
-            let (head, tail) = k.split_once('.').unwrap_or((k, ""));
-            // Dispatch on the field class first: a flat match over every name would compare
-            // each key against dozens of literals.
-            let slot = match (head, tail) {
-                ("proc", "pid") => &mut f.pid,
-                ("proc", "ppid") => &mut f.ppid,
-                ("proc", "vpid") => &mut f.vpid,
-                ("proc", "exepath") => &mut f.exepath,
-                ("proc", "exe") => &mut f.exe,
-                ("proc", "name") => &mut f.name,
-                ("proc", "cmdline") => &mut f.cmdline,
-                ("proc", "cwd") => &mut f.cwd,
-                ("proc", "tty") => &mut f.tty,
-                ("proc", "pname") => &mut f.pname,
-                ("proc", "pexepath") => &mut f.pexepath,
-                ("proc", "pcmdline") => &mut f.pcmdline,
-                ("thread", "tid") => &mut f.tid,
-                ("user", "name") => &mut f.user_name,
-                ("user", "uid") => &mut f.uid,
-                ("user", "loginuid") => &mut f.loginuid,
-                ("user", "loginname") => &mut f.loginname,
-                ("group", "gid") => &mut f.gid,
-                ("group", "name") => &mut f.group_name,
-                ("fd", "name") => &mut f.fd_name,
-                ("fd", "type") => &mut f.fd_type,
-                ("fd", "sip") => &mut f.sip,
-                ("fd", "sport") => &mut f.sport,
-                ("fd", "cip") => &mut f.cip,
-                ("fd", "cport") => &mut f.cport,
-                ("fd", "rip") => &mut f.rip,
-                ("fd", "rport") => &mut f.rport,
-                ("fd", "lip") => &mut f.lip,
-                ("fd", "lport") => &mut f.lport,
-                ("fs", "path.name") => &mut f.path,
-                ("fs", "path.target") => &mut f.target,
-                ("evt", "arg.pathname" | "arg.path") => &mut f.path,
-                ("evt", "arg.target") => &mut f.target,
-                ("evt", "type") => &mut f.evt_type,
-                ("evt", "res") => &mut f.evt_res,
-                ("evt", "failed") => &mut f.evt_failed,
-                ("evt", "num") => &mut f.evt_num,
-                ("evt", "hostname") => &mut f.hostname,
-                ("evt", "time" | "time.iso8601" | "datetime" | "time.s") => continue,
-                ("container", "id") => &mut f.container_id,
-                ("container", "full_id") => &mut f.container_full_id,
-                ("container", "name") => &mut f.container_name,
-                ("container", "image") => &mut f.image,
-                ("container", "image.repository") => &mut f.image_repo,
-                ("container", "image.tag") => &mut f.image_tag,
-                ("container", "image.digest") => &mut f.image_digest,
-                ("container", "image.id") => &mut f.image_id,
-                ("container", "type") => &mut f.container_type,
-                ("container", "privileged") => &mut f.privileged,
-                ("k8s", "ns.name") => &mut f.k8s_ns,
-                ("k8s", "pod.name") => &mut f.k8s_pod,
-                ("k8s", "pod.uid") => &mut f.k8s_pod_uid,
-                ("k8s", "cluster.name") => &mut f.k8s_cluster,
-                _ => {
-                    leftover.insert(k, field_of(v));
-                    continue;
+            match f.dispatch(k) {
+                Dispatch::Slot(slot) => {
+                    if slot.is_none() || !v.is_missing() {
+                        *slot = Some(v);
+                    }
                 }
-            };
-            if slot.is_none() || !v.is_missing() {
-                *slot = Some(v);
+                Dispatch::Drop => {}
+                Dispatch::Keep => {
+                    leftover.insert(k, field_of(v));
+                }
             }
         }
         f
@@ -304,40 +394,51 @@ impl<'f, 'a> Fields<'f, 'a> {
         (!u.is_empty()).then_some(u)
     }
 
-    fn process(&self) -> Option<Process> {
-        let parent = ParentProcess {
-            pid: int(self.ppid),
-            executable: text(self.pexepath),
-            name: text(self.pname),
-            command_line: text(self.pcmdline),
-            entity_id: None,
-        };
+    /// Fills the process in place (a `Process` is large: building it elsewhere and moving
+    /// it in costs more than the fields); `None` when nothing is known.
+    fn process(&self, slot: &mut Option<Process>) {
+        let p = slot.insert(Process::default());
+        p.pid = int(self.pid);
+        p.ppid = int(self.ppid);
+        p.tid = int(self.tid).filter(|t| Some(*t) != p.pid);
+        p.vpid = int(self.vpid);
+        p.executable = text(self.exepath).or_else(|| {
+            str_of(self.exe)
+                .filter(|e| e.starts_with('/'))
+                .map(Text::from)
+        });
+        p.name = text(self.name);
+        p.command_line = text(self.cmdline);
+        p.cwd = text(self.cwd);
+        p.user = self.user();
+        p.login_user = self.login_user();
         let group = Group {
             id: int(self.gid),
             name: text(self.group_name),
         };
-        let tty = int::<i64>(self.tty)
-            .filter(|&t| t != 0)
-            .map(|t| Text::from(t.to_string()))
-            .or_else(|| text(self.tty).filter(|t| t != "0" && t.parse::<i64>().is_err()));
-        let p = Process {
-            pid: int(self.pid),
-            ppid: int(self.ppid),
-            tid: int(self.tid).filter(|t| Some(*t) != int::<u32>(self.pid)),
-            vpid: int(self.vpid),
-            executable: text(self.exepath)
-                .or_else(|| text(self.exe).filter(|e| e.starts_with('/'))),
-            name: text(self.name),
-            command_line: text(self.cmdline),
-            cwd: text(self.cwd),
-            user: self.user(),
-            login_user: self.login_user(),
-            group: (group != Group::default()).then_some(group),
-            tty,
-            parent: (parent != ParentProcess::default()).then(|| Box::new(parent)),
-            ..Process::default()
+        p.group = (group != Group::default()).then_some(group);
+        p.tty = match self.tty.and_then(FieldValue::to_i64) {
+            Some(0) => None,
+            Some(t) => text_of(&FieldValue::Int(t)),
+            None => text(self.tty).filter(|t| t != "0"),
         };
-        (!p.is_empty()).then_some(p)
+        if self.ppid.is_some()
+            || self.pexepath.is_some()
+            || self.pname.is_some()
+            || self.pcmdline.is_some()
+        {
+            let parent = ParentProcess {
+                pid: int(self.ppid),
+                executable: text(self.pexepath),
+                name: text(self.pname),
+                command_line: text(self.pcmdline),
+                entity_id: None,
+            };
+            p.parent = (parent != ParentProcess::default()).then(|| Box::new(parent));
+        }
+        if p.is_empty() {
+            *slot = None;
+        }
     }
 
     fn file(&self) -> Option<File> {
@@ -381,11 +482,14 @@ impl<'f, 'a> Fields<'f, 'a> {
     }
 
     fn container(&self) -> Option<Container> {
-        let id = text(self.container_full_id).or_else(|| text(self.container_id))?;
+        let id = self
+            .container_full_id
+            .and_then(FieldValue::to_text)
+            .or_else(|| self.container_id.and_then(FieldValue::to_text))?;
         if id == "host" || id.is_empty() {
             return None;
         }
-        let mut image = match text(self.image) {
+        let mut image = match self.image.and_then(FieldValue::to_text) {
             Some(r) => Image::parse_reference(&r),
             None => Image::default(),
         };
@@ -397,9 +501,7 @@ impl<'f, 'a> Fields<'f, 'a> {
         }
         // A hand-edited sample shows the digest as a list: take its first string.
         let digest = match self.image_digest {
-            Some(FieldValue::List(l)) => l
-                .iter()
-                .find_map(|v| v.to_text().map(|t| Text::from(t.as_ref()))),
+            Some(FieldValue::List(l)) => l.iter().find_map(text_of),
             other => text(other),
         };
         if digest.is_some() {
@@ -407,7 +509,7 @@ impl<'f, 'a> Fields<'f, 'a> {
         }
         image.id = text(self.image_id);
         Some(Container {
-            id: Some(id),
+            id: Some(Text::from(id.as_ref())),
             name: text(self.container_name).filter(|n| n != "host"),
             image: (!image.is_empty()).then_some(image),
             runtime: text(self.container_type).filter(|t| t != "host"),
@@ -421,6 +523,13 @@ impl<'f, 'a> Fields<'f, 'a> {
     }
 
     fn orchestrator(&self) -> Option<Orchestrator> {
+        if self.k8s_ns.is_none()
+            && self.k8s_pod.is_none()
+            && self.k8s_pod_uid.is_none()
+            && self.k8s_cluster.is_none()
+        {
+            return None;
+        }
         let o = Orchestrator {
             namespace: text(self.k8s_ns),
             pod_name: text(self.k8s_pod),
@@ -457,12 +566,22 @@ struct Envelope<'x> {
     time: DateTime<Utc>,
     format: &'static str,
     rule: &'x str,
-    priority: &'static str,
+    priority: Priority,
     source: Option<&'x str>,
     hostname: Option<&'x str>,
     message: Option<&'x str>,
     tags: &'x [Cow<'x, str>],
     internal: Option<Internal>,
+}
+
+/// A source name as a [`Text`]: the common ones are fixed strings.
+fn source_name(s: &str) -> Text {
+    match s {
+        "syscall" => fixed("syscall"),
+        "k8s_audit" => fixed("k8s_audit"),
+        "internal" => fixed("internal"),
+        _ => Text::from(s),
+    }
 }
 
 fn build<'f, 'a: 'f>(
@@ -471,40 +590,34 @@ fn build<'f, 'a: 'f>(
     opts: &NormalizeOptions,
 ) -> Event {
     let mut leftover = Vendor::new();
-    let f = Fields::collect(fields, &mut leftover);
-    let mut source = Source::new(Product::Falco, env.format);
-    source.event_code = text(f.evt_type);
+    let f = Slots::collect(fields, &mut leftover);
+    let event_type = text(f.evt_type);
+    let mut source = Source::new(Product::Falco, fixed(env.format));
+    source.event_code = event_type.clone();
     source.sequence = int(f.evt_num);
-    let process = f.process();
-    let (src, dst) = f.endpoints();
-    let user = process
-        .as_ref()
-        .and_then(|p| p.login_user.clone().or_else(|| p.user.clone()));
-    let finding = Finding {
-        rule: Rule {
-            name: (!env.rule.is_empty()).then(|| Text::from(env.rule)),
-            ruleset: Some(Text::from(if env.internal.is_some() {
-                "falco_internal"
-            } else {
-                "falco_rules"
-            })),
-            category: env.source.map(Text::from),
-            ..Rule::default()
-        },
-        attacks: attacks_from_tags(env.tags),
-        event_type: text(f.evt_type),
-        process,
-        user,
-        file: f.file(),
-        source: src,
-        destination: dst,
-        ..Finding::default()
-    };
-    let mut event = Event::new(env.time, source, EventKind::Finding(finding));
+    let mut event = Event::new(env.time, source, EventKind::Finding(Finding::default()));
+    if let EventKind::Finding(finding) = &mut event.kind {
+        finding.rule.name = (!env.rule.is_empty()).then(|| Text::from(env.rule));
+        finding.rule.ruleset = Some(fixed(if env.internal.is_some() {
+            "falco_internal"
+        } else {
+            "falco_rules"
+        }));
+        finding.rule.category = env.source.map(source_name);
+        finding.attacks = attacks_from_tags(env.tags);
+        f.process(&mut finding.process);
+        finding.user = finding
+            .process
+            .as_ref()
+            .and_then(|p| p.login_user.clone().or_else(|| p.user.clone()));
+        finding.file = f.file();
+        (finding.source, finding.destination) = f.endpoints();
+        finding.event_type = event_type.clone();
+    }
     event.action = match env.internal {
-        Some(Internal::SyscallDrop) => Some(Text::from("syscall_event_drop")),
-        Some(Internal::MetricsSnapshot) => Some(Text::from("metrics_snapshot")),
-        _ => text(f.evt_type),
+        Some(Internal::SyscallDrop) => Some(fixed("syscall_event_drop")),
+        Some(Internal::MetricsSnapshot) => Some(fixed("metrics_snapshot")),
+        _ => event_type,
     };
     let hostname = env.hostname.map(Text::from).or_else(|| text(f.hostname));
     event.host = hostname.map(|name| Host {
@@ -514,7 +627,7 @@ fn build<'f, 'a: 'f>(
     event.container = f.container();
     event.orchestrator = f.orchestrator();
     event.outcome = f.outcome();
-    event.severity = Severity::from_falco_priority(env.priority).unwrap_or_default();
+    event.severity = severity(env.priority);
     event.message = env.message.map(Text::from);
     event.tags = env.tags.iter().map(|t| Text::from(t.as_ref())).collect();
     if let Some((text, at)) = &opts.raw {
@@ -539,10 +652,10 @@ fn build<'f, 'a: 'f>(
                 Internal::MetricsSnapshot => "metrics_snapshot",
                 _ => "other",
             };
-            vendor.insert("internal", name);
+            vendor.insert(fixed("internal"), fixed(name));
         }
         if !leftover.is_empty() {
-            vendor.insert("output_fields", leftover);
+            vendor.insert(fixed("output_fields"), leftover);
         }
     }
     event
@@ -566,7 +679,7 @@ impl Alert<'_> {
             time: self.time.to_datetime(),
             format,
             rule: &self.rule,
-            priority: self.priority.as_str(),
+            priority: self.priority,
             source: self.source.as_deref(),
             hostname: self.hostname.as_deref(),
             message: self.output.as_deref().or(self.message.as_deref()),
@@ -578,7 +691,7 @@ impl Alert<'_> {
         if self.uuid.is_some() || !self.extra.is_empty() || self.flavor != Flavor::Falco {
             let vendor = event.vendor_mut("falco");
             if let Some(u) = &self.uuid {
-                vendor.insert("uuid", u.as_ref());
+                vendor.insert(fixed("uuid"), u.as_ref());
             }
             for (k, v) in &self.extra {
                 let v = Field::from_json_str(v.get()).unwrap_or(Field::Null);
@@ -655,7 +768,7 @@ impl TextAlert<'_> {
             time,
             format: "falco-text",
             rule: self.rule_hint(),
-            priority: self.priority.as_str(),
+            priority: self.priority,
             source: self.internal.map(|_| "internal"),
             hostname: self.host.as_deref(),
             message: Some(&self.line),
@@ -715,6 +828,37 @@ mod tests {
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].tactic.as_ref().unwrap().id, "TA0005");
         assert_eq!(a[0].technique.as_ref().unwrap().id, "T1562");
+    }
+
+    #[test]
+    fn severity_matches_the_schema_table() {
+        for p in Priority::ALL {
+            assert_eq!(
+                Some(severity(p)),
+                Severity::from_falco_priority(p.as_str()),
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_of_formats_scalars_and_skips_missing() {
+        assert_eq!(text_of(&FieldValue::Int(-34816)).as_deref(), Some("-34816"));
+        assert_eq!(
+            text_of(&FieldValue::UInt(u64::MAX)).as_deref(),
+            Some("18446744073709551615")
+        );
+        assert_eq!(text_of(&FieldValue::Bool(true)).as_deref(), Some("true"));
+        assert_eq!(text_of(&FieldValue::Float(1.5)).as_deref(), Some("1.5"));
+        assert_eq!(text_of(&FieldValue::Str(Cow::Borrowed(NA))), None);
+        assert_eq!(text_of(&FieldValue::Null), None);
+        for v in [
+            FieldValue::Int(7),
+            FieldValue::Float(0.1),
+            FieldValue::Str(Cow::Borrowed("x")),
+        ] {
+            assert_eq!(text_of(&v).as_deref(), v.to_text().as_deref());
+        }
     }
 
     #[test]
