@@ -10,7 +10,6 @@
 //! byte offset. Per-input [`InputCounts`] keep the readers' accounting:
 //! `lines = records + errors + skipped + continuation`.
 
-use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -26,13 +25,6 @@ use crate::detect::{Format, detect};
 const SAMPLE_BYTES: usize = 64 * 1024;
 /// Largest inspect document loaded whole into the enrichment cache.
 const MAX_INSPECT_BYTES: u64 = 64 * 1024 * 1024;
-/// Longest audit line buffered (longer lines are an error and skipped).
-const MAX_AUDIT_LINE: usize = 1024 * 1024;
-/// Audit events whose first line is remembered at once; past it the table is cleared (only
-/// records the assembler never completes, such as ones it rejected, could fill it).
-const MAX_AUDIT_LOCS: usize = 65_536;
-/// Longest snippet of a bad line kept in an error.
-const SNIPPET: usize = 80;
 
 /// An input could not be read, or one of its lines could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -64,11 +56,6 @@ pub enum InputError {
         /// What went wrong (the source crate's error, with its snippet when it has one).
         message: String,
     },
-}
-
-fn snippet(bytes: &[u8]) -> String {
-    let end = bytes.len().min(SNIPPET);
-    String::from_utf8_lossy(&bytes[..end]).into_owned()
 }
 
 /// What an input read: `lines = records + errors + skipped + continuation`.
@@ -219,10 +206,7 @@ impl Input {
         };
         match &self.state {
             State::Audit(a) => {
-                c.lines = a.lines;
-                c.records = a.record_lines;
-                c.errors = a.errors;
-                c.skipped = a.skipped;
+                (c.lines, c.records, c.errors, c.skipped) = a.counts();
             }
             State::DockerEvents(r) => {
                 let s = r.stats();
@@ -345,215 +329,52 @@ fn locate(ev: &mut Event, file: &str, format: Format) {
     }
 }
 
-/// Where an audit event's first record was read, and the lines of all its records.
-#[derive(Debug, Default)]
-struct AuditLoc {
-    line: u64,
-    offset: u64,
-    lines: Vec<u64>,
-}
-
-type AuditKey = (Option<Box<str>>, u64, u16, u32);
-
-/// Audit log reading with locations: lines are read here (bounded), parsed by
-/// `tripline-auditd` and assembled by its [`Assembler`](tripline_auditd::Assembler); the
-/// first line of each event is remembered until the event is complete.
+/// Audit log reading: `tripline-auditd`'s [`Events`](tripline_auditd::Events) (bounded lines,
+/// records assembled into events, each record remembering its line and offset) normalized
+/// with the file name, so an event's location is its first record's line.
 struct AuditState {
-    reader: Buf,
+    events: tripline_auditd::Events<Buf>,
     file: String,
-    buf: Vec<u8>,
-    asm: tripline_auditd::Assembler,
-    locs: HashMap<AuditKey, AuditLoc>,
-    ready: VecDeque<Result<Event, InputError>>,
-    finished: bool,
-    lines: u64,
-    record_lines: u64,
-    errors: u64,
-    skipped: u64,
-    offset: u64,
 }
 
 impl AuditState {
     fn new(reader: Buf, file: String) -> AuditState {
+        // Default limits: lines up to 64 KiB (the kernel writes at most ~9 KB per record).
         AuditState {
-            reader,
+            events: tripline_auditd::Events::new(reader),
             file,
-            buf: Vec::with_capacity(1024),
-            asm: tripline_auditd::Assembler::new(tripline_auditd::Settings::default()),
-            locs: HashMap::new(),
-            ready: VecDeque::new(),
-            finished: false,
-            lines: 0,
-            record_lines: 0,
-            errors: 0,
-            skipped: 0,
-            offset: 0,
         }
-    }
-
-    /// Reads one line into `buf`, at most `MAX_AUDIT_LINE` bytes kept; `Ok(None)` at EOF,
-    /// `Ok(Some(false))` for an over-long line.
-    fn read_line(&mut self) -> io::Result<Option<bool>> {
-        self.buf.clear();
-        let mut any = false;
-        let mut over = false;
-        loop {
-            let chunk = match self.reader.fill_buf() {
-                Ok(c) => c,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if chunk.is_empty() {
-                break;
-            }
-            any = true;
-            let (take, found) = match memchr_newline(chunk) {
-                Some(p) => (p + 1, true),
-                None => (chunk.len(), false),
-            };
-            if !over {
-                let room = MAX_AUDIT_LINE.saturating_sub(self.buf.len());
-                if take > room {
-                    over = true;
-                    self.buf.extend_from_slice(&chunk[..room]);
-                } else {
-                    self.buf.extend_from_slice(&chunk[..take]);
-                }
-            }
-            self.reader.consume(take);
-            if found {
-                break;
-            }
-        }
-        Ok(any.then_some(!over))
-    }
-
-    fn drain(&mut self) {
-        while let Some(ev) = self.asm.pop() {
-            let id = ev.id();
-            let key: AuditKey = (id.node.clone(), id.time.secs, id.time.msec, id.serial);
-            let loc = self.locs.remove(&key).unwrap_or_default();
-            let mut e = tripline_auditd::normalize(&ev);
-            let raw = e.raw.get_or_insert_with(Raw::default);
-            raw.location = Some(Location {
-                file: Some(self.file.clone().into()),
-                line: Some(loc.line).filter(|l| *l > 0),
-                offset: Some(loc.offset),
-            });
-            if loc.lines.len() > 1 {
-                raw.lines = loc.lines;
-            }
-            self.ready.push_back(Ok(e));
-        }
-    }
-
-    fn push_record(&mut self, rec: tripline_auditd::Record<'_>, line: u64, offset: u64) {
-        if self.locs.len() >= MAX_AUDIT_LOCS {
-            self.locs.clear();
-        }
-        let t = rec.time();
-        let key: AuditKey = (rec.node().map(Into::into), t.secs, t.msec, rec.serial());
-        let loc = self.locs.entry(key).or_insert_with(|| AuditLoc {
-            line,
-            offset,
-            lines: Vec::new(),
-        });
-        if loc.lines.len() < 64 && loc.lines.last() != Some(&line) {
-            loc.lines.push(line);
-        }
-        self.asm.push(rec);
     }
 
     fn next(&mut self) -> Option<Result<Event, InputError>> {
-        loop {
-            if let Some(r) = self.ready.pop_front() {
-                return Some(r);
+        Some(match self.events.next()? {
+            Ok(ev) => Ok(tripline_auditd::normalize_in(&ev, &self.file)),
+            Err(tripline_auditd::Error::Io { message, .. }) => Err(InputError::Io {
+                file: self.file.clone(),
+                message,
+            }),
+            Err(e) => {
+                let loc = e.location();
+                Err(InputError::Parse {
+                    file: self.file.clone(),
+                    line: loc.line,
+                    offset: loc.offset,
+                    message: e.to_string(),
+                })
             }
-            if self.finished {
-                return None;
-            }
-            let offset = self.offset;
-            match self.read_line() {
-                Err(e) => {
-                    self.finished = true;
-                    self.asm.finish();
-                    self.drain();
-                    self.ready.push_back(Err(InputError::Io {
-                        file: self.file.clone(),
-                        message: e.to_string(),
-                    }));
-                }
-                Ok(None) => {
-                    self.finished = true;
-                    self.asm.finish();
-                    self.drain();
-                    self.locs.clear();
-                }
-                Ok(Some(fits)) => {
-                    self.lines += 1;
-                    let line_no = self.lines;
-                    let consumed = self.buf.len() as u64;
-                    self.offset += consumed;
-                    if !fits {
-                        // The rest of the line was consumed but not kept.
-                        self.errors += 1;
-                        self.ready.push_back(Err(InputError::Parse {
-                            file: self.file.clone(),
-                            line: line_no,
-                            offset,
-                            message: format!(
-                                "line longer than {MAX_AUDIT_LINE} bytes: {}",
-                                snippet(&self.buf)
-                            ),
-                        }));
-                        continue;
-                    }
-                    let buf = std::mem::take(&mut self.buf);
-                    let text = String::from_utf8_lossy(&buf);
-                    let line = text.trim_end_matches(['\n', '\r']);
-                    if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                        self.skipped += 1;
-                    } else {
-                        match tripline_auditd::from_str(line) {
-                            Ok(rec) => {
-                                self.record_lines += 1;
-                                let mut rest = rec.spliced_rest();
-                                self.push_record(rec, line_no, offset);
-                                // Two records spliced on one line: both are kept.
-                                let mut guard = 0;
-                                while let Some(r) = rest.filter(|_| guard < 16) {
-                                    guard += 1;
-                                    match tripline_auditd::from_str(r) {
-                                        Ok(rec2) => {
-                                            rest = rec2.spliced_rest();
-                                            self.push_record(rec2, line_no, offset);
-                                        }
-                                        Err(_) => rest = None,
-                                    }
-                                }
-                            }
-                            Err(e) => {
-                                self.errors += 1;
-                                self.ready.push_back(Err(InputError::Parse {
-                                    file: self.file.clone(),
-                                    line: line_no,
-                                    offset,
-                                    message: e.to_string(),
-                                }));
-                            }
-                        }
-                    }
-                    drop(text);
-                    self.buf = buf;
-                    self.drain();
-                }
-            }
-        }
+        })
     }
-}
 
-fn memchr_newline(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'\n')
+    /// Lines as the facade counts them: a record spliced into another's line is not a line.
+    fn counts(&self) -> (u64, u64, u64, u64) {
+        let s = self.events.reader_stats();
+        (
+            s.lines,
+            s.records.saturating_sub(s.spliced),
+            s.errors,
+            s.skipped,
+        )
+    }
 }
 
 /// Collects inputs: files, directories (their files, sorted, recursively), stdin; loads
