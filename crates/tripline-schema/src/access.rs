@@ -497,10 +497,30 @@ impl Event {
                 let image = self.container.as_ref()?.image.as_ref()?;
                 s(&image.id)
             }
+            p::TRIPLINE_PROCESS_ACCESS_OPERATION => match kind {
+                EventKind::ProcessAccess(a) => Some(Value::Str(Cow::Owned(op_name(&a.op)))),
+                _ => None,
+            },
+            p::TRIPLINE_PROCESS_ACCESS_REQUEST => match kind {
+                EventKind::ProcessAccess(a) => s(&a.request),
+                _ => None,
+            },
+            p::TRIPLINE_TARGET_PROCESS_PID => match kind {
+                EventKind::ProcessAccess(a) => a.target.pid.map(|n| Value::Int(i64::from(n))),
+                _ => None,
+            },
+            p::TRIPLINE_TARGET_PROCESS_EXECUTABLE => match kind {
+                EventKind::ProcessAccess(a) => s(&a.target.executable),
+                _ => None,
+            },
+            p::TRIPLINE_TARGET_PROCESS_NAME => match kind {
+                EventKind::ProcessAccess(a) => s(&a.target.name),
+                _ => None,
+            },
             p::TRIPLINE_PROCESS_SIGNAL => match kind {
-                EventKind::ProcessExec(e) | EventKind::ProcessExit(e) => {
-                    e.signal.map(|n| Value::Int(i64::from(n)))
-                }
+                EventKind::ProcessExec(e)
+                | EventKind::ProcessExit(e)
+                | EventKind::ProcessFork(e) => e.signal.map(|n| Value::Int(i64::from(n))),
                 _ => None,
             },
             p::TRIPLINE_USER_COMMAND_TERMINAL => match kind {

@@ -6,6 +6,10 @@
 //! |---|---|---|
 //! | `ProcessExec` | event · process · start | Process Activity 1007 · 1 Launch |
 //! | `ProcessExit` | event · process · end | 1007 · 2 Terminate |
+//! | `ProcessFork` | event · process · start | 1007 · 1 Launch (launch type Fork) |
+//! | `ProcessAccess` `Attach` / `Read` | event · process · access | 1007 · 3 Open |
+//! | `ProcessAccess` `Write` | event · process · access, change | 1007 · 4 Inject |
+//! | `ProcessAccess` other | event · process · access | 1007 · 99 Other |
 //! | `IdentityChange` `SetUid`, `SwitchUser` | event · process · change | 1007 · 5 Set User ID |
 //! | `IdentityChange` `SetGid`, `SetCapabilities`, other | event · process · change | 1007 · 99 Other (OCSF has no "set group id") |
 //! | `UserCommand` | event · process · start | 1007 · 1 Launch |
@@ -61,7 +65,7 @@
 //! `security_socket_connect` → network/connection.
 
 use crate::event::Event;
-use crate::kind::{AccountOp, AuthOp, EventKind, FileOp, IdentityOp, NetworkOp};
+use crate::kind::{AccountOp, AuthOp, EventKind, FileOp, IdentityOp, NetworkOp, ProcessAccessOp};
 
 /// OCSF class uids used by the views.
 pub mod class {
@@ -333,6 +337,14 @@ impl EventKind {
         match self {
             EventKind::ProcessExec(_) => c(PROCESS, &["start"], PROCESS_ACTIVITY, 1),
             EventKind::ProcessExit(_) => c(PROCESS, &["end"], PROCESS_ACTIVITY, 2),
+            EventKind::ProcessFork(_) => c(PROCESS, &["start"], PROCESS_ACTIVITY, 1),
+            EventKind::ProcessAccess(a) => match a.op {
+                ProcessAccessOp::Attach | ProcessAccessOp::Read => {
+                    c(PROCESS, &["access"], PROCESS_ACTIVITY, 3)
+                }
+                ProcessAccessOp::Write => c(PROCESS, &["access", "change"], PROCESS_ACTIVITY, 4),
+                _ => c(PROCESS, &["access"], PROCESS_ACTIVITY, 99),
+            },
             EventKind::IdentityChange(i) => {
                 let activity = match i.op {
                     IdentityOp::SetUid | IdentityOp::SwitchUser => 5,

@@ -473,6 +473,22 @@ pub fn to_ecs(event: &Event, opts: &EcsOptions) -> Value {
                 d.put("process.end", Value::String(rfc3339(event.time)));
             }
         }
+        EventKind::ProcessFork(e) => {
+            d.put(p::TRIPLINE_PROCESS_SIGNAL, e.signal.map(|n| json!(n)));
+        }
+        EventKind::ProcessAccess(a) => {
+            d.str(p::TRIPLINE_PROCESS_ACCESS_OPERATION, Some(&op_name(&a.op)));
+            d.str(p::TRIPLINE_PROCESS_ACCESS_REQUEST, s(&a.request));
+            d.put(
+                p::TRIPLINE_TARGET_PROCESS_PID,
+                a.target.pid.map(|n| json!(n)),
+            );
+            d.str(
+                p::TRIPLINE_TARGET_PROCESS_EXECUTABLE,
+                s(&a.target.executable),
+            );
+            d.str(p::TRIPLINE_TARGET_PROCESS_NAME, s(&a.target.name));
+        }
         EventKind::UserCommand(c) => {
             d.str(p::PROCESS_COMMAND_LINE, Some(&c.command));
             d.str(p::PROCESS_WORKING_DIRECTORY, s(&c.cwd));

@@ -23,6 +23,13 @@ pub enum EventKind {
     ProcessExec(ProcessEvent),
     /// A process exited.
     ProcessExit(ProcessEvent),
+    /// A process was created by fork/clone (Tracee `sched_process_fork`, audit `clone`): the
+    /// payload's process is the child, its parent the forking process. Not an exec, so
+    /// process-creation rules do not see it.
+    ProcessFork(ProcessEvent),
+    /// A process accessed another one: ptrace attach, peek or poke (Tracee `ptrace`, audit
+    /// `ptrace`), the basis of process injection (ATT&CK T1055.008).
+    ProcessAccess(ProcessAccess),
     /// A process changed identity (setuid family, capset) or a user switched (su/sudo).
     IdentityChange(IdentityChange),
     /// A file was accessed or changed.
@@ -51,6 +58,8 @@ impl EventKind {
         match self {
             EventKind::ProcessExec(_) => "process_exec",
             EventKind::ProcessExit(_) => "process_exit",
+            EventKind::ProcessFork(_) => "process_fork",
+            EventKind::ProcessAccess(_) => "process_access",
             EventKind::IdentityChange(_) => "identity_change",
             EventKind::FileAccess(_) => "file_access",
             EventKind::Network(_) => "network",
@@ -67,7 +76,10 @@ impl EventKind {
     /// The acting process, for the kinds that have one.
     pub fn process(&self) -> Option<&Process> {
         match self {
-            EventKind::ProcessExec(p) | EventKind::ProcessExit(p) => Some(&p.process),
+            EventKind::ProcessExec(p) | EventKind::ProcessExit(p) | EventKind::ProcessFork(p) => {
+                Some(&p.process)
+            }
+            EventKind::ProcessAccess(a) => a.process.as_ref(),
             EventKind::IdentityChange(e) => Some(&e.process),
             EventKind::FileAccess(e) => e.process.as_ref(),
             EventKind::Network(e) => e.process.as_ref(),
@@ -102,6 +114,101 @@ pub struct ProcessEvent {
     /// Signal that ended the process, for exits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<i32>,
+}
+
+/// What one process did to another.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ProcessAccessOp {
+    /// Became the tracer (`PTRACE_ATTACH`, `PTRACE_SEIZE`, `PTRACE_TRACEME` from the child).
+    Attach,
+    /// Read the target's memory or registers (`PTRACE_PEEK*`, `PTRACE_GETREGS`…).
+    Read,
+    /// Wrote the target's memory or registers (`PTRACE_POKE*`, `PTRACE_SETREGS`…): injection.
+    Write,
+    /// Something else, named by the source (`PTRACE_CONT`, `PTRACE_DETACH`…).
+    Other(Text),
+}
+
+impl ProcessAccessOp {
+    /// The operation a ptrace request performs (`PTRACE_POKETEXT` → `Write`); the request is
+    /// its name with or without the `PTRACE_` prefix, or its number (x86-64/arm64 values).
+    pub fn from_ptrace_request(request: &str) -> ProcessAccessOp {
+        let r = request.trim();
+        let name = match r.get(..7) {
+            Some(head) if head.eq_ignore_ascii_case("PTRACE_") => &r[7..],
+            _ => r,
+        };
+        let name = match name.parse::<u32>() {
+            Ok(n) => match n {
+                0 => "TRACEME",
+                1..=3 => "PEEK",
+                4..=6 => "POKE",
+                12 | 14 | 0x4204 => "GETREGS",
+                13 | 15 | 0x4205 => "SETREGS",
+                16 => "ATTACH",
+                0x4206 => "SEIZE",
+                _ => return ProcessAccessOp::Other(Text::from(r)),
+            },
+            Err(_) => name,
+        };
+        let upper = |p: &str| {
+            name.get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p))
+        };
+        if upper("ATTACH") || upper("SEIZE") || upper("TRACEME") {
+            ProcessAccessOp::Attach
+        } else if upper("PEEK") || upper("GET") {
+            ProcessAccessOp::Read
+        } else if upper("POKE") || upper("SET") {
+            ProcessAccessOp::Write
+        } else {
+            ProcessAccessOp::Other(Text::from(r))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ptrace_requests_by_name_and_number() {
+        use ProcessAccessOp as O;
+        for (req, op) in [
+            ("PTRACE_ATTACH", O::Attach),
+            ("PTRACE_SEIZE", O::Attach),
+            ("TRACEME", O::Attach),
+            ("PTRACE_PEEKDATA", O::Read),
+            ("PTRACE_GETREGS", O::Read),
+            ("PTRACE_POKETEXT", O::Write),
+            ("ptrace_setregs", O::Write),
+            ("16", O::Attach),
+            ("2", O::Read),
+            ("5", O::Write),
+            ("0x4206", O::Other("0x4206".into())),
+            ("PTRACE_CONT", O::Other("PTRACE_CONT".into())),
+            ("N&*\u{c710a}.", O::Other("N&*\u{c710a}.".into())),
+        ] {
+            assert_eq!(ProcessAccessOp::from_ptrace_request(req), op, "{req}");
+        }
+    }
+}
+
+/// One process accessing another (ptrace).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessAccess {
+    /// What was done.
+    pub op: ProcessAccessOp,
+    /// The source's request name (`PTRACE_POKETEXT`), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<Text>,
+    /// The accessing process (the tracer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<Process>,
+    /// The accessed process (the tracee).
+    pub target: Process,
 }
 
 /// Kinds of identity change.

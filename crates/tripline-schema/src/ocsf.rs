@@ -423,6 +423,8 @@ pub fn to_ocsf(event: &Event, opts: &OcsfOptions) -> Value {
     match kind {
         EventKind::ProcessExec(_)
         | EventKind::ProcessExit(_)
+        | EventKind::ProcessFork(_)
+        | EventKind::ProcessAccess(_)
         | EventKind::IdentityChange(_)
         | EventKind::UserCommand(_) => {
             process_class(event, &mut d, &mut extra, &mut ctx, &fallback);
@@ -791,9 +793,12 @@ fn process_class(event: &Event, d: &mut Doc, extra: &mut Doc, ctx: &mut Ctx, fal
     let mut actor = Doc::new();
     actor.doc("user", user_obj(event.actor_user()));
     match &event.kind {
-        EventKind::ProcessExec(e) | EventKind::ProcessExit(e) => {
+        EventKind::ProcessExec(e) | EventKind::ProcessExit(e) | EventKind::ProcessFork(e) => {
             let mut pr = process_obj(&e.process, ctx);
-            if matches!(event.kind, EventKind::ProcessExit(_)) {
+            if matches!(event.kind, EventKind::ProcessFork(_)) {
+                d.put("launch_type_id", json!(2));
+                d.str("launch_type", Some("Fork"));
+            } else if matches!(event.kind, EventKind::ProcessExit(_)) {
                 pr.put("terminated_time", ms(event.time));
                 d.put(
                     "exit_code",
@@ -812,6 +817,21 @@ fn process_class(event: &Event, d: &mut Doc, extra: &mut Doc, ctx: &mut Ctx, fal
             d.doc("process", Some(with_process_id(pr, fallback)));
             extra.str("process.interpreter", e.interpreter.as_deref());
             extra.put("process.signal", e.signal.map(|n| json!(n)));
+        }
+        EventKind::ProcessAccess(a) => {
+            // OCSF: `process` is the accessed process, the accessor is `actor.process`.
+            d.doc(
+                "process",
+                Some(with_process_id(process_obj(&a.target, ctx), fallback)),
+            );
+            if let Some(pr) = &a.process {
+                actor.doc(
+                    "process",
+                    Some(with_process_id(process_obj(pr, ctx), fallback)),
+                );
+            }
+            extra.str("process_access.operation", Some(&op_name(&a.op)));
+            extra.str("process_access.request", a.request.as_deref());
         }
         EventKind::IdentityChange(i) => {
             let mut p = i.process.clone();

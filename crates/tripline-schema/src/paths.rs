@@ -162,6 +162,16 @@ pub const TRIPLINE_CONTAINER_IMAGE_ID: &str = "tripline.container.image.id";
 pub const TRIPLINE_PROCESS_FS_USER: &str = "tripline.process.fs_user";
 pub const TRIPLINE_PROCESS_FS_GROUP: &str = "tripline.process.fs_group";
 pub const TRIPLINE_PROCESS_SIGNAL: &str = "tripline.process.signal";
+/// The operation of a process access (`attach`, `read`, `write`).
+pub const TRIPLINE_PROCESS_ACCESS_OPERATION: &str = "tripline.process_access.operation";
+/// The source's request name of a process access (`PTRACE_POKETEXT`).
+pub const TRIPLINE_PROCESS_ACCESS_REQUEST: &str = "tripline.process_access.request";
+/// The accessed process's pid.
+pub const TRIPLINE_TARGET_PROCESS_PID: &str = "tripline.target_process.pid";
+/// The accessed process's executable.
+pub const TRIPLINE_TARGET_PROCESS_EXECUTABLE: &str = "tripline.target_process.executable";
+/// The accessed process's name.
+pub const TRIPLINE_TARGET_PROCESS_NAME: &str = "tripline.target_process.name";
 pub const TRIPLINE_USER_COMMAND_TERMINAL: &str = "tripline.user_command.terminal";
 pub const TRIPLINE_AUTH_TERMINAL: &str = "tripline.auth.terminal";
 pub const TRIPLINE_AUTH_SESSION_ID: &str = "tripline.auth.session_id";

@@ -921,6 +921,100 @@ fn other_auditd_bpf() -> Event {
     e
 }
 
+fn process_fork_tracee_container_shell() -> Event {
+    let process = Process {
+        pid: Some(31338),
+        ppid: Some(31337),
+        tid: Some(31338),
+        vpid: Some(8),
+        entity_id: Some("1520716380".into()),
+        executable: Some("/bin/sh".into()),
+        name: Some("sh".into()),
+        start: Some(at(1_700_000_120, 500_000_000)),
+        user: Some(User::from_id(0)),
+        parent: Some(Box::new(ParentProcess {
+            pid: Some(31337),
+            name: Some("sh".into()),
+            entity_id: Some("2394175936".into()),
+            ..ParentProcess::default()
+        })),
+        ..Process::default()
+    };
+    let mut source = Source::new(Product::Tracee, "tracee-json");
+    source.version = Some("0.19.0".into());
+    source.event_code = Some("1002".into());
+    let mut e = Event::new(
+        at(1_700_000_120, 500_000_000),
+        source,
+        EventKind::ProcessFork(ProcessEvent {
+            process,
+            ..ProcessEvent::default()
+        }),
+    );
+    e.id = Some("tracee-1002-31338-1700000120500000000".into());
+    e.action = Some("sched_process_fork".into());
+    e.host = Some(host());
+    e.container = Some(container());
+    e.severity = Severity::new(SeverityLevel::Informational);
+    e.raw = Some(raw(
+        r#"{"timestamp":1700000120500000000,"processId":7,"threadId":7,"hostProcessId":31337,"processName":"sh","eventId":"1002","eventName":"sched_process_fork","argsNum":4,"args":[{"name":"parent_pid","type":"int","value":31337},{"name":"parent_ns_pid","type":"int","value":7},{"name":"child_pid","type":"int","value":31338},{"name":"child_ns_pid","type":"int","value":8}]}"#,
+        "/var/log/tracee/events.json",
+        4000,
+        3_276_800,
+        vec![],
+    ));
+    e
+}
+
+fn process_access_tracee_ptrace_poketext() -> Event {
+    let tracer = Process {
+        pid: Some(31400),
+        ppid: Some(31337),
+        vpid: Some(12),
+        executable: Some("/tmp/.x/inject".into()),
+        name: Some("inject".into()),
+        user: Some(User::from_id(0)),
+        ..Process::default()
+    };
+    let target = Process {
+        pid: Some(31301),
+        vpid: Some(1),
+        ..Process::default()
+    };
+    let mut source = Source::new(Product::Tracee, "tracee-json");
+    source.version = Some("0.19.0".into());
+    source.event_code = Some("101".into());
+    let mut e = Event::new(
+        at(1_700_000_130, 0),
+        source,
+        EventKind::ProcessAccess(ProcessAccess {
+            op: ProcessAccessOp::from_ptrace_request("PTRACE_POKETEXT"),
+            request: Some("PTRACE_POKETEXT".into()),
+            process: Some(tracer),
+            target,
+        }),
+    );
+    e.id = Some("tracee-101-31400-1700000130000000000".into());
+    e.action = Some("ptrace".into());
+    e.host = Some(host());
+    e.container = Some(container());
+    e.outcome = Outcome::Success;
+    e.severity = Severity::new(SeverityLevel::Informational);
+    e.raw = Some(raw(
+        r#"{"timestamp":1700000130000000000,"processId":12,"threadId":12,"hostProcessId":31400,"processName":"inject","eventId":"101","eventName":"ptrace","returnValue":0,"argsNum":4,"args":[{"name":"request","type":"long","value":"PTRACE_POKETEXT"},{"name":"pid","type":"pid_t","value":1},{"name":"addr","type":"void*","value":"0x7f3a2c001000"},{"name":"data","type":"void*","value":"0x9090909090909090"}]}"#,
+        "/var/log/tracee/events.json",
+        4100,
+        3_277_900,
+        vec![],
+    ));
+    e.vendor_mut("tracee").extend([
+        ("addr".to_string(), json!("0x7f3a2c001000")),
+        ("data".to_string(), json!("0x9090909090909090")),
+        ("target_ns_pid".to_string(), json!(1)),
+    ]);
+    e
+}
+
 fn cases() -> Vec<(&'static str, Event)> {
     vec![
         (
@@ -930,6 +1024,14 @@ fn cases() -> Vec<(&'static str, Event)> {
         (
             "process_exit_tracee_container_shell",
             process_exit_tracee_container_shell(),
+        ),
+        (
+            "process_fork_tracee_container_shell",
+            process_fork_tracee_container_shell(),
+        ),
+        (
+            "process_access_tracee_ptrace_poketext",
+            process_access_tracee_ptrace_poketext(),
         ),
         (
             "identity_change_auditd_setuid",
@@ -1012,6 +1114,8 @@ fn every_event_kind_has_a_golden_case() {
     let all = [
         "process_exec",
         "process_exit",
+        "process_fork",
+        "process_access",
         "identity_change",
         "file_access",
         "network",

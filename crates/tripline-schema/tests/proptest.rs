@@ -424,6 +424,24 @@ fn kind() -> BoxedStrategy<EventKind> {
             }
         })
     };
+    let access = (
+        prop_oneof![
+            Just(Text::from("PTRACE_ATTACH")),
+            Just(Text::from("PTRACE_POKEDATA")),
+            Just(Text::from("2")),
+            text(),
+        ],
+        opt(process()),
+        process(),
+    )
+        .prop_map(|(request, process, target)| {
+            EventKind::ProcessAccess(ProcessAccess {
+                op: ProcessAccessOp::from_ptrace_request(&request),
+                request: Some(request),
+                process,
+                target,
+            })
+        });
     let identity = (
         prop_oneof![
             Just(IdentityOp::SetUid),
@@ -704,6 +722,8 @@ fn kind() -> BoxedStrategy<EventKind> {
     prop_oneof![
         process_event().prop_map(EventKind::ProcessExec).boxed(),
         process_event().prop_map(EventKind::ProcessExit).boxed(),
+        process_event().prop_map(EventKind::ProcessFork).boxed(),
+        access.boxed(),
         identity.boxed(),
         file_access.boxed(),
         network.boxed(),
