@@ -13,7 +13,8 @@ use serde_json::{Map, Value as Json, json};
 use tripline_schema::{
     AccountChange, AccountOp, AuthOp, Authentication, Endpoint, Event, EventKind, File, FileAccess,
     FileOp, FileType, Group, IdentityChange, IdentityOp, Location, NetworkActivity, NetworkOp,
-    Other, Outcome, Process, ProcessEvent, Product, Raw, Source, Text, User, UserCommand,
+    Other, Outcome, Process, ProcessAccess, ProcessAccessOp, ProcessEvent, Product, Raw, Source,
+    Text, User, UserCommand,
 };
 
 use crate::event::AuditEvent;
@@ -85,6 +86,58 @@ fn process_of(r: &Record<'_>) -> Process {
         tty: text(r, "tty").or_else(|| text(r, "terminal")),
         ..Process::default()
     }
+}
+
+/// `CLONE_THREAD`: a clone that makes a thread, not a process.
+const CLONE_THREAD: u64 = 0x0001_0000;
+
+/// Whether a syscall record is a successful process creation (fork, vfork, or clone without
+/// `CLONE_THREAD`; clone3 passes its flags in memory, so it counts as a fork).
+fn is_process_fork(r: &Record<'_>, syscall: &str) -> bool {
+    match syscall {
+        "fork" | "vfork" | "clone3" => true,
+        "clone" => r
+            .get("a0")
+            .and_then(|f| u64::from_str_radix(f.raw, 16).ok())
+            .is_none_or(|flags| flags & CLONE_THREAD == 0),
+        _ => false,
+    }
+}
+
+/// The child a fork created: its pid is the syscall's return value in the parent; it runs the
+/// parent's program as the parent's users until it execs.
+fn fork_child(r: &Record<'_>, parent: Option<&Process>) -> Option<Process> {
+    let pid = r
+        .get("exit")
+        .and_then(|f| f.raw.parse::<i64>().ok())
+        .filter(|p| *p > 0)
+        .and_then(|p| u32::try_from(p).ok())?;
+    let parent = parent.cloned().unwrap_or_default();
+    Some(Process {
+        pid: Some(pid),
+        ppid: parent.pid,
+        parent: Some(Box::new(tripline_schema::ParentProcess {
+            pid: parent.pid,
+            executable: parent.executable.clone(),
+            name: parent.name.clone(),
+            ..tripline_schema::ParentProcess::default()
+        })),
+        executable: parent.executable,
+        name: parent.name,
+        cwd: parent.cwd,
+        user: parent.user,
+        real_user: parent.real_user,
+        saved_user: parent.saved_user,
+        fs_user: parent.fs_user,
+        login_user: parent.login_user,
+        group: parent.group,
+        real_group: parent.real_group,
+        saved_group: parent.saved_group,
+        fs_group: parent.fs_group,
+        session_id: parent.session_id,
+        tty: parent.tty,
+        ..Process::default()
+    })
 }
 
 fn outcome_of(ev: &AuditEvent) -> Outcome {
@@ -420,6 +473,32 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
         EventKind::ProcessExec(ProcessEvent {
             process: p,
             ..ProcessEvent::default()
+        })
+    } else if let Some(child) = syscall_rec
+        .as_ref()
+        .filter(|r| is_process_fork(r, sc))
+        .and_then(|r| fork_child(r, process.as_ref()))
+    {
+        EventKind::ProcessFork(ProcessEvent {
+            process: child,
+            ..ProcessEvent::default()
+        })
+    } else if let (Some(r), "ptrace") = (syscall_rec.as_ref(), sc) {
+        // a0 is the request number, a1 the target pid (hex, as the kernel logs arguments).
+        let arg = |k: &str| r.get(k).and_then(|f| u64::from_str_radix(f.raw, 16).ok());
+        let request = arg("a0").map(|n| n.to_string());
+        EventKind::ProcessAccess(ProcessAccess {
+            op: request
+                .as_deref()
+                .map_or(ProcessAccessOp::Other(Text::from("?")), |n| {
+                    ProcessAccessOp::from_ptrace_request(n)
+                }),
+            request: request.map(Text::from),
+            process: process.clone(),
+            target: Process {
+                pid: arg("a1").and_then(|n| u32::try_from(n).ok()),
+                ..Process::default()
+            },
         })
     } else if let Some(r) = ev.first("USER_CMD") {
         EventKind::UserCommand(UserCommand {
@@ -806,6 +885,41 @@ mod tests {
         };
         assert_eq!(a.op, AccountOp::UserCreate);
         assert_eq!(a.target_user.as_ref().unwrap().id, Some(1001));
+    }
+
+    #[test]
+    fn fork_thread_clone_and_ptrace() {
+        // clone(SIGCHLD) by a shell: a new process whose pid is the return value.
+        let e = one(
+            "type=SYSCALL msg=audit(1.000:6): arch=c000003e syscall=56 success=yes exit=4242 a0=1200011 a1=0 a2=0 a3=7f0 items=0 ppid=1 pid=4000 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"bash\" exe=\"/usr/bin/bash\" key=\"fork\"\n",
+        );
+        let EventKind::ProcessFork(f) = &e.kind else {
+            panic!("{:?}", e.kind)
+        };
+        assert_eq!((f.process.pid, f.process.ppid), (Some(4242), Some(4000)));
+        assert_eq!(f.process.executable.as_deref(), Some("/usr/bin/bash"));
+        assert_eq!(f.process.parent.as_ref().unwrap().pid, Some(4000));
+        assert_eq!(f.process.login_user.as_ref().unwrap().id, Some(1000));
+        assert_eq!(e.kind.classification().class_uid, 1007);
+
+        // CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD…: a thread, not a process.
+        let e = one(
+            "type=SYSCALL msg=audit(1.000:7): arch=c000003e syscall=56 success=yes exit=4243 a0=3d0f00 a1=7f00 a2=7f10 a3=7f20 items=0 ppid=1 pid=4000 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"java\" exe=\"/usr/bin/java\" key=\"fork\"\n",
+        );
+        assert!(matches!(e.kind, EventKind::Other(_)), "{:?}", e.kind);
+
+        // ptrace(PTRACE_POKETEXT=4, 31301, …): writing another process's memory.
+        let e = one(
+            "type=SYSCALL msg=audit(1.000:8): arch=c000003e syscall=101 success=yes exit=0 a0=4 a1=7a45 a2=7f3a2c001000 a3=9090909090909090 items=0 ppid=1 pid=31400 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"inject\" exe=\"/tmp/.x/inject\" key=\"ptrace\"\n",
+        );
+        let EventKind::ProcessAccess(a) = &e.kind else {
+            panic!("{:?}", e.kind)
+        };
+        assert_eq!(a.op, ProcessAccessOp::Write);
+        assert_eq!(a.request.as_deref(), Some("4"));
+        assert_eq!(a.target.pid, Some(31301));
+        assert_eq!(a.process.as_ref().unwrap().pid, Some(31400));
+        assert_eq!(e.kind.classification().activity_id, 4); // OCSF Inject
     }
 
     #[test]
