@@ -27,7 +27,7 @@ pub(crate) type Result<T> = std::result::Result<T, JsonError>;
 const SWAR_BYTES: usize = 64;
 
 /// The position of the first `"` or `\\` in `b`.
-#[inline]
+#[inline(always)]
 fn find_quote_or_backslash(b: &[u8]) -> Option<usize> {
     const ONES: u64 = u64::MAX / 255;
     const HIGH: u64 = ONES << 7;
@@ -74,6 +74,8 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     pub fn err<T>(&self, msg: impl Into<Cow<'static, str>>) -> Result<T> {
         Err(JsonError {
             pos: self.pos,
@@ -114,23 +116,52 @@ impl<'a> Cursor<'a> {
         self.pos == self.b.len()
     }
 
+    /// A string without escapes, borrowed; `None` (cursor unmoved past whitespace) for
+    /// anything else. Returned in registers: the hot path of keys and values.
+    #[inline(always)]
+    pub fn plain_string(&mut self) -> Option<&'a str> {
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        let start = self.pos + 1;
+        let i = find_quote_or_backslash(&self.b[start..])?;
+        if self.b[start + i] != b'"' {
+            return None;
+        }
+        let s = self.s.get(start..start + i)?;
+        self.pos = start + i + 1;
+        Some(s)
+    }
+
     /// Parses a string (the cursor is on its opening quote), borrowing when unescaped.
+    #[inline]
     pub fn string(&mut self) -> Result<Cow<'a, str>> {
+        if let Some(s) = self.plain_string() {
+            return Ok(Cow::Borrowed(s));
+        }
         if self.peek() != Some(b'"') {
             return self.err("expected a string");
         }
-        self.pos += 1;
-        let start = self.pos;
-        let Some(i) = find_quote_or_backslash(&self.b[start..]) else {
-            return self.err("unterminated string");
-        };
-        if self.b[start + i] == b'"' {
-            self.pos = start + i + 1;
-            return Ok(Cow::Borrowed(&self.s[start..start + i]));
+        let start = self.pos + 1;
+        match find_quote_or_backslash(&self.b[start..]) {
+            Some(i) if self.b[start + i] == b'"' => {
+                self.pos = start + i + 1;
+                Ok(Cow::Borrowed(&self.s[start..start + i]))
+            }
+            Some(i) => self.escaped(start, start + i),
+            None => {
+                self.pos = start;
+                self.err("unterminated string")
+            }
         }
-        let mut out = String::with_capacity(i + 16);
+    }
+
+    /// The rest of a string that holds escapes: `start` is its first byte, `at` its first
+    /// backslash.
+    #[inline(never)]
+    fn escaped(&mut self, start: usize, mut at: usize) -> Result<Cow<'a, str>> {
+        let mut out = String::with_capacity(at - start + 16);
         let mut seg = start;
-        let mut at = start + i;
         loop {
             out.push_str(&self.s[seg..at]);
             if self.b[at] == b'"' {
@@ -302,18 +333,12 @@ impl<'a> Cursor<'a> {
     }
 
     /// Parses any value.
+    #[inline]
     pub fn value(&mut self) -> Result<FieldValue<'a>> {
         match self.peek() {
             Some(b'"') => self.string().map(FieldValue::Str),
             Some(b'{') => self.object().map(FieldValue::Object),
-            Some(b'[') => {
-                let mut out = Vec::new();
-                self.each_element(|c| {
-                    out.push(c.value()?);
-                    Ok(())
-                })?;
-                Ok(FieldValue::List(out))
-            }
+            Some(b'[') => self.list(),
             Some(b't') => self.literal(b"true").map(|()| FieldValue::Bool(true)),
             Some(b'f') => self.literal(b"false").map(|()| FieldValue::Bool(false)),
             Some(b'n') => self.literal(b"null").map(|()| FieldValue::Null),
@@ -321,6 +346,16 @@ impl<'a> Cursor<'a> {
             Some(_) => self.err("expected a value"),
             None => self.err("unexpected end of input"),
         }
+    }
+
+    #[inline(never)]
+    fn list(&mut self) -> Result<FieldValue<'a>> {
+        let mut out = Vec::new();
+        self.each_element(|c| {
+            out.push(c.value()?);
+            Ok(())
+        })?;
+        Ok(FieldValue::List(out))
     }
 
     fn enter(&mut self) -> Result<()> {
@@ -369,7 +404,10 @@ impl<'a> Cursor<'a> {
             return Ok(());
         }
         loop {
-            let key = self.string()?;
+            let key = match self.plain_string() {
+                Some(k) => Cow::Borrowed(k),
+                None => self.string()?,
+            };
             self.expect(b':')?;
             f(self, key)?;
             match self.peek() {
@@ -396,8 +434,15 @@ impl<'a> Cursor<'a> {
     ) -> Result<Vec<(Cow<'a, str>, FieldValue<'a>)>> {
         let mut out = Vec::with_capacity(n);
         self.each_key(|c, k| {
-            let v = c.value()?;
-            out.push((k, v));
+            // One push per branch: a string value goes from registers straight into the
+            // vector instead of through a stack copy the CPU cannot forward.
+            match c.plain_string() {
+                Some(s) => out.push((k, FieldValue::Str(Cow::Borrowed(s)))),
+                None => {
+                    let v = c.value()?;
+                    out.push((k, v));
+                }
+            }
             Ok(())
         })?;
         Ok(out)

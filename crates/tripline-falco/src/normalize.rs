@@ -177,11 +177,34 @@ fn ip(v: Option<&FieldValue<'_>>) -> Option<IpAddr> {
         .and_then(|s| s.trim().parse().ok())
 }
 
-/// A fixed string as a [`Text`]: static strings past the inline capacity are referenced,
-/// never copied.
+/// A fixed string as a [`Text`]: short ones inline, longer ones by reference, never copied
+/// to the heap. (`Text::const_new` copies byte by byte at run time, so the hot fixed strings
+/// are `const` items instead.)
 fn fixed(s: &'static str) -> Text {
     Text::const_new(s)
 }
+
+const FALCO_RULES: Text = Text::const_new("falco_rules");
+const FALCO_INTERNAL: Text = Text::const_new("falco_internal");
+const SYSCALL: Text = Text::const_new("syscall");
+const K8S_AUDIT: Text = Text::const_new("k8s_audit");
+const INTERNAL: Text = Text::const_new("internal");
+const FORMAT_JSON: Text = Text::const_new("falco-json");
+const FORMAT_SIDEKICK: Text = Text::const_new("falcosidekick-json");
+const FORMAT_GRPC: Text = Text::const_new("falco-grpc-json");
+const FORMAT_TEXT: Text = Text::const_new("falco-text");
+
+/// Falco's priority words, indexed by the priority's number.
+const PRIORITY_WORDS: [Text; 8] = [
+    Text::const_new("Emergency"),
+    Text::const_new("Alert"),
+    Text::const_new("Critical"),
+    Text::const_new("Error"),
+    Text::const_new("Warning"),
+    Text::const_new("Notice"),
+    Text::const_new("Informational"),
+    Text::const_new("Debug"),
+];
 
 /// The normalized severity of a priority, keeping Falco's word: what
 /// `Severity::from_falco_priority` gives for the priority's name, without the name lookup.
@@ -196,7 +219,12 @@ fn severity(p: Priority) -> Severity {
     };
     Severity {
         level,
-        original: Some(fixed(p.as_str())),
+        original: Some(
+            PRIORITY_WORDS
+                .get(p as usize)
+                .cloned()
+                .unwrap_or_else(|| fixed(p.as_str())),
+        ),
     }
 }
 
@@ -564,7 +592,7 @@ fn parse_addr(s: &str) -> Option<Endpoint> {
 /// What the envelope needs besides the output fields.
 struct Envelope<'x> {
     time: DateTime<Utc>,
-    format: &'static str,
+    format: Text,
     rule: &'x str,
     priority: Priority,
     source: Option<&'x str>,
@@ -577,9 +605,9 @@ struct Envelope<'x> {
 /// A source name as a [`Text`]: the common ones are fixed strings.
 fn source_name(s: &str) -> Text {
     match s {
-        "syscall" => fixed("syscall"),
-        "k8s_audit" => fixed("k8s_audit"),
-        "internal" => fixed("internal"),
+        "syscall" => SYSCALL,
+        "k8s_audit" => K8S_AUDIT,
+        "internal" => INTERNAL,
         _ => Text::from(s),
     }
 }
@@ -592,17 +620,17 @@ fn build<'f, 'a: 'f>(
     let mut leftover = Vendor::new();
     let f = Slots::collect(fields, &mut leftover);
     let event_type = text(f.evt_type);
-    let mut source = Source::new(Product::Falco, fixed(env.format));
+    let mut source = Source::new(Product::Falco, env.format);
     source.event_code = event_type.clone();
     source.sequence = int(f.evt_num);
     let mut event = Event::new(env.time, source, EventKind::Finding(Finding::default()));
     if let EventKind::Finding(finding) = &mut event.kind {
         finding.rule.name = (!env.rule.is_empty()).then(|| Text::from(env.rule));
-        finding.rule.ruleset = Some(fixed(if env.internal.is_some() {
-            "falco_internal"
+        finding.rule.ruleset = Some(if env.internal.is_some() {
+            FALCO_INTERNAL
         } else {
-            "falco_rules"
-        }));
+            FALCO_RULES
+        });
         finding.rule.category = env.source.map(source_name);
         finding.attacks = attacks_from_tags(env.tags);
         f.process(&mut finding.process);
@@ -652,7 +680,7 @@ fn build<'f, 'a: 'f>(
                 Internal::MetricsSnapshot => "metrics_snapshot",
                 _ => "other",
             };
-            vendor.insert(fixed("internal"), fixed(name));
+            vendor.insert(INTERNAL, fixed(name));
         }
         if !leftover.is_empty() {
             vendor.insert(fixed("output_fields"), leftover);
@@ -670,9 +698,9 @@ impl Alert<'_> {
     /// Normalizes into a finding.
     pub fn normalize_with(&self, opts: &NormalizeOptions) -> Event {
         let format = match self.flavor {
-            Flavor::Sidekick => "falcosidekick-json",
-            Flavor::Grpc => "falco-grpc-json",
-            _ => "falco-json",
+            Flavor::Sidekick => FORMAT_SIDEKICK,
+            Flavor::Grpc => FORMAT_GRPC,
+            _ => FORMAT_JSON,
         };
         let tags: &[Cow<'_, str>] = self.tags.as_deref().unwrap_or(&[]);
         let env = Envelope {
@@ -766,7 +794,7 @@ impl TextAlert<'_> {
         }
         let env = Envelope {
             time,
-            format: "falco-text",
+            format: FORMAT_TEXT,
             rule: self.rule_hint(),
             priority: self.priority,
             source: self.internal.map(|_| "internal"),
