@@ -12,7 +12,7 @@ use tripline_schema::{
     Outcome, PartialInfo, Process, Product, Raw, Source, Stream as SchemaStream, Text,
 };
 
-use crate::events::kind::{Action, EventType};
+use crate::events::kind::{Action, EventType, split_action};
 use crate::events::record::{DAEMON_KEYS, EventRecord, Trust};
 use crate::events::text::render_text_event;
 use crate::inspect::{ContainerInfo, EnrichmentCache};
@@ -107,7 +107,9 @@ impl EventRecord<'_> {
     /// Normalizes, enriching the container from the cache and checking attributes that a
     /// label may have overwritten against its labels.
     pub fn normalize_with(&self, opts: &NormalizeOptions<'_>) -> Event {
-        let verb = self.verb();
+        let (verb_str, detail) = split_action(&self.action);
+        let verb = Action::parse(verb_str);
+        let is_container = self.event_type == EventType::Container;
         let container_key = match self.event_type {
             EventType::Container => Some(self.actor_id.as_ref()).filter(|s| !s.is_empty()),
             EventType::Network | EventType::Volume => self.attr("container"),
@@ -116,55 +118,70 @@ impl EventRecord<'_> {
         let info = container_key.and_then(|k| opts.cache.and_then(|c| c.get(k)));
         let labels = info.map(|i| &i.labels);
 
-        let mut trust_map = Fields::new();
+        // One pass over the attributes: the schema's copy, the daemon keys' trust, and the
+        // few values normalization reads (last one wins when a key repeats, as in `attr`).
+        let mut attributes = BTreeMap::new();
+        let mut trust_map: Option<Fields> = None;
         let mut trusted = true;
-        for (k, _) in self.attributes.iter() {
-            if DAEMON_KEYS.contains(&k) {
-                let t = self.attribute_trust(k, labels);
-                trusted &= !matches!(t, Trust::Overwritten | Trust::Unverified);
-                trust_map.insert(k, trust_name(t));
+        let (mut signal, mut exec_id, mut exit_attr) = (None, None, None);
+        for (k, v) in self.attributes.iter() {
+            attributes.insert(Text::from(k), Text::from(v));
+            if !is_daemon_key(k) {
+                continue;
             }
+            match k {
+                "signal" => signal = Some(v),
+                "execID" => exec_id = Some(v),
+                "exitCode" => exit_attr = Some(v),
+                _ => {}
+            }
+            let t = self.attribute_trust(k, labels);
+            trusted &= !matches!(t, Trust::Overwritten | Trust::Unverified);
+            trust_map
+                .get_or_insert_with(|| Fields::with_capacity(2))
+                .insert(k, trust_name(t));
         }
-        let mut exit_code = self.exit_code();
+        let mut exit_code = exit_attr
+            .and_then(|v| v.parse().ok())
+            .or(self.container_exit_code);
+        let exit_overwritten =
+            info.is_some() && self.attribute_trust("exitCode", labels) == Trust::Overwritten;
         if let Some(i) = info
-            && self.attribute_trust("exitCode", labels) == Trust::Overwritten
+            && exit_overwritten
         {
             exit_code = (!i.running).then_some(i.exit_code);
         }
         let exec = match verb {
-            Action::ExecCreate | Action::ExecStart => self.detail().map(|d| exec_process(d, None)),
+            Action::ExecCreate | Action::ExecStart => detail.map(|d| exec_process(d, None)),
             _ => None,
         };
-        let attributes: BTreeMap<Text, Text> = self
-            .attributes
-            .iter()
-            .map(|(k, v)| (Text::from(k), Text::from(v)))
-            .collect();
+        let is_exit = matches!(verb, Action::Die | Action::ExecDie);
+        let object_type = self.event_type.as_str();
         let lifecycle = ContainerLifecycle {
-            object_type: Text::from(self.event_type.as_str()),
-            action: Text::from(self.verb_str()),
-            detail: self.detail().map(Text::from),
-            actor_id: Some(Text::from(self.actor_id.as_ref())).filter(|s| !s.is_empty()),
+            object_type: Text::from(object_type),
+            action: Text::from(verb_str),
+            detail: detail.map(Text::from),
+            actor_id: (!self.actor_id.is_empty()).then(|| Text::from(self.actor_id.as_ref())),
             attributes,
-            exit_code: if matches!(verb, Action::Die | Action::ExecDie) {
-                exit_code
-            } else {
-                None
-            },
-            signal: self.attr("signal").map(Text::from),
-            exec_id: self.attr("execID").map(Text::from),
+            exit_code: if is_exit { exit_code } else { None },
+            signal: signal.map(Text::from),
+            exec_id: exec_id.map(Text::from),
             exec,
             trusted,
         };
         let mut source = Source::new(Product::Docker, "docker-events");
-        source.event_code = Some(format!("{}/{}", self.event_type, self.verb_str()).into());
+        let mut code = Text::with_capacity(object_type.len() + 1 + verb_str.len());
+        code.push_str(object_type);
+        code.push('/');
+        code.push_str(verb_str);
+        source.event_code = Some(code);
         let mut ev = Event::new(
             time_of(self.timestamp),
             source,
             EventKind::ContainerLifecycle(lifecycle),
         );
-        ev.action = Some(Text::from(self.verb_str()));
-        ev.message = Some(render_text_event(self).into());
+        ev.action = Some(Text::from(verb_str));
+        ev.message = Some(Text::from(render_text_event(self)));
         ev.outcome = match (&verb, exit_code) {
             (Action::Die | Action::ExecDie, Some(0)) => Outcome::Success,
             (Action::Die | Action::ExecDie, Some(_)) | (Action::Oom, _) => Outcome::Failure,
@@ -174,17 +191,17 @@ impl EventRecord<'_> {
             (Some(i), _) => Some(container_entity(i)),
             (None, Some(id)) => Some(Container {
                 id: Some(Text::from(id)),
-                name: if self.event_type == EventType::Container {
+                name: if is_container {
                     self.name().map(Text::from)
                 } else {
                     None
                 },
-                image: if self.event_type == EventType::Container {
+                image: if is_container {
                     self.image().map(Image::parse_reference)
                 } else {
                     None
                 },
-                runtime: Some("docker".into()),
+                runtime: Some(Text::const_new("docker")),
                 ..Container::default()
             }),
             (None, None) => None,
@@ -192,40 +209,83 @@ impl EventRecord<'_> {
         if opts.raw.is_some() || opts.location.is_some() {
             ev.raw = Some(raw_of(opts, || self.to_json()));
         }
-        let d = ev.vendor_mut("docker");
-        d.insert("era", format!("{:?}", self.era).to_lowercase());
-        if let Some(s) = &self.scope {
-            d.insert("scope", s.as_ref());
+        // Built in key order with its final size, so every insert appends.
+        let extra = [
+            &self.status,
+            &self.from,
+            &self.service,
+            &self.health_status,
+            &self.scope,
+        ]
+        .iter()
+        .filter(|v| v.is_some())
+        .count();
+        let mut d = Fields::with_capacity(
+            1 + extra
+                + usize::from(trust_map.is_some())
+                + usize::from(exit_overwritten)
+                + usize::from(self.type_inferred)
+                + usize::from(self.timestamp.is_none())
+                + usize::from(matches!(verb, Action::Oom)),
+        );
+        if let Some(t) = trust_map {
+            d.insert("attribute_trust", t);
         }
-        if self.type_inferred {
-            d.insert("type_inferred", true);
+        d.insert("era", self.era.as_str());
+        if let Some(i) = info
+            && exit_overwritten
+        {
+            d.insert("exit_code_from_inspect", i.exit_code);
         }
-        if !trust_map.is_empty() {
-            d.insert("attribute_trust", trust_map);
+        if let Some(v) = &self.from {
+            d.insert("from", v.as_ref());
         }
-        for (k, v) in [
-            ("status", &self.status),
-            ("from", &self.from),
-            ("service", &self.service),
-            ("health_status", &self.health_status),
-        ] {
-            if let Some(v) = v {
-                d.insert(k, v.as_ref());
-            }
-        }
-        if self.timestamp.is_none() {
-            d.insert("time_missing", true);
+        if let Some(v) = &self.health_status {
+            d.insert("health_status", v.as_ref());
         }
         if matches!(verb, Action::Oom) {
             d.insert("oom", true);
         }
-        if let Some(i) = info
-            && self.attribute_trust("exitCode", labels) == Trust::Overwritten
-        {
-            d.insert("exit_code_from_inspect", i.exit_code);
+        if let Some(v) = &self.scope {
+            d.insert("scope", v.as_ref());
         }
+        if let Some(v) = &self.service {
+            d.insert("service", v.as_ref());
+        }
+        if let Some(v) = &self.status {
+            d.insert("status", v.as_ref());
+        }
+        if self.timestamp.is_none() {
+            d.insert("time_missing", true);
+        }
+        if self.type_inferred {
+            d.insert("type_inferred", true);
+        }
+        let mut unmapped = Fields::with_capacity(1);
+        unmapped.insert("docker", d);
+        ev.unmapped = unmapped;
         ev
     }
+}
+
+/// Whether the daemon sets `k` itself ([`DAEMON_KEYS`]), as a `match` rather than a scan.
+fn is_daemon_key(k: &str) -> bool {
+    let known = matches!(
+        k,
+        "exitCode"
+            | "execDuration"
+            | "signal"
+            | "execID"
+            | "oldName"
+            | "height"
+            | "width"
+            | "comment"
+            | "imageID"
+            | "imageRef"
+            | "reclaimed"
+    );
+    debug_assert_eq!(known, DAEMON_KEYS.contains(&k));
+    known
 }
 
 impl Message {
@@ -237,13 +297,17 @@ impl Message {
     /// Normalizes, enriching the container from the cache (looked up by the message's
     /// container key: file id, compose name).
     pub fn normalize_with(&self, opts: &NormalizeOptions<'_>) -> Event {
-        let text = String::from_utf8_lossy(&self.text);
-        let lossy = matches!(text, std::borrow::Cow::Owned(_));
+        // `from_utf8` is much faster than the lossy scan on the valid text nearly all lines
+        // carry; only invalid bytes take the replacing path.
+        let (text, lossy) = match std::str::from_utf8(&self.text) {
+            Ok(s) => (Text::from(s), false),
+            Err(_) => (Text::from(String::from_utf8_lossy(&self.text)), true),
+        };
         let partial = (self.chunks > 1 || self.flush != Flush::Complete).then(|| PartialInfo {
             chunks: self.chunks,
             complete: self.flush == Flush::Complete,
             flush_reason: (self.flush != Flush::Complete)
-                .then(|| format!("{:?}", self.flush).to_lowercase().into()),
+                .then(|| Text::const_new(flush_name(self.flush))),
         });
         let stream = match &self.stream {
             Stream::Stdout => SchemaStream::Stdout,
@@ -252,7 +316,7 @@ impl Message {
         };
         let kind = EventKind::LogLine(SchemaLogLine {
             stream,
-            text: Text::from(text.as_ref()),
+            text,
             partial,
         });
         let mut ev = Event::new(
@@ -269,9 +333,14 @@ impl Message {
             None => {
                 let key = Text::from(self.container.as_ref());
                 let is_id = key.len() >= 12 && key.bytes().all(|c| c.is_ascii_hexdigit());
+                let (id, name) = if is_id {
+                    (Some(key), None)
+                } else {
+                    (None, Some(key))
+                };
                 Some(Container {
-                    id: is_id.then(|| key.clone()),
-                    name: (!is_id).then_some(key),
+                    id,
+                    name,
                     ..Container::default()
                 })
             }
@@ -307,5 +376,17 @@ impl Message {
             ev.unmapped.insert("docker", d);
         }
         ev
+    }
+}
+
+/// The flush reason as `format!("{:?}").to_lowercase()` wrote it, without formatting.
+fn flush_name(f: Flush) -> &'static str {
+    match f {
+        Flush::Complete => "complete",
+        Flush::SizeCap => "sizecap",
+        Flush::Idle => "idle",
+        Flush::EndOfInput => "endofinput",
+        Flush::ContainerExit => "containerexit",
+        Flush::Evicted => "evicted",
     }
 }

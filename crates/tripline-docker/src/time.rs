@@ -76,12 +76,85 @@ impl Timestamp {
     }
 
     fn render(&self, fixed: bool) -> String {
+        let mut s = String::with_capacity(36);
+        self.write_rfc3339(fixed, &mut s);
+        s
+    }
+
+    /// Appends Go's `RFC3339Nano` (or, with `fixed`, the 9-digit form) to `s` without
+    /// going through `fmt` (this is on the normalization hot path).
+    pub(crate) fn write_rfc3339(&self, fixed: bool, s: &mut String) {
+        fn two(b: &mut [u8], v: u64) {
+            b[0] = b'0' + (v / 10 % 10) as u8;
+            b[1] = b'0' + (v % 10) as u8;
+        }
+        let local = self.secs.saturating_add(i64::from(self.offset_secs));
+        let days = local.div_euclid(86_400);
+        let sod = local.rem_euclid(86_400) as u64;
+        let (y, m, d) = civil_from_days(days);
+        let off = u64::from(self.offset_secs.unsigned_abs());
+        if !(0..10_000).contains(&y) || off / 3600 > 99 {
+            self.write_rfc3339_fmt(fixed, s);
+            return;
+        }
+        // `YYYY-MM-DDTHH:MM:SS.nnnnnnnnn±hh:mm` is 35 bytes.
+        let mut b = [0u8; 35];
+        two(&mut b[0..2], y as u64 / 100);
+        two(&mut b[2..4], y as u64);
+        let mut n = 4;
+        b[n] = b'-';
+        two(&mut b[n + 1..n + 3], u64::from(m));
+        b[n + 3] = b'-';
+        two(&mut b[n + 4..n + 6], u64::from(d));
+        b[n + 6] = b'T';
+        two(&mut b[n + 7..n + 9], sod / 3600);
+        b[n + 9] = b':';
+        two(&mut b[n + 10..n + 12], sod / 60 % 60);
+        b[n + 12] = b':';
+        two(&mut b[n + 13..n + 15], sod % 60);
+        n += 15;
+        let (mut frac, mut width) = (self.nanos, 9);
+        if !fixed {
+            if frac == 0 {
+                width = 0;
+            } else {
+                while frac.is_multiple_of(10) {
+                    frac /= 10;
+                    width -= 1;
+                }
+            }
+        }
+        if width > 0 {
+            b[n] = b'.';
+            for i in (0..width).rev() {
+                b[n + 1 + i] = b'0' + (frac % 10) as u8;
+                frac /= 10;
+            }
+            n += 1 + width;
+        }
+        if self.offset_secs == 0 {
+            b[n] = b'Z';
+            n += 1;
+        } else {
+            b[n] = if self.offset_secs < 0 { b'-' } else { b'+' };
+            two(&mut b[n + 1..n + 3], off / 3600);
+            b[n + 3] = b':';
+            two(&mut b[n + 4..n + 6], off / 60 % 60);
+            n += 6;
+        }
+        // Only ASCII was written.
+        s.push_str(std::str::from_utf8(&b[..n]).unwrap_or_default());
+    }
+
+    /// [`Timestamp::write_rfc3339`] through `fmt`, for years outside 0–9999 and offsets
+    /// of 100 hours or more.
+    #[cold]
+    fn write_rfc3339_fmt(&self, fixed: bool, s: &mut String) {
         use std::fmt::Write;
-        let local = self.secs + i64::from(self.offset_secs);
+        let local = self.secs.saturating_add(i64::from(self.offset_secs));
         let days = local.div_euclid(86_400);
         let sod = local.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        let mut s = String::with_capacity(36);
         let _ = write!(
             s,
             "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
@@ -107,7 +180,13 @@ impl Timestamp {
             let off = self.offset_secs.unsigned_abs();
             let _ = write!(s, "{sign}{:02}:{:02}", off / 3600, off / 60 % 60);
         }
-        s
+    }
+
+    /// Length of [`Timestamp::write_rfc3339`]'s fixed form (for exact buffer sizes).
+    pub(crate) fn rfc3339_fixed_len(&self) -> usize {
+        // `YYYY-MM-DDTHH:MM:SS.nnnnnnnnn` + `Z` or `±hh:mm`; years past 9999 or before 0
+        // only make it longer, which a capacity hint tolerates.
+        30 + if self.offset_secs == 0 { 0 } else { 5 }
     }
 }
 
@@ -398,6 +477,23 @@ pub fn parse_unix_arg(arg: &str) -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The digit writer and the `fmt` writer agree on every instant and offset.
+        #[test]
+        fn fast_render_matches_fmt(
+            secs in proptest::prop_oneof![-70_000_000_000i64..300_000_000_000, proptest::num::i64::ANY],
+            nanos in proptest::prop_oneof![0u32..1_000_000_000, proptest::strategy::Just(0u32), proptest::strategy::Just(500_000_000u32)],
+            offset_secs in proptest::prop_oneof![-86_399i32..86_400, proptest::strategy::Just(0i32), proptest::num::i32::ANY],
+            fixed: bool,
+        ) {
+            let t = Timestamp { secs, nanos, offset_secs };
+            let (mut a, mut b) = (String::new(), String::new());
+            t.write_rfc3339(fixed, &mut a);
+            t.write_rfc3339_fmt(fixed, &mut b);
+            proptest::prop_assert_eq!(a, b);
+        }
+    }
 
     #[test]
     fn rfc3339_fraction_digits_and_offsets() {

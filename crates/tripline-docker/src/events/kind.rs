@@ -184,8 +184,15 @@ impl Action {
 /// Splits an `Action` at the first `": "` into verb and detail
 /// (`exec_start: sh -c ls` → `exec_start`, `sh -c ls`).
 pub fn split_action(action: &str) -> (&str, Option<&str>) {
-    match action.find(": ") {
-        Some(i) => (&action[..i], Some(&action[i + 2..])),
-        None => (action, None),
+    // `str::find` with a two-byte pattern builds a searcher per call; this runs several
+    // times per event, so look for the `:` and check the space.
+    let b = action.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b':', &b[from..]).map(|i| i + from) {
+        if b.get(i + 1) == Some(&b' ') {
+            return (&action[..i], Some(&action[i + 2..]));
+        }
+        from = i + 1;
     }
+    (action, None)
 }

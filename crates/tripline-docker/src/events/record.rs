@@ -508,11 +508,7 @@ mod fast {
 
         fn string(&mut self) -> Option<&'a str> {
             self.byte(b'"')?;
-            let b = &self.s.as_bytes()[self.i..];
-            let end = memchr::memchr2(b'"', b'\\', b)?;
-            if b[end] != b'"' || crate::lines::has_control(&b[..end]) {
-                return None;
-            }
+            let end = crate::lines::plain_string_end(&self.s.as_bytes()[self.i..])?;
             let out = &self.s[self.i..self.i + end];
             self.i += end + 1;
             Some(out)

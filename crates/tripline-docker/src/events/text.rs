@@ -124,10 +124,21 @@ pub fn parse_text_event(line: &str) -> Result<EventRecord<'_>, Error> {
 /// Writes a record as `docker events` prints it (attributes sorted by key), for tests and
 /// for tools that want the familiar text.
 pub fn render_text_event(ev: &EventRecord<'_>) -> String {
-    let mut s =
-        String::with_capacity(64 + ev.action.len() + ev.actor_id.len() + 32 * ev.attributes.len());
+    let ts_len = ev.timestamp.map_or(0, |t| t.rfc3339_fixed_len() + 1);
+    let attrs_len = if ev.attributes.is_empty() {
+        0
+    } else {
+        ev.attributes
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 3)
+            .sum::<usize>()
+            + 1
+    };
+    let mut s = String::with_capacity(
+        ts_len + ev.event_type.as_str().len() + ev.action.len() + ev.actor_id.len() + 2 + attrs_len,
+    );
     if let Some(t) = ev.timestamp {
-        s.push_str(&t.to_rfc3339_fixed());
+        t.write_rfc3339(true, &mut s);
         s.push(' ');
     }
     s.push_str(ev.event_type.as_str());
@@ -136,16 +147,32 @@ pub fn render_text_event(ev: &EventRecord<'_>) -> String {
     s.push(' ');
     s.push_str(&ev.actor_id);
     if !ev.attributes.is_empty() {
-        let mut kv: Vec<(&str, &str)> = ev.attributes.iter().collect();
-        kv.sort_unstable();
         s.push_str(" (");
-        for (i, (k, v)) in kv.iter().enumerate() {
-            if i > 0 {
+        let mut first = true;
+        let mut push = |k: &str, v: &str| {
+            if !first {
                 s.push_str(", ");
             }
+            first = false;
             s.push_str(k);
             s.push('=');
             s.push_str(v);
+        };
+        // The daemon's attributes come from a Go map marshalled with sorted keys, so they
+        // are usually in order already; sort only when they are not.
+        let a = &ev.attributes.0;
+        if a.windows(2)
+            .all(|w| (&w[0].0, &w[0].1) <= (&w[1].0, &w[1].1))
+        {
+            for (k, v) in a {
+                push(k, v);
+            }
+        } else {
+            let mut kv: Vec<(&str, &str)> = ev.attributes.iter().collect();
+            kv.sort_unstable();
+            for (k, v) in kv {
+                push(k, v);
+            }
         }
         s.push(')');
     }

@@ -69,14 +69,8 @@ fn serde_path(b: &[u8]) -> Result<LogLine<'_>, Error> {
 
 /// A JSON string body up to its closing quote, when it holds no escape.
 fn plain_string(b: &[u8]) -> Option<(&str, &[u8])> {
-    let i = memchr::memchr2(b'"', b'\\', b)?;
-    if b[i] != b'"' {
-        return None;
-    }
+    let i = crate::lines::plain_string_end(b)?;
     let body = &b[..i];
-    if crate::lines::has_control(body) {
-        return None;
-    }
     Some((std::str::from_utf8(body).ok()?, &b[i + 1..]))
 }
 
@@ -85,15 +79,16 @@ fn plain_string(b: &[u8]) -> Option<(&str, &[u8])> {
 /// through serde_json.
 fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
     let rest = b.strip_prefix(br#"{"log":""#)?;
-    let i = memchr::memchr2(b'"', b'\\', rest)?;
+    // The first quote, backslash or control byte: only `"` or a final `\n"` keep the fast path.
+    let i = crate::lines::first_special(rest)?;
     let (content, partial, rest) = if rest[i] == b'"' {
         (&rest[..i], true, &rest[i + 1..])
-    } else if rest.get(i + 1) == Some(&b'n') && rest.get(i + 2) == Some(&b'"') {
+    } else if rest[i] == b'\\' && rest.get(i + 1) == Some(&b'n') && rest.get(i + 2) == Some(&b'"') {
         (&rest[..i], false, &rest[i + 3..])
     } else {
         return None;
     };
-    if crate::lines::has_control(content) || std::str::from_utf8(content).is_err() {
+    if std::str::from_utf8(content).is_err() {
         return None;
     }
     let (stream, rest) = plain_string(rest.strip_prefix(br#","stream":""#)?)?;
