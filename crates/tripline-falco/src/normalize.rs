@@ -147,12 +147,33 @@ fn text_of(v: &FieldValue<'_>) -> Option<Text> {
     match v {
         FieldValue::Str(s) if s != NA => return Some(Text::from(s.as_ref())),
         FieldValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        FieldValue::Int(i) => write!(out, "{i}").ok()?,
-        FieldValue::UInt(u) => write!(out, "{u}").ok()?,
+        FieldValue::Int(i) => return Some(decimal(i.unsigned_abs(), *i < 0)),
+        FieldValue::UInt(u) => return Some(decimal(*u, false)),
         FieldValue::Float(f) => write!(out, "{f}").ok()?,
         _ => return None,
     }
     Some(out)
+}
+
+/// An integer in decimal, without going through `fmt` (pids, ttys and ports are formatted
+/// for every alert).
+fn decimal(mut n: u64, negative: bool) -> Text {
+    let mut buf = [0u8; 21];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if negative {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    // Only ASCII digits and `-` were written.
+    Text::from(std::str::from_utf8(&buf[at..]).unwrap_or_default())
 }
 
 fn text(v: Option<&FieldValue<'_>>) -> Option<Text> {
@@ -464,7 +485,23 @@ impl<'f, 'a> Slots<'f, 'a> {
             };
             p.parent = (parent != ParentProcess::default()).then(|| Box::new(parent));
         }
-        if p.is_empty() {
+        // Only the fields set above can be non-empty (cheaper than `Process::is_empty`, which
+        // compares against a whole default process).
+        let empty = p.pid.is_none()
+            && p.ppid.is_none()
+            && p.tid.is_none()
+            && p.vpid.is_none()
+            && p.executable.is_none()
+            && p.name.is_none()
+            && p.command_line.is_none()
+            && p.cwd.is_none()
+            && p.user.is_none()
+            && p.login_user.is_none()
+            && p.group.is_none()
+            && p.tty.is_none()
+            && p.parent.is_none();
+        if empty {
+            debug_assert!(p.is_empty());
             *slot = None;
         }
     }
@@ -872,6 +909,11 @@ mod tests {
     #[test]
     fn text_of_formats_scalars_and_skips_missing() {
         assert_eq!(text_of(&FieldValue::Int(-34816)).as_deref(), Some("-34816"));
+        assert_eq!(
+            text_of(&FieldValue::Int(i64::MIN)).as_deref(),
+            Some("-9223372036854775808")
+        );
+        assert_eq!(text_of(&FieldValue::Int(0)).as_deref(), Some("0"));
         assert_eq!(
             text_of(&FieldValue::UInt(u64::MAX)).as_deref(),
             Some("18446744073709551615")
