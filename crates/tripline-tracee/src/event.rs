@@ -79,22 +79,22 @@ pub struct TraceEvent<'a> {
     #[serde(borrow, default)]
     pub host_name: Cow<'a, str>,
     /// `containerId` (v0.8–v0.12 and v0.15+; `""` on the host).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub container_id: Option<Cow<'a, str>>,
     /// Flat `containerImage` (v0.8–v0.12).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub container_image: Option<Cow<'a, str>>,
     /// Flat `containerName` (v0.8–v0.12).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub container_name: Option<Cow<'a, str>>,
     /// Flat `podName` (v0.8–v0.12).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub pod_name: Option<Cow<'a, str>>,
     /// Flat `podNamespace` (v0.8–v0.12).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub pod_namespace: Option<Cow<'a, str>>,
     /// Flat `podUID` (v0.8–v0.12).
-    #[serde(borrow, default, rename = "podUID")]
+    #[serde(borrow, default, rename = "podUID", deserialize_with = "json::opt_str")]
     pub pod_uid: Option<Cow<'a, str>>,
     /// Flat `podSandbox` (v0.11–v0.12).
     #[serde(default)]
@@ -112,7 +112,7 @@ pub struct TraceEvent<'a> {
     #[serde(borrow)]
     pub event_name: Cow<'a, str>,
     /// Names of the policies that matched (v0.13+; `[""]` for CLI scopes).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str_vec")]
     pub matched_policies: Option<Vec<Cow<'a, str>>>,
     /// Matched scopes bitmap (v0.11–v0.12).
     #[serde(default)]
@@ -124,7 +124,7 @@ pub struct TraceEvent<'a> {
     #[serde(default)]
     pub return_value: Option<i64>,
     /// Syscall that triggered the event (v0.11+; may be `""`).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub syscall: Option<Cow<'a, str>>,
     /// User stack addresses (`null` unless `stack-addresses` is on).
     #[serde(default)]
@@ -150,7 +150,33 @@ pub struct TraceEvent<'a> {
 }
 
 fn args_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Arg<'de>>, D::Error> {
-    Ok(Option::<Vec<Arg<'de>>>::deserialize(d)?.unwrap_or_default())
+    use serde::de::{self, SeqAccess, Visitor};
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<Arg<'de>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of arguments or null")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+        fn visit_seq<S: SeqAccess<'de>>(self, mut s: S) -> Result<Self::Value, S::Error> {
+            // Most events have a handful of args; start with room for them instead of
+            // growing 0 → 4 → 8.
+            let mut out = Vec::with_capacity(s.size_hint().unwrap_or(8).min(64));
+            while let Some(a) = s.next_element()? {
+                out.push(a);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_option(V)
 }
 
 /// `executable{path}`.
@@ -168,16 +194,16 @@ pub struct Executable<'a> {
 #[non_exhaustive]
 pub struct ContainerInfo<'a> {
     /// Container id (64 hex).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub id: Option<Cow<'a, str>>,
     /// Container name.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub name: Option<Cow<'a, str>>,
     /// Image reference.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub image: Option<Cow<'a, str>>,
     /// Image digest.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub image_digest: Option<Cow<'a, str>>,
 }
 
@@ -187,13 +213,13 @@ pub struct ContainerInfo<'a> {
 #[non_exhaustive]
 pub struct KubernetesInfo<'a> {
     /// Pod name.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub pod_name: Option<Cow<'a, str>>,
     /// Pod namespace.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub pod_namespace: Option<Cow<'a, str>>,
     /// Pod UID.
-    #[serde(borrow, default, rename = "podUID")]
+    #[serde(borrow, default, rename = "podUID", deserialize_with = "json::opt_str")]
     pub pod_uid: Option<Cow<'a, str>>,
     /// Whether the container is the pod's sandbox (pause) container.
     #[serde(default)]
@@ -230,13 +256,28 @@ pub enum Origin {
 #[non_exhaustive]
 pub struct Metadata<'a> {
     /// Signature version.
-    #[serde(rename = "Version", borrow, default)]
+    #[serde(
+        rename = "Version",
+        borrow,
+        default,
+        deserialize_with = "json::opt_str"
+    )]
     pub version: Option<Cow<'a, str>>,
     /// What the signature detects.
-    #[serde(rename = "Description", borrow, default)]
+    #[serde(
+        rename = "Description",
+        borrow,
+        default,
+        deserialize_with = "json::opt_str"
+    )]
     pub description: Option<Cow<'a, str>>,
     /// Tags (usually `null`).
-    #[serde(rename = "Tags", borrow, default)]
+    #[serde(
+        rename = "Tags",
+        borrow,
+        default,
+        deserialize_with = "json::opt_str_vec"
+    )]
     pub tags: Option<Vec<Cow<'a, str>>>,
     /// Properties, values kept raw (any key may be `null`).
     #[serde(rename = "Properties", borrow, default)]
@@ -464,6 +505,17 @@ impl<'a> TraceEvent<'a> {
         settings.epoch_ns(self.timestamp?)
     }
 
+    /// The name and args of the event that fired this signature, without building a whole
+    /// event (see [`TraceEvent::triggered_by`]); `None` when absent or malformed.
+    pub(crate) fn trigger_parts(&self) -> Option<(Cow<'a, str>, Vec<Arg<'a>>)> {
+        let raw = self.arg("triggeredBy")?.raw_value?;
+        if json::raw_is_null(raw) {
+            return None;
+        }
+        let t: TriggeredBy<'a> = serde_json::from_str(raw.get()).ok()?;
+        Some((t.name, t.args))
+    }
+
     /// The event that fired this signature, decoded from the `triggeredBy` argument into an
     /// event of its own: same process and container context, its own id, name, args and
     /// return value, no metadata. `Ok(None)` when there is no `triggeredBy`.
@@ -495,4 +547,28 @@ impl<'a> TraceEvent<'a> {
 
 fn nonempty(s: Option<&str>) -> Option<&str> {
     s.filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn optional_strings_borrow_from_the_line() {
+        let line = r#"{"eventName":"x","containerId":"abc","container":{"image":"nginx:1"},"kubernetes":{"podName":"p\u0031"},"matchedPolicies":["a","b\n"],"syscall":null}"#;
+        let ev: TraceEvent<'_> = serde_json::from_str(line).unwrap();
+        assert!(matches!(ev.container_id, Some(Cow::Borrowed("abc"))));
+        let image = ev.container.as_ref().and_then(|c| c.image.as_ref());
+        assert!(matches!(image, Some(Cow::Borrowed("nginx:1"))));
+        // Escapes still decode (into an owned copy).
+        let pod = ev.kubernetes.as_ref().and_then(|k| k.pod_name.as_deref());
+        assert_eq!(pod, Some("p1"));
+        let policies = ev.matched_policies.unwrap();
+        assert!(matches!(policies[0], Cow::Borrowed("a")));
+        assert_eq!(policies[1], "b\n");
+        assert_eq!(ev.syscall, None);
+        let bad =
+            serde_json::from_str::<TraceEvent<'_>>(r#"{"eventName":"x","matchedPolicies":"a"}"#);
+        assert!(bad.is_err());
+    }
 }

@@ -158,6 +158,44 @@ pub fn raw_str_list(raw: &RawValue) -> Option<Vec<Cow<'_, str>>> {
 #[derive(Deserialize)]
 struct BorrowedStr<'a>(#[serde(borrow)] Cow<'a, str>);
 
+/// Deserializes an optional string borrowed from the input when it has no escapes.
+///
+/// serde borrows a `Cow<str>` only when the field's type is exactly `Cow<str>`; inside an
+/// `Option` or a `Vec` it always allocates an owned copy, so those fields come through here.
+pub(crate) fn opt_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    Ok(Option::<BorrowedStr<'de>>::deserialize(d)?.map(|b| b.0))
+}
+
+/// Deserializes an optional list of strings, each borrowed when it has no escapes.
+pub(crate) fn opt_str_vec<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<Cow<'de, str>>>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<Vec<Cow<'de, str>>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of strings or null")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+        fn visit_seq<S: de::SeqAccess<'de>>(self, mut s: S) -> Result<Self::Value, S::Error> {
+            let mut out = Vec::with_capacity(s.size_hint().unwrap_or(0).min(64));
+            while let Some(BorrowedStr(v)) = s.next_element()? {
+                out.push(v);
+            }
+            Ok(Some(out))
+        }
+    }
+    d.deserialize_option(V)
+}
+
 /// Deserializes a string or an integer into `Option<i64>` (Tracee writes `eventId` as a string).
 pub(crate) fn int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     let raw = <&'de RawValue>::deserialize(d)?;

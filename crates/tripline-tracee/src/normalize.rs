@@ -14,7 +14,7 @@ use tripline_schema::{
 };
 use tripline_schema::{Field, Fields, Text};
 
-use crate::arg::Sockaddr;
+use crate::arg::{Arg, Sockaddr};
 use crate::json::{self, RawMap};
 use crate::{Origin, Record, Settings, TraceEvent, V1Event};
 
@@ -43,6 +43,16 @@ pub trait ArgLookup<'a> {
     fn lookup_sockaddr(&self, name: &str) -> Option<Sockaddr<'a>>;
     /// All arguments as `(name, raw JSON)`, in order.
     fn raw_args(&self) -> Vec<(Cow<'a, str>, &'a str)>;
+    /// Calls `f` with each argument's `(name, raw JSON)`, in order, without collecting them.
+    fn for_each_raw_arg(&self, f: &mut dyn FnMut(&str, &'a str)) {
+        for (k, v) in self.raw_args() {
+            f(&k, v);
+        }
+    }
+    /// Number of arguments.
+    fn arg_count(&self) -> usize {
+        self.raw_args().len()
+    }
 }
 
 impl<'a> ArgLookup<'a> for TraceEvent<'a> {
@@ -63,6 +73,14 @@ impl<'a> ArgLookup<'a> for TraceEvent<'a> {
             .iter()
             .map(|a| (a.name.clone(), a.raw()))
             .collect()
+    }
+    fn for_each_raw_arg(&self, f: &mut dyn FnMut(&str, &'a str)) {
+        for a in &self.args {
+            f(&a.name, a.raw());
+        }
+    }
+    fn arg_count(&self) -> usize {
+        self.args.len()
     }
 }
 
@@ -149,7 +167,8 @@ impl<'e> Normalizer<'e> {
 
     /// Whether to copy Tracee's unmodelled fields (unconsumed args, namespaces, cgroup,
     /// entity ids, signature properties) into `unmapped.tracee` (default `true`). Turning it
-    /// off roughly halves normalization time; the raw line still holds everything.
+    /// off saves the vendor map (about a third of parse+normalize on busy-host lines); the raw
+    /// line still holds everything.
     pub fn keep_unmapped(mut self, keep: bool) -> Self {
         self.keep_unmapped = keep;
         self
@@ -188,18 +207,20 @@ impl<'e> Normalizer<'e> {
 
     /// Normalizes a `trace.Event`.
     pub fn trace(&self, ev: &TraceEvent<'_>) -> Event {
-        let mut unmapped = Fields::new();
+        // `unmapped.tracee` is assembled at the end in key order (see `TraceLeftovers`):
+        // appending to the sorted map never shifts entries.
+        let mut own = TraceLeftovers::default();
         let time = match ev.timestamp {
             Some(raw) => match self.settings.epoch_ns(raw) {
                 Some(ns) => DateTime::from_timestamp_nanos(ns),
                 None => {
                     // Relative time without an offset: keep the value, flag it.
-                    unmapped.insert("relative_time", true);
+                    own.relative_time = true;
                     DateTime::from_timestamp_nanos(raw)
                 }
             },
             None => {
-                unmapped.insert("timestamp_missing", true);
+                own.timestamp_missing = true;
                 DateTime::<Utc>::UNIX_EPOCH
             }
         };
@@ -222,6 +243,13 @@ impl<'e> Normalizer<'e> {
         }
         let orchestrator = orchestrator(ev.pod_name(), ev.pod_namespace(), ev.pod_uid());
         let signature = ev.is_signature().then_some(ev);
+        let origin = ev.origin();
+        let host = origin == Origin::Host && !ev.host_name.is_empty();
+        if self.keep_unmapped && !host && !ev.host_name.is_empty() {
+            own.host_name = Some(&ev.host_name);
+        }
+        // The event's own members first, in key order; `build` adds args and the like.
+        let mut unmapped = own.into_fields(self.keep_unmapped.then_some((ev, origin)));
         let mut event = self.build(
             "tracee-json",
             ev,
@@ -233,15 +261,13 @@ impl<'e> Normalizer<'e> {
             signature,
             &mut unmapped,
         );
-        event.source.event_code = ev.event_id.map(|i| Text::from(i.to_string()));
+        event.source.event_code = ev.event_id.map(num_text);
         event.source.version = Some(shape(ev).into());
-        if ev.origin() == Origin::Host && !ev.host_name.is_empty() {
+        if host {
             event.host = Some(Host {
                 name: Some(Text::from(ev.host_name.as_ref())),
                 ..Host::default()
             });
-        } else if self.keep_unmapped && !ev.host_name.is_empty() {
-            unmapped.insert("hostName", ev.host_name.as_ref());
         }
         if !matches!(event.kind, EventKind::Finding(_))
             && let Some(rv) = ev.return_value
@@ -251,9 +277,6 @@ impl<'e> Normalizer<'e> {
             } else {
                 tripline_schema::Outcome::Success
             };
-        }
-        if self.keep_unmapped {
-            trace_unmapped(ev, &mut unmapped);
         }
         if self.keep_raw {
             event.raw = Some(self.raw(ev.raw, ev.line, ev.offset));
@@ -279,7 +302,7 @@ impl<'e> Normalizer<'e> {
             pid: u32_of(ev.host_pid()),
             vpid: u32_of(ev.pid()),
             tid: u32_of(ev.tid()),
-            entity_id: ev.process_unique_id().map(|u| Text::from(u.to_string())),
+            entity_id: ev.process_unique_id().map(num_text),
             name: ev.process_name().map(Text::from),
             executable: ev.executable_path().map(Text::from),
             user: u32_of(ev.uid()).map(User::from_id),
@@ -376,7 +399,7 @@ impl<'e> Normalizer<'e> {
         let (kind, consumed, event_container) = match signature {
             Some(sig) => (
                 EventKind::Finding(sig.finding(name, process)),
-                &[][..],
+                sig.envelope_args(),
                 None,
             ),
             None => map_kind(args, name, process),
@@ -412,11 +435,14 @@ impl<'e> Normalizer<'e> {
         }
         if self.keep_unmapped {
             let mut rest = Fields::new();
-            for (k, v) in args.raw_args() {
-                if !consumed.contains(&k.as_ref()) {
+            args.for_each_raw_arg(&mut |k, v| {
+                if !consumed.contains(&k) {
+                    if rest.is_empty() {
+                        rest = Fields::with_capacity(args.arg_count());
+                    }
                     rest.insert(k, raw_json(v));
                 }
-            }
+            });
             if !rest.is_empty() {
                 leftovers.insert("args", rest);
             }
@@ -431,9 +457,18 @@ pub trait FindingSource<'a> {
     fn finding(&self, name: &str, process: Process) -> Finding;
     /// Severity, message and vendor leftovers on the envelope.
     fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields);
+    /// Args [`FindingSource::finding_envelope`] already keeps, left out of `unmapped.args`.
+    fn envelope_args(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 impl<'a> FindingSource<'a> for TraceEvent<'a> {
+    /// `triggeredBy` is kept once, at `unmapped.tracee.triggeredBy`.
+    fn envelope_args(&self) -> &'static [&'static str] {
+        &["triggeredBy"]
+    }
+
     fn finding(&self, name: &str, process: Process) -> Finding {
         let props = self.properties();
         let p = |k: &str| props.and_then(|p| p.str(k)).filter(|s| !s.is_empty());
@@ -463,15 +498,24 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
         )
         .into_iter()
         .collect();
-        let trigger = self.triggered_by().ok().flatten();
-        let src = trigger.as_ref().unwrap_or(self);
+        // The firing event's args first, then the signature's own.
+        let trigger = self.trigger_parts();
+        let trigger_arg = |k: &str| {
+            trigger
+                .as_ref()
+                .and_then(|(_, args)| args.iter().find(|a| a.name == k))
+        };
         let file = ["pathname", "path", "file_path"]
             .iter()
-            .find_map(|k| src.arg_str(k).or_else(|| self.arg_str(k)))
+            .find_map(|k| {
+                trigger_arg(k)
+                    .and_then(Arg::as_str)
+                    .or_else(|| self.arg_str(k))
+            })
             .filter(|s| !s.is_empty())
             .map(File::from_path);
-        let destination = src
-            .arg_sockaddr("remote_addr")
+        let destination = trigger_arg("remote_addr")
+            .and_then(Arg::as_sockaddr)
             .or_else(|| self.arg_sockaddr("remote_addr"))
             .map(endpoint);
         Finding {
@@ -480,7 +524,7 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
             event_type: Some(
                 trigger
                     .as_ref()
-                    .map_or_else(|| Text::from(name), |t| Text::from(t.event_name.as_ref())),
+                    .map_or_else(|| Text::from(name), |(t, _)| Text::from(t.as_ref())),
             ),
             user: process.user.clone(),
             process: Some(process),
@@ -494,7 +538,7 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
         let props = self.properties();
         if let Some(s) = props.and_then(|p| p.severity()) {
             event.severity = Severity::from_tracee(s).unwrap_or_else(|| Severity {
-                original: Some(Text::from(s.to_string())),
+                original: Some(num_text(s)),
                 ..Severity::new(tripline_schema::SeverityLevel::Other)
             });
         }
@@ -621,6 +665,32 @@ fn raw_json(text: &str) -> Field {
     Field::from_json_str(text).unwrap_or_else(|_| Field::Str(Text::from(text)))
 }
 
+/// A number as text without a heap round trip (short numbers stay inline).
+fn num_text(n: impl std::fmt::Display) -> Text {
+    use std::fmt::Write as _;
+    let mut t = Text::default();
+    // Writing into a CompactString cannot fail.
+    let _ = write!(t, "{n}");
+    t
+}
+
+/// `args` joined by single spaces, built in place.
+fn join_text(args: &[Text]) -> Text {
+    let len = args
+        .iter()
+        .map(|a| a.len() + 1)
+        .sum::<usize>()
+        .saturating_sub(1);
+    let mut t = Text::with_capacity(len);
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            t.push(' ');
+        }
+        t.push_str(a);
+    }
+    t
+}
+
 fn trace_process(ev: &TraceEvent<'_>) -> Process {
     let u32_of = |v: Option<i64>| v.and_then(|v| u32::try_from(v).ok());
     let pid = u32_of(ev.host_process_id);
@@ -628,7 +698,7 @@ fn trace_process(ev: &TraceEvent<'_>) -> Process {
     let parent = if ev.host_parent_process_id.is_some() || ev.parent_entity_id.is_some() {
         Some(Box::new(ParentProcess {
             pid: u32_of(ev.host_parent_process_id),
-            entity_id: ev.parent_entity_id.map(|e| Text::from(e.to_string())),
+            entity_id: ev.parent_entity_id.map(num_text),
             ..ParentProcess::default()
         }))
     } else {
@@ -639,7 +709,7 @@ fn trace_process(ev: &TraceEvent<'_>) -> Process {
         ppid: u32_of(ev.host_parent_process_id),
         tid,
         vpid: u32_of(ev.process_id),
-        entity_id: ev.process_entity_id.map(|e| Text::from(e.to_string())),
+        entity_id: ev.process_entity_id.map(num_text),
         executable: ev.executable_path().map(Text::from),
         name: (!ev.process_name.is_empty()).then(|| Text::from(ev.process_name.as_ref())),
         user: u32_of(ev.user_id).map(User::from_id),
@@ -648,73 +718,97 @@ fn trace_process(ev: &TraceEvent<'_>) -> Process {
     }
 }
 
-fn trace_unmapped(ev: &TraceEvent<'_>, m: &mut Fields) {
-    let mut put = |k: &'static str, v: Field| {
-        m.insert(k, v);
-    };
-    // eventId is in `source.event_code`.
-    if let Some(v) = ev.processor_id {
-        put("processorId", v.into());
-    }
-    if let Some(v) = ev.cgroup_id {
-        put("cgroupId", v.into());
-    }
-    if let Some(v) = ev.mount_namespace {
-        put("mountNamespace", v.into());
-    }
-    if let Some(v) = ev.pid_namespace {
-        put("pidNamespace", v.into());
-    }
-    if let Some(v) = ev.thread_start_time {
-        put("threadStartTime", v.into());
-    }
-    if let Some(v) = ev.thread_entity_id {
-        put("threadEntityId", v.into());
-    }
-    if let Some(v) = ev.return_value {
-        put("returnValue", v.into());
-    }
-    if let Some(s) = ev.syscall.as_deref().filter(|s| !s.is_empty()) {
-        put("syscall", s.into());
-    }
-    if let Some(p) = &ev.matched_policies {
-        put(
-            "matchedPolicies",
-            Field::List(
-                p.iter()
-                    .map(|s| Field::Str(Text::from(s.as_ref())))
-                    .collect(),
-            ),
-        );
-    }
-    if let Some(v) = ev.matched_scopes {
-        put("matchedScopes", v.into());
-    }
-    if let Some(a) = ev
-        .stack_addresses
-        .as_ref()
-        .filter(|a| a.iter().any(|x| *x != 0))
-    {
-        put(
-            "stackAddresses",
-            Field::List(a.iter().map(|x| (*x).into()).collect()),
-        );
-    }
-    if let Some(b) = ev.context_flags.and_then(|f| f.is_compat).filter(|b| *b) {
-        put("isCompat", b.into());
-    }
-    if let Some(b) = ev.pod_sandbox() {
-        put("podSandbox", b.into());
-    }
-    put(
-        "origin",
-        match ev.origin() {
-            Origin::Host => "host",
-            Origin::ContainerInit => "container-init",
-            Origin::Container => "container",
+/// What a `trace.Event` leaves under `unmapped.tracee` besides what [`Normalizer::build`]
+/// contributes (args, signature properties, `triggeredBy`, the runtime process).
+#[derive(Default)]
+struct TraceLeftovers<'t> {
+    relative_time: bool,
+    timestamp_missing: bool,
+    host_name: Option<&'t str>,
+}
+
+impl TraceLeftovers<'_> {
+    /// The event's own members (`full`: everything; `None`: only the clock flags), inserted
+    /// in key order so the sorted map only ever appends.
+    fn into_fields(self, full: Option<(&TraceEvent<'_>, Origin)>) -> Fields {
+        // Room for every member below plus what `build` adds (args, a signature's
+        // properties and trigger); nothing when there is nothing to keep.
+        let cap = if full.is_some() {
+            20
+        } else {
+            usize::from(self.relative_time) + usize::from(self.timestamp_missing)
+        };
+        let mut out = Fields::with_capacity(cap);
+        // Members in key order.
+        let mut put = |k: &'static str, v: Option<Field>| {
+            if let Some(v) = v {
+                out.insert(k, v);
+            }
+        };
+        if let Some((ev, origin)) = full {
+            // eventId is in `source.event_code`.
+            put("cgroupId", ev.cgroup_id.map(Field::from));
+            put("hostName", self.host_name.map(Field::from));
+            put(
+                "isCompat",
+                ev.context_flags
+                    .and_then(|f| f.is_compat)
+                    .filter(|b| *b)
+                    .map(Field::from),
+            );
+            put(
+                "matchedPolicies",
+                ev.matched_policies.as_ref().map(|p| {
+                    Field::List(
+                        p.iter()
+                            .map(|s| Field::Str(Text::from(s.as_ref())))
+                            .collect(),
+                    )
+                }),
+            );
+            put("matchedScopes", ev.matched_scopes.map(Field::from));
+            put("mountNamespace", ev.mount_namespace.map(Field::from));
+            put(
+                "origin",
+                Some(Field::Str(Text::const_new(match origin {
+                    Origin::Host => "host",
+                    Origin::ContainerInit => "container-init",
+                    Origin::Container => "container",
+                }))),
+            );
+            put("pidNamespace", ev.pid_namespace.map(Field::from));
+            put("podSandbox", ev.pod_sandbox().map(Field::from));
+            put("processorId", ev.processor_id.map(Field::from));
         }
-        .into(),
-    );
+        put(
+            "relative_time",
+            self.relative_time.then_some(Field::Bool(true)),
+        );
+        if let Some((ev, _)) = full {
+            put("returnValue", ev.return_value.map(Field::from));
+            put(
+                "stackAddresses",
+                ev.stack_addresses
+                    .as_ref()
+                    .filter(|a| a.iter().any(|x| *x != 0))
+                    .map(|a| Field::List(a.iter().map(|x| (*x).into()).collect())),
+            );
+            put(
+                "syscall",
+                ev.syscall
+                    .as_deref()
+                    .filter(|s| !s.is_empty())
+                    .map(Field::from),
+            );
+            put("threadEntityId", ev.thread_entity_id.map(Field::from));
+            put("threadStartTime", ev.thread_start_time.map(Field::from));
+        }
+        put(
+            "timestamp_missing",
+            self.timestamp_missing.then_some(Field::Bool(true)),
+        );
+        out
+    }
 }
 
 fn endpoint(s: Sockaddr<'_>) -> Endpoint {
@@ -767,7 +861,7 @@ fn file_from<'a, A: ArgLookup<'a>>(args: &A, path_key: &str) -> File {
         ..File::default()
     };
     f.inode = args.lookup_i64("inode").and_then(|i| u64::try_from(i).ok());
-    f.device = args.lookup_i64("dev").map(|d| Text::from(d.to_string()));
+    f.device = args.lookup_i64("dev").map(num_text);
     if let Some(mode) = args
         .lookup_i64("inode_mode")
         .and_then(|m| u32::try_from(m).ok())
@@ -799,7 +893,7 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
             if let Some(argv) = args.lookup_str_list("argv") {
                 process.args = argv.into_iter().map(Text::from).collect();
                 if !process.args.is_empty() {
-                    process.command_line = Some(Text::from(process.args.join(" ")));
+                    process.command_line = Some(join_text(&process.args));
                 }
             }
             let interpreter = args

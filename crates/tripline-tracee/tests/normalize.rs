@@ -247,6 +247,8 @@ fn signatures_become_findings() {
     );
     let t = tracee(&ev);
     assert_eq!(t["triggeredBy"]["name"], "ptrace");
+    // Kept once: not repeated under the leftover args.
+    assert!(t["args"].get("triggeredBy").is_none(), "{t:?}");
     assert_eq!(
         t["properties"]["id"],
         "attack-pattern--e4dc8c01-417f-458d-9ee0-bb0617c1b391"
