@@ -56,7 +56,7 @@ pub struct V1Event<'a> {
 #[non_exhaustive]
 pub struct Policies<'a> {
     /// Names of the matched policies.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str_vec")]
     pub matched: Option<Vec<Cow<'a, str>>>,
 }
 
@@ -80,10 +80,10 @@ pub struct Workload<'a> {
 #[non_exhaustive]
 pub struct Threat<'a> {
     /// Description.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub description: Option<Cow<'a, str>>,
     /// Name.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub name: Option<Cow<'a, str>>,
     /// Raw severity: an int 0–4 (marshaller) or `"MEDIUM"` (docs). See [`Threat::severity_num`].
     #[serde(borrow, default, deserialize_with = "json::raw_opt")]
