@@ -299,8 +299,9 @@ const TAGS_CAPACITY: usize = 8;
 /// Room for the output fields of a typical alert (stock rules print 10 to 30).
 const FIELDS_CAPACITY: usize = 32;
 
-fn read_raw<'a>(c: &mut Cursor<'a>) -> json::Result<RawAlert<'a>> {
-    let mut r = RawAlert::default();
+/// Reads every key into `r` (filled in place: a returned `RawAlert` would be copied through
+/// the `Result`).
+fn read_raw<'a>(c: &mut Cursor<'a>, r: &mut RawAlert<'a>) -> json::Result<()> {
     c.each_key(|c, k| {
         match k.as_ref() {
             "time" => r.time = Some(read_time(c)?),
@@ -332,7 +333,7 @@ fn read_raw<'a>(c: &mut Cursor<'a>) -> json::Result<RawAlert<'a>> {
     if !c.at_end() {
         return c.err("trailing characters");
     }
-    Ok(r)
+    Ok(())
 }
 
 fn json_error(e: &json::JsonError, text: &str) -> Error {
@@ -352,7 +353,10 @@ fn json_error(e: &json::JsonError, text: &str) -> Error {
 /// Parses one JSON alert (the whole input is the alert).
 pub(crate) fn parse_json<'a>(line: &'a str, settings: &Settings) -> Result<Alert<'a>, Error> {
     let mut cursor = Cursor::new(line);
-    let raw = read_raw(&mut cursor).map_err(|e| json_error(&e, line))?;
+    let mut raw = RawAlert::default();
+    if let Err(e) = read_raw(&mut cursor, &mut raw) {
+        return Err(json_error(&e, line));
+    }
     let at = Location { line: 1, offset: 0 };
     let missing = |key| Error::MissingKey {
         at,

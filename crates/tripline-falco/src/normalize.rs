@@ -710,7 +710,10 @@ fn build<'f, 'a: 'f>(
     // Priority and source are kept in `severity.original` and `rule.category`; only what
     // the schema does not model goes to `unmapped.falco`.
     if env.internal.is_some() || !leftover.is_empty() {
-        let vendor = event.vendor_mut("falco");
+        // The event is new, so `unmapped` is empty: size both maps for what goes in.
+        let mut vendor = Vendor::with_capacity(
+            usize::from(env.internal.is_some()) + usize::from(!leftover.is_empty()),
+        );
         if let Some(i) = env.internal {
             let name = match i {
                 Internal::SyscallDrop => "syscall_event_drop",
@@ -722,6 +725,8 @@ fn build<'f, 'a: 'f>(
         if !leftover.is_empty() {
             vendor.insert(fixed("output_fields"), leftover);
         }
+        event.unmapped = Vendor::with_capacity(1);
+        event.unmapped.insert(fixed("falco"), vendor);
     }
     event
 }
