@@ -328,6 +328,14 @@ pub fn parse_line(text: &str) -> Result<Line<'_>, Error> {
 /// # Errors
 /// As [`parse_line`]; also [`Error::TooLong`] and [`Error::TooManyArgs`] past the limits.
 pub fn parse_line_with<'a>(text: &'a str, settings: &Settings) -> Result<Line<'a>, Error> {
+    check_len(text, settings)?;
+    match classify(text) {
+        Kind::Skip(k) => Ok(Line::Skipped(k)),
+        kind => decode(text, kind, settings).map(Line::Record),
+    }
+}
+
+fn check_len(text: &str, settings: &Settings) -> Result<(), Error> {
     if text.len() > settings.max_line_bytes {
         return Err(Error::TooLong {
             line: 1,
@@ -337,10 +345,7 @@ pub fn parse_line_with<'a>(text: &'a str, settings: &Settings) -> Result<Line<'a
             snippet: snippet(text.as_bytes()),
         });
     }
-    match classify(text) {
-        Kind::Skip(k) => Ok(Line::Skipped(k)),
-        kind => decode(text, kind, settings).map(Line::Record),
-    }
+    Ok(())
 }
 
 /// Decodes one event from text: a trace.Event or v1beta1 JSON object.
@@ -348,13 +353,17 @@ pub fn parse_line_with<'a>(text: &'a str, settings: &Settings) -> Result<Line<'a
 /// # Errors
 /// When the text is not an event (a logger or table line is [`Error::NotAnEvent`] here).
 pub fn from_str(text: &str) -> Result<Record<'_>, Error> {
-    match parse_line(text)? {
-        Line::Record(r) => Ok(r),
-        Line::Skipped(_) => Err(Error::NotAnEvent {
+    // As `parse_line`, without wrapping the record in a `Line` only to unwrap it again
+    // (a record is close to a kilobyte; every wrapper is a copy).
+    let settings = Settings::default();
+    check_len(text, &settings)?;
+    match classify(text) {
+        Kind::Skip(_) => Err(Error::NotAnEvent {
             line: 1,
             offset: 0,
             snippet: snippet(text.as_bytes()),
         }),
+        kind => decode(text, kind, &settings),
     }
 }
 
