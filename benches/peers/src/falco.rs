@@ -10,7 +10,7 @@ use crate::report::{Reporter, best_rate};
 /// Deterministic alert lines in the shapes a host emits: default-config 0.39+ syscall alerts
 /// with `output` and `tags`, the seed's config (no `output`, no `tags`), grafted pre-0.39
 /// lines, network alerts and k8s audit alerts.
-fn lines(n: usize) -> Vec<String> {
+pub fn lines(n: usize) -> Vec<String> {
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let ns = 1_764_209_521_000_000_000u64 + i as u64 * 1_337;
