@@ -554,7 +554,13 @@ pub fn run(out: &mut Reporter) {
     );
 
     let min = Duration::from_secs(2);
+    // `TRIPLINE_SIGMA_SIZES=10,all` restricts the rule counts run (for profiling).
+    let sizes = std::env::var("TRIPLINE_SIGMA_SIZES").unwrap_or_default();
     for (si, n) in [10usize, 100, texts.len()].into_iter().enumerate() {
+        let name = if n >= texts.len() { "all".to_string() } else { n.to_string() };
+        if !sizes.is_empty() && !sizes.split(',').any(|s| s.trim() == name) {
+            continue;
+        }
         let subset = &texts[..n.min(texts.len())];
         // Ours.
         let mut set = RuleSet::new(Settings::default());

@@ -546,18 +546,6 @@ pub(crate) enum Anchor {
     Whole,
 }
 
-impl Anchor {
-    /// Whether a needle found at `start..end` of a value of length `len` satisfies the anchor.
-    pub(crate) fn accepts(self, start: usize, end: usize, len: usize) -> bool {
-        match self {
-            Anchor::Any => true,
-            Anchor::Start => start == 0,
-            Anchor::End => end == len,
-            Anchor::Whole => start == 0 && end == len,
-        }
-    }
-}
-
 /// Necessary literals of a rule: the rule can only match when one of them occurs (lowercase,
 /// at its anchor) in its slot. `None`: no such set (the rule is always evaluated).
 pub(crate) type Witness = Vec<(Src, String, Anchor)>;

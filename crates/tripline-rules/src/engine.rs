@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 use tripline_schema::{Attack, FieldSource, Severity, Value};
 
@@ -13,6 +12,7 @@ use crate::compile::{
     self, Anchor, Check, Compiled, Cx, Interner, Item, Prog, Src, Test, TimePart,
 };
 use crate::error::Error;
+use crate::index::{Automaton, FastHash, automaton};
 use crate::load::RuleSet;
 use crate::pattern::lower_into;
 use crate::pipeline::Pipeline;
@@ -79,57 +79,13 @@ struct RuleEntry {
     c: Compiled,
 }
 
-/// The candidate index of one field in one bucket: whole-value needles by hash (one lookup
-/// per value), every other needle in one Aho-Corasick automaton (one scan per value).
+/// The rules of one or more logsource buckets, indexed together: an event routed to it
+/// goes through each slot's index once, however many of the buckets read that slot.
 #[derive(Debug, Default)]
-struct Automaton {
-    src: Option<Src>,
-    ac: Option<AhoCorasick>,
-    /// Per pattern: its anchor and the rules it witnesses.
-    rules: Vec<(Anchor, Vec<u32>)>,
-    /// Whole-value needles (lowercase) → rules they witness.
-    exact: HashMap<String, Vec<u32>, FastHash>,
-}
-
-/// A multiply-rotate hasher for the whole-value index: its keys are rule literals fixed at
-/// compile time, so a flooding event cannot grow a probe chain, and SipHash's per-lookup
-/// cost (once per field value per event) buys nothing here.
-#[derive(Debug, Default, Clone, Copy)]
-struct FastHash;
-
-impl std::hash::BuildHasher for FastHash {
-    type Hasher = FastHasher;
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher(0)
-    }
-}
-
-/// State of [`FastHash`].
-#[derive(Debug)]
-struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        let mut tail = [0u8; 8];
-        let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        let w = u64::from_le_bytes(tail) ^ ((rest.len() as u64) << 56);
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-#[derive(Debug)]
-struct Bucket {
-    logsource: LogSource,
+struct Plan {
+    /// The buckets merged here (sorted).
+    buckets: Vec<u32>,
+    /// Rules with no necessary literal.
     always: Vec<u32>,
     automata: Vec<Automaton>,
 }
@@ -139,15 +95,17 @@ struct Bucket {
 pub struct Engine {
     entries: Vec<RuleEntry>,
     slots: Vec<Vec<String>>,
-    buckets: Vec<Bucket>,
+    /// Bucket keys; plan `i` (for `i < buckets.len()`) holds bucket `i` alone.
+    buckets: Vec<LogSource>,
+    /// One plan per bucket, then one per set of buckets that together cover an event of some
+    /// bucket's logsource (a `product: linux, service: auditd` event reaches the `linux`
+    /// bucket too).
+    plans: Vec<Plan>,
     keyword_fields: Vec<String>,
     correlations: Vec<Correlation>,
     rejected: Vec<Error>,
     stats: EngineStats,
 }
-
-/// Needles of one automaton and, per needle, its anchor and the rules it witnesses.
-type NeedleGroup = (Vec<String>, Vec<(Anchor, Vec<u32>)>);
 
 /// A needle witnessing more rules than this is avoided when a rule has another choice.
 const COMMON_NEEDLE: usize = 3;
@@ -218,6 +176,24 @@ impl Slot {
     }
 }
 
+/// A cached routing decision: the logsource (and its hash) → the plans to run.
+#[derive(Debug, Clone)]
+struct Route {
+    hash: u64,
+    key: LogSource,
+    plans: Vec<u32>,
+}
+
+/// Hash of a logsource's routing key.
+fn route_hash(l: &LogSource) -> u64 {
+    use std::hash::BuildHasher as _;
+    FastHash.hash_one((
+        l.product.as_deref(),
+        l.category.as_deref(),
+        l.service.as_deref(),
+    ))
+}
+
 /// Reusable per-thread evaluation state: field values lowercased once per event, candidate
 /// marks and memo tables. Keep one per thread and pass it to every call; after warm-up the
 /// hot path does not allocate.
@@ -228,7 +204,7 @@ pub struct Scratch {
     stamp: Vec<u32>,
     cands: Vec<u32>,
     memo: Vec<u8>,
-    routes: Vec<(LogSource, Vec<u32>)>,
+    routes: Vec<Route>,
     events: u64,
     evaluated: u64,
 }
@@ -295,7 +271,6 @@ impl Engine {
             }
         }
         let raw_slot = interner.names.len() as u32;
-        let mut buckets: Vec<Bucket> = Vec::new();
         let mut stats = EngineStats {
             rules: entries.len(),
             rejected: rejected.len(),
@@ -325,17 +300,18 @@ impl Engine {
         }
         let common =
             |src: Src, n: &str| uses.get(&(sid_of(src), n)).copied().unwrap_or(0) > COMMON_NEEDLE;
-        let mut needles: BTreeMap<(usize, u32, String, Anchor), Vec<u32>> = BTreeMap::new();
+        // Per bucket: its always-evaluated rules and its (slot, needle, anchor, rule)s.
+        let mut buckets: Vec<LogSource> = Vec::new();
+        let mut always: Vec<Vec<u32>> = Vec::new();
+        let mut needles: Vec<Vec<(u32, String, Anchor, u32)>> = Vec::new();
         for (ri, e) in entries.iter().enumerate() {
             let key = e.rule.logsource.key();
-            let bi = match buckets.iter().position(|b| b.logsource == key) {
+            let bi = match buckets.iter().position(|b| *b == key) {
                 Some(b) => b,
                 None => {
-                    buckets.push(Bucket {
-                        logsource: key,
-                        always: Vec::new(),
-                        automata: Vec::new(),
-                    });
+                    buckets.push(key);
+                    always.push(Vec::new());
+                    needles.push(Vec::new());
                     buckets.len() - 1
                 }
             };
@@ -343,69 +319,68 @@ impl Engine {
                 Some(w) => {
                     stats.indexed += 1;
                     for (src, n, anchor) in w {
-                        let sid = match src {
-                            Src::Field(f) => f,
-                            Src::Raw => raw_slot,
-                        };
-                        let v = needles.entry((bi, sid, n, anchor)).or_default();
-                        if v.last() != Some(&(ri as u32)) {
-                            v.push(ri as u32);
-                        }
+                        needles[bi].push((sid_of(src), n, anchor, ri as u32));
                     }
                 }
                 None => {
                     stats.always_evaluated += 1;
-                    buckets[bi].always.push(ri as u32);
+                    always[bi].push(ri as u32);
                 }
             }
         }
-        // One automaton per (bucket, slot).
-        let mut grouped: BTreeMap<(usize, u32), NeedleGroup> = BTreeMap::new();
-        for ((b, s, n, anchor), rules) in needles {
-            let g = grouped.entry((b, s)).or_default();
-            g.0.push(n);
-            g.1.push((anchor, rules));
+        for ns in &needles {
+            let distinct: std::collections::BTreeSet<(u32, &str, Anchor)> =
+                ns.iter().map(|(s, n, a, _)| (*s, n.as_str(), *a)).collect();
+            stats.needles += distinct.len();
         }
-        for ((b, s), (ns, rules)) in grouped {
-            stats.needles += ns.len();
-            let src = if s == raw_slot {
-                Src::Raw
-            } else {
-                Src::Field(s)
-            };
-            let mut exact: HashMap<String, Vec<u32>, FastHash> = HashMap::default();
-            let mut scan = (Vec::new(), Vec::new());
-            for (n, (anchor, rs)) in ns.into_iter().zip(rules) {
-                if anchor == Anchor::Whole {
-                    exact.entry(n).or_default().extend(rs);
-                } else {
-                    scan.0.push(n);
-                    scan.1.push((anchor, rs));
-                }
+        // Plan sets: every bucket alone, then the buckets covering each bucket's logsource.
+        let mut sets: Vec<Vec<u32>> = (0..buckets.len() as u32).map(|b| vec![b]).collect();
+        for k in &buckets {
+            let cover: Vec<u32> = (0..buckets.len() as u32)
+                .filter(|&j| buckets[j as usize].covers(k))
+                .collect();
+            if cover.len() > 1 && !sets.contains(&cover) {
+                sets.push(cover);
             }
-            let ac = if scan.0.is_empty() {
-                None
-            } else {
-                // A DFA scans each byte with one table lookup: worth its memory here, where
-                // every value of the field goes through it.
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&scan.0)
-                    .or_else(|_| AhoCorasick::new(&scan.0))
-                    .ok()
-            };
-            buckets[b].automata.push(Automaton {
-                src: Some(src),
-                ac,
-                rules: scan.1,
-                exact,
-            });
         }
+        let plans = sets
+            .into_iter()
+            .map(|set| {
+                let mut all: Vec<u32> = set
+                    .iter()
+                    .flat_map(|&b| always[b as usize].iter().copied())
+                    .collect();
+                all.sort_unstable();
+                let mut by_slot: BTreeMap<u32, Vec<(String, Anchor, u32)>> = BTreeMap::new();
+                for &b in &set {
+                    for (sid, n, a, r) in &needles[b as usize] {
+                        by_slot.entry(*sid).or_default().push((n.clone(), *a, *r));
+                    }
+                }
+                let automata = by_slot
+                    .into_iter()
+                    .map(|(sid, ns)| {
+                        let src = if sid == raw_slot {
+                            Src::Raw
+                        } else {
+                            Src::Field(sid)
+                        };
+                        automaton(src, &ns)
+                    })
+                    .collect();
+                Plan {
+                    buckets: set,
+                    always: all,
+                    automata,
+                }
+            })
+            .collect();
         stats.buckets = buckets.len();
         Engine {
             entries,
             slots: interner.names,
             buckets,
+            plans,
             keyword_fields: pipeline.keyword_fields.clone(),
             correlations: set.correlations.clone(),
             rejected,
@@ -471,12 +446,12 @@ impl Engine {
         self.prepare(sc);
         sc.events += 1;
         let route = self.route(ls, sc);
-        let buckets = std::mem::take(&mut sc.routes[route].1);
+        let plans = std::mem::take(&mut sc.routes[route].plans);
         let before = out.len();
-        for &b in &buckets {
-            self.eval_bucket(&self.buckets[b as usize], event, sc, out);
+        for &p in &plans {
+            self.eval_plan(&self.plans[p as usize], event, sc, out);
         }
-        sc.routes[route].1 = buckets;
+        sc.routes[route].plans = plans;
         out.len() - before
     }
 
@@ -509,33 +484,39 @@ impl Engine {
     }
 
     fn route(&self, ls: &LogSource, sc: &mut Scratch) -> usize {
-        fn key(l: &LogSource) -> (Option<&str>, Option<&str>, Option<&str>) {
-            (
-                l.product.as_deref(),
-                l.category.as_deref(),
-                l.service.as_deref(),
-            )
-        }
-        if let Some(i) = sc.routes.iter().position(|(l, _)| key(l) == key(ls)) {
+        let hash = route_hash(ls);
+        let same = |l: &LogSource| {
+            l.product == ls.product && l.category == ls.category && l.service == ls.service
+        };
+        if let Some(i) = sc
+            .routes
+            .iter()
+            .position(|r| r.hash == hash && same(&r.key))
+        {
             return i;
         }
         if sc.routes.len() >= 256 {
             sc.routes.clear();
         }
-        let ids = self
-            .buckets
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.logsource.covers(ls))
-            .map(|(i, _)| i as u32)
+        let cover: Vec<u32> = (0..self.buckets.len() as u32)
+            .filter(|&b| self.buckets[b as usize].covers(ls))
             .collect();
-        sc.routes.push((ls.key(), ids));
+        // One merged plan for exactly these buckets when there is one; else each alone.
+        let plans = match self.plans.iter().position(|p| p.buckets == cover) {
+            Some(p) => vec![p as u32],
+            None => cover,
+        };
+        sc.routes.push(Route {
+            hash,
+            key: ls.key(),
+            plans,
+        });
         sc.routes.len() - 1
     }
 
-    fn eval_bucket<E: FieldSource + ?Sized>(
+    fn eval_plan<E: FieldSource + ?Sized>(
         &self,
-        b: &Bucket,
+        p: &Plan,
         ev: &E,
         sc: &mut Scratch,
         out: &mut Vec<Match>,
@@ -543,47 +524,33 @@ impl Engine {
         let mut cands = std::mem::take(&mut sc.cands);
         cands.clear();
         let epoch = sc.epoch;
-        for &r in &b.always {
+        for &r in &p.always {
             sc.stamp[r as usize] = epoch;
             cands.push(r);
         }
-        for a in &b.automata {
-            let Some(src) = a.src else {
-                continue;
-            };
-            let sid = self.slot_id(src);
+        for a in &p.automata {
+            let sid = self.slot_id(a.src);
             self.fill(sid, ev, sc);
             let slot = &sc.slots[sid];
             if slot.state != PRESENT {
                 continue;
             }
+            let stamp = &mut sc.stamp;
             for (_, low) in slot.items() {
-                if let Some(rules) = a.exact.get(low.as_str()) {
+                a.scan(low, |rules| {
                     for &r in rules {
-                        if sc.stamp[r as usize] != epoch {
-                            sc.stamp[r as usize] = epoch;
+                        let s = &mut stamp[r as usize];
+                        if *s != epoch {
+                            *s = epoch;
                             cands.push(r);
                         }
                     }
-                }
-                let Some(ac) = &a.ac else {
-                    continue;
-                };
-                for m in ac.find_overlapping_iter(low.as_str()) {
-                    let (anchor, rules) = &a.rules[m.pattern().as_usize()];
-                    if !anchor.accepts(m.start(), m.end(), low.len()) {
-                        continue;
-                    }
-                    for &r in rules {
-                        if sc.stamp[r as usize] != epoch {
-                            sc.stamp[r as usize] = epoch;
-                            cands.push(r);
-                        }
-                    }
-                }
+                });
             }
         }
-        cands.sort_unstable();
+        if cands.len() > 1 {
+            cands.sort_unstable();
+        }
         sc.evaluated += cands.len() as u64;
         for &r in &cands {
             if let Some(sel) = self.eval_rule(r as usize, ev, sc) {
