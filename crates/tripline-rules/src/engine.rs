@@ -88,7 +88,24 @@ struct Plan {
     /// Rules with no necessary literal.
     always: Vec<u32>,
     automata: Vec<Automaton>,
+    /// Per automaton: whether some rule without a gate needs it, and the gate values (bits
+    /// into `gate.values`) whose rules need it.
+    need: Vec<(bool, u64)>,
+    gate: Option<Gate>,
 }
+
+/// A slot most rules of a plan require a whole value of (`type` for raw audit records):
+/// read first, it tells which other slots can still produce a rule that matches, so an
+/// event skips the slots only rules of other record types read.
+#[derive(Debug)]
+struct Gate {
+    src: Src,
+    /// Gate value (lowercase) → its bit.
+    values: HashMap<Box<str>, u32, FastHash>,
+}
+
+/// A gate is only worth its lookup when it spares this many rules.
+const MIN_GATED: usize = 4;
 
 /// Compiled Sigma rules, bucketed by logsource and indexed by literals.
 #[derive(Debug)]
@@ -182,6 +199,62 @@ struct Route {
     hash: u64,
     key: LogSource,
     plans: Vec<u32>,
+}
+
+/// Per-plan needles: slot → (needle, anchor, rule).
+type SlotNeedles = BTreeMap<u32, Vec<(String, Anchor, u32)>>;
+
+/// A rule and the gate values it requires.
+type Gated = (u32, Vec<String>);
+
+/// Picks the slot that gates the most indexed rules of a plan; returns it with each gated
+/// rule's bits (rules absent from the map are ungated).
+fn choose_gate(
+    entries: &[RuleEntry],
+    by_slot: &SlotNeedles,
+    src_of: impl Fn(u32) -> Src,
+) -> (Option<Gate>, HashMap<u32, u64>) {
+    let mut rules: Vec<u32> = by_slot
+        .values()
+        .flat_map(|ns| ns.iter().map(|(_, _, r)| *r))
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let mut best: Option<(usize, Src, Vec<Gated>)> = None;
+    for &sid in by_slot.keys() {
+        let src = src_of(sid);
+        let gated: Vec<Gated> = rules
+            .iter()
+            .filter_map(|&r| Some((r, compile::gate(&entries[r as usize].c, src)?)))
+            .collect();
+        if gated.len() >= MIN_GATED && best.as_ref().is_none_or(|b| gated.len() > b.0) {
+            best = Some((gated.len(), src, gated));
+        }
+    }
+    let Some((_, src, gated)) = best else {
+        return (None, HashMap::new());
+    };
+    let mut values: HashMap<Box<str>, u32, FastHash> = HashMap::default();
+    for (_, vs) in &gated {
+        for v in vs {
+            let n = values.len() as u32;
+            values.entry(v.as_str().into()).or_insert(n);
+        }
+    }
+    if values.len() > 64 {
+        return (None, HashMap::new());
+    }
+    let bits = gated
+        .into_iter()
+        .map(|(r, vs)| {
+            let b = vs
+                .iter()
+                .filter_map(|v| values.get(v.as_str()))
+                .fold(0u64, |acc, &i| acc | (1 << i));
+            (r, b)
+        })
+        .collect();
+    (Some(Gate { src, values }), bits)
 }
 
 /// Hash of a logsource's routing key.
@@ -357,21 +430,37 @@ impl Engine {
                         by_slot.entry(*sid).or_default().push((n.clone(), *a, *r));
                     }
                 }
+                let src_of = |sid: u32| {
+                    if sid == raw_slot {
+                        Src::Raw
+                    } else {
+                        Src::Field(sid)
+                    }
+                };
+                let (gate, gates) = choose_gate(&entries, &by_slot, src_of);
+                let need = by_slot
+                    .values()
+                    .map(|ns| {
+                        let mut n = (false, 0u64);
+                        for (_, _, r) in ns {
+                            match gates.get(r) {
+                                Some(bits) => n.1 |= bits,
+                                None => n.0 = true,
+                            }
+                        }
+                        n
+                    })
+                    .collect();
                 let automata = by_slot
                     .into_iter()
-                    .map(|(sid, ns)| {
-                        let src = if sid == raw_slot {
-                            Src::Raw
-                        } else {
-                            Src::Field(sid)
-                        };
-                        automaton(src, &ns)
-                    })
+                    .map(|(sid, ns)| automaton(src_of(sid), &ns))
                     .collect();
                 Plan {
                     buckets: set,
                     always: all,
                     automata,
+                    need,
+                    gate,
                 }
             })
             .collect();
@@ -528,7 +617,28 @@ impl Engine {
             sc.stamp[r as usize] = epoch;
             cands.push(r);
         }
-        for a in &p.automata {
+        // With a gate: which gate values the event holds.
+        let live = match &p.gate {
+            Some(g) => {
+                let sid = self.slot_id(g.src);
+                self.fill(sid, ev, sc);
+                let slot = &sc.slots[sid];
+                let mut live = 0u64;
+                if slot.state == PRESENT {
+                    for (_, low) in slot.items() {
+                        if let Some(&i) = g.values.get(low.as_str()) {
+                            live |= 1 << i;
+                        }
+                    }
+                }
+                live
+            }
+            None => u64::MAX,
+        };
+        for (a, &(ungated, bits)) in p.automata.iter().zip(&p.need) {
+            if !ungated && bits & live == 0 {
+                continue;
+            }
             let sid = self.slot_id(a.src);
             self.fill(sid, ev, sc);
             let slot = &sc.slots[sid];
