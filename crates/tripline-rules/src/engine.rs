@@ -122,7 +122,12 @@ pub struct Engine {
     correlations: Vec<Correlation>,
     rejected: Vec<Error>,
     stats: EngineStats,
+    /// Distinguishes engines, so a [`Scratch`] moved to another engine drops its routes.
+    id: u64,
 }
+
+/// Source of [`Engine`] ids.
+static NEXT_ENGINE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// A needle witnessing more rules than this is avoided when a rule has another choice.
 const COMMON_NEEDLE: usize = 3;
@@ -278,6 +283,8 @@ pub struct Scratch {
     cands: Vec<u32>,
     memo: Vec<u8>,
     routes: Vec<Route>,
+    /// The engine the routes belong to.
+    engine: u64,
     events: u64,
     evaluated: u64,
 }
@@ -474,6 +481,7 @@ impl Engine {
             correlations: set.correlations.clone(),
             rejected,
             stats,
+            id: NEXT_ENGINE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -562,7 +570,11 @@ impl Engine {
         }
         if sc.stamp.len() != self.entries.len() {
             sc.stamp = vec![0; self.entries.len()];
+        }
+        if sc.engine != self.id {
+            // Routes name this engine's plans.
             sc.routes.clear();
+            sc.engine = self.id;
         }
         sc.epoch = sc.epoch.wrapping_add(1);
         if sc.epoch == 0 {

@@ -284,3 +284,33 @@ fn merged_plans_and_gates_equal_direct_evaluation() {
         }
     }
 }
+
+/// One scratch space used with two engines of the same rule count but different plans:
+/// the cached routes belong to the first engine and must not be reused by the second.
+#[test]
+fn scratch_moves_between_engines() {
+    let compile = |services: &[&str]| {
+        let mut set = RuleSet::new(Settings::default());
+        for (i, svc) in services.iter().enumerate() {
+            let yaml = format!(
+                "title: s{i}\nid: 11111111-2222-4333-8444-{i:012}\nlogsource: {{product: test{svc}}}\ndetection:\n  sel:\n    a0: x{i}\n  condition: sel\n"
+            );
+            set.add_str(&yaml, "s.yml");
+        }
+        Engine::compile(&set, &Pipeline::identity())
+    };
+    let one = compile(&["", ""]);
+    let two = compile(&[", service: a", ", service: b"]);
+    let mut sc = Scratch::new();
+    let ls = LogSource::new("test", "", "b");
+    let mut out = Vec::new();
+    one.evaluate(&ls, &json!({"a0": "x1"}), &mut sc, &mut out);
+    assert_eq!(out.len(), 1);
+    out.clear();
+    two.evaluate(&ls, &json!({"a0": "x1"}), &mut sc, &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(two.rule(out[0].rule).unwrap().meta.title, "s1");
+    out.clear();
+    two.evaluate(&ls, &json!({"a0": "x0"}), &mut sc, &mut out);
+    assert!(out.is_empty());
+}
