@@ -535,10 +535,15 @@ pub fn run(out: &mut Reporter) {
         all.add_str(t, name);
     }
     let mut rng = Rng(7);
-    let mut events = Vec::with_capacity(EVENTS);
+    // `TRIPLINE_SIGMA_EVENTS=N` shrinks the corpus (profiling with cache-resident events).
+    let n_events = std::env::var("TRIPLINE_SIGMA_EVENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(EVENTS);
+    let mut events = Vec::with_capacity(n_events);
     let mut positives = 0;
     let mut next_rule = 0;
-    for i in 0..EVENTS {
+    for i in 0..n_events {
         if rng.below(1000) < 2 {
             let mut made = None;
             for _ in 0..all.rules.len() {
@@ -567,7 +572,11 @@ pub fn run(out: &mut Reporter) {
     // `TRIPLINE_SIGMA_SIZES=10,all` restricts the rule counts run (for profiling).
     let sizes = std::env::var("TRIPLINE_SIGMA_SIZES").unwrap_or_default();
     for (si, n) in [10usize, 100, texts.len()].into_iter().enumerate() {
-        let name = if n >= texts.len() { "all".to_string() } else { n.to_string() };
+        let name = if n >= texts.len() {
+            "all".to_string()
+        } else {
+            n.to_string()
+        };
         if !sizes.is_empty() && !sizes.split(',').any(|s| s.trim() == name) {
             continue;
         }
