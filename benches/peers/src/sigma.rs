@@ -497,6 +497,16 @@ fn conflicts(rule: Option<&String>, ev: Option<&String>) -> bool {
     matches!((rule, ev), (Some(r), e) if Some(r) != e)
 }
 
+/// User plus system CPU time of this process (Linux `/proc/self/stat`, 100 Hz ticks; 0
+/// elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let t = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    (t(11) + t(12)) / 100.0
+}
+
 /// Runs the comparison.
 pub fn run(out: &mut Reporter) {
     let Some(dir) = rules_dir() else {
@@ -525,10 +535,15 @@ pub fn run(out: &mut Reporter) {
         all.add_str(t, name);
     }
     let mut rng = Rng(7);
-    let mut events = Vec::with_capacity(EVENTS);
+    // `TRIPLINE_SIGMA_EVENTS=N` shrinks the corpus (profiling with cache-resident events).
+    let n_events = std::env::var("TRIPLINE_SIGMA_EVENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(EVENTS);
+    let mut events = Vec::with_capacity(n_events);
     let mut positives = 0;
     let mut next_rule = 0;
-    for i in 0..EVENTS {
+    for i in 0..n_events {
         if rng.below(1000) < 2 {
             let mut made = None;
             for _ in 0..all.rules.len() {
@@ -554,7 +569,17 @@ pub fn run(out: &mut Reporter) {
     );
 
     let min = Duration::from_secs(2);
+    // `TRIPLINE_SIGMA_SIZES=10,all` restricts the rule counts run (for profiling).
+    let sizes = std::env::var("TRIPLINE_SIGMA_SIZES").unwrap_or_default();
     for (si, n) in [10usize, 100, texts.len()].into_iter().enumerate() {
+        let name = if n >= texts.len() {
+            "all".to_string()
+        } else {
+            n.to_string()
+        };
+        if !sizes.is_empty() && !sizes.split(',').any(|s| s.trim() == name) {
+            continue;
+        }
         let subset = &texts[..n.min(texts.len())];
         // Ours.
         let mut set = RuleSet::new(Settings::default());
@@ -572,8 +597,19 @@ pub fn run(out: &mut Reporter) {
             }
         });
         if std::env::var_os("TRIPLINE_SIGMA_OURS_ONLY").is_some() {
+            // CPU time of 10 passes too: steadier than wall time on a busy machine.
+            let cpu0 = cpu_seconds();
+            for _ in 0..10 {
+                for e in &events {
+                    buf.clear();
+                    engine.evaluate(&e.ls, e, &mut sc, &mut buf);
+                    std::hint::black_box(&buf);
+                }
+            }
+            let cpu = cpu_seconds() - cpu0;
             eprintln!(
-                "sigma {n}: ours {ours:.0} events/s (peers skipped), {:.2} rules evaluated per event",
+                "sigma {n}: ours {ours:.0} events/s (peers skipped), {:.0} events per CPU second, {:.2} rules evaluated per event",
+                10.0 * events.len() as f64 / cpu.max(1e-9),
                 sc.rules_evaluated() as f64 / sc.events().max(1) as f64
             );
             continue;

@@ -546,18 +546,6 @@ pub(crate) enum Anchor {
     Whole,
 }
 
-impl Anchor {
-    /// Whether a needle found at `start..end` of a value of length `len` satisfies the anchor.
-    pub(crate) fn accepts(self, start: usize, end: usize, len: usize) -> bool {
-        match self {
-            Anchor::Any => true,
-            Anchor::Start => start == 0,
-            Anchor::End => end == len,
-            Anchor::Whole => start == 0 && end == len,
-        }
-    }
-}
-
 /// Necessary literals of a rule: the rule can only match when one of them occurs (lowercase,
 /// at its anchor) in its slot. `None`: no such set (the rule is always evaluated).
 pub(crate) type Witness = Vec<(Src, String, Anchor)>;
@@ -650,4 +638,62 @@ fn item_need(it: &Item) -> Option<Witness> {
         v
     };
     Some(needles.into_iter().map(|(n, a)| (it.src, n, a)).collect())
+}
+
+/// The whole values (lowercase) one of which `slot` must hold for the rule to match, when
+/// the rule requires that (a `type: EXECVE` selection every condition path goes through).
+pub(crate) fn gate(c: &Compiled, slot: Src) -> Option<Vec<String>> {
+    prog_gate(&c.prog, c, slot)
+}
+
+fn prog_gate(p: &Prog, c: &Compiled, slot: Src) -> Option<Vec<String>> {
+    match p {
+        Prog::Sel(i) => {
+            let mut all = Vec::new();
+            for alt in &c.sels[*i].alts {
+                all.extend(
+                    alt.iter()
+                        .filter_map(|it| item_gate(it, slot))
+                        .min_by_key(Vec::len)?,
+                );
+            }
+            (!all.is_empty()).then_some(all)
+        }
+        Prog::Not(_) => None,
+        Prog::And(v) => v
+            .iter()
+            .filter_map(|x| prog_gate(x, c, slot))
+            .min_by_key(Vec::len),
+        Prog::Or(v) => {
+            let mut all = Vec::new();
+            for x in v {
+                all.extend(prog_gate(x, c, slot)?);
+            }
+            (!all.is_empty()).then_some(all)
+        }
+    }
+}
+
+fn item_gate(it: &Item, slot: Src) -> Option<Vec<String>> {
+    let Test::Values {
+        checks,
+        all,
+        neq: false,
+    } = &it.test
+    else {
+        return None;
+    };
+    if it.src != slot || checks.is_empty() {
+        return None;
+    }
+    let exact = |c: &Check| match c {
+        Check::Pat { pat, .. } => pat.exact().map(lower),
+        _ => None,
+    };
+    if *all {
+        // Every value must equal its check: any one of them is necessary.
+        checks.iter().find_map(exact).map(|v| vec![v])
+    } else {
+        checks.iter().map(exact).collect()
+    }
 }

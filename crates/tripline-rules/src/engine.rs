@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 use tripline_schema::{Attack, FieldSource, Severity, Value};
 
@@ -13,6 +12,7 @@ use crate::compile::{
     self, Anchor, Check, Compiled, Cx, Interner, Item, Prog, Src, Test, TimePart,
 };
 use crate::error::Error;
+use crate::index::{Automaton, FastHash, automaton};
 use crate::load::RuleSet;
 use crate::pattern::lower_into;
 use crate::pipeline::Pipeline;
@@ -79,75 +79,55 @@ struct RuleEntry {
     c: Compiled,
 }
 
-/// The candidate index of one field in one bucket: whole-value needles by hash (one lookup
-/// per value), every other needle in one Aho-Corasick automaton (one scan per value).
+/// The rules of one or more logsource buckets, indexed together: an event routed to it
+/// goes through each slot's index once, however many of the buckets read that slot.
 #[derive(Debug, Default)]
-struct Automaton {
-    src: Option<Src>,
-    ac: Option<AhoCorasick>,
-    /// Per pattern: its anchor and the rules it witnesses.
-    rules: Vec<(Anchor, Vec<u32>)>,
-    /// Whole-value needles (lowercase) → rules they witness.
-    exact: HashMap<String, Vec<u32>, FastHash>,
-}
-
-/// A multiply-rotate hasher for the whole-value index: its keys are rule literals fixed at
-/// compile time, so a flooding event cannot grow a probe chain, and SipHash's per-lookup
-/// cost (once per field value per event) buys nothing here.
-#[derive(Debug, Default, Clone, Copy)]
-struct FastHash;
-
-impl std::hash::BuildHasher for FastHash {
-    type Hasher = FastHasher;
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher(0)
-    }
-}
-
-/// State of [`FastHash`].
-#[derive(Debug)]
-struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        let mut tail = [0u8; 8];
-        let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        let w = u64::from_le_bytes(tail) ^ ((rest.len() as u64) << 56);
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-#[derive(Debug)]
-struct Bucket {
-    logsource: LogSource,
+struct Plan {
+    /// The buckets merged here (sorted).
+    buckets: Vec<u32>,
+    /// Rules with no necessary literal.
     always: Vec<u32>,
     automata: Vec<Automaton>,
+    /// Per automaton: whether some rule without a gate needs it, and the gate values (bits
+    /// into `gate.values`) whose rules need it.
+    need: Vec<(bool, u64)>,
+    gate: Option<Gate>,
 }
+
+/// A slot most rules of a plan require a whole value of (`type` for raw audit records):
+/// read first, it tells which other slots can still produce a rule that matches, so an
+/// event skips the slots only rules of other record types read.
+#[derive(Debug)]
+struct Gate {
+    src: Src,
+    /// Gate value (lowercase) → its bit.
+    values: HashMap<Box<str>, u32, FastHash>,
+}
+
+/// A gate is only worth its lookup when it spares this many rules.
+const MIN_GATED: usize = 4;
 
 /// Compiled Sigma rules, bucketed by logsource and indexed by literals.
 #[derive(Debug)]
 pub struct Engine {
     entries: Vec<RuleEntry>,
     slots: Vec<Vec<String>>,
-    buckets: Vec<Bucket>,
+    /// Bucket keys; plan `i` (for `i < buckets.len()`) holds bucket `i` alone.
+    buckets: Vec<LogSource>,
+    /// One plan per bucket, then one per set of buckets that together cover an event of some
+    /// bucket's logsource (a `product: linux, service: auditd` event reaches the `linux`
+    /// bucket too).
+    plans: Vec<Plan>,
     keyword_fields: Vec<String>,
     correlations: Vec<Correlation>,
     rejected: Vec<Error>,
     stats: EngineStats,
+    /// Distinguishes engines, so a [`Scratch`] moved to another engine drops its routes.
+    id: u64,
 }
 
-/// Needles of one automaton and, per needle, its anchor and the rules it witnesses.
-type NeedleGroup = (Vec<String>, Vec<(Anchor, Vec<u32>)>);
+/// Source of [`Engine`] ids.
+static NEXT_ENGINE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// A needle witnessing more rules than this is avoided when a rule has another choice.
 const COMMON_NEEDLE: usize = 3;
@@ -218,6 +198,80 @@ impl Slot {
     }
 }
 
+/// A cached routing decision: the logsource (and its hash) → the plans to run.
+#[derive(Debug, Clone)]
+struct Route {
+    hash: u64,
+    key: LogSource,
+    plans: Vec<u32>,
+}
+
+/// Per-plan needles: slot → (needle, anchor, rule).
+type SlotNeedles = BTreeMap<u32, Vec<(String, Anchor, u32)>>;
+
+/// A rule and the gate values it requires.
+type Gated = (u32, Vec<String>);
+
+/// Picks the slot that gates the most indexed rules of a plan; returns it with each gated
+/// rule's bits (rules absent from the map are ungated).
+fn choose_gate(
+    entries: &[RuleEntry],
+    by_slot: &SlotNeedles,
+    src_of: impl Fn(u32) -> Src,
+) -> (Option<Gate>, HashMap<u32, u64>) {
+    let mut rules: Vec<u32> = by_slot
+        .values()
+        .flat_map(|ns| ns.iter().map(|(_, _, r)| *r))
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let mut best: Option<(usize, Src, Vec<Gated>)> = None;
+    for &sid in by_slot.keys() {
+        let src = src_of(sid);
+        let gated: Vec<Gated> = rules
+            .iter()
+            .filter_map(|&r| Some((r, compile::gate(&entries[r as usize].c, src)?)))
+            .collect();
+        if gated.len() >= MIN_GATED && best.as_ref().is_none_or(|b| gated.len() > b.0) {
+            best = Some((gated.len(), src, gated));
+        }
+    }
+    let Some((_, src, gated)) = best else {
+        return (None, HashMap::new());
+    };
+    let mut values: HashMap<Box<str>, u32, FastHash> = HashMap::default();
+    for (_, vs) in &gated {
+        for v in vs {
+            let n = values.len() as u32;
+            values.entry(v.as_str().into()).or_insert(n);
+        }
+    }
+    if values.len() > 64 {
+        return (None, HashMap::new());
+    }
+    let bits = gated
+        .into_iter()
+        .map(|(r, vs)| {
+            let b = vs
+                .iter()
+                .filter_map(|v| values.get(v.as_str()))
+                .fold(0u64, |acc, &i| acc | (1 << i));
+            (r, b)
+        })
+        .collect();
+    (Some(Gate { src, values }), bits)
+}
+
+/// Hash of a logsource's routing key.
+fn route_hash(l: &LogSource) -> u64 {
+    use std::hash::BuildHasher as _;
+    FastHash.hash_one((
+        l.product.as_deref(),
+        l.category.as_deref(),
+        l.service.as_deref(),
+    ))
+}
+
 /// Reusable per-thread evaluation state: field values lowercased once per event, candidate
 /// marks and memo tables. Keep one per thread and pass it to every call; after warm-up the
 /// hot path does not allocate.
@@ -228,7 +282,9 @@ pub struct Scratch {
     stamp: Vec<u32>,
     cands: Vec<u32>,
     memo: Vec<u8>,
-    routes: Vec<(LogSource, Vec<u32>)>,
+    routes: Vec<Route>,
+    /// The engine the routes belong to.
+    engine: u64,
     events: u64,
     evaluated: u64,
 }
@@ -295,7 +351,6 @@ impl Engine {
             }
         }
         let raw_slot = interner.names.len() as u32;
-        let mut buckets: Vec<Bucket> = Vec::new();
         let mut stats = EngineStats {
             rules: entries.len(),
             rejected: rejected.len(),
@@ -325,17 +380,18 @@ impl Engine {
         }
         let common =
             |src: Src, n: &str| uses.get(&(sid_of(src), n)).copied().unwrap_or(0) > COMMON_NEEDLE;
-        let mut needles: BTreeMap<(usize, u32, String, Anchor), Vec<u32>> = BTreeMap::new();
+        // Per bucket: its always-evaluated rules and its (slot, needle, anchor, rule)s.
+        let mut buckets: Vec<LogSource> = Vec::new();
+        let mut always: Vec<Vec<u32>> = Vec::new();
+        let mut needles: Vec<Vec<(u32, String, Anchor, u32)>> = Vec::new();
         for (ri, e) in entries.iter().enumerate() {
             let key = e.rule.logsource.key();
-            let bi = match buckets.iter().position(|b| b.logsource == key) {
+            let bi = match buckets.iter().position(|b| *b == key) {
                 Some(b) => b,
                 None => {
-                    buckets.push(Bucket {
-                        logsource: key,
-                        always: Vec::new(),
-                        automata: Vec::new(),
-                    });
+                    buckets.push(key);
+                    always.push(Vec::new());
+                    needles.push(Vec::new());
                     buckets.len() - 1
                 }
             };
@@ -343,73 +399,89 @@ impl Engine {
                 Some(w) => {
                     stats.indexed += 1;
                     for (src, n, anchor) in w {
-                        let sid = match src {
-                            Src::Field(f) => f,
-                            Src::Raw => raw_slot,
-                        };
-                        let v = needles.entry((bi, sid, n, anchor)).or_default();
-                        if v.last() != Some(&(ri as u32)) {
-                            v.push(ri as u32);
-                        }
+                        needles[bi].push((sid_of(src), n, anchor, ri as u32));
                     }
                 }
                 None => {
                     stats.always_evaluated += 1;
-                    buckets[bi].always.push(ri as u32);
+                    always[bi].push(ri as u32);
                 }
             }
         }
-        // One automaton per (bucket, slot).
-        let mut grouped: BTreeMap<(usize, u32), NeedleGroup> = BTreeMap::new();
-        for ((b, s, n, anchor), rules) in needles {
-            let g = grouped.entry((b, s)).or_default();
-            g.0.push(n);
-            g.1.push((anchor, rules));
+        for ns in &needles {
+            let distinct: std::collections::BTreeSet<(u32, &str, Anchor)> =
+                ns.iter().map(|(s, n, a, _)| (*s, n.as_str(), *a)).collect();
+            stats.needles += distinct.len();
         }
-        for ((b, s), (ns, rules)) in grouped {
-            stats.needles += ns.len();
-            let src = if s == raw_slot {
-                Src::Raw
-            } else {
-                Src::Field(s)
-            };
-            let mut exact: HashMap<String, Vec<u32>, FastHash> = HashMap::default();
-            let mut scan = (Vec::new(), Vec::new());
-            for (n, (anchor, rs)) in ns.into_iter().zip(rules) {
-                if anchor == Anchor::Whole {
-                    exact.entry(n).or_default().extend(rs);
-                } else {
-                    scan.0.push(n);
-                    scan.1.push((anchor, rs));
-                }
+        // Plan sets: every bucket alone, then the buckets covering each bucket's logsource.
+        let mut sets: Vec<Vec<u32>> = (0..buckets.len() as u32).map(|b| vec![b]).collect();
+        for k in &buckets {
+            let cover: Vec<u32> = (0..buckets.len() as u32)
+                .filter(|&j| buckets[j as usize].covers(k))
+                .collect();
+            if cover.len() > 1 && !sets.contains(&cover) {
+                sets.push(cover);
             }
-            let ac = if scan.0.is_empty() {
-                None
-            } else {
-                // A DFA scans each byte with one table lookup: worth its memory here, where
-                // every value of the field goes through it.
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&scan.0)
-                    .or_else(|_| AhoCorasick::new(&scan.0))
-                    .ok()
-            };
-            buckets[b].automata.push(Automaton {
-                src: Some(src),
-                ac,
-                rules: scan.1,
-                exact,
-            });
         }
+        let plans = sets
+            .into_iter()
+            .map(|set| {
+                let mut all: Vec<u32> = set
+                    .iter()
+                    .flat_map(|&b| always[b as usize].iter().copied())
+                    .collect();
+                all.sort_unstable();
+                let mut by_slot: BTreeMap<u32, Vec<(String, Anchor, u32)>> = BTreeMap::new();
+                for &b in &set {
+                    for (sid, n, a, r) in &needles[b as usize] {
+                        by_slot.entry(*sid).or_default().push((n.clone(), *a, *r));
+                    }
+                }
+                let src_of = |sid: u32| {
+                    if sid == raw_slot {
+                        Src::Raw
+                    } else {
+                        Src::Field(sid)
+                    }
+                };
+                let (gate, gates) = choose_gate(&entries, &by_slot, src_of);
+                let need = by_slot
+                    .values()
+                    .map(|ns| {
+                        let mut n = (false, 0u64);
+                        for (_, _, r) in ns {
+                            match gates.get(r) {
+                                Some(bits) => n.1 |= bits,
+                                None => n.0 = true,
+                            }
+                        }
+                        n
+                    })
+                    .collect();
+                let automata = by_slot
+                    .into_iter()
+                    .map(|(sid, ns)| automaton(src_of(sid), &ns))
+                    .collect();
+                Plan {
+                    buckets: set,
+                    always: all,
+                    automata,
+                    need,
+                    gate,
+                }
+            })
+            .collect();
         stats.buckets = buckets.len();
         Engine {
             entries,
             slots: interner.names,
             buckets,
+            plans,
             keyword_fields: pipeline.keyword_fields.clone(),
             correlations: set.correlations.clone(),
             rejected,
             stats,
+            id: NEXT_ENGINE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -471,12 +543,12 @@ impl Engine {
         self.prepare(sc);
         sc.events += 1;
         let route = self.route(ls, sc);
-        let buckets = std::mem::take(&mut sc.routes[route].1);
+        let plans = std::mem::take(&mut sc.routes[route].plans);
         let before = out.len();
-        for &b in &buckets {
-            self.eval_bucket(&self.buckets[b as usize], event, sc, out);
+        for &p in &plans {
+            self.eval_plan(&self.plans[p as usize], event, sc, out);
         }
-        sc.routes[route].1 = buckets;
+        sc.routes[route].plans = plans;
         out.len() - before
     }
 
@@ -498,7 +570,11 @@ impl Engine {
         }
         if sc.stamp.len() != self.entries.len() {
             sc.stamp = vec![0; self.entries.len()];
+        }
+        if sc.engine != self.id {
+            // Routes name this engine's plans.
             sc.routes.clear();
+            sc.engine = self.id;
         }
         sc.epoch = sc.epoch.wrapping_add(1);
         if sc.epoch == 0 {
@@ -509,33 +585,39 @@ impl Engine {
     }
 
     fn route(&self, ls: &LogSource, sc: &mut Scratch) -> usize {
-        fn key(l: &LogSource) -> (Option<&str>, Option<&str>, Option<&str>) {
-            (
-                l.product.as_deref(),
-                l.category.as_deref(),
-                l.service.as_deref(),
-            )
-        }
-        if let Some(i) = sc.routes.iter().position(|(l, _)| key(l) == key(ls)) {
+        let hash = route_hash(ls);
+        let same = |l: &LogSource| {
+            l.product == ls.product && l.category == ls.category && l.service == ls.service
+        };
+        if let Some(i) = sc
+            .routes
+            .iter()
+            .position(|r| r.hash == hash && same(&r.key))
+        {
             return i;
         }
         if sc.routes.len() >= 256 {
             sc.routes.clear();
         }
-        let ids = self
-            .buckets
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.logsource.covers(ls))
-            .map(|(i, _)| i as u32)
+        let cover: Vec<u32> = (0..self.buckets.len() as u32)
+            .filter(|&b| self.buckets[b as usize].covers(ls))
             .collect();
-        sc.routes.push((ls.key(), ids));
+        // One merged plan for exactly these buckets when there is one; else each alone.
+        let plans = match self.plans.iter().position(|p| p.buckets == cover) {
+            Some(p) => vec![p as u32],
+            None => cover,
+        };
+        sc.routes.push(Route {
+            hash,
+            key: ls.key(),
+            plans,
+        });
         sc.routes.len() - 1
     }
 
-    fn eval_bucket<E: FieldSource + ?Sized>(
+    fn eval_plan<E: FieldSource + ?Sized>(
         &self,
-        b: &Bucket,
+        p: &Plan,
         ev: &E,
         sc: &mut Scratch,
         out: &mut Vec<Match>,
@@ -543,47 +625,54 @@ impl Engine {
         let mut cands = std::mem::take(&mut sc.cands);
         cands.clear();
         let epoch = sc.epoch;
-        for &r in &b.always {
+        for &r in &p.always {
             sc.stamp[r as usize] = epoch;
             cands.push(r);
         }
-        for a in &b.automata {
-            let Some(src) = a.src else {
+        // With a gate: which gate values the event holds.
+        let live = match &p.gate {
+            Some(g) => {
+                let sid = self.slot_id(g.src);
+                self.fill(sid, ev, sc);
+                let slot = &sc.slots[sid];
+                let mut live = 0u64;
+                if slot.state == PRESENT {
+                    for (_, low) in slot.items() {
+                        if let Some(&i) = g.values.get(low.as_str()) {
+                            live |= 1 << i;
+                        }
+                    }
+                }
+                live
+            }
+            None => u64::MAX,
+        };
+        for (a, &(ungated, bits)) in p.automata.iter().zip(&p.need) {
+            if !ungated && bits & live == 0 {
                 continue;
-            };
-            let sid = self.slot_id(src);
+            }
+            let sid = self.slot_id(a.src);
             self.fill(sid, ev, sc);
             let slot = &sc.slots[sid];
             if slot.state != PRESENT {
                 continue;
             }
+            let stamp = &mut sc.stamp;
             for (_, low) in slot.items() {
-                if let Some(rules) = a.exact.get(low.as_str()) {
+                a.scan(low, |rules| {
                     for &r in rules {
-                        if sc.stamp[r as usize] != epoch {
-                            sc.stamp[r as usize] = epoch;
+                        let s = &mut stamp[r as usize];
+                        if *s != epoch {
+                            *s = epoch;
                             cands.push(r);
                         }
                     }
-                }
-                let Some(ac) = &a.ac else {
-                    continue;
-                };
-                for m in ac.find_overlapping_iter(low.as_str()) {
-                    let (anchor, rules) = &a.rules[m.pattern().as_usize()];
-                    if !anchor.accepts(m.start(), m.end(), low.len()) {
-                        continue;
-                    }
-                    for &r in rules {
-                        if sc.stamp[r as usize] != epoch {
-                            sc.stamp[r as usize] = epoch;
-                            cands.push(r);
-                        }
-                    }
-                }
+                });
             }
         }
-        cands.sort_unstable();
+        if cands.len() > 1 {
+            cands.sort_unstable();
+        }
         sc.evaluated += cands.len() as u64;
         for &r in &cands {
             if let Some(sel) = self.eval_rule(r as usize, ev, sc) {

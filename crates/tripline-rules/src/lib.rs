@@ -77,6 +77,7 @@ mod encode;
 mod engine;
 mod error;
 pub mod findings;
+mod index;
 mod load;
 mod modifier;
 mod pattern;

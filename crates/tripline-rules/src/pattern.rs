@@ -159,6 +159,14 @@ impl Pattern {
         }
     }
 
+    /// The literal of a whole-value pattern (no wildcards).
+    pub(crate) fn exact(&self) -> Option<&str> {
+        match self {
+            Pattern::Exact(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// A plain `contains` needle (for grouping into one automaton).
     pub(crate) fn contains_needle(&self) -> Option<&[u8]> {
         match self {

@@ -148,3 +148,169 @@ fn common_needles_are_not_witnesses() {
     assert_eq!(e.rule(out[0].rule).unwrap().meta.title, "r3");
     assert_eq!(sc.rules_evaluated(), 1);
 }
+
+/// Plans merge the buckets covering an event (`product: test` rules also see
+/// `product: test, service: audit` events), and a slot most rules require a whole value of
+/// (`type`) gates the others: a slot only rules of another `type` read is skipped, while a
+/// slot an ungated rule reads is still indexed. Index and direct evaluation must agree.
+#[test]
+fn merged_plans_and_gates_equal_direct_evaluation() {
+    let rules: &[(&str, &str, &str)] = &[
+        (
+            "g_exec",
+            "service: audit",
+            "sel:\n    type: EXECVE\n    a0: tool\n  condition: sel",
+        ),
+        (
+            "g_exec_a1",
+            "service: audit",
+            "sel:\n    type: EXECVE\n    a1|startswith: '-x'\n  condition: sel",
+        ),
+        (
+            "g_sys",
+            "service: audit",
+            "sel:\n    type: SYSCALL\n    exe|endswith: /nc\n  condition: sel",
+        ),
+        (
+            "g_path",
+            "service: audit",
+            "sel:\n    type|cased: PATH\n    name|contains: shadow\n  condition: sel",
+        ),
+        (
+            "g_either",
+            "service: audit",
+            "a:\n    type: EXECVE\n    a0: x\n  b:\n    type: PROCTITLE\n    a0: x\n  condition: a or b",
+        ),
+        (
+            "ungated_a1",
+            "service: audit",
+            "sel:\n    a1: '--evil'\n  condition: sel",
+        ),
+        (
+            "ungated_not",
+            "service: audit",
+            "sel:\n    type: EXECVE\n    a0: tool\n  condition: not sel and kw\n  kw:\n    - boom",
+        ),
+        ("kw_product", "", "kw:\n    - tool\n  condition: kw"),
+    ];
+    let mut set = RuleSet::new(Settings::default());
+    for (i, (title, service, det)) in rules.iter().enumerate() {
+        let extra = if service.is_empty() {
+            String::new()
+        } else {
+            format!(", {service}")
+        };
+        let yaml = format!(
+            "title: {title}\nid: 11111111-2222-4333-8444-{i:012}\nlogsource: {{product: test{extra}}}\ndetection:\n  {det}\n"
+        );
+        set.add_str(&yaml, &format!("{title}.yml"));
+    }
+    assert!(set.rejected.is_empty(), "{:?}", set.rejected);
+    let e = Engine::compile(&set, &Pipeline::identity());
+    assert!(e.rejected().is_empty(), "{:?}", e.rejected());
+    let audit = LogSource::new("test", "", "audit");
+    let other = LogSource::new("test", "", "");
+    let rows: Vec<(&LogSource, serde_json::Value, &[&str])> = vec![
+        (&audit, json!({"type": "EXECVE", "a0": "TOOL"}), &["g_exec"]),
+        (
+            &audit,
+            json!({"type": "execve", "a1": "-xy"}),
+            &["g_exec_a1"],
+        ),
+        (
+            &audit,
+            json!({"type": "SYSCALL", "a1": "-xy", "exe": "/bin/nc"}),
+            &["g_sys"],
+        ),
+        (
+            &audit,
+            json!({"type": "PATH", "name": "/etc/SHADOW"}),
+            &["g_path"],
+        ),
+        (&audit, json!({"type": "path", "name": "/etc/shadow"}), &[]),
+        (
+            &audit,
+            json!({"type": ["SYSCALL", "EXECVE"], "a0": "tool"}),
+            &["g_exec"],
+        ),
+        (
+            &audit,
+            json!({"type": "PROCTITLE", "a0": "x"}),
+            &["g_either"],
+        ),
+        (
+            &audit,
+            json!({"type": "SYSCALL", "a0": "x", "a1": "--EVIL"}),
+            &["ungated_a1"],
+        ),
+        (&audit, json!({"a1": "--evil"}), &["ungated_a1"]),
+        (
+            &audit,
+            json!({"type": "PATH", "message": "boom tool"}),
+            &["ungated_not", "kw_product"],
+        ),
+        (
+            &audit,
+            json!({"type": "EXECVE", "a0": "tool", "message": "boom tool"}),
+            &["g_exec", "kw_product"],
+        ),
+        (
+            &other,
+            json!({"type": "EXECVE", "a0": "tool", "message": "tool"}),
+            &["kw_product"],
+        ),
+        (&audit, json!({"type": null, "a0": "tool"}), &[]),
+        (&audit, json!({}), &[]),
+    ];
+    let mut sc = Scratch::new();
+    for (ls, ev, want) in rows {
+        for _ in 0..2 {
+            let mut out = Vec::new();
+            e.evaluate(ls, &ev, &mut sc, &mut out);
+            let got: Vec<usize> = out.iter().map(|m| m.rule).collect();
+            for i in 0..e.rules().len() {
+                let covers = e.rule(i).unwrap().logsource.covers(ls);
+                assert_eq!(
+                    got.contains(&i),
+                    covers && e.matches_rule(i, &ev, &mut sc),
+                    "index vs direct for rule {i} on {ev}"
+                );
+            }
+            let titles: Vec<String> = got
+                .iter()
+                .map(|&i| e.rule(i).unwrap().meta.title.clone())
+                .collect();
+            assert_eq!(titles, want, "{ls} {ev}");
+        }
+    }
+}
+
+/// One scratch space used with two engines of the same rule count but different plans:
+/// the cached routes belong to the first engine and must not be reused by the second.
+#[test]
+fn scratch_moves_between_engines() {
+    let compile = |services: &[&str]| {
+        let mut set = RuleSet::new(Settings::default());
+        for (i, svc) in services.iter().enumerate() {
+            let yaml = format!(
+                "title: s{i}\nid: 11111111-2222-4333-8444-{i:012}\nlogsource: {{product: test{svc}}}\ndetection:\n  sel:\n    a0: x{i}\n  condition: sel\n"
+            );
+            set.add_str(&yaml, "s.yml");
+        }
+        Engine::compile(&set, &Pipeline::identity())
+    };
+    let one = compile(&["", ""]);
+    let two = compile(&[", service: a", ", service: b"]);
+    let mut sc = Scratch::new();
+    let ls = LogSource::new("test", "", "b");
+    let mut out = Vec::new();
+    one.evaluate(&ls, &json!({"a0": "x1"}), &mut sc, &mut out);
+    assert_eq!(out.len(), 1);
+    out.clear();
+    two.evaluate(&ls, &json!({"a0": "x1"}), &mut sc, &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(two.rule(out[0].rule).unwrap().meta.title, "s1");
+    out.clear();
+    two.evaluate(&ls, &json!({"a0": "x0"}), &mut sc, &mut out);
+    assert!(out.is_empty());
+}

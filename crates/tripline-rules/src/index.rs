@@ -1,0 +1,215 @@
+//! The candidate index: per field slot, the needles whose presence (at their anchor) makes a
+//! rule worth evaluating. Whole-value needles are one hash lookup per value, prefix and
+//! suffix needles one anchored trie walk from either end (which stops at the first byte no
+//! needle continues with), and only unanchored needles go through an Aho-Corasick scan.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+use crate::compile::{Anchor, Src};
+
+/// A multiply-rotate hasher for the whole-value index and the route cache: its keys are
+/// rule literals fixed at compile time (or logsource names), so a flooding event cannot
+/// grow a probe chain, and SipHash's per-lookup cost (once per field value per event) buys
+/// nothing here.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+/// State of [`FastHash`].
+#[derive(Debug)]
+pub(crate) struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        // The tail byte by byte: a variable-length copy would be a libc call.
+        let rest = chunks.remainder();
+        let mut w = (rest.len() as u64) << 56;
+        for (i, &b) in rest.iter().enumerate() {
+            w |= u64::from(b) << (8 * i);
+        }
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A byte trie of needles anchored at one end of a value, flattened for walking.
+#[derive(Debug, Default)]
+pub(crate) struct Trie {
+    /// Per node: its edges (`edges[from..to]`, sorted by byte) and its rules
+    /// (`rules[from..to]`, the rules of the needle ending here).
+    nodes: Vec<([u32; 2], [u32; 2])>,
+    edges: Vec<(u8, u32)>,
+    rules: Vec<u32>,
+}
+
+impl Trie {
+    /// Builds the trie of `needles` (byte strings, in walking order) → rules.
+    fn build(needles: &BTreeMap<Vec<u8>, Vec<u32>>) -> Trie {
+        // Build with maps, then flatten breadth-first.
+        let mut kids: Vec<BTreeMap<u8, usize>> = vec![BTreeMap::new()];
+        let mut outs: Vec<Vec<u32>> = vec![Vec::new()];
+        for (n, rules) in needles {
+            let mut at = 0;
+            for &b in n {
+                at = match kids[at].get(&b) {
+                    Some(&c) => c,
+                    None => {
+                        kids.push(BTreeMap::new());
+                        outs.push(Vec::new());
+                        let c = kids.len() - 1;
+                        kids[at].insert(b, c);
+                        c
+                    }
+                };
+            }
+            outs[at].extend(rules);
+        }
+        let mut t = Trie::default();
+        for (k, o) in kids.iter().zip(&outs) {
+            let e0 = t.edges.len() as u32;
+            t.edges.extend(k.iter().map(|(&b, &c)| (b, c as u32)));
+            let r0 = t.rules.len() as u32;
+            let mut o = o.clone();
+            o.sort_unstable();
+            o.dedup();
+            t.rules.extend(o);
+            t.nodes
+                .push(([e0, t.edges.len() as u32], [r0, t.rules.len() as u32]));
+        }
+        t
+    }
+
+    fn is_empty(&self) -> bool {
+        self.nodes.len() <= 1
+    }
+
+    /// Walks `bytes` from the root, calling `hit` with the rules of every needle that is a
+    /// prefix of the walk.
+    #[inline]
+    pub(crate) fn walk(&self, bytes: impl Iterator<Item = u8>, mut hit: impl FnMut(&[u32])) {
+        if self.is_empty() {
+            return;
+        }
+        let mut node = 0usize;
+        for b in bytes {
+            let ([e0, e1], _) = self.nodes[node];
+            let edges = &self.edges[e0 as usize..e1 as usize];
+            let next = if edges.len() <= 8 {
+                edges.iter().find(|(x, _)| *x == b).map(|(_, c)| *c)
+            } else {
+                edges
+                    .binary_search_by_key(&b, |(x, _)| *x)
+                    .ok()
+                    .map(|i| edges[i].1)
+            };
+            let Some(c) = next else {
+                return;
+            };
+            node = c as usize;
+            let (_, [r0, r1]) = self.nodes[node];
+            if r1 > r0 {
+                hit(&self.rules[r0 as usize..r1 as usize]);
+            }
+        }
+    }
+}
+
+/// The candidate index of one field slot in one plan.
+#[derive(Debug)]
+pub(crate) struct Automaton {
+    pub(crate) src: Src,
+    /// Whole-value needles (lowercase) → rules they witness.
+    pub(crate) exact: HashMap<Box<str>, Vec<u32>, FastHash>,
+    /// Needles that must start the value.
+    pub(crate) prefix: Trie,
+    /// Needles that must end the value, reversed.
+    pub(crate) suffix: Trie,
+    /// Needles found anywhere, and per pattern the rules they witness.
+    pub(crate) ac: Option<AhoCorasick>,
+    pub(crate) any: Vec<Vec<u32>>,
+}
+
+/// Builds the index of one slot from its `(needle, anchor, rule)` triples.
+pub(crate) fn automaton(src: Src, needles: &[(String, Anchor, u32)]) -> Automaton {
+    let mut exact: HashMap<Box<str>, Vec<u32>, FastHash> = HashMap::default();
+    let mut pre: BTreeMap<Vec<u8>, Vec<u32>> = BTreeMap::new();
+    let mut suf: BTreeMap<Vec<u8>, Vec<u32>> = BTreeMap::new();
+    let mut any: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (n, anchor, r) in needles {
+        match anchor {
+            Anchor::Whole => exact.entry(n.as_str().into()).or_default().push(*r),
+            Anchor::Start => pre.entry(n.as_bytes().to_vec()).or_default().push(*r),
+            Anchor::End => suf.entry(n.bytes().rev().collect()).or_default().push(*r),
+            Anchor::Any => any.entry(n.as_str()).or_default().push(*r),
+        }
+    }
+    for v in exact.values_mut() {
+        v.sort_unstable();
+        v.dedup();
+    }
+    let (pats, mut rules): (Vec<&str>, Vec<Vec<u32>>) = any.into_iter().unzip();
+    for v in &mut rules {
+        v.sort_unstable();
+        v.dedup();
+    }
+    let ac = if pats.is_empty() {
+        None
+    } else {
+        // A DFA scans each byte with one table lookup: worth its memory here, where every
+        // value of the field goes through it.
+        AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&pats)
+            .or_else(|_| AhoCorasick::new(&pats))
+            .ok()
+    };
+    Automaton {
+        src,
+        exact,
+        prefix: Trie::build(&pre),
+        suffix: Trie::build(&suf),
+        ac,
+        any: rules,
+    }
+}
+
+impl Automaton {
+    /// Calls `hit` with the rules witnessed by one lowercased value.
+    #[inline]
+    pub(crate) fn scan(&self, low: &str, mut hit: impl FnMut(&[u32])) {
+        if !self.exact.is_empty()
+            && let Some(rules) = self.exact.get(low)
+        {
+            hit(rules);
+        }
+        self.prefix.walk(low.bytes(), &mut hit);
+        self.suffix.walk(low.bytes().rev(), &mut hit);
+        if let Some(ac) = &self.ac {
+            for m in ac.find_overlapping_iter(low) {
+                hit(&self.any[m.pattern().as_usize()]);
+            }
+        }
+    }
+}
