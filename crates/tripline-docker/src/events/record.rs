@@ -436,6 +436,26 @@ mod tests {
         ]
     }
 
+    #[test]
+    fn integer_times_at_the_i64_edges() {
+        // (text, expected timeNano): the scanner's answer must equal serde_json's.
+        for (n, expected) in [
+            ("9223372036854775807", Some(Some(i64::MAX))),
+            ("-9223372036854775808", Some(Some(i64::MIN))),
+            ("1700000000123456789", Some(Some(1_700_000_000_123_456_789))),
+            // Out of range as an integer: serde_json reads it as a float, which is dropped.
+            ("-9223372036854775809", Some(None)),
+            ("9223372036854775808", None),
+            ("9999999999999999999", None),
+        ] {
+            let text = format!(r#"{{"Type":"container","Action":"start","timeNano":{n}}}"#);
+            let fast = EventRecord::from_str(&text).ok();
+            let slow = EventRecord::from_str_serde(&text).ok();
+            assert_eq!(fast, slow, "{n}");
+            assert_eq!(fast.map(|r| r.time_nano), expected, "{n}");
+        }
+    }
+
     proptest! {
         /// The scanner and serde_json agree on every document the scanner accepts.
         #[test]
@@ -542,17 +562,23 @@ mod fast {
             {
                 return None;
             }
-            if digits > 18 {
+            if digits > 19 {
                 let v = self.s[self.i..self.i + n].parse().ok()?;
                 self.i += n;
                 return Some(v);
             }
-            let mut v: i64 = 0;
+            // Up to 19 digits fit in a u64 (`timeNano` has 19); then check the i64 range.
+            let mut v: u64 = 0;
             for &c in &b[usize::from(neg)..n] {
-                v = v * 10 + i64::from(c - b'0');
+                v = v * 10 + u64::from(c - b'0');
             }
+            let v = if neg {
+                0i64.checked_sub_unsigned(v)?
+            } else {
+                i64::try_from(v).ok()?
+            };
             self.i += n;
-            Some(if neg { -v } else { v })
+            Some(v)
         }
 
         /// `,` → true (more), `}` → false (done).
