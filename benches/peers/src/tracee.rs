@@ -9,7 +9,7 @@ use crate::report::{Reporter, best_rate};
 
 /// Deterministic v0.19-shape lines: exec, file open, connect, signature with triggeredBy,
 /// DNS packet, in the proportions of a busy container host.
-fn lines(n: usize) -> Vec<String> {
+pub fn lines(n: usize) -> Vec<String> {
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let ts = 1_700_000_000_000_000_000u64 + i as u64 * 1_000;
