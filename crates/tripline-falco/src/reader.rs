@@ -79,13 +79,15 @@ impl Stats {
 pub struct Reader<R> {
     inner: R,
     settings: Settings,
+    /// The bytes of the line being read.
     buf: Vec<u8>,
-    lossy: String,
+    /// The current line as text, validated once: the buffer itself moved in when it is
+    /// UTF-8 (no copy), else its lossy replacement.
+    line: String,
     line_no: u64,
     offset: u64,
     stats: Stats,
     failed: bool,
-    lossy_line: bool,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -100,12 +102,11 @@ impl<R: BufRead> Reader<R> {
             inner,
             settings,
             buf: Vec::with_capacity(4096),
-            lossy: String::new(),
+            line: String::new(),
             line_no: 0,
             offset: 0,
             stats: Stats::default(),
             failed: false,
-            lossy_line: false,
         }
     }
 
@@ -117,6 +118,10 @@ impl<R: BufRead> Reader<R> {
     /// Reads one line into `buf`, keeping at most `max_line_bytes + 1` bytes of it.
     /// Returns the full line length and whether a newline ended it.
     fn read_line(&mut self) -> io::Result<Option<(usize, bool)>> {
+        if self.buf.capacity() == 0 {
+            // The previous line's buffer became `line`: take its allocation back.
+            self.buf = std::mem::take(&mut self.line).into_bytes();
+        }
         self.buf.clear();
         let mut total = 0usize;
         let mut any = false;
@@ -174,15 +179,6 @@ impl<R: BufRead> Reader<R> {
         Some(Ok(record.normalize_with(&opts)))
     }
 
-    /// The current line's text.
-    fn current(&self) -> &str {
-        if self.lossy_line {
-            self.lossy.as_str()
-        } else {
-            std::str::from_utf8(&self.buf).unwrap_or_default()
-        }
-    }
-
     /// Reads lines until one that is (or claims to be) an alert, counting skipped lines.
     fn advance(&mut self) -> Option<Result<(AlertClass, Location), Error>> {
         loop {
@@ -219,13 +215,15 @@ impl<R: BufRead> Reader<R> {
             if self.buf.last() == Some(&b'\r') {
                 self.buf.pop();
             }
-            let lossy = std::str::from_utf8(&self.buf).is_err();
-            self.lossy_line = lossy;
-            if lossy {
-                self.stats.invalid_utf8 += 1;
-                self.lossy = String::from_utf8_lossy(&self.buf).into_owned();
+            match String::from_utf8(std::mem::take(&mut self.buf)) {
+                Ok(line) => self.line = line,
+                Err(e) => {
+                    self.buf = e.into_bytes();
+                    self.stats.invalid_utf8 += 1;
+                    self.line = String::from_utf8_lossy(&self.buf).into_owned();
+                }
             }
-            let text = self.current();
+            let text = self.line.as_str();
             match classify(text) {
                 LineClass::Skip(kind) => {
                     if kind == SkipKind::Summary
@@ -246,11 +244,7 @@ impl<R: BufRead> Reader<R> {
         class: AlertClass,
         at: Location,
     ) -> Result<(Record<'_>, &str), Error> {
-        let text = if self.lossy_line {
-            self.lossy.as_str()
-        } else {
-            std::str::from_utf8(&self.buf).unwrap_or_default()
-        };
+        let text = self.line.as_str();
         match parse_alert(text, class, &self.settings) {
             Ok((r, dropped)) => {
                 self.stats.records += 1;
