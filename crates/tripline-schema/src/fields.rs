@@ -83,6 +83,11 @@ impl Fields {
     pub fn insert(&mut self, key: impl Into<Text>, value: impl Into<Field>) -> Option<Field> {
         let key = key.into();
         let value = value.into();
+        // Normalizers mostly insert in key order: appending then needs one comparison.
+        if self.0.last().is_none_or(|(k, _)| k.as_str() < key.as_str()) {
+            self.0.push((key, value));
+            return None;
+        }
         match self.position(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
             Err(i) => {
@@ -90,6 +95,21 @@ impl Fields {
                 None
             }
         }
+    }
+
+    /// A map from entries in any order; a key given twice keeps its last value (as JSON
+    /// readers do). One sort instead of a sorted insert per entry.
+    pub fn from_entries(mut entries: Vec<(Text, Field)>) -> Fields {
+        // Stable: equal keys keep their input order, so the last one is the one kept below.
+        entries.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        let mut out: Vec<(Text, Field)> = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            match out.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => out.push((k, v)),
+            }
+        }
+        Fields(out)
     }
 
     /// Removes `key`, returning its value.
@@ -595,12 +615,12 @@ impl<'de> Visitor<'de> for FieldsVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
-        let mut out = Fields::with_capacity(map.size_hint().unwrap_or(0).min(64));
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
         while let Some(k) = map.next_key::<KeyText>()? {
             let v = map.next_value::<Field>()?;
-            out.insert(k.0, v);
+            entries.push((k.0, v));
         }
-        Ok(out)
+        Ok(Fields::from_entries(entries))
     }
 }
 
@@ -674,6 +694,25 @@ mod tests {
         assert_eq!(
             f.to_json()["t"],
             serde_json::json!(1_700_000_000_123_456_789u64)
+        );
+    }
+
+    #[test]
+    fn unsorted_input_and_duplicate_keys_keep_the_last_value() {
+        let f: Fields = serde_json::from_str(r#"{"b":1,"a":2,"b":3,"c":{"z":1,"y":2}}"#).unwrap();
+        assert_eq!(
+            f.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
+        assert_eq!(f["b"], 3u64);
+        assert_eq!(serde_json::to_string(&f["c"]).unwrap(), r#"{"y":2,"z":1}"#);
+        let mut m = Fields::new();
+        for (k, v) in [("a", 1u64), ("c", 3), ("b", 2), ("c", 4), ("d", 5)] {
+            m.insert(k, v);
+        }
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"a":1,"b":2,"c":4,"d":5}"#
         );
     }
 
