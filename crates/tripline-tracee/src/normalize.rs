@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use tripline_schema::{
     Attack, Container, ContainerLifecycle, Direction, Endpoint, Event, EventKind, File, FileAccess,
     FileOp, Finding, Host, Image, Location, NetworkActivity, NetworkOp, Orchestrator, Other,
-    ParentProcess, Process, ProcessEvent, Product, Raw, Rule, Severity, Source, User,
+    ParentProcess, Process, ProcessAccess, ProcessAccessOp, ProcessEvent, Product, Raw, Rule,
+    Severity, Source, User,
 };
 use tripline_schema::{Field, Fields, Text};
 
@@ -918,6 +919,79 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
                     ..ProcessEvent::default()
                 }),
                 &["exit_code"],
+                None,
+            )
+        }
+        "sched_process_fork" => {
+            // The event's own process is the parent (its host pid wins over the args, which
+            // some builds fill from the namespace); the child runs the same program.
+            let u32_arg = |k: &str| args.lookup_i64(k).and_then(|n| u32::try_from(n).ok());
+            let parent = ParentProcess {
+                pid: process.pid.or(u32_arg("parent_pid")),
+                executable: process.executable.clone(),
+                name: process.name.clone(),
+                command_line: process.command_line.clone(),
+                entity_id: process.entity_id.clone(),
+            };
+            let child = Process {
+                pid: u32_arg("child_pid"),
+                tid: u32_arg("child_tid"),
+                vpid: u32_arg("child_ns_pid"),
+                ppid: parent.pid,
+                executable: process.executable.take(),
+                name: process.name.take(),
+                args: std::mem::take(&mut process.args),
+                command_line: process.command_line.take(),
+                cwd: process.cwd.take(),
+                user: process.user.take(),
+                group: process.group.take(),
+                parent: Some(Box::new(parent)),
+                ..Process::default()
+            };
+            (
+                EventKind::ProcessFork(ProcessEvent {
+                    process: child,
+                    ..ProcessEvent::default()
+                }),
+                &[
+                    "parent_tid",
+                    "parent_ns_tid",
+                    "parent_pid",
+                    "parent_ns_pid",
+                    "child_tid",
+                    "child_ns_tid",
+                    "child_pid",
+                    "child_ns_pid",
+                ],
+                None,
+            )
+        }
+        "ptrace" => {
+            // `request` is a name with parse-arguments, a number without.
+            let request = args
+                .lookup_str("request")
+                .map(|r| Text::from(r.as_ref()))
+                .or_else(|| args.lookup_i64("request").map(num_text));
+            let op = request.as_deref().map_or_else(
+                || ProcessAccessOp::Other(Text::from("?")),
+                ProcessAccessOp::from_ptrace_request,
+            );
+            // The pid is as the tracer passed it: in its own pid namespace.
+            let pid = args.lookup_i64("pid").and_then(|n| u32::try_from(n).ok());
+            let namespaced = process.vpid.is_some() && process.vpid != process.pid;
+            let target = Process {
+                pid: if namespaced { None } else { pid },
+                vpid: if namespaced { pid } else { None },
+                ..Process::default()
+            };
+            (
+                EventKind::ProcessAccess(ProcessAccess {
+                    op,
+                    request,
+                    process: Some(process),
+                    target,
+                }),
+                &["request", "pid"],
                 None,
             )
         }

@@ -210,18 +210,24 @@ fn process_exit_fork_ptrace() {
     };
     assert_eq!(p.process.exit_code, Some(256));
     let ev = norm(8);
-    let EventKind::Other(o) = &ev.kind else {
-        panic!()
+    let EventKind::ProcessFork(f) = &ev.kind else {
+        panic!("{:?}", ev.kind)
     };
-    assert_eq!(o.name, "sched_process_fork");
-    assert_eq!(tracee(&ev)["args"]["child_pid"], 24150);
+    assert_eq!(ev.action.as_deref(), Some("sched_process_fork"));
+    assert_eq!(
+        (f.process.pid, f.process.vpid, f.process.ppid),
+        (Some(24150), Some(7), Some(24112))
+    );
+    assert_eq!(f.process.name.as_deref(), Some("sh"));
     let ev = norm(12);
-    let EventKind::Other(o) = &ev.kind else {
-        panic!()
+    let EventKind::ProcessAccess(a) = &ev.kind else {
+        panic!("{:?}", ev.kind)
     };
-    assert_eq!(o.name, "ptrace");
+    assert_eq!(ev.action.as_deref(), Some("ptrace"));
     assert_eq!(ev.outcome, tripline_schema::Outcome::Failure);
-    assert_eq!(tracee(&ev)["args"]["request"], "PTRACE_ATTACH");
+    assert_eq!(a.op, tripline_schema::ProcessAccessOp::Attach);
+    assert_eq!(a.request.as_deref(), Some("PTRACE_ATTACH"));
+    assert_eq!(a.target.vpid, Some(4242));
 }
 
 #[test]
@@ -436,4 +442,72 @@ fn corpus_normalizes_without_loss() {
         }
         assert!(r.counts().balanced());
     }
+}
+
+/// A v0.19 event line in the container of the fixtures with the given id, name and args.
+fn container_line(event_id: &str, name: &str, args: &str) -> String {
+    format!(
+        r#"{{"timestamp":1700000050000000000,"threadStartTime":1699999999998500001,"processorId":1,"processId":7,"cgroupId":10994,"threadId":7,"parentProcessId":1,"hostProcessId":24200,"hostThreadId":24200,"hostParentProcessId":24112,"userId":0,"mountNamespace":4026532610,"pidNamespace":4026532613,"processName":"sh","executable":{{"path":"/usr/bin/dash"}},"hostName":"web-7d4b9c-x2k","containerId":"{CID}","container":{{"id":"{CID}","name":"web","image":"docker.io/library/nginx:1.25"}},"eventId":"{event_id}","eventName":"{name}","matchedPolicies":["default-policy"],"argsNum":4,"returnValue":0,"syscall":"{name}","threadEntityId":1520716380,"processEntityId":1520716380,"parentEntityId":2146028341,"args":[{args}]}}"#
+    )
+}
+
+#[test]
+fn fork_becomes_process_fork_with_the_child() {
+    let line = container_line(
+        "1002",
+        "sched_process_fork",
+        r#"{"name":"parent_tid","type":"int","value":24200},{"name":"parent_ns_tid","type":"int","value":7},{"name":"parent_pid","type":"int","value":24200},{"name":"parent_ns_pid","type":"int","value":7},{"name":"child_tid","type":"int","value":24201},{"name":"child_ns_tid","type":"int","value":8},{"name":"child_pid","type":"int","value":24201},{"name":"child_ns_pid","type":"int","value":8},{"name":"start_time","type":"unsigned long","value":1700000050000000000}"#,
+    );
+    let ev = Normalizer::default().normalize(&from_str(&line).unwrap());
+    let EventKind::ProcessFork(f) = &ev.kind else {
+        panic!("{:?}", ev.kind)
+    };
+    let child = &f.process;
+    assert_eq!(
+        (child.pid, child.vpid, child.tid, child.ppid),
+        (Some(24201), Some(8), Some(24201), Some(24200))
+    );
+    assert_eq!(child.executable.as_deref(), Some("/usr/bin/dash"));
+    let parent = child.parent.as_ref().unwrap();
+    assert_eq!(parent.pid, Some(24200));
+    assert_eq!(parent.entity_id.as_deref(), Some("1520716380"));
+    assert_eq!(ev.container.as_ref().unwrap().id.as_deref(), Some(CID));
+    // Consumed args are not repeated under unmapped; the rest stays.
+    let args = tracee(&ev).get("args").and_then(|a| a.as_map());
+    assert!(
+        args.is_none_or(|a| !a.contains_key("child_pid")),
+        "{args:?}"
+    );
+    assert!(
+        args.is_some_and(|a| a.contains_key("start_time")),
+        "{args:?}"
+    );
+}
+
+#[test]
+fn ptrace_becomes_process_access() {
+    let line = container_line(
+        "101",
+        "ptrace",
+        r#"{"name":"request","type":"long","value":"PTRACE_POKETEXT"},{"name":"pid","type":"pid_t","value":1},{"name":"addr","type":"void*","value":"0x7f3a2c001000"},{"name":"data","type":"void*","value":"0x9090909090909090"}"#,
+    );
+    let ev = Normalizer::default().normalize(&from_str(&line).unwrap());
+    let EventKind::ProcessAccess(a) = &ev.kind else {
+        panic!("{:?}", ev.kind)
+    };
+    assert_eq!(a.op, tripline_schema::ProcessAccessOp::Write);
+    assert_eq!(a.request.as_deref(), Some("PTRACE_POKETEXT"));
+    // The tracer is in a pid namespace (vpid 7 ≠ pid 24200): the target pid is namespaced.
+    assert_eq!((a.target.pid, a.target.vpid), (None, Some(1)));
+    assert_eq!(a.process.as_ref().unwrap().pid, Some(24200));
+    assert_eq!(ev.kind.classification().activity_id, 4);
+
+    // Without parse-arguments the request is a number.
+    let line = line.replace(r#""value":"PTRACE_POKETEXT""#, r#""value":16"#);
+    let ev = Normalizer::default().normalize(&from_str(&line).unwrap());
+    let EventKind::ProcessAccess(a) = &ev.kind else {
+        panic!("{:?}", ev.kind)
+    };
+    assert_eq!(a.op, tripline_schema::ProcessAccessOp::Attach);
+    assert_eq!(a.request.as_deref(), Some("16"));
 }
