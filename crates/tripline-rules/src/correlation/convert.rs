@@ -1,16 +1,16 @@
 //! Conversion from the rule loader's parsed correlation documents ([`crate::Correlation`]).
 
-use super::error::SpecError;
 use super::spec::{Cmp, Condition, CorrelationKind, CorrelationSpec};
+use crate::Error;
 use crate::{CmpOp, Correlation, CorrelationType};
 
 impl TryFrom<&Correlation> for CorrelationSpec {
-    type Error = SpecError;
+    type Error = Error;
 
     /// Converts a loaded correlation rule. pySigma's `value_median` becomes
     /// `value_percentile` at 50; extended temporal conditions (boolean expressions over rule
     /// names) are kept as [`CorrelationSpec::expression`].
-    fn try_from(c: &Correlation) -> Result<Self, SpecError> {
+    fn try_from(c: &Correlation) -> Result<Self, Error> {
         let kind = match c.kind {
             CorrelationType::EventCount => CorrelationKind::EventCount,
             CorrelationType::ValueCount => CorrelationKind::ValueCount,
@@ -25,9 +25,15 @@ impl TryFrom<&Correlation> for CorrelationSpec {
         let timespan_ns = i64::try_from(c.timespan_secs)
             .ok()
             .and_then(|s| s.checked_mul(1_000_000_000))
-            .ok_or(SpecError::Invalid {
-                key: "correlation.timespan",
-                why: "too long".into(),
+            .ok_or_else(|| Error::Correlation {
+                rule: crate::error::snippet(
+                    c.meta
+                        .id
+                        .as_deref()
+                        .or(c.meta.name.as_deref())
+                        .unwrap_or(&c.meta.title),
+                ),
+                reason: "correlation.timespan: too long".into(),
             })?;
         let mut spec =
             CorrelationSpec::new(c.meta.title.clone(), kind, c.rules.clone(), timespan_ns);
