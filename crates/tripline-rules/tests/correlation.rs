@@ -1126,3 +1126,41 @@ correlation:
         .to_string();
     assert!(err.contains("mystery"), "{err}");
 }
+
+#[test]
+fn loader_and_spec_parse_the_same_document_alike() {
+    let yaml = r#"
+title: Slow requests
+name: slow_requests
+generate: true
+correlation:
+  type: value_percentile
+  rules: [request]
+  group-by: [host]
+  timespan: 1500ms
+  condition: {field: [latency, region], percentile: 90, gte: 100}
+  aliases:
+    host: {request: host.name}
+"#;
+    let mut set = tripline_rules::RuleSet::new(tripline_rules::Settings::default());
+    set.add_str(yaml, "slow.yml");
+    assert!(set.rejected.is_empty(), "{:?}", set.rejected);
+    let loaded = CorrelationSpec::try_from(&set.correlations[0]).unwrap();
+    let parsed = spec(yaml);
+    assert_eq!(loaded, parsed);
+    assert_eq!(parsed.percentile, 90.0);
+    assert_eq!(parsed.fields, vec!["latency", "region"]);
+    assert_eq!(parsed.timespan_ns, 1_500_000_000);
+    assert!(parsed.generate);
+    assert_eq!(parsed.aliases["host"]["request"], "host.name");
+
+    // A detection rule is not a correlation; a non-boolean `generate` is rejected.
+    let err = CorrelationSpec::from_yaml_str(
+        "title: t\nlogsource: {product: linux}\ndetection: {s: {a: 1}, condition: s}",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("missing `correlation`"), "{err}");
+    let err =
+        CorrelationSpec::from_yaml_str(&yaml.replace("generate: true", "generate: 3")).unwrap_err();
+    assert!(err.to_string().contains("generate"), "{err}");
+}

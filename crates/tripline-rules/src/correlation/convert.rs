@@ -22,21 +22,8 @@ impl TryFrom<&Correlation> for CorrelationSpec {
                 CorrelationKind::ValuePercentile
             }
         };
-        let timespan_ns = i64::try_from(c.timespan_secs)
-            .ok()
-            .and_then(|s| s.checked_mul(1_000_000_000))
-            .ok_or_else(|| Error::Correlation {
-                rule: crate::error::snippet(
-                    c.meta
-                        .id
-                        .as_deref()
-                        .or(c.meta.name.as_deref())
-                        .unwrap_or(&c.meta.title),
-                ),
-                reason: "correlation.timespan: too long".into(),
-            })?;
         let mut spec =
-            CorrelationSpec::new(c.meta.title.clone(), kind, c.rules.clone(), timespan_ns);
+            CorrelationSpec::new(c.meta.title.clone(), kind, c.rules.clone(), c.timespan_ns);
         spec.id = c.meta.id.clone();
         spec.name = c.meta.name.clone();
         spec.level = c.meta.level.as_ref().map(|l| l.as_str().to_string());
@@ -62,7 +49,12 @@ impl TryFrom<&Correlation> for CorrelationSpec {
                 })
                 .collect(),
         };
-        spec.fields = c.field.iter().cloned().collect();
+        spec.fields = c.fields.clone();
+        spec.percentile = if c.kind == CorrelationType::ValueMedian {
+            50.0
+        } else {
+            c.percentile
+        };
         spec.aliases = c.aliases.clone();
         spec.generate = c.generate;
         spec.expression = c.expression.clone();

@@ -1,8 +1,9 @@
 //! [`CorrelationSpec`]: what the correlation engine executes, independent of how the rule
 //! document was loaded.
 //!
-//! Built from a Sigma correlation rule document given as a `serde_json::Value` (the shape
-//! YAML loaders produce) or as YAML text.
+//! Built from a rule loaded by [`RuleSet`](crate::RuleSet) (`TryFrom<&Correlation>`), or from
+//! a Sigma correlation rule document given as a `serde_json::Value` or as YAML text — all
+//! three through the loader's one parser of correlation documents.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -239,105 +240,27 @@ impl CorrelationSpec {
         self.id.as_deref() == Some(reference) || self.name.as_deref() == Some(reference)
     }
 
-    /// Parses one YAML correlation rule document.
+    /// Parses one YAML correlation rule document, with the rule loader's parser (as
+    /// [`RuleSet::add_str`](crate::RuleSet::add_str) would) and default
+    /// [`Settings`](crate::Settings) budgets.
     pub fn from_yaml_str(text: &str) -> Result<Self, Error> {
-        let v: serde_json::Value = serde_saphyr::from_str(text).map_err(|e| {
-            let line = e.location().map(|l| l.line()).unwrap_or(0);
-            Error::parse("<string>", text, line, &e.to_string(), false)
-        })?;
-        Self::from_json_value(&v)
+        let settings = crate::Settings::default();
+        let (doc, at) = crate::load::one_yaml_doc(text, "<string>", &settings)?;
+        Self::try_from(&crate::load::correlation_doc(&doc, at, &settings)?)
     }
 
     /// Builds a spec from a correlation rule document (the whole document, with `title`,
-    /// `correlation:` and so on) as a JSON value.
+    /// `correlation:` and so on) as a JSON value, with the rule loader's parser.
     pub fn from_json_value(doc: &serde_json::Value) -> Result<Self, Error> {
-        Self::parse_doc(doc).map_err(|e| {
-            let ident = ["id", "name", "title"]
-                .iter()
-                .find_map(|k| doc.get(k).and_then(serde_json::Value::as_str));
-            match ident {
-                Some(ident) => for_rule(e, ident),
-                None => e,
-            }
-        })
-    }
-
-    fn parse_doc(doc: &serde_json::Value) -> Result<Self, Error> {
-        let obj = doc.as_object().ok_or(Error::Correlation {
-            rule: "-".into(),
-            reason: "not a mapping".into(),
-        })?;
-        let title = opt_str(doc, "title")?.ok_or(missing("title"))?;
-        let corr = obj.get("correlation").ok_or(missing("correlation"))?;
-        let corr_obj = corr
-            .as_object()
-            .ok_or(invalid("correlation", "must be a mapping".into()))?;
-        let ty = opt_str(corr, "type")?.ok_or(missing("correlation.type"))?;
-        let kind = CorrelationKind::parse(&ty)
-            .ok_or_else(|| invalid("correlation.type", format!("unknown type {}", short(&ty))))?;
-        let rules = str_list(corr, "rules")?;
-        if rules.is_empty() {
-            return Err(missing("correlation.rules"));
-        }
-        let group_by = str_list(corr, "group-by")?;
-        let timespan = opt_str(corr, "timespan")?.ok_or(missing("correlation.timespan"))?;
-        let timespan_ns = parse_timespan(&timespan).ok_or_else(|| {
-            invalid(
-                "correlation.timespan",
-                format!("expected <number><s|m|h|d>, got {}", short(&timespan)),
-            )
-        })?;
-        let mut spec = CorrelationSpec::new(title, kind, rules, timespan_ns);
-        spec.group_by = group_by;
-        spec.id = opt_str(doc, "id")?;
-        spec.name = opt_str(doc, "name")?;
-        spec.level = opt_str(doc, "level")?;
-        spec.tags = str_list(doc, "tags")?;
-        spec.author = opt_str(doc, "author")?;
-        spec.references = str_list(doc, "references")?;
-        spec.description = opt_str(doc, "description")?;
-        spec.generate = match obj.get("generate").or_else(|| corr_obj.get("generate")) {
-            None | Some(serde_json::Value::Null) => false,
-            Some(serde_json::Value::Bool(b)) => *b,
-            Some(_) => {
-                return Err(invalid("generate", "must be a boolean".into()));
-            }
+        let at = crate::Location {
+            file: "<json>".into(),
+            ..crate::Location::default()
         };
-        match corr_obj.get("condition") {
-            Some(serde_json::Value::String(expr)) => {
-                let c = crate::Condition::parse(expr, 64)
-                    .map_err(|e| invalid("correlation.condition", short(&e.to_string())))?;
-                spec.expression = Some(c);
-            }
-            Some(cond) => parse_condition(cond, &mut spec)?,
-            None => {}
-        }
-        if let Some(aliases) = corr_obj.get("aliases") {
-            let map = aliases
-                .as_object()
-                .ok_or(invalid("correlation.aliases", "must be a mapping".into()))?;
-            for (alias, per_rule) in map {
-                let per_rule = per_rule.as_object().ok_or_else(|| {
-                    invalid(
-                        "correlation.aliases",
-                        format!("alias {} must map rule names to fields", short(alias)),
-                    )
-                })?;
-                let mut m = BTreeMap::new();
-                for (rule, field) in per_rule {
-                    let field = field.as_str().ok_or_else(|| {
-                        invalid(
-                            "correlation.aliases",
-                            format!("field for {} must be a string", short(rule)),
-                        )
-                    })?;
-                    m.insert(rule.clone(), field.to_string());
-                }
-                spec.aliases.insert(alias.clone(), m);
-            }
-        }
-        spec.validate()?;
-        Ok(spec)
+        Self::try_from(&crate::load::correlation_doc(
+            doc,
+            at,
+            &crate::Settings::default(),
+        )?)
     }
 
     /// Checks the per-type requirements of the spec (and of the JSON schema).
@@ -432,56 +355,6 @@ pub(crate) fn has_not(c: &crate::Condition) -> bool {
     }
 }
 
-fn parse_condition(cond: &serde_json::Value, spec: &mut CorrelationSpec) -> Result<(), Error> {
-    let map = cond.as_object().ok_or(invalid(
-        "correlation.condition",
-        "must be a mapping of gt/gte/lt/lte/eq/neq (and field)".into(),
-    ))?;
-    for (k, v) in map {
-        match k.as_str() {
-            "field" => {
-                spec.fields = match v {
-                    serde_json::Value::String(s) => vec![s.clone()],
-                    serde_json::Value::Array(a) => a
-                        .iter()
-                        .map(|x| {
-                            x.as_str().map(str::to_string).ok_or(invalid(
-                                "correlation.condition.field",
-                                "must be a string or a list of strings".into(),
-                            ))
-                        })
-                        .collect::<Result<_, _>>()?,
-                    _ => {
-                        return Err(invalid(
-                            "correlation.condition.field",
-                            "must be a string or a list of strings".into(),
-                        ));
-                    }
-                }
-            }
-            "percentile" => {
-                spec.percentile = number(v).ok_or(invalid(
-                    "correlation.condition.percentile",
-                    "must be a number".into(),
-                ))?;
-            }
-            op => {
-                let cmp = Cmp::parse(op).ok_or_else(|| {
-                    invalid(
-                        "correlation.condition",
-                        format!("unknown operator {}", short(op)),
-                    )
-                })?;
-                let n = number(v).ok_or_else(|| {
-                    invalid("correlation.condition", format!("{op} needs a number"))
-                })?;
-                spec.condition.checks.push((cmp, n));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// An [`Error::Correlation`] for a key with an unusable value (the rule is named later).
 fn invalid(key: &str, why: String) -> Error {
     Error::Correlation {
@@ -499,21 +372,13 @@ fn missing(key: &str) -> Error {
 }
 
 /// Names the rule in a correlation error that does not name one yet.
-pub(crate) fn for_rule(e: Error, ident: &str) -> Error {
+fn for_rule(e: Error, ident: &str) -> Error {
     match e {
         Error::Correlation { rule, reason } if rule == "-" => Error::Correlation {
             rule: short(ident),
             reason,
         },
         other => other,
-    }
-}
-
-fn number(v: &serde_json::Value) -> Option<f64> {
-    match v {
-        serde_json::Value::Number(n) => n.as_f64(),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
-        _ => None,
     }
 }
 
@@ -533,32 +398,6 @@ pub fn parse_timespan(s: &str) -> Option<i64> {
         _ => return None,
     };
     n.checked_mul(unit_ns).filter(|&v| v > 0)
-}
-
-fn opt_str(v: &serde_json::Value, key: &'static str) -> Result<Option<String>, Error> {
-    match v.get(key) {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-        Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(serde_json::Value::Bool(b)) => Ok(Some(b.to_string())),
-        Some(_) => Err(invalid(key, "must be a string".into())),
-    }
-}
-
-fn str_list(v: &serde_json::Value, key: &'static str) -> Result<Vec<String>, Error> {
-    match v.get(key) {
-        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
-        Some(serde_json::Value::String(s)) => Ok(vec![s.clone()]),
-        Some(serde_json::Value::Array(a)) => a
-            .iter()
-            .map(|x| match x {
-                serde_json::Value::String(s) => Ok(s.clone()),
-                serde_json::Value::Number(n) => Ok(n.to_string()),
-                _ => Err(invalid(key, "must be a list of strings".into())),
-            })
-            .collect(),
-        Some(_) => Err(invalid(key, "must be a list of strings".into())),
-    }
 }
 
 #[cfg(test)]
