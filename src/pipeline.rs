@@ -15,6 +15,7 @@
 //! | Tracee event | `product: tracee, service: events` (+ its category below) |
 //! | Docker event / container log | `product: docker, service: events` / `service: logs` |
 //! | process exec (auditd, Tracee) | `product: linux, category: process_creation` |
+//! | process access (ptrace) | `product: linux, category: process_access` |
 //! | file open/read | `product: linux, category: file_access` |
 //! | file create/write/rename/attributes | `product: linux, category: file_event` |
 //! | file delete | `product: linux, category: file_delete` |
@@ -307,6 +308,7 @@ pub fn logsources(ev: &Event) -> Vec<LogSource> {
     }
     let category = match &ev.kind {
         EventKind::ProcessExec(_) => Some("process_creation"),
+        EventKind::ProcessAccess(_) => Some("process_access"),
         EventKind::FileAccess(f) => match f.op {
             FileOp::Open | FileOp::Read => Some("file_access"),
             FileOp::Delete => Some("file_delete"),

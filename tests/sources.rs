@@ -189,3 +189,29 @@ fn evidence_and_groups_stay_bounded() {
     assert!(r.correlation.groups_evicted > 0);
     assert!(r.findings.is_empty());
 }
+
+#[test]
+fn ptrace_events_are_evaluated_as_process_access() {
+    use tripline::schema::{
+        Event, EventKind, Process, ProcessAccess, ProcessAccessOp, Product, Source,
+    };
+    let ev = Event::new(
+        chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+        Source::new(Product::Auditd, "audit-log"),
+        EventKind::ProcessAccess(ProcessAccess {
+            op: ProcessAccessOp::Attach,
+            request: Some("PTRACE_ATTACH".into()),
+            process: None,
+            target: Process::default(),
+        }),
+    );
+    let ls = tripline::pipeline::logsources(&ev);
+    assert_eq!(
+        ls,
+        vec![tripline::rules::LogSource::new(
+            "linux",
+            "process_access",
+            ""
+        )]
+    );
+}

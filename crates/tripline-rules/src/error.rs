@@ -41,7 +41,8 @@ impl fmt::Display for Location {
     }
 }
 
-/// Everything that can go wrong while loading, parsing or compiling Sigma rules.
+/// Everything that can go wrong while loading, parsing or compiling Sigma rules, building
+/// correlation engines, or loading suppression files.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -97,13 +98,82 @@ pub enum Error {
         /// Bounded quote of the condition from the offset on.
         snippet: String,
     },
+    /// A correlation rule cannot be built or installed in the correlation engine: a missing
+    /// or invalid key, an id or name defined twice, a reference cycle, a chain deeper than
+    /// the settings allow.
+    #[error("correlation {rule}: {reason}")]
+    Correlation {
+        /// The rule's id, else name, else title (`-` when none is known); at most
+        /// [`SNIPPET_MAX`] bytes.
+        rule: String,
+        /// What is wrong, in words (user text quoted in at most [`SNIPPET_MAX`] bytes).
+        reason: String,
+    },
+    /// A suppression file is not valid YAML/JSON, or one of its entries is malformed.
+    #[error("{at}: suppression{}: {reason}", entry_label(*.index))]
+    Suppression {
+        /// Where: the path (or `<string>`) and the 1-based line when known.
+        at: Location,
+        /// 0-based index of the offending entry; `None` when the whole file is at fault.
+        index: Option<usize>,
+        /// What is wrong (user text quoted in at most [`SNIPPET_MAX`] bytes).
+        reason: String,
+    },
+}
+
+fn entry_label(index: Option<usize>) -> String {
+    index.map(|i| format!(" #{i}")).unwrap_or_default()
 }
 
 impl Error {
+    /// A [`Error::Yaml`] (or, with `suppression`, an [`Error::Suppression`]) for a parser
+    /// message about 1-based `line` (0 when unknown) of `text` read from `file`.
+    pub(crate) fn parse(
+        file: &str,
+        text: &str,
+        line: u64,
+        message: &str,
+        suppression: bool,
+    ) -> Error {
+        let offset = if line <= 1 {
+            0
+        } else {
+            text.match_indices('\n')
+                .nth(line as usize - 2)
+                .map_or(text.len(), |(i, _)| i + 1)
+        };
+        let at = Location {
+            file: file.to_string(),
+            line,
+            offset: offset as u64,
+        };
+        let message = snippet(message.lines().next().unwrap_or(""));
+        if suppression {
+            return Error::Suppression {
+                at,
+                index: None,
+                reason: message,
+            };
+        }
+        let near = text
+            .get(offset..)
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("");
+        Error::Yaml {
+            at,
+            message,
+            snippet: snippet(near),
+        }
+    }
+
     /// The human reason without location (the `reason` of a rule error, the message otherwise).
     pub fn reason(&self) -> String {
         match self {
-            Error::Rule { reason, .. } => reason.clone(),
+            Error::Rule { reason, .. }
+            | Error::Correlation { reason, .. }
+            | Error::Suppression { reason, .. } => reason.clone(),
             other => other.to_string(),
         }
     }

@@ -50,7 +50,7 @@
 //! | events | logsource | field names rules use |
 //! |---|---|---|
 //! | raw audit records | `product: linux, service: auditd` | the record's own: `type`, `a0`…, `exe`, `key`, ENRICHED `SYSCALL` |
-//! | normalized process / file / network events | `product: linux, category: process_creation \| file_event \| network_connection` | Sysmon taxonomy (`Image`, `CommandLine`, `TargetFilename`, `DestinationIp`…) mapped to ECS |
+//! | normalized process / file / network events | `product: linux, category: process_creation \| process_access \| file_event \| network_connection` | Sysmon taxonomy (`Image`, `CommandLine`, `SourceImage`, `TargetImage`, `TargetFilename`, `DestinationIp`…) mapped to ECS (`tripline.target_process.*` for access targets) |
 //! | Kubernetes audit | `product: kubernetes, service: audit` | the audit event's own (`verb`, `objectRef.resource`) |
 //! | Falco alerts | `product: falco, service: alerts` | Falco's (`rule`, `priority`, `proc.cmdline`, `container.id`…) |
 //! | Tracee events | `product: tracee, service: events` | Tracee's (`eventName`, `processName`, `containerId`…) |

@@ -325,6 +325,54 @@ impl Ctx {
     }
 }
 
+/// Parses one correlation rule document (the crate's one parser of them; used by the loader
+/// through [`classify`] and by [`CorrelationSpec`](crate::correlation::CorrelationSpec)).
+pub(crate) fn correlation_doc(doc: &J, at: Location, s: &Settings) -> Result<Correlation, Error> {
+    if let Some(obj) = doc.as_object()
+        && !obj.contains_key("correlation")
+    {
+        let meta = parse_meta(obj);
+        return Err(Error::Rule {
+            at,
+            title: meta.title.clone(),
+            id: meta.ident().to_string(),
+            reason: "missing `correlation`".into(),
+        });
+    }
+    match classify(doc, at.clone(), s)? {
+        Doc::Correlation(c) => Ok(*c),
+        // Unreachable: a mapping with a `correlation` key classifies as a correlation.
+        _ => Err(Error::Rule {
+            at,
+            title: String::new(),
+            id: "-".into(),
+            reason: "not a correlation rule".into(),
+        }),
+    }
+}
+
+/// Parses the YAML text of exactly one document (budgets of `s`) for
+/// [`CorrelationSpec::from_yaml_str`](crate::correlation::CorrelationSpec::from_yaml_str).
+pub(crate) fn one_yaml_doc(text: &str, origin: &str, s: &Settings) -> Result<(J, Location), Error> {
+    let mut docs = parse_yaml(text, s)
+        .map_err(|(line, message)| Error::parse(origin, text, line, &message, false))?;
+    let (line, offset) = doc_starts(text).first().copied().unwrap_or((1, 0));
+    let at = Location {
+        file: origin.to_string(),
+        line,
+        offset,
+    };
+    if docs.len() != 1 {
+        return Err(Error::Rule {
+            at,
+            title: String::new(),
+            id: "-".into(),
+            reason: format!("expected one YAML document, found {}", docs.len()),
+        });
+    }
+    Ok((docs.remove(0), at))
+}
+
 fn classify(doc: &J, at: Location, s: &Settings) -> Result<Doc, Error> {
     let Some(obj) = doc.as_object() else {
         return Err(Error::Rule {
@@ -365,7 +413,7 @@ fn classify_body(
     s: &Settings,
 ) -> Result<Doc, Error> {
     if let Some(c) = obj.get("correlation") {
-        return parse_correlation(c, meta, cx, s).map(|c| Doc::Correlation(Box::new(c)));
+        return parse_correlation(obj, c, meta, cx, s).map(|c| Doc::Correlation(Box::new(c)));
     }
     if let Some(f) = obj.get("filter") {
         let logsource = parse_logsource(obj.get("logsource"), cx)?;
@@ -605,24 +653,38 @@ fn parse_map(sel: &str, m: &serde_json::Map<String, J>, cx: &Ctx) -> Result<Vec<
     Ok(items)
 }
 
-fn parse_timespan(t: &str) -> Option<u64> {
+/// A Sigma timespan in nanoseconds: `<number><ms|s|m|h|d|w|M|y>`, positive.
+fn parse_timespan(t: &str) -> Option<i64> {
     let t = t.trim();
     let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit())?);
-    let n: u64 = num.parse().ok()?;
-    let mul = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 604_800,
-        "M" => 2_592_000,
-        "y" => 31_536_000,
+    let n: i64 = num.parse().ok()?;
+    let mul: i64 = match unit {
+        "ms" => 1_000_000,
+        "s" => 1_000_000_000,
+        "m" => 60_000_000_000,
+        "h" => 3_600_000_000_000,
+        "d" => 86_400_000_000_000,
+        "w" => 604_800_000_000_000,
+        "M" => 2_592_000_000_000_000,
+        "y" => 31_536_000_000_000_000,
         _ => return None,
     };
-    n.checked_mul(mul)
+    n.checked_mul(mul).filter(|&v| v > 0)
 }
 
-fn parse_correlation(c: &J, meta: Meta, cx: &Ctx, s: &Settings) -> Result<Correlation, Error> {
+/// A number or numeric string.
+fn number(v: &J) -> Option<f64> {
+    v.as_f64()
+        .or_else(|| text_of(v).and_then(|t| t.trim().parse().ok()))
+}
+
+fn parse_correlation(
+    doc: &serde_json::Map<String, J>,
+    c: &J,
+    meta: Meta,
+    cx: &Ctx,
+    s: &Settings,
+) -> Result<Correlation, Error> {
     let o = c
         .as_object()
         .ok_or_else(|| cx.err("`correlation` is not a mapping"))?;
@@ -631,7 +693,7 @@ fn parse_correlation(c: &J, meta: Meta, cx: &Ctx, s: &Settings) -> Result<Correl
         .and_then(J::as_str)
         .ok_or_else(|| cx.err("correlation without `type`"))?;
     let kind = CorrelationType::parse(ty)
-        .ok_or_else(|| cx.err(format!("unknown correlation type `{ty}`")))?;
+        .ok_or_else(|| cx.err(format!("unknown type `{}` of correlation", snippet(ty))))?;
     let rules = string_list(o.get("rules"));
     if rules.is_empty() {
         return Err(cx.err("correlation without `rules`"));
@@ -642,10 +704,15 @@ fn parse_correlation(c: &J, meta: Meta, cx: &Ctx, s: &Settings) -> Result<Correl
         .or_else(|| o.get("timeframe"))
         .and_then(text_of)
         .ok_or_else(|| cx.err("correlation without `timespan`"))?;
-    let timespan_secs = parse_timespan(&ts)
-        .ok_or_else(|| cx.err(format!("timespan `{ts}` is not <number><s|m|h|d|w|M|y>")))?;
+    let timespan_ns = parse_timespan(&ts).ok_or_else(|| {
+        cx.err(format!(
+            "timespan `{}` is not a positive <number><ms|s|m|h|d|w|M|y>",
+            snippet(&ts)
+        ))
+    })?;
     let mut condition = Vec::new();
-    let mut field = None;
+    let mut fields = Vec::new();
+    let mut percentile = 50.0;
     let mut expression = None;
     match o.get("condition") {
         Some(J::Object(m)) => {
@@ -658,19 +725,33 @@ fn parse_correlation(c: &J, meta: Meta, cx: &Ctx, s: &Settings) -> Result<Correl
                     "eq" => CmpOp::Eq,
                     "neq" => CmpOp::Neq,
                     "field" => {
-                        field = string_list(Some(v)).into_iter().next();
+                        fields = match v {
+                            J::String(f) => vec![f.clone()],
+                            J::Array(a) if a.iter().all(J::is_string) => string_list(Some(v)),
+                            _ => {
+                                return Err(cx.err(
+                                    "correlation `condition.field` must be a string or a list of strings",
+                                ));
+                            }
+                        };
+                        continue;
+                    }
+                    "percentile" => {
+                        percentile = number(v).ok_or_else(|| {
+                            cx.err("correlation `condition.percentile` is not a number")
+                        })?;
                         continue;
                     }
                     other => {
-                        return Err(cx.err(format!("unknown correlation condition key `{other}`")));
+                        return Err(cx.err(format!(
+                            "unknown operator `{}` in correlation condition",
+                            snippet(other)
+                        )));
                     }
                 };
-                let n = v
-                    .as_f64()
-                    .or_else(|| text_of(v).and_then(|t| t.parse().ok()))
-                    .ok_or_else(|| {
-                        cx.err(format!("correlation condition `{k}` is not a number"))
-                    })?;
+                let n = number(v).ok_or_else(|| {
+                    cx.err(format!("correlation condition `{k}` is not a number"))
+                })?;
                 condition.push((op, n));
             }
         }
@@ -696,38 +777,49 @@ fn parse_correlation(c: &J, meta: Meta, cx: &Ctx, s: &Settings) -> Result<Correl
             "correlation type `{ty}` requires a `condition` with gt/gte/lt/lte/eq/neq"
         )));
     }
-    if kind.needs_field() && field.is_none() {
+    if kind.needs_field() && fields.is_empty() {
         return Err(cx.err(format!(
             "correlation type `{ty}` requires `condition.field`"
         )));
     }
     let mut aliases = BTreeMap::new();
-    if let Some(J::Object(al)) = o.get("aliases") {
-        for (alias, m) in al {
-            let mm = m
-                .as_object()
-                .ok_or_else(|| cx.err(format!("alias `{alias}` is not a mapping")))?;
-            aliases.insert(
-                alias.clone(),
-                mm.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), text_of(v)?)))
-                    .collect(),
-            );
+    match o.get("aliases") {
+        None | Some(J::Null) => {}
+        Some(J::Object(al)) => {
+            for (alias, m) in al {
+                let mm = m.as_object().ok_or_else(|| {
+                    cx.err(format!("alias `{}` is not a mapping", snippet(alias)))
+                })?;
+                let mut per_rule = BTreeMap::new();
+                for (rule, field) in mm {
+                    let field = text_of(field).ok_or_else(|| {
+                        cx.err(format!(
+                            "alias `{}`: field for `{}` must be a string",
+                            snippet(alias),
+                            snippet(rule)
+                        ))
+                    })?;
+                    per_rule.insert(rule.clone(), field);
+                }
+                aliases.insert(alias.clone(), per_rule);
+            }
         }
+        Some(_) => return Err(cx.err("correlation `aliases` must be a mapping")),
     }
-    let generate = o
-        .get("generate")
-        .or_else(|| c.get("generate"))
-        .and_then(J::as_bool)
-        .unwrap_or(false);
+    let generate = match doc.get("generate").or_else(|| o.get("generate")) {
+        None | Some(J::Null) => false,
+        Some(J::Bool(b)) => *b,
+        Some(_) => return Err(cx.err("`generate` must be a boolean")),
+    };
     Ok(Correlation {
         meta,
         kind,
         rules,
         group_by,
-        timespan_secs,
+        timespan_ns,
         condition,
-        field,
+        fields,
+        percentile,
         expression,
         aliases,
         generate,
@@ -747,9 +839,12 @@ mod tests {
 
     #[test]
     fn timespans() {
-        assert_eq!(parse_timespan("5m"), Some(300));
-        assert_eq!(parse_timespan("90s"), Some(90));
-        assert_eq!(parse_timespan("1d"), Some(86400));
+        assert_eq!(parse_timespan("5m"), Some(300_000_000_000));
+        assert_eq!(parse_timespan("90s"), Some(90_000_000_000));
+        assert_eq!(parse_timespan("1d"), Some(86_400_000_000_000));
+        assert_eq!(parse_timespan("500ms"), Some(500_000_000));
+        assert_eq!(parse_timespan("0s"), None);
+        assert_eq!(parse_timespan("99999999999999999d"), None);
         assert_eq!(parse_timespan("m"), None);
         assert_eq!(parse_timespan("5x"), None);
     }

@@ -156,6 +156,15 @@ mod tests {
         );
         let a = LogSource::new("linux", "", "auditd");
         assert_eq!(p.field_names(&a, "a0"), vec!["a0"]);
+        let pa = LogSource::new("linux", "process_access", "");
+        assert_eq!(
+            p.field_names(&pa, "TargetImage"),
+            vec!["tripline.target_process.executable", "TargetImage"]
+        );
+        assert_eq!(
+            p.field_names(&pa, "GrantedAccess"),
+            vec!["tripline.process_access.request", "GrantedAccess"]
+        );
         let n = LogSource::new("linux", "network_connection", "");
         assert_eq!(p.value_alias(&n, "Initiated", "true"), Some("egress"));
     }

@@ -363,12 +363,16 @@ pub struct Correlation {
     pub rules: Vec<String>,
     /// `group-by` fields.
     pub group_by: Vec<String>,
-    /// `timespan` in seconds.
-    pub timespan_secs: u64,
+    /// `timespan` in nanoseconds (`500ms`, `30s`, `5m`, `1h`, `2d`, `1w`, `1M` = 30 days,
+    /// `1y` = 365 days).
+    pub timespan_ns: i64,
     /// Conditions (all must hold); empty for a plain `temporal`.
     pub condition: Vec<(CmpOp, f64)>,
-    /// `condition.field` for `value_*` types.
-    pub field: Option<String>,
+    /// `condition.field` for `value_*` types (one or more fields; several are combined into
+    /// one value).
+    pub fields: Vec<String>,
+    /// `condition.percentile` for `value_percentile` (default 50, the median).
+    pub percentile: f64,
     /// Extended temporal condition (`rule_a and not rule_b`), when given as a string.
     pub expression: Option<Condition>,
     /// `aliases`: alias → (rule name → field in that rule's events).

@@ -385,3 +385,48 @@ fn finding_carries_attribution_and_values() {
     let j = serde_json::to_value(&f).unwrap();
     assert_eq!(j["rule_title"], "T");
 }
+
+#[test]
+fn process_access_rule_matches_a_normalized_ptrace_event() {
+    use tripline_schema::{
+        Event, EventKind, Process, ProcessAccess, ProcessAccessOp, Product, Source,
+    };
+    let yaml = "title: Memory write into sshd\nid: pa-1\nlogsource: {product: linux, category: process_access}\ndetection:\n  sel:\n    SourceImage|endswith: /gdb\n    SourceProcessId: 4242\n    TargetImage: /usr/sbin/sshd\n    TargetProcessId: 812\n    GrantedAccess: PTRACE_POKETEXT\n  condition: sel\n";
+    let mut set = RuleSet::new(Settings::default());
+    set.add_str(yaml, "pa.yml");
+    assert!(set.rejected.is_empty(), "{:?}", set.rejected);
+    let engine = Engine::new(&set);
+    assert!(engine.rejected().is_empty(), "{:?}", engine.rejected());
+
+    let event = |request: &str| {
+        Event::new(
+            chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            Source::new(Product::Auditd, "audit-log"),
+            EventKind::ProcessAccess(ProcessAccess {
+                op: ProcessAccessOp::from_ptrace_request(request),
+                request: Some(request.into()),
+                process: Some(Process {
+                    pid: Some(4242),
+                    executable: Some("/usr/bin/gdb".into()),
+                    ..Process::default()
+                }),
+                target: Process {
+                    pid: Some(812),
+                    executable: Some("/usr/sbin/sshd".into()),
+                    name: Some("sshd".into()),
+                    ..Process::default()
+                },
+            }),
+        )
+    };
+    let ls = LogSource::new("linux", "process_access", "");
+    let mut sc = Scratch::new();
+    let mut out = Vec::new();
+    engine.evaluate(&ls, &event("PTRACE_POKETEXT"), &mut sc, &mut out);
+    assert_eq!(out.len(), 1, "Sysmon names reach the normalized fields");
+    // Another request, or the same event under another category, does not match.
+    engine.evaluate(&ls, &event("PTRACE_PEEKDATA"), &mut sc, &mut out);
+    let creation = LogSource::new("linux", "process_creation", "");
+    engine.evaluate(&creation, &event("PTRACE_POKETEXT"), &mut sc, &mut out);
+    assert_eq!(out.len(), 1);
+}

@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
+use tripline_rules::Error;
 use tripline_rules::correlation::{CorrelationSpec, Detection, Engine, Evidence, Settings};
 use tripline_rules::findings::{
-    DedupSettings, Deduplicator, FindingsError, Format, Matcher, Metrics, Observed, SuppressionSet,
-    Verdict, fingerprint, from_correlation, to_json, to_markdown, write_ndjson,
+    DedupSettings, Deduplicator, Format, Matcher, Metrics, Observed, SuppressionSet, Verdict,
+    fingerprint, from_correlation, to_json, to_markdown, write_ndjson,
 };
 use tripline_schema::{
     Container, Event, EventKind, Finding, Image, Location, Process, ProcessEvent, Product, Raw,
@@ -279,7 +280,7 @@ fn suppressions_from_json_and_file() {
         1
     );
     let err = SuppressionSet::from_path(dir.join("missing.yml")).unwrap_err();
-    assert!(matches!(err, FindingsError::Io { .. }));
+    assert!(matches!(err, Error::Io { .. }), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -300,8 +301,29 @@ fn suppression_errors_name_the_entry() {
         let err = SuppressionSet::from_yaml_str(text).unwrap_err().to_string();
         assert!(err.contains(want), "{text}: {err}");
     }
+    // The entry is named by its 0-based index; quoted user text stays within 80 bytes.
+    let long = "x".repeat(300);
+    let text = format!(
+        "- {{reason: r, match: {{a: b}}}}\n- {{reason: r, expires: {long}, match: {{a: b}}}}"
+    );
+    let err = SuppressionSet::from_yaml_str(&text).unwrap_err();
+    match &err {
+        Error::Suppression {
+            index: Some(1),
+            reason,
+            ..
+        } => assert!(reason.len() < 80 + 60, "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        err.to_string().starts_with("<string>:0: suppression #1: "),
+        "{err}"
+    );
     let err = SuppressionSet::from_json_str("[{\"reason\": \"r\",}]").unwrap_err();
-    assert!(matches!(err, FindingsError::Parse { line: 1, .. }), "{err}");
+    assert!(
+        matches!(&err, Error::Suppression { at, index: None, .. } if at.line == 1 && at.file == "<string>"),
+        "{err}"
+    );
 }
 
 #[test]

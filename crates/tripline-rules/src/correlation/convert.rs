@@ -1,16 +1,16 @@
 //! Conversion from the rule loader's parsed correlation documents ([`crate::Correlation`]).
 
-use super::error::SpecError;
 use super::spec::{Cmp, Condition, CorrelationKind, CorrelationSpec};
+use crate::Error;
 use crate::{CmpOp, Correlation, CorrelationType};
 
 impl TryFrom<&Correlation> for CorrelationSpec {
-    type Error = SpecError;
+    type Error = Error;
 
     /// Converts a loaded correlation rule. pySigma's `value_median` becomes
     /// `value_percentile` at 50; extended temporal conditions (boolean expressions over rule
     /// names) are kept as [`CorrelationSpec::expression`].
-    fn try_from(c: &Correlation) -> Result<Self, SpecError> {
+    fn try_from(c: &Correlation) -> Result<Self, Error> {
         let kind = match c.kind {
             CorrelationType::EventCount => CorrelationKind::EventCount,
             CorrelationType::ValueCount => CorrelationKind::ValueCount,
@@ -22,15 +22,8 @@ impl TryFrom<&Correlation> for CorrelationSpec {
                 CorrelationKind::ValuePercentile
             }
         };
-        let timespan_ns = i64::try_from(c.timespan_secs)
-            .ok()
-            .and_then(|s| s.checked_mul(1_000_000_000))
-            .ok_or(SpecError::Invalid {
-                key: "correlation.timespan",
-                why: "too long".into(),
-            })?;
         let mut spec =
-            CorrelationSpec::new(c.meta.title.clone(), kind, c.rules.clone(), timespan_ns);
+            CorrelationSpec::new(c.meta.title.clone(), kind, c.rules.clone(), c.timespan_ns);
         spec.id = c.meta.id.clone();
         spec.name = c.meta.name.clone();
         spec.level = c.meta.level.as_ref().map(|l| l.as_str().to_string());
@@ -56,7 +49,12 @@ impl TryFrom<&Correlation> for CorrelationSpec {
                 })
                 .collect(),
         };
-        spec.fields = c.field.iter().cloned().collect();
+        spec.fields = c.fields.clone();
+        spec.percentile = if c.kind == CorrelationType::ValueMedian {
+            50.0
+        } else {
+            c.percentile
+        };
         spec.aliases = c.aliases.clone();
         spec.generate = c.generate;
         spec.expression = c.expression.clone();

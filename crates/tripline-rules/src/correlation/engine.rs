@@ -7,10 +7,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tripline_schema::{FieldSource, Value};
 
-use super::error::SpecError;
 use super::settings::{Settings, Stats};
 use super::spec::{Cmp, CorrelationKind, CorrelationSpec};
 use super::types::{CorrelationMatch, Detection, Evidence};
+use crate::Error;
+use crate::error::snippet;
 
 /// Evidence carried by one window entry: none, one event, or a chained match's evidence.
 #[derive(Debug, Clone)]
@@ -148,21 +149,24 @@ impl Engine {
     /// on it, any other reference names a detection rule. Cycles, duplicate ids/names,
     /// chains deeper than `max_chain_depth` and temporal rules over more than 64 rules are
     /// rejected.
-    pub fn new(specs: Vec<CorrelationSpec>, settings: Settings) -> Result<Engine, SpecError> {
+    pub fn new(specs: Vec<CorrelationSpec>, settings: Settings) -> Result<Engine, Error> {
         let mut by_name: HashMap<&str, usize> = HashMap::new();
         for (i, s) in specs.iter().enumerate() {
             s.validate()?;
             if s.kind.is_temporal() && s.rules.len() > 64 {
-                return Err(SpecError::Invalid {
-                    key: "correlation.rules",
-                    why: "temporal correlations take at most 64 rules".into(),
+                return Err(Error::Correlation {
+                    rule: snippet(s.ident()),
+                    reason: "correlation.rules: temporal correlations take at most 64 rules".into(),
                 });
             }
             for n in [s.id.as_deref(), s.name.as_deref()].into_iter().flatten() {
                 if let Some(&j) = by_name.get(n)
                     && j != i
                 {
-                    return Err(SpecError::Duplicate(super::spec::short(n)));
+                    return Err(Error::Correlation {
+                        rule: snippet(n),
+                        reason: "id or name defined twice".into(),
+                    });
                 }
                 by_name.insert(n, i);
             }
@@ -197,12 +201,15 @@ impl Engine {
             consumers: &[Vec<(usize, u16)>],
             depth: &mut [Option<usize>],
             on_stack: &mut [bool],
-        ) -> Result<usize, SpecError> {
+        ) -> Result<usize, Error> {
             if let Some(d) = depth[i] {
                 return Ok(d);
             }
             if on_stack[i] {
-                return Err(SpecError::Cycle(super::spec::short(specs[i].ident())));
+                return Err(Error::Correlation {
+                    rule: snippet(specs[i].ident()),
+                    reason: "reference cycle".into(),
+                });
             }
             on_stack[i] = true;
             let mut d = 1;
@@ -216,7 +223,10 @@ impl Engine {
         for i in 0..specs.len() {
             let d = visit(i, &specs, &consumers, &mut depth, &mut on_stack)?;
             if d > settings.max_chain_depth {
-                return Err(SpecError::TooDeep(super::spec::short(specs[i].ident())));
+                return Err(Error::Correlation {
+                    rule: snippet(specs[i].ident()),
+                    reason: "chain deeper than max_chain_depth".into(),
+                });
             }
         }
         let corrs = specs

@@ -74,16 +74,13 @@
 
 mod convert;
 mod engine;
-mod error;
 mod settings;
 mod spec;
 mod types;
 
 pub use engine::Engine;
-pub use error::SpecError;
 pub use settings::{Settings, Stats};
 pub use spec::{Cmp, Condition, CorrelationKind, CorrelationSpec, parse_timespan};
 pub use types::{CorrelationMatch, Detection, Evidence};
 
 pub(crate) use engine::{Fnv, to_ns};
-pub(crate) use spec::short as short_text;

@@ -1,13 +1,15 @@
 //! [`CorrelationSpec`]: what the correlation engine executes, independent of how the rule
 //! document was loaded.
 //!
-//! Built from a Sigma correlation rule document given as a `serde_json::Value` (the shape
-//! YAML loaders produce) or as YAML text.
+//! Built from a rule loaded by [`RuleSet`](crate::RuleSet) (`TryFrom<&Correlation>`), or from
+//! a Sigma correlation rule document given as a `serde_json::Value` or as YAML text — all
+//! three through the loader's one parser of correlation documents.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::error::SpecError;
+use crate::Error;
+use crate::error::snippet as short;
 
 /// The correlation type (Sigma spec 2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -238,113 +240,47 @@ impl CorrelationSpec {
         self.id.as_deref() == Some(reference) || self.name.as_deref() == Some(reference)
     }
 
-    /// Parses one YAML correlation rule document.
-    pub fn from_yaml_str(text: &str) -> Result<Self, SpecError> {
-        let v: serde_json::Value =
-            serde_saphyr::from_str(text).map_err(|e| SpecError::Yaml(short(&e.to_string())))?;
-        Self::from_json_value(&v)
+    /// Parses one YAML correlation rule document, with the rule loader's parser (as
+    /// [`RuleSet::add_str`](crate::RuleSet::add_str) would) and default
+    /// [`Settings`](crate::Settings) budgets.
+    pub fn from_yaml_str(text: &str) -> Result<Self, Error> {
+        let settings = crate::Settings::default();
+        let (doc, at) = crate::load::one_yaml_doc(text, "<string>", &settings)?;
+        Self::try_from(&crate::load::correlation_doc(&doc, at, &settings)?)
     }
 
     /// Builds a spec from a correlation rule document (the whole document, with `title`,
-    /// `correlation:` and so on) as a JSON value.
-    pub fn from_json_value(doc: &serde_json::Value) -> Result<Self, SpecError> {
-        let obj = doc.as_object().ok_or(SpecError::NotAMapping)?;
-        let title = opt_str(doc, "title")?.ok_or(SpecError::Missing("title"))?;
-        let corr = obj
-            .get("correlation")
-            .ok_or(SpecError::Missing("correlation"))?;
-        let corr_obj = corr.as_object().ok_or(SpecError::Invalid {
-            key: "correlation",
-            why: "must be a mapping".into(),
-        })?;
-        let ty = opt_str(corr, "type")?.ok_or(SpecError::Missing("correlation.type"))?;
-        let kind = CorrelationKind::parse(&ty).ok_or_else(|| SpecError::Invalid {
-            key: "correlation.type",
-            why: format!("unknown type {}", short(&ty)),
-        })?;
-        let rules = str_list(corr, "rules")?;
-        if rules.is_empty() {
-            return Err(SpecError::Missing("correlation.rules"));
-        }
-        let group_by = str_list(corr, "group-by")?;
-        let timespan =
-            opt_str(corr, "timespan")?.ok_or(SpecError::Missing("correlation.timespan"))?;
-        let timespan_ns = parse_timespan(&timespan).ok_or_else(|| SpecError::Invalid {
-            key: "correlation.timespan",
-            why: format!("expected <number><s|m|h|d>, got {}", short(&timespan)),
-        })?;
-        let mut spec = CorrelationSpec::new(title, kind, rules, timespan_ns);
-        spec.group_by = group_by;
-        spec.id = opt_str(doc, "id")?;
-        spec.name = opt_str(doc, "name")?;
-        spec.level = opt_str(doc, "level")?;
-        spec.tags = str_list(doc, "tags")?;
-        spec.author = opt_str(doc, "author")?;
-        spec.references = str_list(doc, "references")?;
-        spec.description = opt_str(doc, "description")?;
-        spec.generate = match obj.get("generate").or_else(|| corr_obj.get("generate")) {
-            None | Some(serde_json::Value::Null) => false,
-            Some(serde_json::Value::Bool(b)) => *b,
-            Some(_) => {
-                return Err(SpecError::Invalid {
-                    key: "generate",
-                    why: "must be a boolean".into(),
-                });
-            }
+    /// `correlation:` and so on) as a JSON value, with the rule loader's parser.
+    pub fn from_json_value(doc: &serde_json::Value) -> Result<Self, Error> {
+        let at = crate::Location {
+            file: "<json>".into(),
+            ..crate::Location::default()
         };
-        match corr_obj.get("condition") {
-            Some(serde_json::Value::String(expr)) => {
-                let c = crate::Condition::parse(expr, 64).map_err(|e| SpecError::Invalid {
-                    key: "correlation.condition",
-                    why: short(&e.to_string()),
-                })?;
-                spec.expression = Some(c);
-            }
-            Some(cond) => parse_condition(cond, &mut spec)?,
-            None => {}
-        }
-        if let Some(aliases) = corr_obj.get("aliases") {
-            let map = aliases.as_object().ok_or(SpecError::Invalid {
-                key: "correlation.aliases",
-                why: "must be a mapping".into(),
-            })?;
-            for (alias, per_rule) in map {
-                let per_rule = per_rule.as_object().ok_or_else(|| SpecError::Invalid {
-                    key: "correlation.aliases",
-                    why: format!("alias {} must map rule names to fields", short(alias)),
-                })?;
-                let mut m = BTreeMap::new();
-                for (rule, field) in per_rule {
-                    let field = field.as_str().ok_or_else(|| SpecError::Invalid {
-                        key: "correlation.aliases",
-                        why: format!("field for {} must be a string", short(rule)),
-                    })?;
-                    m.insert(rule.clone(), field.to_string());
-                }
-                spec.aliases.insert(alias.clone(), m);
-            }
-        }
-        spec.validate()?;
-        Ok(spec)
+        Self::try_from(&crate::load::correlation_doc(
+            doc,
+            at,
+            &crate::Settings::default(),
+        )?)
     }
 
     /// Checks the per-type requirements of the spec (and of the JSON schema).
-    pub fn validate(&self) -> Result<(), SpecError> {
+    pub fn validate(&self) -> Result<(), Error> {
+        self.check().map_err(|e| for_rule(e, self.ident()))
+    }
+
+    fn check(&self) -> Result<(), Error> {
         if self.timespan_ns <= 0 {
-            return Err(SpecError::Invalid {
-                key: "correlation.timespan",
-                why: "must be positive".into(),
-            });
+            return Err(invalid("correlation.timespan", "must be positive".into()));
         }
         if self.kind.needs_field() && self.fields.is_empty() {
-            return Err(SpecError::Missing("correlation.condition.field"));
+            return Err(missing("correlation.condition.field"));
         }
         if let Some(expr) = &self.expression {
             if self.kind != CorrelationKind::Temporal {
-                return Err(SpecError::Invalid {
-                    key: "correlation.condition",
-                    why: "an expression condition needs type temporal".into(),
-                });
+                return Err(invalid(
+                    "correlation.condition",
+                    "an expression condition needs type temporal".into(),
+                ));
             }
             let mut unknown = None;
             expression_idents(expr, &mut |name| {
@@ -353,20 +289,20 @@ impl CorrelationSpec {
                 }
             });
             if let Some(name) = unknown {
-                return Err(SpecError::Invalid {
-                    key: "correlation.condition",
-                    why: format!("{} is not one of the correlation's rules", short(&name)),
-                });
+                return Err(invalid(
+                    "correlation.condition",
+                    format!("{} is not one of the correlation's rules", short(&name)),
+                ));
             }
         }
         if !self.kind.is_temporal() && self.condition.checks.is_empty() {
-            return Err(SpecError::Missing("correlation.condition"));
+            return Err(missing("correlation.condition"));
         }
         if !(self.percentile > 0.0 && self.percentile <= 100.0) {
-            return Err(SpecError::Invalid {
-                key: "correlation.condition.percentile",
-                why: "must be in (0, 100]".into(),
-            });
+            return Err(invalid(
+                "correlation.condition.percentile",
+                "must be in (0, 100]".into(),
+            ));
         }
         Ok(())
     }
@@ -419,60 +355,30 @@ pub(crate) fn has_not(c: &crate::Condition) -> bool {
     }
 }
 
-fn parse_condition(cond: &serde_json::Value, spec: &mut CorrelationSpec) -> Result<(), SpecError> {
-    let map = cond.as_object().ok_or(SpecError::Invalid {
-        key: "correlation.condition",
-        why: "must be a mapping of gt/gte/lt/lte/eq/neq (and field)".into(),
-    })?;
-    for (k, v) in map {
-        match k.as_str() {
-            "field" => {
-                spec.fields = match v {
-                    serde_json::Value::String(s) => vec![s.clone()],
-                    serde_json::Value::Array(a) => a
-                        .iter()
-                        .map(|x| {
-                            x.as_str().map(str::to_string).ok_or(SpecError::Invalid {
-                                key: "correlation.condition.field",
-                                why: "must be a string or a list of strings".into(),
-                            })
-                        })
-                        .collect::<Result<_, _>>()?,
-                    _ => {
-                        return Err(SpecError::Invalid {
-                            key: "correlation.condition.field",
-                            why: "must be a string or a list of strings".into(),
-                        });
-                    }
-                }
-            }
-            "percentile" => {
-                spec.percentile = number(v).ok_or(SpecError::Invalid {
-                    key: "correlation.condition.percentile",
-                    why: "must be a number".into(),
-                })?;
-            }
-            op => {
-                let cmp = Cmp::parse(op).ok_or_else(|| SpecError::Invalid {
-                    key: "correlation.condition",
-                    why: format!("unknown operator {}", short(op)),
-                })?;
-                let n = number(v).ok_or_else(|| SpecError::Invalid {
-                    key: "correlation.condition",
-                    why: format!("{op} needs a number"),
-                })?;
-                spec.condition.checks.push((cmp, n));
-            }
-        }
+/// An [`Error::Correlation`] for a key with an unusable value (the rule is named later).
+fn invalid(key: &str, why: String) -> Error {
+    Error::Correlation {
+        rule: "-".into(),
+        reason: format!("{key}: {why}"),
     }
-    Ok(())
 }
 
-fn number(v: &serde_json::Value) -> Option<f64> {
-    match v {
-        serde_json::Value::Number(n) => n.as_f64(),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
-        _ => None,
+/// An [`Error::Correlation`] for a required key that is absent.
+fn missing(key: &str) -> Error {
+    Error::Correlation {
+        rule: "-".into(),
+        reason: format!("missing {key}"),
+    }
+}
+
+/// Names the rule in a correlation error that does not name one yet.
+fn for_rule(e: Error, ident: &str) -> Error {
+    match e {
+        Error::Correlation { rule, reason } if rule == "-" => Error::Correlation {
+            rule: short(ident),
+            reason,
+        },
+        other => other,
     }
 }
 
@@ -492,53 +398,6 @@ pub fn parse_timespan(s: &str) -> Option<i64> {
         _ => return None,
     };
     n.checked_mul(unit_ns).filter(|&v| v > 0)
-}
-
-fn opt_str(v: &serde_json::Value, key: &'static str) -> Result<Option<String>, SpecError> {
-    match v.get(key) {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-        Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(serde_json::Value::Bool(b)) => Ok(Some(b.to_string())),
-        Some(_) => Err(SpecError::Invalid {
-            key,
-            why: "must be a string".into(),
-        }),
-    }
-}
-
-fn str_list(v: &serde_json::Value, key: &'static str) -> Result<Vec<String>, SpecError> {
-    match v.get(key) {
-        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
-        Some(serde_json::Value::String(s)) => Ok(vec![s.clone()]),
-        Some(serde_json::Value::Array(a)) => a
-            .iter()
-            .map(|x| match x {
-                serde_json::Value::String(s) => Ok(s.clone()),
-                serde_json::Value::Number(n) => Ok(n.to_string()),
-                _ => Err(SpecError::Invalid {
-                    key,
-                    why: "must be a list of strings".into(),
-                }),
-            })
-            .collect(),
-        Some(_) => Err(SpecError::Invalid {
-            key,
-            why: "must be a list of strings".into(),
-        }),
-    }
-}
-
-/// At most 80 bytes of `s`, cut at a character boundary.
-pub(crate) fn short(s: &str) -> String {
-    if s.len() <= 80 {
-        return s.to_string();
-    }
-    let mut end = 80;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
 }
 
 #[cfg(test)]

@@ -49,14 +49,12 @@
 //! ```
 
 mod build;
-mod error;
 mod export;
 mod fingerprint;
 mod metrics;
 mod suppress;
 
 pub use build::from_correlation;
-pub use error::FindingsError;
 pub use export::{Format, to_json, to_markdown, write_ndjson};
 pub use fingerprint::{
     DedupSettings, DedupStats, Deduplicator, Fingerprint, Observed, fingerprint,

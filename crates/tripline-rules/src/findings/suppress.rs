@@ -6,8 +6,9 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use tripline_schema::{Event, Value};
 
-use super::error::FindingsError;
 use crate::correlation::to_ns;
+use crate::error::snippet;
+use crate::{Error, Location};
 
 /// How one field condition matches the field's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,85 +208,77 @@ impl SuppressionSet {
 
     /// Loads a YAML (`.yml`, `.yaml`) or JSON file; the format is chosen by content, so any
     /// extension works.
-    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, FindingsError> {
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| FindingsError::Io {
-            file: file.clone(),
-            source,
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: file.clone(),
+            message: e.to_string(),
         })?;
         Self::parse(&text, &file)
     }
 
     /// Parses YAML text.
-    pub fn from_yaml_str(text: &str) -> Result<Self, FindingsError> {
+    pub fn from_yaml_str(text: &str) -> Result<Self, Error> {
         Self::parse(text, "<string>")
     }
 
     /// Parses JSON text.
-    pub fn from_json_str(text: &str) -> Result<Self, FindingsError> {
-        let v: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| FindingsError::Parse {
-                file: "<string>".into(),
-                line: e.line() as u64,
-                message: crate::correlation::short_text(&e.to_string()),
-            })?;
+    pub fn from_json_str(text: &str) -> Result<Self, Error> {
+        let v: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Error::parse("<string>", text, e.line() as u64, &e.to_string(), true))?;
         Self::from_value(&v, "<string>")
     }
 
-    fn parse(text: &str, file: &str) -> Result<Self, FindingsError> {
+    fn parse(text: &str, file: &str) -> Result<Self, Error> {
         let trimmed = text.trim_start();
         let v: serde_json::Value = if trimmed.starts_with('{') || trimmed.starts_with('[') {
-            serde_json::from_str(text).map_err(|e| FindingsError::Parse {
-                file: file.into(),
-                line: e.line() as u64,
-                message: crate::correlation::short_text(&e.to_string()),
-            })?
+            serde_json::from_str(text)
+                .map_err(|e| Error::parse(file, text, e.line() as u64, &e.to_string(), true))?
         } else {
-            serde_saphyr::from_str(text).map_err(|e| FindingsError::Parse {
-                file: file.into(),
-                line: e.location().map(|l| l.line()).unwrap_or(0),
-                message: crate::correlation::short_text(e.to_string().lines().next().unwrap_or("")),
+            serde_saphyr::from_str(text).map_err(|e| {
+                let line = e.location().map(|l| l.line()).unwrap_or(0);
+                Error::parse(file, text, line, &e.to_string(), true)
             })?
         };
         Self::from_value(&v, file)
     }
 
     /// Builds the set from a parsed document.
-    pub fn from_value(v: &serde_json::Value, file: &str) -> Result<Self, FindingsError> {
+    pub fn from_value(v: &serde_json::Value, file: &str) -> Result<Self, Error> {
         let list = match v {
             serde_json::Value::Array(a) => a.as_slice(),
             serde_json::Value::Object(o) => match o.get("suppressions") {
                 Some(serde_json::Value::Array(a)) => a.as_slice(),
                 Some(serde_json::Value::Null) | None => &[],
                 Some(_) => {
-                    return Err(FindingsError::Invalid {
-                        file: file.into(),
-                        index: 0,
-                        why: "`suppressions` must be a list".into(),
+                    return Err(Error::Suppression {
+                        at: at(file),
+                        index: None,
+                        reason: "`suppressions` must be a list".into(),
                     });
                 }
             },
             serde_json::Value::Null => &[],
             _ => {
-                return Err(FindingsError::Invalid {
-                    file: file.into(),
-                    index: 0,
-                    why: "expected a list of suppressions".into(),
+                return Err(Error::Suppression {
+                    at: at(file),
+                    index: None,
+                    reason: "expected a list of suppressions".into(),
                 });
             }
         };
         let mut entries = Vec::with_capacity(list.len());
         for (index, item) in list.iter().enumerate() {
-            let bad = |why: String| FindingsError::Invalid {
-                file: file.into(),
-                index,
-                why,
+            let bad = |reason: String| Error::Suppression {
+                at: at(file),
+                index: Some(index),
+                reason,
             };
             let obj = item
                 .as_object()
                 .ok_or_else(|| bad("must be a mapping".into()))?;
-            let text = |k: &str| -> Result<Option<String>, FindingsError> {
+            let text = |k: &str| -> Result<Option<String>, Error> {
                 match obj.get(k) {
                     None | Some(serde_json::Value::Null) => Ok(None),
                     Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
@@ -299,7 +292,7 @@ impl SuppressionSet {
                 Some(s) => Some(parse_time(&s).ok_or_else(|| {
                     bad(format!(
                         "`expires` is not a date or RFC 3339 time: {}",
-                        crate::correlation::short_text(&s)
+                        snippet(&s)
                     ))
                 })?),
             };
@@ -425,6 +418,14 @@ fn scalar(v: &serde_json::Value) -> Option<String> {
 }
 
 /// RFC 3339, or a `YYYY-MM-DD` date (midnight UTC).
+/// The location of a suppression file whose line is not known (entries of parsed values).
+fn at(file: &str) -> Location {
+    Location {
+        file: file.to_string(),
+        ..Location::default()
+    }
+}
+
 fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
