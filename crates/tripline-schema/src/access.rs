@@ -7,7 +7,7 @@ use crate::event::{Event, Outcome};
 use crate::fields::{Field, Text};
 use crate::kind::{Direction, EventKind};
 use crate::paths as p;
-use crate::value::{FieldSource, Value};
+use crate::value::{FieldSource, Value, number_value};
 
 fn s(v: &Option<Text>) -> Option<Value<'_>> {
     v.as_deref().map(Value::str)
@@ -131,15 +131,7 @@ pub(crate) fn field_value(v: &Field) -> Value<'_> {
     match v {
         Field::Null => Value::Null,
         Field::Bool(b) => Value::Bool(*b),
-        Field::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::Int(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::UInt(u)
-            } else {
-                Value::Float(n.as_f64().unwrap_or(f64::NAN))
-            }
-        }
+        Field::Number(n) => number_value(n),
         Field::Str(s) => Value::str(s),
         Field::List(a) => Value::List(a.iter().map(field_value).collect()),
         Field::Map(_) => Value::Str(Cow::Owned(v.to_string())),

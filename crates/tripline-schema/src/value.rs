@@ -164,20 +164,23 @@ impl FieldSource for serde_json::Value {
     }
 }
 
+/// A JSON number as the most precise [`Value`]: `Int`, then `UInt` past `i64`, else `Float`.
+pub(crate) fn number_value(n: &serde_json::Number) -> Value<'static> {
+    if let Some(i) = n.as_i64() {
+        Value::Int(i)
+    } else if let Some(u) = n.as_u64() {
+        Value::UInt(u)
+    } else {
+        Value::Float(n.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
 /// Borrows a JSON value as a [`Value`] (objects become their compact JSON text).
 pub fn json_value(v: &serde_json::Value) -> Value<'_> {
     match v {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::Int(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::UInt(u)
-            } else {
-                Value::Float(n.as_f64().unwrap_or(f64::NAN))
-            }
-        }
+        serde_json::Value::Number(n) => number_value(n),
         serde_json::Value::String(s) => Value::str(s),
         serde_json::Value::Array(a) => Value::List(a.iter().map(json_value).collect()),
         serde_json::Value::Object(_) => Value::Str(Cow::Owned(v.to_string())),
