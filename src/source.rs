@@ -318,7 +318,7 @@ fn locate(ev: &mut Event, file: &str, format: Format) {
     let raw = ev.raw.get_or_insert_with(Raw::default);
     let loc = raw.location.get_or_insert_with(Location::default);
     if loc.file.is_none() {
-        loc.file = Some(file.to_string().into());
+        loc.file = Some(file.into());
     }
     if ev.id.is_none() {
         let line = loc.line.unwrap_or(0);

@@ -295,7 +295,7 @@ fn auth_op(t: &str, op: Option<&str>) -> Option<AuthOp> {
         | "ANOM_LOGIN_SESSIONS"
         | "ANOM_LOGIN_ACCT"
         | "ANOM_LOGIN_LOCATION"
-        | "GRP_AUTH" => AuthOp::Other(op.unwrap_or(t).to_owned().into()),
+        | "GRP_AUTH" => AuthOp::Other(Text::from(op.unwrap_or(t))),
         _ => return None,
     })
 }
@@ -411,7 +411,7 @@ pub fn normalize(ev: &AuditEvent) -> Event {
 pub fn normalize_in(ev: &AuditEvent, file: &str) -> Event {
     let mut e = normalize_inner(ev);
     let raw = e.raw.get_or_insert_with(Raw::default);
-    raw.location.get_or_insert_with(Location::default).file = Some(file.to_owned().into());
+    raw.location.get_or_insert_with(Location::default).file = Some(Text::from(file));
     e
 }
 
@@ -588,7 +588,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
         EventKind::Network(NetworkActivity {
             op,
             transport: match fam {
-                Some(1) => Some("unix".to_owned().into()),
+                Some(1) => Some(Text::const_new("unix")),
                 _ => None,
             },
             source: source_ep,
@@ -703,16 +703,15 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
     e.outcome = outcome_of(ev);
     if let Some(n) = &id.node {
         e.host = Some(tripline_schema::Host {
-            name: Some(n.to_string().into()),
+            name: Some(Text::from(&**n)),
             architecture: syscall_rec.as_ref().and_then(arch_name).map(Text::from),
             ..tripline_schema::Host::default()
         });
     }
     e.tags = keys.iter().map(|k| Text::from(k.as_str())).collect();
-    if let Some(k) = keys.first() {
+    if !keys.is_empty() {
         e.labels
-            .insert("audit.key".to_owned().into(), keys.join(",").into());
-        let _ = k;
+            .insert(Text::const_new("audit.key"), keys.join(",").into());
     }
     e.id = Some(match &id.node {
         Some(n) => format!(

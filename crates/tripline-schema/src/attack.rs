@@ -74,8 +74,8 @@ impl Tactic {
             .iter()
             .find(|(id, _, slug)| norm == *slug || norm.eq_ignore_ascii_case(id))
             .map(|(id, name, _)| Tactic {
-                id: (*id).to_string().into(),
-                name: (*name).to_string().into(),
+                id: Text::const_new(id),
+                name: Text::const_new(name),
             })
     }
 }

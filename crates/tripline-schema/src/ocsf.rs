@@ -179,7 +179,7 @@ fn file_obj(f: &File) -> Doc {
 fn exe_obj(path: Option<&str>) -> Option<Doc> {
     let path = path?;
     let f = File {
-        path: Some(path.to_string().into()),
+        path: Some(Text::from(path)),
         file_type: Some(FileType::File),
         ..File::default()
     };
@@ -571,7 +571,7 @@ pub fn to_ocsf(event: &Event, opts: &OcsfOptions) -> Value {
                 host.is_none().then(|| {
                     a.method
                         .clone()
-                        .unwrap_or_else(|| event.source.product.name().to_string().into())
+                        .unwrap_or_else(|| Text::from(event.source.product.name()))
                 })
             });
             if let Some(service) = service {
@@ -897,7 +897,7 @@ fn finding_class(
             event.time.timestamp_nanos_opt().unwrap_or_default()
         )
         .into(),
-        None => fallback.to_string().into(),
+        None => Text::from(fallback),
     });
     fi.str("uid", Some(&uid));
     fi.str("title", r.name.as_deref().or(r.id.as_deref()));

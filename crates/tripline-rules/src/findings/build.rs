@@ -17,7 +17,7 @@ use crate::correlation::{CorrelationMatch, CorrelationSpec};
 pub fn from_correlation(m: &CorrelationMatch, spec: &CorrelationSpec, evidence: &[Event]) -> Event {
     let rule = Rule {
         id: m.rule_id.as_deref().map(Text::from),
-        name: Some(m.title.clone().into()),
+        name: Some(Text::from(m.title.as_str())),
         description: spec.description.as_deref().map(Text::from),
         authors: spec
             .author

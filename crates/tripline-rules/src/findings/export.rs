@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use tripline_schema::{EcsOptions, Event, EventKind, OcsfOptions, paths};
+use tripline_schema::{EcsOptions, Event, EventKind, OcsfOptions, Text, paths};
 
 use super::fingerprint::fingerprint;
 
@@ -71,7 +71,7 @@ pub fn to_markdown(finding: &Event, evidence: &[Event]) -> String {
     let title = f
         .and_then(|f| f.rule.name.clone())
         .or_else(|| finding.message.clone())
-        .unwrap_or_else(|| finding.kind.name().to_string().into());
+        .unwrap_or_else(|| Text::const_new(finding.kind.name()));
     let sev = finding.severity.level.caption();
     let _ = writeln!(md, "## [{sev}] {}", cell(&title));
     md.push('\n');
