@@ -51,9 +51,7 @@ use tripline_rules::findings::{
     from_correlation,
 };
 use tripline_rules::{Engine, LogSource, Match, RuleSet, Scratch};
-use tripline_schema::{
-    Event, EventKind, FieldSource, FileOp, NetworkOp, Product, Rule as SchemaRule, Source, Text,
-};
+use tripline_schema::{Event, EventKind, FieldSource, FileOp, NetworkOp, Product};
 
 use crate::enrich::{EnrichSettings, EnrichStats, Enricher};
 use crate::merge::{Merge, MergeSettings, MergeStats};
@@ -685,7 +683,7 @@ impl Pipeline {
         {
             keep = true;
             self.stats.detection_findings += 1;
-            pending.push(detection_finding(f, rule, ev));
+            pending.push(tripline_rules::findings::from_detection(f, rule, ev));
         }
         keep
     }
@@ -757,78 +755,4 @@ impl Pipeline {
             evidence: self.reported,
         }
     }
-}
-
-/// A finding event for a detection rule match on `ev`.
-fn detection_finding(f: tripline_rules::Finding, rule: &tripline_rules::Rule, ev: &Event) -> Event {
-    let (source, destination) = match &ev.kind {
-        EventKind::Network(n) => (n.source.clone(), n.destination.clone()),
-        _ => (None, None),
-    };
-    let authors = f
-        .author
-        .as_deref()
-        .map(|a| {
-            a.split(',')
-                .map(|s| Text::from(s.trim()))
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    let finding = tripline_schema::Finding {
-        rule: SchemaRule {
-            id: f.rule_id.as_deref().map(Text::from),
-            name: Some(f.rule_title.as_str().into()),
-            description: rule.meta.description.as_deref().map(Text::from),
-            authors,
-            ruleset: Some("sigma".into()),
-            category: Some(rule.logsource.to_string().into()),
-            license: Some(
-                rule.meta
-                    .license
-                    .as_deref()
-                    .map_or_else(|| Text::from("DRL-1.1"), Text::from),
-            ),
-            references: rule
-                .meta
-                .references
-                .iter()
-                .map(|r| Text::from(r.as_str()))
-                .collect(),
-            ..SchemaRule::default()
-        },
-        attacks: f.attack.clone(),
-        evidence: ev.id.iter().cloned().collect(),
-        count: Some(1),
-        first_seen: Some(ev.time),
-        last_seen: Some(ev.time),
-        event_type: ev.action.clone(),
-        process: ev.kind.process().cloned(),
-        user: ev.actor_user().cloned(),
-        file: ev.kind.file().cloned(),
-        source,
-        destination,
-        ..tripline_schema::Finding::default()
-    };
-    let mut e = Event::new(
-        ev.time,
-        Source::new(Product::Tripline, "sigma"),
-        EventKind::Finding(finding),
-    );
-    e.id = Some(
-        format!(
-            "sigma-{}-{}",
-            f.rule_id.as_deref().unwrap_or(&f.rule_title),
-            ev.id.as_deref().unwrap_or("-")
-        )
-        .into(),
-    );
-    e.action = Some("sigma".into());
-    e.severity = f.severity.unwrap_or_default();
-    e.container = ev.container.clone();
-    e.host = ev.host.clone();
-    e.orchestrator = ev.orchestrator.clone();
-    e.message = Some(f.rule_title.clone().into());
-    e.tags = f.tags.iter().map(|t| Text::from(t.as_str())).collect();
-    e
 }

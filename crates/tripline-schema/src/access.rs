@@ -190,7 +190,8 @@ impl Event {
         }
     }
 
-    pub(crate) fn source_endpoint(&self) -> Option<&Endpoint> {
+    /// The source endpoint of a network activity or finding.
+    pub fn source_endpoint(&self) -> Option<&Endpoint> {
         match &self.kind {
             EventKind::Network(n) => n.source.as_ref(),
             EventKind::Authentication(a) => a.source.as_ref(),
@@ -199,7 +200,8 @@ impl Event {
         }
     }
 
-    pub(crate) fn destination_endpoint(&self) -> Option<&Endpoint> {
+    /// The destination endpoint of a network activity or finding.
+    pub fn destination_endpoint(&self) -> Option<&Endpoint> {
         match &self.kind {
             EventKind::Network(n) => n.destination.as_ref(),
             EventKind::Finding(f) => f.destination.as_ref(),

@@ -1,10 +1,84 @@
-//! Correlation matches as normalized findings (`EventKind::Finding`).
+//! Detection and correlation matches as normalized findings (`EventKind::Finding`).
 
 use tripline_schema::{
     Attack, Container, Event, EventKind, Finding, Product, Rule, Severity, Source, Text, User,
 };
 
 use crate::correlation::{CorrelationMatch, CorrelationSpec};
+
+/// Sigma's comma-separated `author` as a list (the Detection Rule License wants each named).
+fn authors(author: Option<&str>) -> Vec<Text> {
+    author
+        .map(|a| {
+            a.split(',')
+                .map(|s| Text::from(s.trim()))
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn texts(list: &[String]) -> Vec<Text> {
+    list.iter().map(|s| Text::from(s.as_str())).collect()
+}
+
+/// Builds the finding event for a detection rule's match on `ev`: the rule's metadata, the
+/// event's process, user, file, endpoints and context, the event as the only evidence; the
+/// event id is `sigma-<rule>-<event id>`.
+pub fn from_detection(f: crate::Finding, rule: &crate::Rule, ev: &Event) -> Event {
+    let network = matches!(ev.kind, EventKind::Network(_));
+    let finding = Finding {
+        rule: Rule {
+            id: f.rule_id.as_deref().map(Text::from),
+            name: Some(Text::from(f.rule_title.as_str())),
+            description: rule.meta.description.as_deref().map(Text::from),
+            authors: authors(f.author.as_deref()),
+            ruleset: Some(Text::const_new("sigma")),
+            category: Some(rule.logsource.to_string().into()),
+            license: Some(
+                rule.meta
+                    .license
+                    .as_deref()
+                    .map_or_else(|| Text::const_new("DRL-1.1"), Text::from),
+            ),
+            references: texts(&rule.meta.references),
+            ..Rule::default()
+        },
+        attacks: f.attack,
+        evidence: ev.id.iter().cloned().collect(),
+        count: Some(1),
+        first_seen: Some(ev.time),
+        last_seen: Some(ev.time),
+        event_type: ev.action.clone(),
+        process: ev.kind.process().cloned(),
+        user: ev.actor_user().cloned(),
+        file: ev.kind.file().cloned(),
+        source: ev.source_endpoint().filter(|_| network).cloned(),
+        destination: ev.destination_endpoint().filter(|_| network).cloned(),
+        ..Finding::default()
+    };
+    let mut e = Event::new(
+        ev.time,
+        Source::new(Product::Tripline, "sigma"),
+        EventKind::Finding(finding),
+    );
+    e.id = Some(
+        format!(
+            "sigma-{}-{}",
+            f.rule_id.as_deref().unwrap_or(&f.rule_title),
+            ev.id.as_deref().unwrap_or("-")
+        )
+        .into(),
+    );
+    e.action = Some(Text::const_new("sigma"));
+    e.severity = f.severity.unwrap_or_default();
+    e.container = ev.container.clone();
+    e.host = ev.host.clone();
+    e.orchestrator = ev.orchestrator.clone();
+    e.message = Some(Text::from(f.rule_title.as_str()));
+    e.tags = texts(&f.tags);
+    e
+}
 
 /// Builds the finding event for a correlation match.
 ///
@@ -19,23 +93,10 @@ pub fn from_correlation(m: &CorrelationMatch, spec: &CorrelationSpec, evidence: 
         id: m.rule_id.as_deref().map(Text::from),
         name: Some(Text::from(m.title.as_str())),
         description: spec.description.as_deref().map(Text::from),
-        authors: spec
-            .author
-            .as_deref()
-            .map(|a| {
-                a.split(',')
-                    .map(|s| Text::from(s.trim()))
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default(),
+        authors: authors(spec.author.as_deref()),
         ruleset: Some("sigma".into()),
         category: Some(format!("correlation/{}", m.kind).into()),
-        references: spec
-            .references
-            .iter()
-            .map(|r| Text::from(r.as_str()))
-            .collect(),
+        references: texts(&spec.references),
         license: Some("DRL-1.1".into()),
         ..Rule::default()
     };
@@ -68,19 +129,12 @@ pub fn from_correlation(m: &CorrelationMatch, spec: &CorrelationSpec, evidence: 
     finding.process =
         first_with(&|e| e.kind.process().is_some()).and_then(|e| e.kind.process().cloned());
     finding.file = first_with(&|e| e.kind.file().is_some()).and_then(|e| e.kind.file().cloned());
-    for e in &ev_sorted {
-        match &e.kind {
-            EventKind::Network(n) => {
-                finding.source = finding.source.take().or_else(|| n.source.clone());
-                finding.destination = finding.destination.take().or_else(|| n.destination.clone());
-            }
-            EventKind::Finding(f) => {
-                finding.source = finding.source.take().or_else(|| f.source.clone());
-                finding.destination = finding.destination.take().or_else(|| f.destination.clone());
-            }
-            _ => {}
-        }
-    }
+    // Endpoints come from network activity and findings (not from logins' client addresses).
+    let endpoints = |e: &Event| matches!(e.kind, EventKind::Network(_) | EventKind::Finding(_));
+    finding.source = first_with(&|e| endpoints(e) && e.source_endpoint().is_some())
+        .and_then(|e| e.source_endpoint().cloned());
+    finding.destination = first_with(&|e| endpoints(e) && e.destination_endpoint().is_some())
+        .and_then(|e| e.destination_endpoint().cloned());
 
     let mut event = Event::new(
         m.last_seen,
@@ -119,6 +173,6 @@ pub fn from_correlation(m: &CorrelationMatch, spec: &CorrelationSpec, evidence: 
     } else {
         format!("{} [{}] ({} events)", m.title, group.join(", "), m.count).into()
     });
-    event.tags = spec.tags.iter().map(|t| Text::from(t.as_str())).collect();
+    event.tags = texts(&spec.tags);
     event
 }

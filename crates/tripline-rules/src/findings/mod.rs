@@ -54,7 +54,7 @@ mod fingerprint;
 mod metrics;
 mod suppress;
 
-pub use build::from_correlation;
+pub use build::{from_correlation, from_detection};
 pub use export::{Format, to_json, to_markdown, write_ndjson};
 pub use fingerprint::{
     DedupSettings, DedupStats, Deduplicator, Fingerprint, Observed, fingerprint,
