@@ -61,10 +61,9 @@ pub fn container_entity(info: &ContainerInfo) -> Container {
 
 /// Splits an exec command the way a reader expects (whitespace; Docker joins the argv with
 /// spaces, so quoting is already lost).
-fn exec_process(cmd: &str, user: Option<&str>) -> Process {
+fn exec_process(cmd: &str) -> Process {
     let args: Vec<Text> = cmd.split_whitespace().map(Text::from).collect();
     let executable = args.first().cloned();
-    let _ = user;
     Process {
         name: executable
             .as_deref()
@@ -152,7 +151,7 @@ impl EventRecord<'_> {
             exit_code = (!i.running).then_some(i.exit_code);
         }
         let exec = match verb {
-            Action::ExecCreate | Action::ExecStart => detail.map(|d| exec_process(d, None)),
+            Action::ExecCreate | Action::ExecStart => detail.map(exec_process),
             _ => None,
         };
         let is_exit = matches!(verb, Action::Die | Action::ExecDie);
