@@ -265,7 +265,7 @@ fn choose_gate(
 /// Hash of a logsource's routing key.
 fn route_hash(l: &LogSource) -> u64 {
     use std::hash::BuildHasher as _;
-    FastHash.hash_one((
+    FastHash::default().hash_one((
         l.product.as_deref(),
         l.category.as_deref(),
         l.service.as_deref(),

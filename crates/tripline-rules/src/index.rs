@@ -9,50 +9,11 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use crate::compile::{Anchor, Src};
 
-/// A multiply-rotate hasher for the whole-value index and the route cache: its keys are
-/// rule literals fixed at compile time (or logsource names), so a flooding event cannot
-/// grow a probe chain, and SipHash's per-lookup cost (once per field value per event) buys
-/// nothing here.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct FastHash;
-
-impl std::hash::BuildHasher for FastHash {
-    type Hasher = FastHasher;
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher(0)
-    }
-}
-
-/// State of [`FastHash`].
-#[derive(Debug)]
-pub(crate) struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        // The tail byte by byte: a variable-length copy would be a libc call.
-        let rest = chunks.remainder();
-        let mut w = (rest.len() as u64) << 56;
-        for (i, &b) in rest.iter().enumerate() {
-            w |= u64::from(b) << (8 * i);
-        }
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// The hasher of the whole-value index and the route cache (rustc-hash's Fx): its keys are
+/// rule literals fixed at compile time (or logsource names), so a flooding event cannot grow
+/// a probe chain, and SipHash's per-lookup cost (once per field value per event) buys nothing
+/// here.
+pub(crate) type FastHash = rustc_hash::FxBuildHasher;
 
 /// A byte trie of needles anchored at one end of a value, flattened for walking.
 #[derive(Debug, Default)]
