@@ -677,19 +677,24 @@ mod tests {
         )
     }
 
-    #[test]
-    fn cli_container_resolved_from_events_learned() {
-        let mut en = Enricher::default();
-        let id = "3f4e8a1c9b2d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f";
-        let mut start = Event::new(
+    /// A Docker container lifecycle event without container context.
+    fn lifecycle_event(action: &str) -> Event {
+        Event::new(
             chrono::Utc.timestamp_opt(1_700_000_000, 0).unwrap(),
             Source::new(Product::Docker, "docker-events"),
             EventKind::ContainerLifecycle(tripline_schema::ContainerLifecycle {
                 object_type: "container".into(),
-                action: "start".into(),
+                action: action.into(),
                 ..Default::default()
             }),
-        );
+        )
+    }
+
+    #[test]
+    fn cli_container_resolved_from_events_learned() {
+        let mut en = Enricher::default();
+        let id = "3f4e8a1c9b2d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f";
+        let mut start = lifecycle_event("start");
         start.container = Some(Container {
             id: Some(id.into()),
             name: Some("web".into()),
@@ -718,15 +723,7 @@ mod tests {
             EnrichSettings { max_learned: 2 },
         );
         for k in 0..5u8 {
-            let mut e = Event::new(
-                chrono::Utc.timestamp_opt(1_700_000_000, 0).unwrap(),
-                Source::new(Product::Docker, "docker-events"),
-                EventKind::ContainerLifecycle(tripline_schema::ContainerLifecycle {
-                    object_type: "container".into(),
-                    action: "create".into(),
-                    ..Default::default()
-                }),
-            );
+            let mut e = lifecycle_event("create");
             e.container = Some(Container {
                 id: Some(format!("{:064x}", k).into()),
                 name: Some(format!("c{k}").into()),
