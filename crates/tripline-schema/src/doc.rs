@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::fields::Field;
+
 /// A JSON object under construction.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Doc(pub(crate) Map<String, Value>);
@@ -90,15 +92,15 @@ pub(crate) fn str_list<'a>(items: impl IntoIterator<Item = &'a str>) -> Option<V
 }
 
 /// Removes JSON nulls (object members and array elements) recursively.
-pub(crate) fn strip_nulls(v: &Value) -> Option<Value> {
+pub(crate) fn strip_nulls(v: &Field) -> Option<Value> {
     match v {
-        Value::Null => None,
-        Value::Object(m) => Some(Value::Object(
+        Field::Null => None,
+        Field::Map(m) => Some(Value::Object(
             m.iter()
-                .filter_map(|(k, v)| strip_nulls(v).map(|v| (k.clone(), v)))
+                .filter_map(|(k, v)| strip_nulls(v).map(|v| (k.to_string(), v)))
                 .collect(),
         )),
-        Value::Array(a) => Some(Value::Array(a.iter().filter_map(strip_nulls).collect())),
-        other => Some(other.clone()),
+        Field::List(a) => Some(Value::Array(a.iter().filter_map(strip_nulls).collect())),
+        other => Some(other.to_json()),
     }
 }

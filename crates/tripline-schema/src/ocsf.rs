@@ -761,7 +761,7 @@ pub fn to_ocsf(event: &Event, opts: &OcsfOptions) -> Value {
     if opts.unmapped {
         let mut u = Doc::new();
         for (k, v) in &event.unmapped {
-            if let Some(v) = strip_nulls(&v.to_json()) {
+            if let Some(v) = strip_nulls(v) {
                 u.0.insert(k.to_string(), v);
             }
         }
