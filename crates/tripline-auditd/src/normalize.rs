@@ -9,13 +9,13 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use serde_json::{Map, Value as Json, json};
 use tripline_schema::{
     AccountChange, AccountOp, AuthOp, Authentication, Endpoint, Event, EventKind, File, FileAccess,
     FileOp, FileType, Group, IdentityChange, IdentityOp, Location, NetworkActivity, NetworkOp,
     Other, Outcome, Process, ProcessAccess, ProcessAccessOp, ProcessEvent, Product, Raw, Source,
     Text, User, UserCommand,
 };
+use tripline_schema::{Field, Fields};
 
 use crate::event::AuditEvent;
 use crate::interp_support::{arch_name, syscall_text};
@@ -735,69 +735,67 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
     });
 
     let vendor = e.vendor_mut("auditd");
-    vendor.insert("serial", json!(id.serial));
-    vendor.insert("type", json!(primary_type));
+    vendor.insert("serial", id.serial);
+    vendor.insert("type", primary_type.as_str());
     vendor.insert(
         "records",
-        Json::Array(
-            ev.records()
-                .map(|r| json!(r.canonical_type_name()))
-                .collect(),
-        ),
+        ev.records()
+            .map(|r| Field::from(r.canonical_type_name()))
+            .collect::<Vec<_>>(),
     );
     match keys.len() {
         0 => {}
         1 => {
-            vendor.insert("key", json!(keys[0]));
+            vendor.insert("key", keys[0].as_str());
         }
         _ => {
-            vendor.insert("key", json!(keys));
+            vendor.insert("key", keys.iter().map(String::as_str).collect::<Vec<_>>());
         }
     }
     if !ev.completion().is_complete() {
         vendor.insert(
             "completion",
-            json!(format!("{:?}", ev.completion()).to_lowercase()),
+            format!("{:?}", ev.completion()).to_lowercase(),
         );
     }
     if let Some(r) = &syscall_rec {
-        let mut sc = Map::new();
+        let mut sc = Fields::new();
         for k in [
             "arch", "syscall", "exit", "a0", "a1", "a2", "a3", "items", "subj",
         ] {
             if let Some(f) = r.get(k) {
-                sc.insert(k.into(), json!(f.raw));
+                sc.insert(k, f.raw);
             }
         }
         if let Some(n) = &syscall {
-            sc.insert("name".into(), json!(n));
+            sc.insert("name", n.as_str());
         }
-        vendor.insert("syscall", Json::Object(sc));
+        vendor.insert("syscall", sc);
     }
     if let Some(r) = &user_rec
         && let Some(m) = r.get_in("msg", Scope::Body)
     {
-        let mut msg = Map::new();
+        let mut msg = Fields::new();
         for f in r.fields().filter(|f| f.scope == Scope::Msg) {
-            msg.insert(f.key.to_owned(), json!(f.text()));
+            msg.insert(f.key, f.text());
         }
         if msg.is_empty() {
-            msg.insert("text".into(), json!(m.raw));
+            msg.insert("text", m.raw);
         }
-        vendor.insert("msg", Json::Object(msg));
+        vendor.insert("msg", msg);
     }
     if let Some(a) = &avc {
-        let mut m = Map::new();
+        let mut m = Fields::new();
         if let Some(p) = a.prefix() {
-            m.insert("prefix".into(), json!(p));
+            m.insert("prefix", p);
         }
         for f in a.fields().filter(|f| f.scope == Scope::Body) {
-            m.insert(f.key.to_owned(), json!(f.text()));
+            m.insert(f.key, f.text());
         }
-        vendor.insert("avc", Json::Object(m));
+        vendor.insert("avc", m);
     }
     if let Some(t) = proctitle {
-        vendor.insert("proctitle", json!(t));
+        vendor.insert("proctitle", t);
     }
     e
 }
