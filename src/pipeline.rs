@@ -633,18 +633,27 @@ impl Pipeline {
         let Some(sink) = self.sink.as_mut() else {
             return findings;
         };
+        // Several findings can share an evidence event (the same `exec_start` opens two
+        // correlations): each gets it, and the copies are let go after the whole batch.
         for f in &findings {
             let mut evidence: Vec<Event> = Vec::new();
             if let EventKind::Finding(x) = &f.kind {
                 for id in &x.evidence {
-                    if let Some(e) = self.reported.remove(id.as_str()) {
-                        evidence.push(e);
+                    if let Some(e) = self.reported.get(id.as_str()) {
+                        evidence.push(e.clone());
                     }
                 }
             }
             evidence.sort_by_key(|e| e.time);
             sink(f, &evidence);
             self.stats.findings_streamed += 1;
+        }
+        for f in &findings {
+            if let EventKind::Finding(x) = &f.kind {
+                for id in &x.evidence {
+                    self.reported.remove(id.as_str());
+                }
+            }
         }
         Vec::new()
     }

@@ -187,6 +187,47 @@ fn the_other_pack_findings() {
     assert_eq!(r.metrics.overall.by_source["tripline"], 5);
 }
 
+/// Streaming findings (as the main example does) hands each finding all of its evidence,
+/// also when two findings share an event: the `exec_start` that opens both the attributed
+/// shell and the write under /etc once went only to whichever was released first.
+#[test]
+fn streamed_findings_carry_all_their_evidence() {
+    use std::sync::{Arc, Mutex};
+    let p = prepare(&RunOptions {
+        paths: vec![lab_dir()],
+        ..RunOptions::default()
+    })
+    .expect("prepare");
+    let mut p = p;
+    let got: Arc<Mutex<Vec<(String, usize, usize)>>> = Arc::default();
+    let sink = got.clone();
+    p.pipeline.stream_findings(move |f, evidence| {
+        let EventKind::Finding(x) = &f.kind else {
+            return;
+        };
+        let name = x.rule.name.as_deref().unwrap_or("").to_string();
+        sink.lock()
+            .unwrap()
+            .push((name, x.evidence.len(), evidence.len()));
+    });
+    let report = p.run(|_| {});
+    assert!(report.findings.is_empty(), "streamed, not held");
+    let got = got.lock().unwrap();
+    let correlated: Vec<_> = got.iter().filter(|(_, ids, _)| *ids > 0).collect();
+    assert!(correlated.len() >= 4, "{got:?}");
+    for (name, ids, held) in &correlated {
+        assert_eq!(
+            ids, held,
+            "{name}: {held} of {ids} evidence events streamed"
+        );
+    }
+    let etc = correlated
+        .iter()
+        .find(|(n, _, _)| n == "Write under /etc in a container after an exec into it")
+        .expect("etc write finding");
+    assert_eq!(etc.1, 2, "{etc:?}");
+}
+
 #[test]
 fn replay_gives_the_same_findings() {
     let a = lab_report(RunOptions::default());
