@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::Value as J;
 
 use crate::condition::Condition;
+use crate::correlation::parse_timespan;
 use crate::error::{Error, Location, snippet};
 use crate::modifier::Modifier;
 use crate::rule::{
@@ -653,25 +654,6 @@ fn parse_map(sel: &str, m: &serde_json::Map<String, J>, cx: &Ctx) -> Result<Vec<
     Ok(items)
 }
 
-/// A Sigma timespan in nanoseconds: `<number><ms|s|m|h|d|w|M|y>`, positive.
-fn parse_timespan(t: &str) -> Option<i64> {
-    let t = t.trim();
-    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit())?);
-    let n: i64 = num.parse().ok()?;
-    let mul: i64 = match unit {
-        "ms" => 1_000_000,
-        "s" => 1_000_000_000,
-        "m" => 60_000_000_000,
-        "h" => 3_600_000_000_000,
-        "d" => 86_400_000_000_000,
-        "w" => 604_800_000_000_000,
-        "M" => 2_592_000_000_000_000,
-        "y" => 31_536_000_000_000_000,
-        _ => return None,
-    };
-    n.checked_mul(mul).filter(|&v| v > 0)
-}
-
 /// A number or numeric string.
 fn number(v: &J) -> Option<f64> {
     v.as_f64()
@@ -835,17 +817,5 @@ mod tests {
     fn doc_start_lines() {
         let t = "# c\ntitle: a\n---\n\ntitle: b\n";
         assert_eq!(doc_starts(t), vec![(2, 4), (5, 18)]);
-    }
-
-    #[test]
-    fn timespans() {
-        assert_eq!(parse_timespan("5m"), Some(300_000_000_000));
-        assert_eq!(parse_timespan("90s"), Some(90_000_000_000));
-        assert_eq!(parse_timespan("1d"), Some(86_400_000_000_000));
-        assert_eq!(parse_timespan("500ms"), Some(500_000_000));
-        assert_eq!(parse_timespan("0s"), None);
-        assert_eq!(parse_timespan("99999999999999999d"), None);
-        assert_eq!(parse_timespan("m"), None);
-        assert_eq!(parse_timespan("5x"), None);
     }
 }

@@ -382,11 +382,11 @@ fn for_rule(e: Error, ident: &str) -> Error {
     }
 }
 
-/// Parses a Sigma timespan (`30s`, `5m`, `1h`, `2d`; also `500ms` and `1w`) to nanoseconds.
+/// Parses a Sigma timespan to nanoseconds: `<number><unit>` with unit `ms`, `s`, `m`, `h`,
+/// `d`, `w`, `M` (30 days) or `y` (365 days), as pySigma reads them; positive, no overflow.
 pub fn parse_timespan(s: &str) -> Option<i64> {
     let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit())?;
-    let (num, unit) = s.split_at(split);
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
     let n: i64 = num.parse().ok()?;
     let unit_ns: i64 = match unit {
         "ms" => 1_000_000,
@@ -395,6 +395,8 @@ pub fn parse_timespan(s: &str) -> Option<i64> {
         "h" => 3_600_000_000_000,
         "d" => 86_400_000_000_000,
         "w" => 7 * 86_400_000_000_000,
+        "M" => 30 * 86_400_000_000_000,
+        "y" => 365 * 86_400_000_000_000,
         _ => return None,
     };
     n.checked_mul(unit_ns).filter(|&v| v > 0)
@@ -411,7 +413,10 @@ mod tests {
         assert_eq!(parse_timespan("1d"), Some(86_400_000_000_000));
         assert_eq!(parse_timespan("10"), None);
         assert_eq!(parse_timespan("m"), None);
-        assert_eq!(parse_timespan("5M"), None);
+        assert_eq!(parse_timespan("5M"), Some(5 * 30 * 86_400_000_000_000));
+        assert_eq!(parse_timespan("1y"), Some(365 * 86_400_000_000_000));
+        assert_eq!(parse_timespan("500ms"), Some(500_000_000));
+        assert_eq!(parse_timespan("5x"), None);
         assert_eq!(parse_timespan("0s"), None);
         assert_eq!(parse_timespan("99999999999999999d"), None);
     }
