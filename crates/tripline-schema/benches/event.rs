@@ -9,8 +9,8 @@ use std::hint::black_box;
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{Criterion, Throughput, criterion_group};
 use tripline_schema::{
-    Container, Event, EventKind, Finding, Group, Host, Image, ParentProcess, Process, ProcessEvent,
-    Product, Severity, Source, Text, User,
+    Container, Event, EventKind, Group, Host, Image, ParentProcess, Process, ProcessEvent,
+    ProcessExtra, Product, Severity, Source, Text, User,
 };
 
 fn at() -> DateTime<Utc> {
@@ -25,7 +25,7 @@ fn empty_finding() -> Event {
     Event::new(
         at(),
         Source::new(Product::Falco, "falco-json"),
-        EventKind::Finding(Finding::default()),
+        EventKind::Finding(Box::default()),
     )
 }
 
@@ -35,7 +35,7 @@ fn empty_exec() -> Event {
     Event::new(
         at(),
         Source::new(Product::Tracee, "tracee-json"),
-        EventKind::ProcessExec(ProcessEvent::default()),
+        EventKind::ProcessExec(Box::<ProcessEvent>::default()),
     )
 }
 
@@ -46,7 +46,7 @@ fn falco_finding(n: u64) -> Event {
     let mut source = Source::new(Product::Falco, "falco-json");
     source.event_code = Some("execve".into());
     source.sequence = Some(n);
-    let mut event = Event::new(at(), source, EventKind::Finding(Finding::default()));
+    let mut event = Event::new(at(), source, EventKind::Finding(Box::default()));
     if let EventKind::Finding(finding) = &mut event.kind {
         finding.rule.name = Some("Terminal shell in container".into());
         finding.rule.ruleset = Some("falco_rules".into());
@@ -118,10 +118,10 @@ fn tracee_exec(n: u64) -> Event {
     process.executable = Some("/usr/bin/bash".into());
     process.args = vec!["bash".into(), "-c".into(), "id".into()];
     process.command_line = Some("bash -c id".into());
-    let kind = EventKind::ProcessExec(ProcessEvent {
+    let kind = EventKind::ProcessExec(Box::new(ProcessEvent {
         process,
         ..ProcessEvent::default()
-    });
+    }));
     let mut source = Source::new(Product::Tracee, "tracee-json");
     source.event_code = Some("1003".into());
     source.sequence = Some(n);
@@ -144,25 +144,28 @@ fn auditd_exec(n: u64) -> Event {
             name: None,
         })
     };
-    #[allow(clippy::needless_update)]
     let process = Process {
         pid: Some(4242),
         ppid: Some(4200),
         executable: Some("/usr/bin/docker".into()),
         name: Some("docker".into()),
         user: root(),
-        real_user: root(),
-        saved_user: root(),
-        fs_user: root(),
         login_user: Some(User::from_id(1000)),
         group: root_group(),
-        real_group: root_group(),
-        saved_group: root_group(),
-        fs_group: root_group(),
-        session_id: Some(3),
         tty: Some("pts0".into()),
         args: vec!["docker".into(), "exec".into(), "web".into(), "sh".into()],
         command_line: Some("docker exec web sh".into()),
+        extra: ProcessExtra {
+            real_user: root(),
+            saved_user: root(),
+            fs_user: root(),
+            real_group: root_group(),
+            saved_group: root_group(),
+            fs_group: root_group(),
+            session_id: Some(3),
+            ..ProcessExtra::default()
+        }
+        .boxed(),
         ..Process::default()
     };
     let mut source = Source::new(Product::Auditd, "audit-log");
@@ -170,10 +173,10 @@ fn auditd_exec(n: u64) -> Event {
     let mut event = Event::new(
         at(),
         source,
-        EventKind::ProcessExec(ProcessEvent {
+        EventKind::ProcessExec(Box::new(ProcessEvent {
             process,
             ..ProcessEvent::default()
-        }),
+        })),
     );
     event.action = Some("execve".into());
     event
@@ -182,7 +185,7 @@ fn auditd_exec(n: u64) -> Event {
 /// One step: builds an event with `make`, passes it as `Ok` through a 16-deep queue (the
 /// merge's look-ahead), looks at it and drops it.
 #[inline(never)]
-fn step(queue: &mut VecDeque<Event>, n: u64, make: fn(u64) -> Event) {
+fn step(queue: &mut VecDeque<Event>, n: u64, make: Make) {
     let item: Result<Event, ()> = Ok(make(black_box(n)));
     if let Ok(ev) = black_box(item) {
         queue.push_back(ev);
@@ -192,7 +195,7 @@ fn step(queue: &mut VecDeque<Event>, n: u64, make: fn(u64) -> Event) {
     drop(out);
 }
 
-fn queue(make: fn(u64) -> Event) -> VecDeque<Event> {
+fn queue(make: Make) -> VecDeque<Event> {
     let mut queue = VecDeque::with_capacity(17);
     for i in 0..16 {
         queue.push_back(make(i));
@@ -200,7 +203,10 @@ fn queue(make: fn(u64) -> Event) -> VecDeque<Event> {
     queue
 }
 
-const CASES: [(&str, fn(u64) -> Event); 5] = [
+/// Builds the event of step `n`.
+type Make = fn(u64) -> Event;
+
+const CASES: [(&str, Make); 5] = [
     ("empty_finding", |_| empty_finding()),
     ("empty_exec", |_| empty_exec()),
     ("falco_finding", falco_finding),
