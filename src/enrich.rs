@@ -666,14 +666,14 @@ mod tests {
         Event::new(
             chrono::Utc.timestamp_opt(1_700_000_000, 0).unwrap(),
             Source::new(Product::Auditd, "audit-log"),
-            EventKind::ProcessExec(ProcessEvent {
+            EventKind::ProcessExec(Box::new(ProcessEvent {
                 process: Process {
                     executable: Some("/usr/bin/docker".into()),
                     args: args.iter().map(|s| Text::from(*s)).collect(),
                     ..Process::default()
                 },
                 ..ProcessEvent::default()
-            }),
+            })),
         )
     }
 
@@ -682,11 +682,11 @@ mod tests {
         Event::new(
             chrono::Utc.timestamp_opt(1_700_000_000, 0).unwrap(),
             Source::new(Product::Docker, "docker-events"),
-            EventKind::ContainerLifecycle(tripline_schema::ContainerLifecycle {
+            EventKind::ContainerLifecycle(Box::new(tripline_schema::ContainerLifecycle {
                 object_type: "container".into(),
                 action: action.into(),
                 ..Default::default()
-            }),
+            })),
         )
     }
 

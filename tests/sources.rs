@@ -198,12 +198,12 @@ fn ptrace_events_are_evaluated_as_process_access() {
     let ev = Event::new(
         chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
         Source::new(Product::Auditd, "audit-log"),
-        EventKind::ProcessAccess(ProcessAccess {
+        EventKind::ProcessAccess(Box::new(ProcessAccess {
             op: ProcessAccessOp::Attach,
             request: Some("PTRACE_ATTACH".into()),
             process: None,
             target: Process::default(),
-        }),
+        })),
     );
     let ls = tripline::pipeline::logsources(&ev);
     assert_eq!(

@@ -11,9 +11,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use tripline_schema::{
     AccountChange, AccountOp, AuthOp, Authentication, Endpoint, Event, EventKind, File, FileAccess,
-    FileOp, FileType, Group, IdentityChange, IdentityOp, Location, NetworkActivity, NetworkOp,
-    Other, Outcome, Process, ProcessAccess, ProcessAccessOp, ProcessEvent, Product, Raw, Source,
-    Text, User, UserCommand,
+    FileExtra, FileOp, FileType, Group, IdentityChange, IdentityOp, Location, NetworkActivity,
+    NetworkOp, Other, Outcome, Process, ProcessAccess, ProcessAccessOp, ProcessEvent, ProcessExtra,
+    Product, Raw, Source, Text, User, UserCommand,
 };
 use tripline_schema::{Field, Fields};
 
@@ -71,19 +71,23 @@ fn process_of(r: &Record<'_>) -> Process {
         executable: text(r, "exe"),
         name: text(r, "comm"),
         user: user(r, "euid").or_else(|| user(r, "uid")),
-        real_user: user(r, "uid"),
-        saved_user: user(r, "suid"),
-        fs_user: user(r, "fsuid"),
         login_user: user(r, "auid"),
         group: group(r, "egid").or_else(|| group(r, "gid")),
-        real_group: group(r, "gid"),
-        saved_group: group(r, "sgid"),
-        fs_group: group(r, "fsgid"),
-        session_id: r
-            .get("ses")
-            .filter(|f| !value::is_unset_id(f.raw))
-            .and_then(|f| f.raw.parse().ok()),
         tty: text(r, "tty").or_else(|| text(r, "terminal")),
+        extra: ProcessExtra {
+            real_user: user(r, "uid"),
+            saved_user: user(r, "suid"),
+            fs_user: user(r, "fsuid"),
+            real_group: group(r, "gid"),
+            saved_group: group(r, "sgid"),
+            fs_group: group(r, "fsgid"),
+            session_id: r
+                .get("ses")
+                .filter(|f| !value::is_unset_id(f.raw))
+                .and_then(|f| f.raw.parse().ok()),
+            ..ProcessExtra::default()
+        }
+        .boxed(),
         ..Process::default()
     }
 }
@@ -126,16 +130,18 @@ fn fork_child(r: &Record<'_>, parent: Option<&Process>) -> Option<Process> {
         name: parent.name,
         cwd: parent.cwd,
         user: parent.user,
-        real_user: parent.real_user,
-        saved_user: parent.saved_user,
-        fs_user: parent.fs_user,
         login_user: parent.login_user,
         group: parent.group,
-        real_group: parent.real_group,
-        saved_group: parent.saved_group,
-        fs_group: parent.fs_group,
-        session_id: parent.session_id,
         tty: parent.tty,
+        // The identities, not the parent's title or start time.
+        extra: parent.extra.and_then(|x| {
+            ProcessExtra {
+                title: None,
+                start: None,
+                ..*x
+            }
+            .boxed()
+        }),
         ..Process::default()
     })
 }
@@ -228,8 +234,12 @@ fn file_of(r: &Record<'_>) -> File {
         inode: num(r, "inode"),
         device: text(r, "dev"),
         mode,
-        owner: user(r, "ouid"),
-        group: group(r, "ogid"),
+        extra: FileExtra {
+            owner: user(r, "ouid"),
+            group: group(r, "ogid"),
+            ..FileExtra::default()
+        }
+        .boxed(),
         ..File::default()
     }
 }
@@ -368,13 +378,17 @@ fn userspace_process(r: &Record<'_>) -> Process {
         executable: text(r, "exe"),
         name: text(r, "comm"),
         user: user(r, "uid"),
-        real_user: user(r, "uid"),
         login_user: user(r, "auid"),
-        session_id: r
-            .get("ses")
-            .filter(|f| !value::is_unset_id(f.raw))
-            .and_then(|f| f.raw.parse().ok()),
         tty: text(r, "terminal"),
+        extra: ProcessExtra {
+            real_user: user(r, "uid"),
+            session_id: r
+                .get("ses")
+                .filter(|f| !value::is_unset_id(f.raw))
+                .and_then(|f| f.raw.parse().ok()),
+            ..ProcessExtra::default()
+        }
+        .boxed(),
         ..Process::default()
     };
     if p.tty.as_deref() == Some("?") {
@@ -441,7 +455,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
     if let Some(p) = process.as_mut() {
         p.cwd = cwd.clone();
         if let Some(t) = &proctitle {
-            p.title = Some(t.join(" ").into());
+            p.extra_mut().title = Some(t.join(" ").into());
         }
     }
 
@@ -462,32 +476,34 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
             p.args = t.iter().map(|a| Text::from(a.as_str())).collect();
             p.command_line = Some(t.join(" ").into());
         }
-        if p.title.as_deref() == p.command_line.as_deref() {
-            p.title = None;
+        if p.title().map(Text::as_str) == p.command_line.as_deref()
+            && let Some(x) = p.extra.as_mut()
+        {
+            x.title = None;
         }
         if p.executable.is_none()
             && let Some(first) = paths.first()
         {
             p.executable = text(first, "name");
         }
-        EventKind::ProcessExec(ProcessEvent {
+        EventKind::ProcessExec(Box::new(ProcessEvent {
             process: p,
             ..ProcessEvent::default()
-        })
+        }))
     } else if let Some(child) = syscall_rec
         .as_ref()
         .filter(|r| is_process_fork(r, sc))
         .and_then(|r| fork_child(r, process.as_ref()))
     {
-        EventKind::ProcessFork(ProcessEvent {
+        EventKind::ProcessFork(Box::new(ProcessEvent {
             process: child,
             ..ProcessEvent::default()
-        })
+        }))
     } else if let (Some(r), "ptrace") = (syscall_rec.as_ref(), sc) {
         // a0 is the request number, a1 the target pid (hex, as the kernel logs arguments).
         let arg = |k: &str| r.get(k).and_then(|f| u64::from_str_radix(f.raw, 16).ok());
         let request = arg("a0").map(|n| n.to_string());
-        EventKind::ProcessAccess(ProcessAccess {
+        EventKind::ProcessAccess(Box::new(ProcessAccess {
             op: request
                 .as_deref()
                 .map_or(ProcessAccessOp::Other(Text::from("?")), |n| {
@@ -499,16 +515,16 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
                 pid: arg("a1").and_then(|n| u32::try_from(n).ok()),
                 ..Process::default()
             },
-        })
+        }))
     } else if let Some(r) = ev.first("USER_CMD") {
-        EventKind::UserCommand(UserCommand {
+        EventKind::UserCommand(Box::new(UserCommand {
             command: text(&r, "cmd").unwrap_or_default(),
             cwd: text(&r, "cwd"),
             user: user(&r, "auid").or_else(|| user(&r, "uid")),
             run_as: None,
             terminal: text(&r, "terminal").filter(|t| t != "?"),
             process: Some(userspace_process(&r)),
-        })
+        }))
     } else if let Some((r, op)) = user_rec.as_ref().and_then(|r| {
         let op = r.get_in("op", Scope::Msg).map(|f| f.text().into_owned());
         auth_op(r.canonical_type_name(), op.as_deref()).map(|a| (r, a))
@@ -548,7 +564,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
             op,
             AccountOp::GroupCreate | AccountOp::GroupDelete | AccountOp::GroupModify
         );
-        EventKind::AccountChange(AccountChange {
+        EventKind::AccountChange(Box::new(AccountChange {
             op,
             target_group: if is_group {
                 target.clone().map(|u| Group {
@@ -561,7 +577,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
             target_user: if is_group { None } else { target },
             actor: user(r, "auid"),
             process: Some(userspace_process(r)),
-        })
+        }))
     } else if let (Some(s), Some(op)) = (
         sockaddr_rec.as_ref(),
         match sc {
@@ -585,7 +601,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
             NetworkOp::Accept => (ep, None),
             _ => (None, ep),
         };
-        EventKind::Network(NetworkActivity {
+        EventKind::Network(Box::new(NetworkActivity {
             op,
             transport: match fam {
                 Some(1) => Some(Text::const_new("unix")),
@@ -595,7 +611,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
             destination: dest_ep,
             direction: None,
             process: process.clone(),
-        })
+        }))
     } else if let (Some(op), false) = (file_op(sc), paths.is_empty()) {
         let pick = paths
             .iter()
@@ -626,20 +642,20 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
         } else {
             None
         };
-        EventKind::FileAccess(FileAccess {
+        EventKind::FileAccess(Box::new(FileAccess {
             op,
             file,
             target,
             process: process.clone(),
-        })
+        }))
     } else if let Some(op) = identity_op(sc) {
         let r = syscall_rec.as_ref();
-        EventKind::IdentityChange(IdentityChange {
+        EventKind::IdentityChange(Box::new(IdentityChange {
             op,
             process: process.clone().unwrap_or_default(),
             target_user: r.and_then(|r| user(r, "euid")),
             target_group: r.and_then(|r| group(r, "egid")),
-        })
+        }))
     } else if let Some(a) = avc
         .as_ref()
         .filter(|a| a.get("name").is_some() || a.get("path").is_some())
@@ -663,7 +679,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
             p.pid = num(a, "pid");
             p.name = text(a, "comm");
         }
-        EventKind::FileAccess(FileAccess {
+        EventKind::FileAccess(Box::new(FileAccess {
             op: match op.as_str() {
                 "open" => FileOp::Open,
                 "read" => FileOp::Read,
@@ -681,9 +697,9 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
             },
             target: None,
             process: Some(p),
-        })
+        }))
     } else {
-        EventKind::Other(Other {
+        EventKind::Other(Box::new(Other {
             name: syscall
                 .clone()
                 .filter(|_| primary_type == "SYSCALL")
@@ -692,7 +708,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
             process: process
                 .clone()
                 .or_else(|| user_rec.as_ref().map(userspace_process)),
-        })
+        }))
     };
 
     let mut e = Event::new(time, source, kind);
@@ -806,7 +822,7 @@ trait IntoKind {
 
 impl IntoKind for Authentication {
     fn into_kind(self) -> EventKind {
-        EventKind::Authentication(self)
+        EventKind::Authentication(Box::new(self))
     }
 }
 

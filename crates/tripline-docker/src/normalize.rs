@@ -177,7 +177,7 @@ impl EventRecord<'_> {
         let mut ev = Event::new(
             time_of(self.timestamp),
             source,
-            EventKind::ContainerLifecycle(lifecycle),
+            EventKind::ContainerLifecycle(Box::new(lifecycle)),
         );
         ev.action = Some(Text::from(verb_str));
         ev.message = Some(Text::from(render_text_event(self)));

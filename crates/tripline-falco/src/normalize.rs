@@ -660,7 +660,11 @@ fn build<'f, 'a: 'f>(
     let mut source = Source::new(Product::Falco, env.format);
     source.event_code = event_type.clone();
     source.sequence = int(f.evt_num);
-    let mut event = Event::new(env.time, source, EventKind::Finding(Finding::default()));
+    let mut event = Event::new(
+        env.time,
+        source,
+        EventKind::Finding(Box::<Finding>::default()),
+    );
     if let EventKind::Finding(finding) = &mut event.kind {
         finding.rule.name = (!env.rule.is_empty()).then(|| Text::from(env.rule));
         finding.rule.ruleset = Some(if env.internal.is_some() {
@@ -690,7 +694,7 @@ fn build<'f, 'a: 'f>(
         ..Host::default()
     });
     event.container = f.container();
-    event.orchestrator = f.orchestrator();
+    event.orchestrator = f.orchestrator().map(Box::new);
     event.outcome = f.outcome();
     event.severity = severity(env.priority);
     event.message = env.message.map(Text::from);

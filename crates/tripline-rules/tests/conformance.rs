@@ -402,7 +402,7 @@ fn process_access_rule_matches_a_normalized_ptrace_event() {
         Event::new(
             chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
             Source::new(Product::Auditd, "audit-log"),
-            EventKind::ProcessAccess(ProcessAccess {
+            EventKind::ProcessAccess(Box::new(ProcessAccess {
                 op: ProcessAccessOp::from_ptrace_request(request),
                 request: Some(request.into()),
                 process: Some(Process {
@@ -416,7 +416,7 @@ fn process_access_rule_matches_a_normalized_ptrace_event() {
                     name: Some("sshd".into()),
                     ..Process::default()
                 },
-            }),
+            })),
         )
     };
     let ls = LogSource::new("linux", "process_access", "");

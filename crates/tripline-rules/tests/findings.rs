@@ -19,7 +19,7 @@ fn at(sec: i64) -> DateTime<Utc> {
 }
 
 fn finding(sec: i64, rule: &str, user: &str, container: &str) -> Event {
-    let kind = EventKind::Finding(Finding {
+    let kind = EventKind::Finding(Box::new(Finding {
         rule: Rule {
             id: Some(rule.into()),
             name: Some(format!("Rule {rule}").into()),
@@ -29,7 +29,7 @@ fn finding(sec: i64, rule: &str, user: &str, container: &str) -> Event {
         user: Some(User::from_name(user)),
         evidence: vec![format!("ev-{sec}").into()],
         ..Finding::default()
-    });
+    }));
     let mut e = Event::new(at(sec), Source::new(Product::Falco, "falco-json"), kind);
     e.container = Some(Container {
         id: Some(format!("{container}0123456789abcdef").into()),
@@ -53,10 +53,10 @@ fn exec_event(sec: i64, line: u64, cmd: &str) -> Event {
     let mut e = Event::new(
         at(sec),
         Source::new(Product::Auditd, "audit-log"),
-        EventKind::ProcessExec(ProcessEvent {
+        EventKind::ProcessExec(Box::new(ProcessEvent {
             process,
             ..ProcessEvent::default()
-        }),
+        })),
     );
     e.id = Some(format!("audit-{line}").into());
     e.raw = Some(Raw {

@@ -69,18 +69,16 @@ fn file_field<'a>(file: &'a File, f: &str) -> Option<Value<'a>> {
             .mode
             .map(|m| Value::Str(Cow::Owned(format!("{:o}", m & 0o7777)))),
         "uid" => file
-            .owner
-            .as_ref()
+            .owner()
             .and_then(|o| o.id)
             .map(|i| Value::Str(Cow::Owned(i.to_string()))),
         "gid" => file
-            .group
-            .as_ref()
+            .group()
             .and_then(|g| g.id)
             .map(|i| Value::Str(Cow::Owned(i.to_string()))),
-        "owner" => file.owner.as_ref().and_then(|o| s(&o.name)),
-        "group" => file.group.as_ref().and_then(|g| s(&g.name)),
-        "size" => file.size.map(Value::UInt),
+        "owner" => file.owner().and_then(|o| s(&o.name)),
+        "group" => file.group().and_then(|g| s(&g.name)),
+        "size" => file.size().map(Value::UInt),
         "target_path" => s(&file.target_path),
         _ => None,
     }
@@ -110,16 +108,16 @@ fn process_field<'a>(pr: &'a Process, f: &str) -> Option<Value<'a>> {
             .then(|| Value::List(pr.args.iter().map(|a| Value::str(a)).collect())),
         "args_count" => (!pr.args.is_empty()).then_some(Value::Int(pr.args.len() as i64)),
         "command_line" => s(&pr.command_line),
-        "title" => s(&pr.title),
+        "title" => s(&pr.extra().title),
         "working_directory" => s(&pr.cwd),
-        "start" => pr.start.map(Value::Time),
+        "start" => pr.start().map(Value::Time),
         "exit_code" => pr.exit_code.map(Value::Int),
         "user" => user_field(pr.user.as_ref(), tail),
-        "real_user" => user_field(pr.real_user.as_ref(), tail),
-        "saved_user" => user_field(pr.saved_user.as_ref(), tail),
+        "real_user" => user_field(pr.real_user(), tail),
+        "saved_user" => user_field(pr.saved_user(), tail),
         "group" => group_field(pr.group.as_ref(), tail),
-        "real_group" => group_field(pr.real_group.as_ref(), tail),
-        "saved_group" => group_field(pr.saved_group.as_ref(), tail),
+        "real_group" => group_field(pr.real_group(), tail),
+        "saved_group" => group_field(pr.saved_group(), tail),
         _ => None,
     }
 }
@@ -435,7 +433,7 @@ impl Event {
             p::TRIPLINE_KIND => Some(Value::str(kind.name())),
             p::TRIPLINE_CONTAINER_SHORT_ID => self.container.as_ref()?.short_id().map(Value::str),
             p::TRIPLINE_PROCESS_TTY => kind.process().and_then(|pr| s(&pr.tty)),
-            p::TRIPLINE_PROCESS_SESSION_ID => kind.process().and_then(|pr| u32v(pr.session_id)),
+            p::TRIPLINE_PROCESS_SESSION_ID => kind.process().and_then(|pr| u32v(pr.session_id())),
             p::TRIPLINE_PROCESS_INTERPRETER => match kind {
                 EventKind::ProcessExec(e) | EventKind::ProcessExit(e) => s(&e.interpreter),
                 _ => None,

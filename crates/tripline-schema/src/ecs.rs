@@ -224,13 +224,13 @@ fn file(d: &mut Doc, f: &File) {
         p::FILE_MODE,
         f.mode.map(|m| Value::String(format!("{:o}", m & 0o7777))),
     );
-    let owner = f.owner.as_ref();
+    let owner = f.owner();
     d.put(p::FILE_UID, id_str(owner.and_then(|o| o.id)));
     d.str(p::FILE_OWNER, owner.and_then(|o| s(&o.name)));
-    let g = f.group.as_ref();
+    let g = f.group();
     d.put(p::FILE_GID, id_str(g.and_then(|o| o.id)));
     d.str(p::FILE_GROUP, g.and_then(|o| s(&o.name)));
-    d.put(p::FILE_SIZE, f.size.map(|n| json!(n)));
+    d.put(p::FILE_SIZE, f.size().map(|n| json!(n)));
     d.str(p::FILE_TARGET_PATH, s(&f.target_path));
 }
 
@@ -249,25 +249,25 @@ fn process(d: &mut Doc, pr: &Process) {
         d.put(p::PROCESS_ARGS_COUNT, json!(pr.args.len()));
     }
     d.str(p::PROCESS_COMMAND_LINE, s(&pr.command_line));
-    d.str(p::PROCESS_TITLE, s(&pr.title));
+    d.str(p::PROCESS_TITLE, s(&pr.extra().title));
     d.str(p::PROCESS_WORKING_DIRECTORY, s(&pr.cwd));
     d.put(
         p::PROCESS_START,
-        pr.start.map(|t| Value::String(rfc3339(t))),
+        pr.start().map(|t| Value::String(rfc3339(t))),
     );
     d.put(p::PROCESS_EXIT_CODE, pr.exit_code.map(|n| json!(n)));
     user(d, "process.user", pr.user.as_ref());
-    user(d, "process.real_user", pr.real_user.as_ref());
-    user(d, "process.saved_user", pr.saved_user.as_ref());
-    user(d, p::TRIPLINE_PROCESS_FS_USER, pr.fs_user.as_ref());
+    user(d, "process.real_user", pr.real_user());
+    user(d, "process.saved_user", pr.saved_user());
+    user(d, p::TRIPLINE_PROCESS_FS_USER, pr.fs_user());
     group(d, "process.group", pr.group.as_ref());
-    group(d, "process.real_group", pr.real_group.as_ref());
-    group(d, "process.saved_group", pr.saved_group.as_ref());
-    group(d, p::TRIPLINE_PROCESS_FS_GROUP, pr.fs_group.as_ref());
+    group(d, "process.real_group", pr.real_group());
+    group(d, "process.saved_group", pr.saved_group());
+    group(d, p::TRIPLINE_PROCESS_FS_GROUP, pr.fs_group());
     d.str(p::TRIPLINE_PROCESS_TTY, s(&pr.tty));
     d.put(
         p::TRIPLINE_PROCESS_SESSION_ID,
-        pr.session_id.map(|n| json!(n)),
+        pr.session_id().map(|n| json!(n)),
     );
     let parent = pr.parent.as_deref();
     d.put(
@@ -456,7 +456,7 @@ pub fn to_ecs(event: &Event, opts: &EcsOptions) -> Value {
             d.str("orchestrator.resource.type", Some("pod"));
         }
         d.str(p::ORCHESTRATOR_CLUSTER_NAME, s(&o.cluster));
-        if *o != crate::Orchestrator::default() {
+        if **o != crate::Orchestrator::default() {
             d.str("orchestrator.type", Some("kubernetes"));
         }
     }
@@ -609,9 +609,14 @@ pub fn to_ecs(event: &Event, opts: &EcsOptions) -> Value {
     // related.*
     let mut users = Vec::new();
     let process_users = kind.process().into_iter().flat_map(|pr| {
-        [&pr.login_user, &pr.user, &pr.real_user, &pr.saved_user]
-            .into_iter()
-            .filter_map(|u| u.as_ref())
+        [
+            pr.login_user.as_ref(),
+            pr.user.as_ref(),
+            pr.real_user(),
+            pr.saved_user(),
+        ]
+        .into_iter()
+        .flatten()
     });
     let users_seen = [
         event.actor_user(),

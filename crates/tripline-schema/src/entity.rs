@@ -77,89 +77,382 @@ pub struct ParentProcess {
 }
 
 /// A process and the identities it ran with.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// What most sources set is stored inline; what only some set (the title, the start time, the
+/// real, saved and filesystem users and groups, the audit session) sits in one boxed
+/// [`ProcessExtra`], so a process without them stays small. Read those through the accessors
+/// ([`Process::real_user`], …) and write them through [`Process::extra_mut`]; the JSON form is
+/// flat either way (every field at its place in the process object).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(from = "ProcessRepr")]
 pub struct Process {
     /// Process id in the host pid namespace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,
     /// Parent process id (host namespace).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ppid: Option<u32>,
     /// Thread id, when it differs from the pid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tid: Option<u32>,
     /// Process id inside the container's pid namespace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpid: Option<u32>,
     /// A stable unique id for this process instance (Tracee entity id, or derived).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<Text>,
     /// Absolute path of the executable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub executable: Option<Text>,
     /// Process name (comm, at most 16 bytes on Linux).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<Text>,
     /// Argument vector, starting with argv\[0\].
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<Text>,
     /// The full command line as one string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_line: Option<Text>,
-    /// The process title (auditd PROCTITLE), when it differs from the command line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<Text>,
     /// Current working directory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cwd: Option<Text>,
-    /// When the process started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<DateTime<Utc>>,
     /// Exit code, for exits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
     /// Effective user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
-    /// Real user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub real_user: Option<User>,
-    /// Saved user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saved_user: Option<User>,
-    /// Filesystem user (auditd `fsuid`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fs_user: Option<User>,
     /// The login user (auditd `auid`, Falco `user.loginuid`): the human behind the process.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_user: Option<User>,
     /// Effective group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<Group>,
-    /// Real group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub real_group: Option<Group>,
-    /// Saved group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saved_group: Option<Group>,
-    /// Filesystem group (auditd `fsgid`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fs_group: Option<Group>,
-    /// Audit session id (`ses`); `None` when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<u32>,
     /// Controlling terminal (`pts0`, `(none)` is kept as written).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<Text>,
     /// The parent process, one level.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<ParentProcess>>,
+    /// The fields only some sources set; `None` when none of them is known.
+    pub extra: Option<Box<ProcessExtra>>,
+}
+
+/// The rarely set part of a [`Process`]: auditd reports every identity of a syscall, the other
+/// sources only the effective ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProcessExtra {
+    /// The process title (auditd PROCTITLE), when it differs from the command line.
+    pub title: Option<Text>,
+    /// When the process started.
+    pub start: Option<DateTime<Utc>>,
+    /// Real user.
+    pub real_user: Option<User>,
+    /// Saved user.
+    pub saved_user: Option<User>,
+    /// Filesystem user (auditd `fsuid`).
+    pub fs_user: Option<User>,
+    /// Real group.
+    pub real_group: Option<Group>,
+    /// Saved group.
+    pub saved_group: Option<Group>,
+    /// Filesystem group (auditd `fsgid`).
+    pub fs_group: Option<Group>,
+    /// Audit session id (`ses`); `None` when unset.
+    pub session_id: Option<u32>,
+}
+
+/// Nothing known: what a process without [`ProcessExtra`] reads as.
+static NO_EXTRA: ProcessExtra = ProcessExtra {
+    title: None,
+    start: None,
+    real_user: None,
+    saved_user: None,
+    fs_user: None,
+    real_group: None,
+    saved_group: None,
+    fs_group: None,
+    session_id: None,
+};
+
+impl ProcessExtra {
+    /// Whether no field is set.
+    pub fn is_empty(&self) -> bool {
+        *self == NO_EXTRA
+    }
+
+    /// Boxed for [`Process::extra`], or `None` when no field is set (so building one from
+    /// optional parts allocates only when something is known).
+    pub fn boxed(self) -> Option<Box<ProcessExtra>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
 }
 
 impl Process {
     /// Whether no field is set.
     pub fn is_empty(&self) -> bool {
-        *self == Process::default()
+        self.pid.is_none()
+            && self.ppid.is_none()
+            && self.tid.is_none()
+            && self.vpid.is_none()
+            && self.entity_id.is_none()
+            && self.executable.is_none()
+            && self.name.is_none()
+            && self.args.is_empty()
+            && self.command_line.is_none()
+            && self.cwd.is_none()
+            && self.exit_code.is_none()
+            && self.user.is_none()
+            && self.login_user.is_none()
+            && self.group.is_none()
+            && self.tty.is_none()
+            && self.parent.is_none()
+            && self.extra().is_empty()
+    }
+
+    /// The rarely set fields (all `None` when there are none).
+    pub fn extra(&self) -> &ProcessExtra {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    }
+
+    /// The rarely set fields for writing, created empty when missing.
+    pub fn extra_mut(&mut self) -> &mut ProcessExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// The process title (auditd PROCTITLE), when it differs from the command line.
+    pub fn title(&self) -> Option<&Text> {
+        self.extra().title.as_ref()
+    }
+
+    /// When the process started.
+    pub fn start(&self) -> Option<DateTime<Utc>> {
+        self.extra().start
+    }
+
+    /// Real user.
+    pub fn real_user(&self) -> Option<&User> {
+        self.extra().real_user.as_ref()
+    }
+
+    /// Saved user.
+    pub fn saved_user(&self) -> Option<&User> {
+        self.extra().saved_user.as_ref()
+    }
+
+    /// Filesystem user (auditd `fsuid`).
+    pub fn fs_user(&self) -> Option<&User> {
+        self.extra().fs_user.as_ref()
+    }
+
+    /// Real group.
+    pub fn real_group(&self) -> Option<&Group> {
+        self.extra().real_group.as_ref()
+    }
+
+    /// Saved group.
+    pub fn saved_group(&self) -> Option<&Group> {
+        self.extra().saved_group.as_ref()
+    }
+
+    /// Filesystem group (auditd `fsgid`).
+    pub fn fs_group(&self) -> Option<&Group> {
+        self.extra().fs_group.as_ref()
+    }
+
+    /// Audit session id (`ses`).
+    pub fn session_id(&self) -> Option<u32> {
+        self.extra().session_id
+    }
+}
+
+/// Equal when every field is: a process whose extra part is present but empty equals one
+/// without (both serialize alike).
+impl PartialEq for Process {
+    fn eq(&self, other: &Process) -> bool {
+        self.pid == other.pid
+            && self.ppid == other.ppid
+            && self.tid == other.tid
+            && self.vpid == other.vpid
+            && self.entity_id == other.entity_id
+            && self.executable == other.executable
+            && self.name == other.name
+            && self.args == other.args
+            && self.command_line == other.command_line
+            && self.cwd == other.cwd
+            && self.exit_code == other.exit_code
+            && self.user == other.user
+            && self.login_user == other.login_user
+            && self.group == other.group
+            && self.tty == other.tty
+            && self.parent == other.parent
+            && self.extra() == other.extra()
+    }
+}
+
+impl Eq for Process {}
+
+/// The JSON shape of a [`Process`]: flat, in this field order (the order of the original
+/// struct, so the native JSON is unchanged).
+#[derive(Serialize)]
+struct ProcessRef<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pid: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ppid: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tid: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vpid: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity_id: Option<&'a Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    executable: Option<&'a Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a Text>,
+    #[serde(skip_serializing_if = "<[Text]>::is_empty")]
+    args: &'a [Text],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command_line: Option<&'a Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cwd: Option<&'a Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exit_code: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<&'a User>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    real_user: Option<&'a User>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    saved_user: Option<&'a User>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fs_user: Option<&'a User>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    login_user: Option<&'a User>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a Group>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    real_group: Option<&'a Group>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    saved_group: Option<&'a Group>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fs_group: Option<&'a Group>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_id: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tty: Option<&'a Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<&'a ParentProcess>,
+}
+
+impl Serialize for Process {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let x = self.extra();
+        ProcessRef {
+            pid: self.pid,
+            ppid: self.ppid,
+            tid: self.tid,
+            vpid: self.vpid,
+            entity_id: self.entity_id.as_ref(),
+            executable: self.executable.as_ref(),
+            name: self.name.as_ref(),
+            args: &self.args,
+            command_line: self.command_line.as_ref(),
+            title: x.title.as_ref(),
+            cwd: self.cwd.as_ref(),
+            start: x.start,
+            exit_code: self.exit_code,
+            user: self.user.as_ref(),
+            real_user: x.real_user.as_ref(),
+            saved_user: x.saved_user.as_ref(),
+            fs_user: x.fs_user.as_ref(),
+            login_user: self.login_user.as_ref(),
+            group: self.group.as_ref(),
+            real_group: x.real_group.as_ref(),
+            saved_group: x.saved_group.as_ref(),
+            fs_group: x.fs_group.as_ref(),
+            session_id: x.session_id,
+            tty: self.tty.as_ref(),
+            parent: self.parent.as_deref(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// What [`Process`] reads from JSON: every field flat.
+#[derive(Deserialize)]
+struct ProcessRepr {
+    #[serde(default)]
+    pid: Option<u32>,
+    #[serde(default)]
+    ppid: Option<u32>,
+    #[serde(default)]
+    tid: Option<u32>,
+    #[serde(default)]
+    vpid: Option<u32>,
+    #[serde(default)]
+    entity_id: Option<Text>,
+    #[serde(default)]
+    executable: Option<Text>,
+    #[serde(default)]
+    name: Option<Text>,
+    #[serde(default)]
+    args: Vec<Text>,
+    #[serde(default)]
+    command_line: Option<Text>,
+    #[serde(default)]
+    title: Option<Text>,
+    #[serde(default)]
+    cwd: Option<Text>,
+    #[serde(default)]
+    start: Option<DateTime<Utc>>,
+    #[serde(default)]
+    exit_code: Option<i64>,
+    #[serde(default)]
+    user: Option<User>,
+    #[serde(default)]
+    real_user: Option<User>,
+    #[serde(default)]
+    saved_user: Option<User>,
+    #[serde(default)]
+    fs_user: Option<User>,
+    #[serde(default)]
+    login_user: Option<User>,
+    #[serde(default)]
+    group: Option<Group>,
+    #[serde(default)]
+    real_group: Option<Group>,
+    #[serde(default)]
+    saved_group: Option<Group>,
+    #[serde(default)]
+    fs_group: Option<Group>,
+    #[serde(default)]
+    session_id: Option<u32>,
+    #[serde(default)]
+    tty: Option<Text>,
+    #[serde(default)]
+    parent: Option<Box<ParentProcess>>,
+}
+
+impl From<ProcessRepr> for Process {
+    fn from(r: ProcessRepr) -> Process {
+        Process {
+            pid: r.pid,
+            ppid: r.ppid,
+            tid: r.tid,
+            vpid: r.vpid,
+            entity_id: r.entity_id,
+            executable: r.executable,
+            name: r.name,
+            args: r.args,
+            command_line: r.command_line,
+            cwd: r.cwd,
+            exit_code: r.exit_code,
+            user: r.user,
+            login_user: r.login_user,
+            group: r.group,
+            tty: r.tty,
+            parent: r.parent,
+            extra: ProcessExtra {
+                title: r.title,
+                start: r.start,
+                real_user: r.real_user,
+                saved_user: r.saved_user,
+                fs_user: r.fs_user,
+                real_group: r.real_group,
+                saved_group: r.saved_group,
+                fs_group: r.fs_group,
+                session_id: r.session_id,
+            }
+            .boxed(),
+        }
     }
 }
 
@@ -201,38 +494,184 @@ impl FileType {
 }
 
 /// A file or directory.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// The owner, group and size, which only auditd reports, sit in one boxed [`FileExtra`] so a
+/// file known by path (and inode) stays small; read them through [`File::owner`],
+/// [`File::group`] and [`File::size`], write them through [`File::extra_mut`]. The JSON form is
+/// flat either way.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(from = "FileRepr")]
 pub struct File {
     /// Full path as the source reported it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<Text>,
     /// Object type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type: Option<FileType>,
     /// Inode number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inode: Option<u64>,
     /// Device as written by the source (`fd:00`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<Text>,
     /// Full `st_mode` including type bits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<u32>,
+    /// Symlink target.
+    pub target_path: Option<Text>,
+    /// Owner, group and size; `None` when none is known.
+    pub extra: Option<Box<FileExtra>>,
+}
+
+/// The rarely set part of a [`File`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileExtra {
     /// Owner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<User>,
     /// Owning group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<Group>,
     /// Size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
-    /// Symlink target.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_path: Option<Text>,
+}
+
+/// Nothing known: what a file without [`FileExtra`] reads as.
+static NO_FILE_EXTRA: FileExtra = FileExtra {
+    owner: None,
+    group: None,
+    size: None,
+};
+
+impl FileExtra {
+    /// Whether no field is set.
+    pub fn is_empty(&self) -> bool {
+        *self == NO_FILE_EXTRA
+    }
+
+    /// Boxed for [`File::extra`], or `None` when no field is set.
+    pub fn boxed(self) -> Option<Box<FileExtra>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+}
+
+/// Equal when every field is: an extra part that is present but empty equals none.
+impl PartialEq for File {
+    fn eq(&self, other: &File) -> bool {
+        self.path == other.path
+            && self.file_type == other.file_type
+            && self.inode == other.inode
+            && self.device == other.device
+            && self.mode == other.mode
+            && self.target_path == other.target_path
+            && self.extra() == other.extra()
+    }
+}
+
+impl Eq for File {}
+
+/// The JSON shape of a [`File`]: flat, in the original field order.
+#[derive(Serialize)]
+struct FileRef<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file_type: Option<FileType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inode: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device: Option<&'a Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mode: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a User>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a Group>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_path: Option<&'a Text>,
+}
+
+impl Serialize for File {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let x = self.extra();
+        FileRef {
+            path: self.path.as_ref(),
+            file_type: self.file_type,
+            inode: self.inode,
+            device: self.device.as_ref(),
+            mode: self.mode,
+            owner: x.owner.as_ref(),
+            group: x.group.as_ref(),
+            size: x.size,
+            target_path: self.target_path.as_ref(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// What [`File`] reads from JSON: every field flat.
+#[derive(Deserialize)]
+struct FileRepr {
+    #[serde(default)]
+    path: Option<Text>,
+    #[serde(default)]
+    file_type: Option<FileType>,
+    #[serde(default)]
+    inode: Option<u64>,
+    #[serde(default)]
+    device: Option<Text>,
+    #[serde(default)]
+    mode: Option<u32>,
+    #[serde(default)]
+    owner: Option<User>,
+    #[serde(default)]
+    group: Option<Group>,
+    #[serde(default)]
+    size: Option<u64>,
+    #[serde(default)]
+    target_path: Option<Text>,
+}
+
+impl From<FileRepr> for File {
+    fn from(r: FileRepr) -> File {
+        File {
+            path: r.path,
+            file_type: r.file_type,
+            inode: r.inode,
+            device: r.device,
+            mode: r.mode,
+            target_path: r.target_path,
+            extra: FileExtra {
+                owner: r.owner,
+                group: r.group,
+                size: r.size,
+            }
+            .boxed(),
+        }
+    }
 }
 
 impl File {
+    /// Owner, group and size (all `None` when none is known).
+    pub fn extra(&self) -> &FileExtra {
+        self.extra.as_deref().unwrap_or(&NO_FILE_EXTRA)
+    }
+
+    /// Owner, group and size for writing, created empty when missing.
+    pub fn extra_mut(&mut self) -> &mut FileExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Owner.
+    pub fn owner(&self) -> Option<&User> {
+        self.extra().owner.as_ref()
+    }
+
+    /// Owning group.
+    pub fn group(&self) -> Option<&Group> {
+        self.extra().group.as_ref()
+    }
+
+    /// Size in bytes.
+    pub fn size(&self) -> Option<u64> {
+        self.extra().size
+    }
+
     /// A file known by path only.
     pub fn from_path(path: impl Into<Text>) -> Self {
         File {

@@ -158,9 +158,9 @@ pub struct Event {
     /// Container context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<Container>,
-    /// Kubernetes context.
+    /// Kubernetes context (boxed: only Kubernetes hosts have one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub orchestrator: Option<Orchestrator>,
+    pub orchestrator: Option<Box<Orchestrator>>,
     /// Success or failure.
     #[serde(default)]
     pub outcome: Outcome,

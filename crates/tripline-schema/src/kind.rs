@@ -13,43 +13,47 @@ use crate::attack::Attack;
 use crate::entity::{Endpoint, File, Group, Process, Rule, User};
 
 /// The payload of an [`Event`](crate::Event).
+///
+/// Every payload but the small [`LogLine`] is boxed: an event is moved whole several times on
+/// its way (reader, merge queue, pipeline), and a kind holding a [`Process`] inline would make
+/// every event, whatever its kind, as large as the largest payload. Build one with
+/// `EventKind::ProcessExec(Box::new(ProcessEvent { .. }))`; reading through the box needs no
+/// change (`EventKind::ProcessExec(e) => &e.process`). The JSON form is unchanged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-// Variants differ in size by design: an Event is built once and moved rarely.
-#[allow(clippy::large_enum_variant)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EventKind {
     /// A program was executed (execve, Docker `exec_start`, Tracee `sched_process_exec`).
-    ProcessExec(ProcessEvent),
+    ProcessExec(Box<ProcessEvent>),
     /// A process exited.
-    ProcessExit(ProcessEvent),
+    ProcessExit(Box<ProcessEvent>),
     /// A process was created by fork/clone (Tracee `sched_process_fork`, audit `clone`): the
     /// payload's process is the child, its parent the forking process. Not an exec, so
     /// process-creation rules do not see it.
-    ProcessFork(ProcessEvent),
+    ProcessFork(Box<ProcessEvent>),
     /// A process accessed another one: ptrace attach, peek or poke (Tracee `ptrace`, audit
     /// `ptrace`), the basis of process injection (ATT&CK T1055.008).
-    ProcessAccess(ProcessAccess),
+    ProcessAccess(Box<ProcessAccess>),
     /// A process changed identity (setuid family, capset) or a user switched (su/sudo).
-    IdentityChange(IdentityChange),
+    IdentityChange(Box<IdentityChange>),
     /// A file was accessed or changed.
-    FileAccess(FileAccess),
+    FileAccess(Box<FileAccess>),
     /// A network socket operation.
-    Network(NetworkActivity),
+    Network(Box<NetworkActivity>),
     /// A login, logout, authentication or credential operation.
-    Authentication(Authentication),
+    Authentication(Box<Authentication>),
     /// A command run through sudo or similar (auditd `USER_CMD`).
-    UserCommand(UserCommand),
+    UserCommand(Box<UserCommand>),
     /// A user or group account was created, changed or deleted.
-    AccountChange(AccountChange),
+    AccountChange(Box<AccountChange>),
     /// A Docker object changed state (container, image, network, volume…).
-    ContainerLifecycle(ContainerLifecycle),
+    ContainerLifecycle(Box<ContainerLifecycle>),
     /// A line a container wrote to stdout or stderr.
     LogLine(LogLine),
     /// An alert from Falco, Tracee or our own rules.
-    Finding(Finding),
+    Finding(Box<Finding>),
     /// Anything not modelled above; its fields stay in `unmapped`.
-    Other(Other),
+    Other(Box<Other>),
 }
 
 impl EventKind {

@@ -25,7 +25,7 @@
 //! let event = Event::new(
 //!     Utc.timestamp_opt(1_700_000_000, 123_456_789).unwrap(),
 //!     Source::new(Product::Auditd, "audit-log"),
-//!     EventKind::ProcessExec(ProcessEvent { process, ..ProcessEvent::default() }),
+//!     EventKind::ProcessExec(Box::new(ProcessEvent { process, ..ProcessEvent::default() })),
 //! );
 //! assert_eq!(event.get(paths::PROCESS_EXECUTABLE), Some(Value::str("/usr/bin/docker")));
 //! assert_eq!(event.get(paths::PROCESS_PID), Some(Value::Int(4242)));
@@ -85,8 +85,8 @@ pub use attack::{Attack, Tactic, Technique};
 pub use classify::Classification;
 pub use ecs::EcsOptions;
 pub use entity::{
-    Container, Endpoint, File, FileType, Group, Host, Image, Orchestrator, ParentProcess, Process,
-    Rule, User,
+    Container, Endpoint, File, FileExtra, FileType, Group, Host, Image, Orchestrator,
+    ParentProcess, Process, ProcessExtra, Rule, User,
 };
 pub use error::Error;
 pub use event::{Event, Location, Outcome, Product, Raw, Source};

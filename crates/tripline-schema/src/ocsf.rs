@@ -165,10 +165,10 @@ fn file_obj(f: &File) -> Doc {
     d.str("parent_folder", f.directory());
     d.str("ext", f.extension());
     d.put("uid", f.inode.map(|i| Value::String(i.to_string())));
-    d.doc("owner", user_obj(f.owner.as_ref()));
+    d.doc("owner", user_obj(f.owner()));
     d.put(
         "size",
-        f.size
+        f.size()
             .filter(|n| i64::try_from(*n).is_ok())
             .map(|n| json!(n)),
     );
@@ -206,14 +206,14 @@ fn process_obj(pr: &Process, ctx: &mut Ctx) -> Doc {
     d.put("cmd_line", command_line(pr).map(Value::String));
     d.doc("file", exe_obj(pr.executable.as_deref()));
     d.str("working_directory", pr.cwd.as_deref());
-    d.put("created_time", pr.start.map(ms));
+    d.put("created_time", pr.start().map(ms));
     d.doc("user", user_obj(pr.user.as_ref()));
     if pr.vpid.is_some() {
         ctx.container = true;
         d.put("namespace_pid", pr.vpid.map(|n| json!(n)));
     }
     let mut session = Doc::new();
-    session.put("uid", pr.session_id.map(|n| Value::String(n.to_string())));
+    session.put("uid", pr.session_id().map(|n| Value::String(n.to_string())));
     session.str("terminal", pr.tty.as_deref());
     d.doc("session", session.non_empty());
     let linux = [
@@ -306,7 +306,7 @@ fn container_obj(c: &Container, event: &Event) -> Option<Doc> {
     if let Some(o) = &event.orchestrator {
         // OCSF types `pod_uuid` as a UUID; other pod ids stay in `resources[]`.
         d.str("pod_uuid", o.pod_uid.as_deref().filter(|u| is_uuid(u)));
-        if *o != crate::Orchestrator::default() {
+        if **o != crate::Orchestrator::default() {
             d.str("orchestrator", Some("Kubernetes"));
         }
     }

@@ -29,10 +29,10 @@ fn process_user_and_container_paths() {
     let mut e = Event::new(
         t(),
         Source::new(Product::Falco, "falco-json"),
-        EventKind::ProcessExec(ProcessEvent {
+        EventKind::ProcessExec(Box::new(ProcessEvent {
             process,
             ..ProcessEvent::default()
-        }),
+        })),
     );
     e.container = Some(Container {
         id: Some("0123456789abcdef0123".into()),
@@ -94,14 +94,14 @@ fn user_command_answers_command_line() {
     let e = Event::new(
         t(),
         Source::new(Product::Auditd, "audit-log"),
-        EventKind::UserCommand(UserCommand {
+        EventKind::UserCommand(Box::new(UserCommand {
             command: "docker exec -it web sh".into(),
             cwd: Some("/home/alice".into()),
             user: Some(User::from_name("alice")),
             run_as: Some(User::from_id(0)),
             terminal: None,
             process: None,
-        }),
+        })),
     );
     assert_eq!(
         e.get(paths::PROCESS_COMMAND_LINE),
@@ -116,7 +116,7 @@ fn file_and_network_paths() {
     let e = Event::new(
         t(),
         Source::new(Product::Tracee, "tracee-json"),
-        EventKind::FileAccess(FileAccess {
+        EventKind::FileAccess(Box::new(FileAccess {
             op: FileOp::Rename,
             file: File {
                 path: Some("/etc/shadow.tmp".into()),
@@ -125,7 +125,7 @@ fn file_and_network_paths() {
             },
             target: Some(File::from_path("/etc/shadow")),
             process: None,
-        }),
+        })),
     );
     assert_eq!(e.get(paths::FILE_NAME), Some(Value::str("shadow.tmp")));
     assert_eq!(e.get(paths::FILE_DIRECTORY), Some(Value::str("/etc")));
@@ -143,7 +143,7 @@ fn file_and_network_paths() {
     let n = Event::new(
         t(),
         Source::new(Product::Auditd, "audit-log"),
-        EventKind::Network(NetworkActivity {
+        EventKind::Network(Box::new(NetworkActivity {
             op: NetworkOp::Connect,
             transport: Some("tcp".into()),
             source: None,
@@ -154,7 +154,7 @@ fn file_and_network_paths() {
             }),
             direction: Some(Direction::Outbound),
             process: None,
-        }),
+        })),
     );
     assert_eq!(
         n.get(paths::DESTINATION_IP),
@@ -183,7 +183,7 @@ fn finding_paths() {
     let e = Event::new(
         t(),
         Source::new(Product::Tracee, "tracee-json"),
-        EventKind::Finding(f),
+        EventKind::Finding(Box::new(f)),
     );
     assert_eq!(e.get(paths::RULE_ID), Some(Value::str("TRC-102")));
     assert_eq!(

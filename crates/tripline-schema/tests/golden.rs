@@ -123,15 +123,8 @@ fn process_exec_auditd_docker_exec() -> Event {
         command_line: Some("docker exec -it web sh".into()),
         cwd: Some("/home/alice".into()),
         user: Some(root()),
-        real_user: Some(root()),
-        saved_user: Some(root()),
-        fs_user: Some(root()),
         login_user: Some(alice()),
         group: Some(root_group()),
-        real_group: Some(root_group()),
-        saved_group: Some(root_group()),
-        fs_group: Some(root_group()),
-        session_id: Some(3),
         tty: Some("pts0".into()),
         parent: Some(Box::new(ParentProcess {
             pid: Some(24790),
@@ -139,6 +132,17 @@ fn process_exec_auditd_docker_exec() -> Event {
             name: Some("sudo".into()),
             ..ParentProcess::default()
         })),
+        extra: ProcessExtra {
+            real_user: Some(root()),
+            saved_user: Some(root()),
+            fs_user: Some(root()),
+            real_group: Some(root_group()),
+            saved_group: Some(root_group()),
+            fs_group: Some(root_group()),
+            session_id: Some(3),
+            ..ProcessExtra::default()
+        }
+        .boxed(),
         ..Process::default()
     };
     let mut e = auditd_event(
@@ -147,10 +151,10 @@ fn process_exec_auditd_docker_exec() -> Event {
         4567,
         "1300",
         "execve",
-        EventKind::ProcessExec(ProcessEvent {
+        EventKind::ProcessExec(Box::new(ProcessEvent {
             process,
             ..ProcessEvent::default()
-        }),
+        })),
     );
     e.tags = vec!["docker_exec".into()];
     let text = "type=SYSCALL msg=audit(1700000000.123:4567): arch=c000003e syscall=59 success=yes exit=0 a0=55d85d6719d0 a1=55d85d671a00 a2=55d85d671a40 a3=0 items=2 ppid=24790 pid=24811 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"docker\" exe=\"/usr/bin/docker\" key=\"docker_exec\"\ntype=EXECVE msg=audit(1700000000.123:4567): argc=5 a0=\"docker\" a1=\"exec\" a2=\"-it\" a3=\"web\" a4=\"sh\"\ntype=CWD msg=audit(1700000000.123:4567): cwd=\"/home/alice\"\ntype=PROCTITLE msg=audit(1700000000.123:4567): proctitle=646F636B65720065786563002D697400776562007368";
@@ -182,7 +186,6 @@ fn process_exit_tracee_container_shell() -> Event {
         executable: Some("/bin/sh".into()),
         name: Some("sh".into()),
         args: vec!["sh".into()],
-        start: Some(at(1_700_000_100, 250_000_000)),
         exit_code: Some(0),
         user: Some(User::from_id(0)),
         parent: Some(Box::new(ParentProcess {
@@ -191,6 +194,11 @@ fn process_exit_tracee_container_shell() -> Event {
             entity_id: Some("1867263651".into()),
             ..ParentProcess::default()
         })),
+        extra: ProcessExtra {
+            start: Some(at(1_700_000_100, 250_000_000)),
+            ..ProcessExtra::default()
+        }
+        .boxed(),
         ..Process::default()
     };
     let mut source = Source::new(Product::Tracee, "tracee-json");
@@ -199,17 +207,17 @@ fn process_exit_tracee_container_shell() -> Event {
     let mut e = Event::new(
         at(1_700_000_160, 987_654_321),
         source,
-        EventKind::ProcessExit(ProcessEvent {
+        EventKind::ProcessExit(Box::new(ProcessEvent {
             process,
             interpreter: None,
             signal: Some(0),
-        }),
+        })),
     );
     e.id = Some("tracee-1003-31337-1700000160987654321".into());
     e.action = Some("sched_process_exit".into());
     e.host = Some(host());
     e.container = Some(container());
-    e.orchestrator = Some(orchestrator());
+    e.orchestrator = Some(Box::new(orchestrator()));
     e.outcome = Outcome::Success;
     e.severity = Severity::new(SeverityLevel::Informational);
     e.raw = Some(raw(
@@ -236,15 +244,19 @@ fn identity_change_auditd_setuid() -> Event {
         executable: Some("/usr/bin/su".into()),
         name: Some("su".into()),
         user: Some(root()),
-        real_user: Some(root()),
-        saved_user: Some(root()),
         login_user: Some(alice()),
         group: Some(Group {
             id: Some(1000),
             name: Some("alice".into()),
         }),
-        session_id: Some(3),
         tty: Some("pts1".into()),
+        extra: ProcessExtra {
+            real_user: Some(root()),
+            saved_user: Some(root()),
+            session_id: Some(3),
+            ..ProcessExtra::default()
+        }
+        .boxed(),
         ..Process::default()
     };
     let mut e = auditd_event(
@@ -253,12 +265,12 @@ fn identity_change_auditd_setuid() -> Event {
         4602,
         "1300",
         "setresuid",
-        EventKind::IdentityChange(IdentityChange {
+        EventKind::IdentityChange(Box::new(IdentityChange {
             op: IdentityOp::SetUid,
             process,
             target_user: Some(root()),
             target_group: None,
-        }),
+        })),
     );
     e.tags = vec!["priv_change".into()];
     e.raw = Some(raw(
@@ -284,7 +296,11 @@ fn file_access_auditd_write_shadow() -> Event {
         name: Some("passwd".into()),
         user: Some(root()),
         login_user: Some(alice()),
-        session_id: Some(3),
+        extra: ProcessExtra {
+            session_id: Some(3),
+            ..ProcessExtra::default()
+        }
+        .boxed(),
         ..Process::default()
     };
     let file = File {
@@ -293,13 +309,16 @@ fn file_access_auditd_write_shadow() -> Event {
         inode: Some(1_835_138),
         device: Some("fd:01".into()),
         mode: Some(0o100640),
-        owner: Some(root()),
-        group: Some(Group {
-            id: Some(42),
-            name: Some("shadow".into()),
-        }),
-        size: Some(1_204),
         target_path: None,
+        extra: FileExtra {
+            owner: Some(root()),
+            group: Some(Group {
+                id: Some(42),
+                name: Some("shadow".into()),
+            }),
+            size: Some(1_204),
+        }
+        .boxed(),
     };
     let mut e = auditd_event(
         1_700_000_300,
@@ -307,12 +326,12 @@ fn file_access_auditd_write_shadow() -> Event {
         4700,
         "1300",
         "openat",
-        EventKind::FileAccess(FileAccess {
+        EventKind::FileAccess(Box::new(FileAccess {
             op: FileOp::Write,
             file,
             target: None,
             process: Some(process),
-        }),
+        })),
     );
     e.tags = vec!["identity".into()];
     e.raw = Some(raw(
@@ -345,7 +364,7 @@ fn file_access_tracee_rename() -> Event {
     let mut e = Event::new(
         at(1_700_000_400, 1),
         source,
-        EventKind::FileAccess(FileAccess {
+        EventKind::FileAccess(Box::new(FileAccess {
             op: FileOp::Rename,
             file: File::from_path("/tmp/.x"),
             target: Some(File {
@@ -353,12 +372,12 @@ fn file_access_tracee_rename() -> Event {
                 ..File::from_path("/usr/local/bin/kubectl")
             }),
             process: Some(process),
-        }),
+        })),
     );
     e.action = Some("security_inode_rename".into());
     e.host = Some(host());
     e.container = Some(container());
-    e.orchestrator = Some(orchestrator());
+    e.orchestrator = Some(Box::new(orchestrator()));
     e.severity = Severity::new(SeverityLevel::Informational);
     e.raw = Some(raw(
         r#"{"timestamp":1700000400000000001,"eventName":"security_inode_rename","args":[{"name":"old_path","type":"const char*","value":"/tmp/.x"},{"name":"new_path","type":"const char*","value":"/usr/local/bin/kubectl"}]}"#,
@@ -389,7 +408,7 @@ fn network_connect_auditd() -> Event {
         4800,
         "1300",
         "connect",
-        EventKind::Network(NetworkActivity {
+        EventKind::Network(Box::new(NetworkActivity {
             op: NetworkOp::Connect,
             transport: Some("tcp".into()),
             source: Some(Endpoint {
@@ -405,7 +424,7 @@ fn network_connect_auditd() -> Event {
             }),
             direction: Some(Direction::Outbound),
             process: Some(process),
-        }),
+        })),
     );
     e.container = Some(container());
     e.raw = Some(raw(
@@ -434,7 +453,7 @@ fn network_listen_tracee_ipv6() -> Event {
     let mut e = Event::new(
         at(1_700_000_550, 100),
         source,
-        EventKind::Network(NetworkActivity {
+        EventKind::Network(Box::new(NetworkActivity {
             op: NetworkOp::Listen,
             transport: Some("TCP".into()),
             source: Some(Endpoint {
@@ -445,7 +464,7 @@ fn network_listen_tracee_ipv6() -> Event {
             destination: None,
             direction: Some(Direction::Inbound),
             process: Some(process),
-        }),
+        })),
     );
     e.action = Some("security_socket_listen".into());
     e.host = Some(host());
@@ -466,7 +485,7 @@ fn authentication_auditd_ssh_login() -> Event {
         4900,
         "1112",
         "USER_LOGIN",
-        EventKind::Authentication(Authentication {
+        EventKind::Authentication(Box::new(Authentication {
             op: AuthOp::Login,
             user: Some(alice()),
             actor: Some(alice()),
@@ -479,7 +498,7 @@ fn authentication_auditd_ssh_login() -> Event {
             session_id: Some(12),
             method: Some("login".into()),
             process: Some(sshd),
-        }),
+        })),
     );
     e.raw = Some(raw(
         "type=USER_LOGIN msg=audit(1700000600.900:4900): pid=1022 uid=0 auid=1000 ses=12 msg='op=login id=1000 exe=\"/usr/sbin/sshd\" hostname=laptop.example.net addr=203.0.113.7 terminal=/dev/pts/2 res=success'",
@@ -508,7 +527,7 @@ fn authentication_auditd_su_switch_failed() -> Event {
         4950,
         "1100",
         "USER_AUTH",
-        EventKind::Authentication(Authentication {
+        EventKind::Authentication(Box::new(Authentication {
             op: AuthOp::AccountSwitch,
             user: Some(User::from_name("root")),
             actor: Some(alice()),
@@ -517,7 +536,7 @@ fn authentication_auditd_su_switch_failed() -> Event {
             session_id: Some(3),
             method: Some("PAM:authentication".into()),
             process: Some(su),
-        }),
+        })),
     );
     e.outcome = Outcome::Failure;
     e.raw = Some(raw(
@@ -538,7 +557,11 @@ fn user_command_auditd_sudo() -> Event {
         executable: Some("/usr/bin/sudo".into()),
         name: Some("sudo".into()),
         login_user: Some(alice()),
-        session_id: Some(3),
+        extra: ProcessExtra {
+            session_id: Some(3),
+            ..ProcessExtra::default()
+        }
+        .boxed(),
         ..Process::default()
     };
     let mut e = auditd_event(
@@ -547,14 +570,14 @@ fn user_command_auditd_sudo() -> Event {
         4566,
         "1123",
         "USER_CMD",
-        EventKind::UserCommand(UserCommand {
+        EventKind::UserCommand(Box::new(UserCommand {
             command: "docker exec -it web sh".into(),
             cwd: Some("/home/alice".into()),
             user: Some(alice()),
             run_as: Some(root()),
             terminal: Some("pts/0".into()),
             process: Some(sudo),
-        }),
+        })),
     );
     e.raw = Some(raw(
         "type=USER_CMD msg=audit(1700000000.100:4566): pid=24790 uid=1000 auid=1000 ses=3 msg='cwd=\"/home/alice\" cmd=646F636B65722065786563202D6974207765622073680A terminal=pts/0 res=success'",
@@ -582,7 +605,7 @@ fn account_change_auditd_useradd() -> Event {
         5000,
         "1114",
         "ADD_USER",
-        EventKind::AccountChange(AccountChange {
+        EventKind::AccountChange(Box::new(AccountChange {
             op: AccountOp::UserCreate,
             target_user: Some(User {
                 id: Some(1001),
@@ -591,7 +614,7 @@ fn account_change_auditd_useradd() -> Event {
             target_group: None,
             actor: Some(alice()),
             process: Some(useradd),
-        }),
+        })),
     );
     e.raw = Some(raw(
         "type=ADD_USER msg=audit(1700000700.250:5000): pid=28000 uid=0 auid=1000 ses=3 msg='op=add-user acct=\"backdoor\" exe=\"/usr/sbin/useradd\" hostname=web-1 addr=? terminal=pts/0 res=success'",
@@ -619,7 +642,7 @@ fn account_change_auditd_group_modify() -> Event {
         5001,
         "1132",
         "GRP_MGMT",
-        EventKind::AccountChange(AccountChange {
+        EventKind::AccountChange(Box::new(AccountChange {
             op: AccountOp::GroupModify,
             target_user: Some(User::from_name("backdoor")),
             target_group: Some(Group {
@@ -628,7 +651,7 @@ fn account_change_auditd_group_modify() -> Event {
             }),
             actor: Some(alice()),
             process: Some(usermod),
-        }),
+        })),
     );
     e.raw = Some(raw(
         "type=GRP_MGMT msg=audit(1700000701.000:5001): pid=28010 uid=0 auid=1000 ses=3 msg='op=add-user-to-group grp=\"docker\" acct=\"backdoor\" exe=\"/usr/sbin/usermod\" hostname=web-1 addr=? terminal=pts/0 res=success'",
@@ -665,7 +688,7 @@ fn container_lifecycle_docker_exec_start() -> Event {
     let mut e = Event::new(
         at(1_700_000_000, 456_789_012),
         source,
-        EventKind::ContainerLifecycle(ContainerLifecycle {
+        EventKind::ContainerLifecycle(Box::new(ContainerLifecycle {
             object_type: "container".into(),
             action: "exec_start".into(),
             detail: Some("sh".into()),
@@ -678,7 +701,7 @@ fn container_lifecycle_docker_exec_start() -> Event {
             ),
             exec: Some(exec),
             trusted: true,
-        }),
+        })),
     );
     e.action = Some("exec_start".into());
     e.host = Some(host());
@@ -709,7 +732,7 @@ fn container_lifecycle_docker_die() -> Event {
     let mut e = Event::new(
         at(1_700_000_900, 0),
         Source::new(Product::Docker, "docker-events-json"),
-        EventKind::ContainerLifecycle(ContainerLifecycle {
+        EventKind::ContainerLifecycle(Box::new(ContainerLifecycle {
             object_type: "container".into(),
             action: "die".into(),
             detail: None,
@@ -720,7 +743,7 @@ fn container_lifecycle_docker_die() -> Event {
             exec_id: None,
             exec: None,
             trusted: true,
-        }),
+        })),
     );
     e.action = Some("die".into());
     e.host = Some(host());
@@ -802,13 +825,13 @@ fn finding_falco_terminal_shell() -> Event {
     let mut e = Event::new(
         at(1_700_000_010, 5_123),
         source,
-        EventKind::Finding(finding),
+        EventKind::Finding(Box::new(finding)),
     );
     e.id = Some("23716645-4d9d-4254-9429-2a287a9af199".into());
     e.action = Some("execve".into());
     e.host = Some(host());
     e.container = Some(container());
-    e.orchestrator = Some(orchestrator());
+    e.orchestrator = Some(Box::new(orchestrator()));
     e.severity = Severity::from_falco_priority("Notice").unwrap();
     e.message = Some("22:13:30.000005123: Notice A shell was spawned in a container with an attached terminal (evt_type=execve user=root user_uid=0 user_loginuid=-1 process=sh proc_exepath=/bin/sh parent=runc command=sh terminal=34816 exe_flags=EXE_WRITABLE container_id=2ae6a7f15b6e container_name=web)".into());
     e.tags = tags.map(Text::from).to_vec();
@@ -876,7 +899,7 @@ fn finding_tripline_correlation() -> Event {
     let mut e = Event::new(
         at(1_700_000_650, 1_000_000),
         Source::new(Product::Tripline, "tripline-correlation"),
-        EventKind::Finding(finding),
+        EventKind::Finding(Box::new(finding)),
     );
     e.id = Some("tripline-7f3a9c".into());
     e.observed = Some(at(1_700_000_651, 0));
@@ -901,10 +924,10 @@ fn other_auditd_bpf() -> Event {
         5100,
         "1334",
         "BPF",
-        EventKind::Other(Other {
+        EventKind::Other(Box::new(Other {
             name: "BPF".into(),
             process: Some(process),
-        }),
+        })),
     );
     e.outcome = Outcome::Unknown;
     e.raw = Some(raw(
@@ -930,7 +953,6 @@ fn process_fork_tracee_container_shell() -> Event {
         entity_id: Some("1520716380".into()),
         executable: Some("/bin/sh".into()),
         name: Some("sh".into()),
-        start: Some(at(1_700_000_120, 500_000_000)),
         user: Some(User::from_id(0)),
         parent: Some(Box::new(ParentProcess {
             pid: Some(31337),
@@ -938,6 +960,11 @@ fn process_fork_tracee_container_shell() -> Event {
             entity_id: Some("2394175936".into()),
             ..ParentProcess::default()
         })),
+        extra: ProcessExtra {
+            start: Some(at(1_700_000_120, 500_000_000)),
+            ..ProcessExtra::default()
+        }
+        .boxed(),
         ..Process::default()
     };
     let mut source = Source::new(Product::Tracee, "tracee-json");
@@ -946,10 +973,10 @@ fn process_fork_tracee_container_shell() -> Event {
     let mut e = Event::new(
         at(1_700_000_120, 500_000_000),
         source,
-        EventKind::ProcessFork(ProcessEvent {
+        EventKind::ProcessFork(Box::new(ProcessEvent {
             process,
             ..ProcessEvent::default()
-        }),
+        })),
     );
     e.id = Some("tracee-1002-31338-1700000120500000000".into());
     e.action = Some("sched_process_fork".into());
@@ -987,12 +1014,12 @@ fn process_access_tracee_ptrace_poketext() -> Event {
     let mut e = Event::new(
         at(1_700_000_130, 0),
         source,
-        EventKind::ProcessAccess(ProcessAccess {
+        EventKind::ProcessAccess(Box::new(ProcessAccess {
             op: ProcessAccessOp::from_ptrace_request("PTRACE_POKETEXT"),
             request: Some("PTRACE_POKETEXT".into()),
             process: Some(tracer),
             target,
-        }),
+        })),
     );
     e.id = Some("tracee-101-31400-1700000130000000000".into());
     e.action = Some("ptrace".into());

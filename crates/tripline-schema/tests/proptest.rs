@@ -138,22 +138,25 @@ fn process_inner() -> impl Strategy<Value = Process> {
         name: a.6,
         args: a.7,
         command_line: a.8,
-        title: a.9,
         cwd: a.10,
-        start: a.11,
         exit_code: b.0,
         user: b.1,
-        real_user: b.2,
-        saved_user: b.3,
-        fs_user: b.4,
         login_user: b.5,
         group: b.6,
-        real_group: b.7,
-        saved_group: b.8,
-        fs_group: b.9,
-        session_id: b.10,
         tty: b.11,
         parent: parent.map(Box::new),
+        extra: ProcessExtra {
+            title: a.9,
+            start: a.11,
+            real_user: b.2,
+            saved_user: b.3,
+            fs_user: b.4,
+            real_group: b.7,
+            saved_group: b.8,
+            fs_group: b.9,
+            session_id: b.10,
+        }
+        .boxed(),
     })
 }
 
@@ -195,10 +198,8 @@ fn file_inner() -> impl Strategy<Value = File> {
                 inode,
                 device,
                 mode,
-                owner,
-                group,
-                size,
                 target_path,
+                extra: FileExtra { owner, group, size }.boxed(),
             },
         )
 }
@@ -435,12 +436,12 @@ fn kind() -> BoxedStrategy<EventKind> {
         process(),
     )
         .prop_map(|(request, process, target)| {
-            EventKind::ProcessAccess(ProcessAccess {
+            EventKind::ProcessAccess(Box::new(ProcessAccess {
                 op: ProcessAccessOp::from_ptrace_request(&request),
                 request: Some(request),
                 process,
                 target,
-            })
+            }))
         });
     let identity = (
         prop_oneof![
@@ -455,12 +456,12 @@ fn kind() -> BoxedStrategy<EventKind> {
         opt(group()),
     )
         .prop_map(|(op, process, target_user, target_group)| {
-            EventKind::IdentityChange(IdentityChange {
+            EventKind::IdentityChange(Box::new(IdentityChange {
                 op,
                 process,
                 target_user,
                 target_group,
-            })
+            }))
         });
     let file_op = prop_oneof![
         Just(FileOp::Open),
@@ -479,12 +480,12 @@ fn kind() -> BoxedStrategy<EventKind> {
     ];
     let file_access =
         (file_op, file(), opt(file()), opt(process())).prop_map(|(op, file, target, process)| {
-            EventKind::FileAccess(FileAccess {
+            EventKind::FileAccess(Box::new(FileAccess {
                 op,
                 file,
                 target,
                 process,
-            })
+            }))
         });
     let net_op = prop_oneof![
         Just(NetworkOp::Connect),
@@ -513,14 +514,14 @@ fn kind() -> BoxedStrategy<EventKind> {
         opt(process()),
     )
         .prop_map(|(op, transport, source, destination, direction, process)| {
-            EventKind::Network(NetworkActivity {
+            EventKind::Network(Box::new(NetworkActivity {
                 op,
                 transport,
                 source,
                 destination,
                 direction,
                 process,
-            })
+            }))
         });
     let auth_op = prop_oneof![
         Just(AuthOp::Login),
@@ -547,7 +548,7 @@ fn kind() -> BoxedStrategy<EventKind> {
     )
         .prop_map(
             |(op, user, actor, source, terminal, session_id, method, process)| {
-                EventKind::Authentication(Authentication {
+                EventKind::Authentication(Box::new(Authentication {
                     op,
                     user,
                     actor,
@@ -556,7 +557,7 @@ fn kind() -> BoxedStrategy<EventKind> {
                     session_id,
                     method,
                     process,
-                })
+                }))
             },
         );
     let user_command = (
@@ -568,14 +569,14 @@ fn kind() -> BoxedStrategy<EventKind> {
         opt(process()),
     )
         .prop_map(|(command, cwd, user, run_as, terminal, process)| {
-            EventKind::UserCommand(UserCommand {
+            EventKind::UserCommand(Box::new(UserCommand {
                 command,
                 cwd,
                 user,
                 run_as,
                 terminal,
                 process,
-            })
+            }))
         });
     let account_op = prop_oneof![
         Just(AccountOp::UserCreate),
@@ -597,13 +598,13 @@ fn kind() -> BoxedStrategy<EventKind> {
         opt(process()),
     )
         .prop_map(|(op, target_user, target_group, actor, process)| {
-            EventKind::AccountChange(AccountChange {
+            EventKind::AccountChange(Box::new(AccountChange {
                 op,
                 target_user,
                 target_group,
                 actor,
                 process,
-            })
+            }))
         });
     let docker_word = || {
         prop_oneof![
@@ -638,7 +639,7 @@ fn kind() -> BoxedStrategy<EventKind> {
                 exec,
                 trusted,
             )| {
-                EventKind::ContainerLifecycle(ContainerLifecycle {
+                EventKind::ContainerLifecycle(Box::new(ContainerLifecycle {
                     object_type,
                     action,
                     detail,
@@ -649,7 +650,7 @@ fn kind() -> BoxedStrategy<EventKind> {
                     exec_id,
                     exec,
                     trusted,
-                })
+                }))
             },
         );
     let partial =
@@ -700,7 +701,7 @@ fn kind() -> BoxedStrategy<EventKind> {
     )
         .prop_map(
             |(rule, attacks, evidence, group, count, first_seen, last_seen, event_type, x)| {
-                EventKind::Finding(Finding {
+                EventKind::Finding(Box::new(Finding {
                     rule,
                     attacks,
                     evidence,
@@ -714,15 +715,21 @@ fn kind() -> BoxedStrategy<EventKind> {
                     file: x.2,
                     source: x.3,
                     destination: x.4,
-                })
+                }))
             },
         );
     let other = (text(), opt(process()))
-        .prop_map(|(name, process)| EventKind::Other(Other { name, process }));
+        .prop_map(|(name, process)| EventKind::Other(Box::new(Other { name, process })));
     prop_oneof![
-        process_event().prop_map(EventKind::ProcessExec).boxed(),
-        process_event().prop_map(EventKind::ProcessExit).boxed(),
-        process_event().prop_map(EventKind::ProcessFork).boxed(),
+        process_event()
+            .prop_map(|e| EventKind::ProcessExec(Box::new(e)))
+            .boxed(),
+        process_event()
+            .prop_map(|e| EventKind::ProcessExit(Box::new(e)))
+            .boxed(),
+        process_event()
+            .prop_map(|e| EventKind::ProcessFork(Box::new(e)))
+            .boxed(),
         access.boxed(),
         identity.boxed(),
         file_access.boxed(),
@@ -765,7 +772,7 @@ fn event() -> impl Strategy<Value = Event> {
             ev.action = e.4;
             ev.host = e.5;
             ev.container = e.6;
-            ev.orchestrator = e.7;
+            ev.orchestrator = e.7.map(Box::new);
             ev.outcome = e.8;
             ev.severity = e.9;
             ev.message = e.10;

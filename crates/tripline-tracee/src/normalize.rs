@@ -399,7 +399,7 @@ impl<'e> Normalizer<'e> {
         let runtime_process = name.starts_with("container_").then(|| process.clone());
         let (kind, consumed, event_container) = match signature {
             Some(sig) => (
-                EventKind::Finding(sig.finding(name, process)),
+                EventKind::Finding(Box::new(sig.finding(name, process))),
                 sig.envelope_args(),
                 None,
             ),
@@ -424,7 +424,7 @@ impl<'e> Normalizer<'e> {
         let mut event = Event::new(time, Source::new(Product::Tracee, format), kind);
         event.action = Some(Text::from(name));
         event.container = container;
-        event.orchestrator = orchestrator;
+        event.orchestrator = orchestrator.map(Box::new);
         let mut scratch = Fields::new();
         let leftovers = if self.keep_unmapped {
             unmapped
@@ -879,12 +879,12 @@ type Mapped = (EventKind, &'static [&'static str], Option<Container>);
 /// container the event is about.
 fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) -> Mapped {
     let file_access = |op: FileOp, file: File, target: Option<File>, process: Process| {
-        EventKind::FileAccess(FileAccess {
+        EventKind::FileAccess(Box::new(FileAccess {
             op,
             file,
             target,
             process: Some(process),
-        })
+        }))
     };
     match name {
         "sched_process_exec" | "execve" | "execveat" => {
@@ -902,11 +902,11 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
                 .filter(|p| !p.is_empty())
                 .map(Text::from);
             (
-                EventKind::ProcessExec(ProcessEvent {
+                EventKind::ProcessExec(Box::new(ProcessEvent {
                     process,
                     interpreter,
                     ..ProcessEvent::default()
-                }),
+                })),
                 &["pathname", "argv", "interpreter_pathname"],
                 None,
             )
@@ -914,10 +914,10 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
         "sched_process_exit" => {
             process.exit_code = args.lookup_i64("exit_code");
             (
-                EventKind::ProcessExit(ProcessEvent {
+                EventKind::ProcessExit(Box::new(ProcessEvent {
                     process,
                     ..ProcessEvent::default()
-                }),
+                })),
                 &["exit_code"],
                 None,
             )
@@ -949,10 +949,10 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
                 ..Process::default()
             };
             (
-                EventKind::ProcessFork(ProcessEvent {
+                EventKind::ProcessFork(Box::new(ProcessEvent {
                     process: child,
                     ..ProcessEvent::default()
-                }),
+                })),
                 &[
                     "parent_tid",
                     "parent_ns_tid",
@@ -985,12 +985,12 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
                 ..Process::default()
             };
             (
-                EventKind::ProcessAccess(ProcessAccess {
+                EventKind::ProcessAccess(Box::new(ProcessAccess {
                     op,
                     request,
                     process: Some(process),
                     target,
-                }),
+                })),
                 &["request", "pid"],
                 None,
             )
@@ -1067,14 +1067,14 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
                 _ => (args.lookup_sockaddr("remote_addr").map(endpoint), ep),
             };
             (
-                EventKind::Network(NetworkActivity {
+                EventKind::Network(Box::new(NetworkActivity {
                     op,
                     transport,
                     source,
                     destination,
                     direction,
                     process: Some(process),
-                }),
+                })),
                 &["remote_addr", "local_addr"],
                 None,
             )
@@ -1117,13 +1117,13 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
                 }
             });
             (
-                EventKind::ContainerLifecycle(ContainerLifecycle {
+                EventKind::ContainerLifecycle(Box::new(ContainerLifecycle {
                     object_type: "container".into(),
                     action: action.into(),
                     actor_id: id.map(Text::from),
                     attributes,
                     ..ContainerLifecycle::default()
-                }),
+                })),
                 &[
                     "container_id",
                     "runtime",
@@ -1138,10 +1138,10 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
             )
         }
         _ => (
-            EventKind::Other(Other {
+            EventKind::Other(Box::new(Other {
                 name: Text::from(name),
                 process: Some(process),
-            }),
+            })),
             &[],
             None,
         ),

@@ -60,7 +60,7 @@ pub fn from_detection(f: crate::Finding, rule: &crate::Rule, ev: &Event) -> Even
     let mut e = Event::new(
         ev.time,
         Source::new(Product::Tripline, "sigma"),
-        EventKind::Finding(finding),
+        EventKind::Finding(Box::new(finding)),
     );
     e.id = Some(
         format!(
@@ -139,7 +139,7 @@ pub fn from_correlation(m: &CorrelationMatch, spec: &CorrelationSpec, evidence: 
     let mut event = Event::new(
         m.last_seen,
         Source::new(Product::Tripline, "sigma-correlation"),
-        EventKind::Finding(finding),
+        EventKind::Finding(Box::new(finding)),
     );
     event.id = Some(
         format!(

@@ -9,11 +9,11 @@
 //! use tripline_schema::{Event, EventKind, Finding, Product, Rule, Source, User};
 //!
 //! let finding = |sec: i64, user: &str| {
-//!     let kind = EventKind::Finding(Finding {
+//!     let kind = EventKind::Finding(Box::new(Finding {
 //!         rule: Rule { id: Some("r-1".into()), name: Some("Shell in container".into()), ..Rule::default() },
 //!         user: Some(User::from_name(user)),
 //!         ..Finding::default()
-//!     });
+//!     }));
 //!     Event::new(Utc.timestamp_opt(1_700_000_000 + sec, 0).unwrap(), Source::new(Product::Falco, "falco-json"), kind)
 //! };
 //!
