@@ -136,6 +136,60 @@ const ABSENT: u8 = 0;
 const NULL: u8 = 1;
 const PRESENT: u8 = 2;
 
+/// One field value as read: the text as written and, when lowercasing changes it, its
+/// lowercase copy (most values are already lowercase and are stored once).
+#[derive(Debug, Default, Clone)]
+struct Val {
+    orig: String,
+    low: String,
+    /// Whether `low` holds the lowercase text (else `orig` is already lowercase).
+    lowered: bool,
+}
+
+impl Val {
+    fn orig(&self) -> &str {
+        &self.orig
+    }
+
+    fn low(&self) -> &str {
+        if self.lowered { &self.low } else { &self.orig }
+    }
+
+    /// Sets `low` from `orig` unless `orig` is already lowercase ASCII.
+    fn lower(&mut self) {
+        self.lowered = needs_lowering(self.orig.as_bytes());
+        if self.lowered {
+            lower_into(&self.orig, &mut self.low);
+        }
+    }
+}
+
+/// Whether lowercasing could change `b`: an ASCII uppercase letter or any non-ASCII byte.
+/// Eight bytes at a time: for ASCII bytes, adding `0x80 - b'A'` sets a byte's high bit when
+/// it is `>= b'A'`, adding `0x80 - b'Z' - 1` when it is `> b'Z'` (no carries between bytes).
+fn needs_lowering(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        if x & HIGH != 0 {
+            return true;
+        }
+        let ge_a = x.wrapping_add(ONES * u64::from(0x80 - b'A'));
+        let gt_z = x.wrapping_add(ONES * u64::from(0x80 - b'Z' - 1));
+        if ge_a & !gt_z & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&c| !c.is_ascii() || c.is_ascii_uppercase())
+}
+
 #[derive(Debug, Default, Clone)]
 struct Slot {
     epoch: u32,
@@ -144,18 +198,17 @@ struct Slot {
     hint: usize,
     state: u8,
     n: usize,
-    items: Vec<(String, String)>,
+    items: Vec<Val>,
 }
 
 impl Slot {
-    fn push(&mut self) -> &mut (String, String) {
+    fn push(&mut self) -> &mut Val {
         if self.items.len() == self.n {
-            self.items.push(Default::default());
+            self.items.push(Val::default());
         }
         self.n += 1;
         let it = &mut self.items[self.n - 1];
-        it.0.clear();
-        it.1.clear();
+        it.orig.clear();
         it
     }
 
@@ -169,31 +222,30 @@ impl Slot {
             }
             Value::Str(s) => {
                 let it = self.push();
-                it.0.push_str(s);
-                lower_into(s, &mut it.1);
+                it.orig.push_str(s);
+                it.lower();
             }
             other => {
                 let it = self.push();
                 let _ = match other {
-                    Value::Bool(b) => write!(it.0, "{b}"),
-                    Value::Int(i) => write!(it.0, "{i}"),
-                    Value::UInt(u) => write!(it.0, "{u}"),
-                    Value::Float(f) => write!(it.0, "{f}"),
-                    Value::Ip(ip) => write!(it.0, "{ip}"),
+                    Value::Bool(b) => write!(it.orig, "{b}"),
+                    Value::Int(i) => write!(it.orig, "{i}"),
+                    Value::UInt(u) => write!(it.orig, "{u}"),
+                    Value::Float(f) => write!(it.orig, "{f}"),
+                    Value::Ip(ip) => write!(it.orig, "{ip}"),
                     Value::Time(t) => write!(
-                        it.0,
+                        it.orig,
                         "{}",
                         t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
                     ),
                     _ => Ok(()),
                 };
-                let (o, l) = (&it.0, &mut it.1);
-                lower_into(o, l);
+                it.lower();
             }
         }
     }
 
-    fn items(&self) -> &[(String, String)] {
+    fn items(&self) -> &[Val] {
         &self.items[..self.n]
     }
 }
@@ -637,8 +689,8 @@ impl Engine {
                 let slot = &sc.slots[sid];
                 let mut live = 0u64;
                 if slot.state == PRESENT {
-                    for (_, low) in slot.items() {
-                        if let Some(&i) = g.values.get(low.as_str()) {
+                    for v in slot.items() {
+                        if let Some(&i) = g.values.get(v.low()) {
                             live |= 1 << i;
                         }
                     }
@@ -658,8 +710,8 @@ impl Engine {
                 continue;
             }
             let stamp = &mut sc.stamp;
-            for (_, low) in slot.items() {
-                a.scan(low, |rules| {
+            for v in slot.items() {
+                a.scan(v.low(), |rules| {
                     for &r in rules {
                         let s = &mut stamp[r as usize];
                         if *s != epoch {
@@ -842,12 +894,11 @@ impl Engine {
     }
 }
 
-fn check(ch: &Check, (orig, low): &(String, String), slots: &[Slot]) -> bool {
+fn check(ch: &Check, v: &Val, slots: &[Slot]) -> bool {
+    let (orig, low) = (v.orig(), v.low());
     match ch {
         Check::Pat { pat, cased } => pat.is_match(if *cased { orig } else { low }),
-        Check::AnyContains { ac, cased, .. } => {
-            ac.is_match(if *cased { orig.as_str() } else { low.as_str() })
-        }
+        Check::AnyContains { ac, cased, .. } => ac.is_match(if *cased { orig } else { low }),
         Check::Regex(re) => re.is_match(orig),
         Check::Cidr(net) => orig
             .trim()
@@ -858,9 +909,13 @@ fn check(ch: &Check, (orig, low): &(String, String), slots: &[Slot]) -> bool {
         Check::FieldRef { other, cased } => {
             let o = &slots[*other as usize];
             o.state == PRESENT
-                && o.items()
-                    .iter()
-                    .any(|(oo, ol)| if *cased { oo == orig } else { ol == low })
+                && o.items().iter().any(|o| {
+                    if *cased {
+                        o.orig() == orig
+                    } else {
+                        o.low() == low
+                    }
+                })
         }
     }
 }
@@ -893,4 +948,52 @@ fn time_part(s: &str, part: TimePart) -> Option<u32> {
         TimePart::Month => t.month(),
         TimePart::Year => t.year().max(0) as u32,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn needs_lowering_agrees_with_lowercasing() {
+        let reference = |s: &str| crate::pattern::lower(s) != s || !s.is_ascii();
+        // Every byte value at every position of a word longer than one SWAR chunk.
+        let base = "abcdefghijklmnopq/0123-_.z";
+        for pos in 0..base.len() {
+            for c in 0u8..=127 {
+                let mut b = base.as_bytes().to_vec();
+                b[pos] = c;
+                let s = String::from_utf8(b).unwrap_or_default();
+                assert_eq!(needs_lowering(s.as_bytes()), reference(&s), "{s:?}");
+            }
+        }
+        for s in [
+            "",
+            "é",
+            "abcdefgh\u{e9}",
+            "/usr/bin/ls -la",
+            "ABCDEFGHIJ",
+            "@[`{",
+        ] {
+            assert_eq!(needs_lowering(s.as_bytes()), reference(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn values_stored_once_when_lowercase() {
+        let mut slot = Slot::default();
+        slot.push_value(&Value::str("/usr/bin/ls"));
+        slot.push_value(&Value::str("/usr/bin/LS"));
+        slot.push_value(&Value::Int(42));
+        let v = slot.items();
+        assert_eq!(
+            (v[0].orig(), v[0].low(), v[0].lowered),
+            ("/usr/bin/ls", "/usr/bin/ls", false)
+        );
+        assert_eq!(
+            (v[1].orig(), v[1].low(), v[1].lowered),
+            ("/usr/bin/LS", "/usr/bin/ls", true)
+        );
+        assert_eq!((v[2].orig(), v[2].low()), ("42", "42"));
+    }
 }

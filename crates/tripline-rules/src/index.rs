@@ -109,7 +109,99 @@ pub(crate) struct Automaton {
     pub(crate) suffix: Trie,
     /// Needles found anywhere, and per pattern the rules they witness.
     pub(crate) ac: Option<AhoCorasick>,
+    /// A cheap necessary test for `ac`: a value none of whose n-grams is in it holds no
+    /// needle, and skips the automaton scan.
+    pub(crate) pre: Option<Prescreen>,
     pub(crate) any: Vec<Vec<u32>>,
+}
+
+/// A bit set of hashed 4-byte grams taken from the needles, probed at every `stride`-th
+/// position of a value. Each needle registers the `stride` consecutive grams of its rarest
+/// stretch, so wherever a needle occurs, one of them starts at a probed position: a value
+/// whose probes all miss holds none of the needles and skips the Aho-Corasick scan (most
+/// values; a probe is a few instructions per `stride` bytes, the automaton several per byte).
+#[derive(Debug)]
+pub(crate) struct Prescreen {
+    stride: usize,
+    /// Right shift of the multiplied gram giving the bit index (`32 - log2(bits)`).
+    shift: u32,
+    bits: Box<[u64]>,
+}
+
+/// Gram length.
+const GRAM: usize = 4;
+
+/// How unusual a byte is in command lines, paths and log lines (a heuristic: only the
+/// choice of grams depends on it, never the result).
+fn rarity(b: u8) -> u32 {
+    match b {
+        b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'h' | b'r' | b'd' | b'l' | b'u'
+        | b'c' | b'm' | b'p' => 0,
+        b'a'..=b'z' | b'0'..=b'9' | b' ' | b'/' | b'.' | b'-' | b'_' | b'=' => 1,
+        _ => 3,
+    }
+}
+
+fn gram(w: &[u8]) -> u32 {
+    let mut k = [0u8; GRAM];
+    k.copy_from_slice(&w[..GRAM]);
+    u32::from_le_bytes(k)
+}
+
+impl Prescreen {
+    /// `None` when a needle is shorter than a gram.
+    fn build(needles: &[&str]) -> Option<Prescreen> {
+        let min = needles.iter().map(|n| n.len()).min()?;
+        if min < GRAM {
+            return None;
+        }
+        let stride = (min - GRAM + 1).min(4);
+        let log = (needles.len() * stride * 1024)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(12, 18);
+        let mut p = Prescreen {
+            stride,
+            shift: 32 - log,
+            bits: vec![0u64; 1 << (log - 6)].into_boxed_slice(),
+        };
+        let span = GRAM + stride - 1;
+        for needle in needles {
+            let b = needle.as_bytes();
+            let (at, _) = b
+                .windows(span)
+                .enumerate()
+                .max_by_key(|(i, w)| (w.iter().map(|&x| rarity(x)).sum::<u32>(), usize::MAX - i))?;
+            for j in at..at + stride {
+                let i = p.index(gram(&b[j..]));
+                p.bits[i >> 6] |= 1 << (i & 63);
+            }
+        }
+        Some(p)
+    }
+
+    #[inline]
+    fn index(&self, gram: u32) -> usize {
+        (gram.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    /// Whether the value may hold a needle (`false`: it holds none).
+    #[inline]
+    pub(crate) fn may_match(&self, h: &[u8]) -> bool {
+        if h.len() < GRAM {
+            return false;
+        }
+        let last = h.len() - GRAM;
+        let mut q = 0;
+        while q <= last {
+            let i = self.index(gram(&h[q..]));
+            if self.bits[i >> 6] >> (i & 63) & 1 != 0 {
+                return true;
+            }
+            q += self.stride;
+        }
+        false
+    }
 }
 
 /// Builds the index of one slot from its `(needle, anchor, rule)` triples.
@@ -135,6 +227,7 @@ pub(crate) fn automaton(src: Src, needles: &[(String, Anchor, u32)]) -> Automato
         v.sort_unstable();
         v.dedup();
     }
+    let prescreen = Prescreen::build(&pats);
     let ac = if pats.is_empty() {
         None
     } else {
@@ -152,6 +245,7 @@ pub(crate) fn automaton(src: Src, needles: &[(String, Anchor, u32)]) -> Automato
         prefix: Trie::build(&pre),
         suffix: Trie::build(&suf),
         ac,
+        pre: prescreen,
         any: rules,
     }
 }
@@ -167,10 +261,48 @@ impl Automaton {
         }
         self.prefix.walk(low.bytes(), &mut hit);
         self.suffix.walk(low.bytes().rev(), &mut hit);
-        if let Some(ac) = &self.ac {
+        if let Some(ac) = &self.ac
+            && self
+                .pre
+                .as_ref()
+                .is_none_or(|p| p.may_match(low.as_bytes()))
+        {
             for m in ac.find_overlapping_iter(low) {
                 hit(&self.any[m.pattern().as_usize()]);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn prescreen_needs_grams() {
+        assert!(Prescreen::build(&["abc", "defgh"]).is_none());
+        let p = Prescreen::build(&["wget ", "/dev/tcp/"]).unwrap_or_else(|| unreachable!());
+        assert_eq!(p.stride, 2);
+        assert!(p.may_match(b"bash -c wget http://x"));
+        assert!(p.may_match(b"exec 3<>/dev/tcp/10.0.0.1/80"));
+        assert!(!p.may_match(b"wge"));
+    }
+
+    proptest! {
+        /// A value holding a needle anywhere always passes the prescreen.
+        #[test]
+        fn prescreen_never_misses_a_needle(
+            needles in proptest::collection::vec("[a-z /.-]{4,12}", 1..40),
+            pick in any::<prop::sample::Index>(),
+            before in "[a-z /.-]{0,40}",
+            after in "[a-z /.-]{0,40}",
+        ) {
+            let refs: Vec<&str> = needles.iter().map(String::as_str).collect();
+            let p = Prescreen::build(&refs).unwrap_or_else(|| unreachable!());
+            let n = pick.get(&needles);
+            let hay = format!("{before}{n}{after}");
+            prop_assert!(p.may_match(hay.as_bytes()));
         }
     }
 }
