@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use tripline_schema::{FieldSource, Value};
 
-use crate::record::{Record, RecordBuf, Scope, ValueKind};
+use crate::record::{Record, RecordBuf, ValueKind};
 
 fn joined_arg<'a>(r: &Record<'a>, name: &str) -> Option<Cow<'a, str>> {
     if r.canonical_type_name() != "EXECVE" {
@@ -45,11 +45,7 @@ pub(crate) fn record_field<'a>(r: &Record<'a>, name: &str) -> Option<Value<'a>> 
     if name == "type" {
         return Some(Value::Str(Cow::Borrowed(r.canonical_type_name())));
     }
-    let found = r
-        .get_in(name, Scope::Body)
-        .or_else(|| r.get_in(name, Scope::Msg))
-        .or_else(|| r.get_in(name, Scope::Enriched));
-    if let Some(f) = found {
+    if let Some(f) = r.find_any(name) {
         if f.is_null() && f.kind == ValueKind::Bare && f.raw == "(null)" {
             return Some(Value::Null);
         }
