@@ -649,18 +649,30 @@ fn source_name(s: &str) -> Text {
     }
 }
 
+/// An empty finding event, created where it is returned: the event is ~2 KB, and building
+/// it in a helper and returning it costs a copy per return.
+#[inline(always)]
+fn blank(time: DateTime<Utc>, format: Text) -> Event {
+    Event::new(
+        time,
+        Source::new(Product::Falco, format),
+        EventKind::Finding(Finding::default()),
+    )
+}
+
+/// Fills a [`blank`] event.
+#[inline(always)]
 fn build<'f, 'a: 'f>(
+    event: &mut Event,
     env: Envelope<'_>,
     fields: impl Iterator<Item = (&'f str, &'f FieldValue<'a>)>,
     opts: &NormalizeOptions,
-) -> Event {
+) {
     let mut leftover = Vendor::new();
     let f = Slots::collect(fields, &mut leftover);
     let event_type = text(f.evt_type);
-    let mut source = Source::new(Product::Falco, env.format);
-    source.event_code = event_type.clone();
-    source.sequence = int(f.evt_num);
-    let mut event = Event::new(env.time, source, EventKind::Finding(Finding::default()));
+    event.source.event_code = event_type.clone();
+    event.source.sequence = int(f.evt_num);
     if let EventKind::Finding(finding) = &mut event.kind {
         finding.rule.name = (!env.rule.is_empty()).then(|| Text::from(env.rule));
         finding.rule.ruleset = Some(if env.internal.is_some() {
@@ -728,7 +740,6 @@ fn build<'f, 'a: 'f>(
         event.unmapped = Vendor::with_capacity(1);
         event.unmapped.insert(fixed("falco"), vendor);
     }
-    event
 }
 
 impl Alert<'_> {
@@ -757,7 +768,8 @@ impl Alert<'_> {
             internal: self.internal(),
         };
         let fields = self.output_fields.iter().flat_map(|f| f.iter());
-        let mut event = build(env, fields, opts);
+        let mut event = blank(env.time, env.format.clone());
+        build(&mut event, env, fields, opts);
         if self.uuid.is_some() || !self.extra.is_empty() || self.flavor != Flavor::Falco {
             let vendor = event.vendor_mut("falco");
             if let Some(u) = &self.uuid {
@@ -845,7 +857,8 @@ impl TextAlert<'_> {
             tags: &[],
             internal: self.internal,
         };
-        let mut event = build(env, mapped.iter().map(|(k, v)| (*k, v)), opts);
+        let mut event = blank(env.time, env.format.clone());
+        build(&mut event, env, mapped.iter().map(|(k, v)| (*k, v)), opts);
         let vendor = event.vendor_mut("falco");
         vendor.remove("output_fields");
         if !self.pairs.is_empty() {
