@@ -446,6 +446,32 @@ impl<'f, 'a> Slots<'f, 'a> {
     /// Fills the process in place (a `Process` is large: building it elsewhere and moving
     /// it in costs more than the fields); `None` when nothing is known.
     fn process(&self, slot: &mut Option<Process>) {
+        // No process field printed (k8s audit, plugin and internal alerts): leave `None`
+        // without building and discarding a whole process.
+        let printed = [
+            self.pid,
+            self.ppid,
+            self.tid,
+            self.vpid,
+            self.exepath,
+            self.exe,
+            self.name,
+            self.cmdline,
+            self.cwd,
+            self.tty,
+            self.pname,
+            self.pexepath,
+            self.pcmdline,
+            self.user_name,
+            self.uid,
+            self.loginuid,
+            self.loginname,
+            self.gid,
+            self.group_name,
+        ];
+        if printed.iter().all(Option::is_none) {
+            return;
+        }
         let p = slot.insert(Process::default());
         p.pid = int(self.pid);
         p.ppid = int(self.ppid);
