@@ -264,13 +264,55 @@ impl<'a> Cursor<'a> {
         let start = self.pos;
         let b = self.b;
         let mut i = start;
-        if b.get(i) == Some(&b'-') {
+        let negative = b.get(i) == Some(&b'-');
+        if negative {
             i += 1;
         }
         let int_start = i;
+        // Up to 19 digits cannot overflow a u64, so the common integers (pids, ports,
+        // `evt.time` in ns) are read without checked arithmetic.
+        let mut acc: u64 = 0;
+        while let Some(&d) = b.get(i) {
+            let d = d.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            acc = acc.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        let int_len = i - int_start;
+        if int_len == 0 || (int_len > 1 && b[int_start] == b'0') {
+            return self.err("bad number");
+        }
+        if !matches!(b.get(i), Some(b'.' | b'e' | b'E')) && int_len <= 19 {
+            if !negative {
+                self.pos = i;
+                return Ok(match i64::try_from(acc) {
+                    Ok(v) => FieldValue::Int(v),
+                    Err(_) => FieldValue::UInt(acc),
+                });
+            }
+            if acc <= i64::MAX as u64 + 1 {
+                self.pos = i;
+                return Ok(FieldValue::Int((acc as i64).wrapping_neg()));
+            }
+        }
+        self.number_slow(start, int_start, i)
+    }
+
+    /// The rest of [`Cursor::number`]: fractions, exponents and integers of 20 digits or
+    /// more. `i` is the end of the integer digits.
+    #[inline(never)]
+    fn number_slow(
+        &mut self,
+        start: usize,
+        int_start: usize,
+        mut i: usize,
+    ) -> Result<FieldValue<'a>> {
+        let b = self.b;
         let mut acc: u64 = 0;
         let mut overflow = false;
-        while let Some(&d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+        for &d in &b[int_start..i] {
             match acc
                 .checked_mul(10)
                 .and_then(|a| a.checked_add(u64::from(d - b'0')))
@@ -278,11 +320,6 @@ impl<'a> Cursor<'a> {
                 Some(a) => acc = a,
                 None => overflow = true,
             }
-            i += 1;
-        }
-        let int_len = i - int_start;
-        if int_len == 0 || (int_len > 1 && b[int_start] == b'0') {
-            return self.err("bad number");
         }
         let mut float = false;
         if b.get(i) == Some(&b'.') {
@@ -434,18 +471,63 @@ impl<'a> Cursor<'a> {
     ) -> Result<Vec<(Cow<'a, str>, FieldValue<'a>)>> {
         let mut out = Vec::with_capacity(n);
         self.each_key(|c, k| {
-            // One push per branch: a string value goes from registers straight into the
-            // vector instead of through a stack copy the CPU cannot forward.
-            match c.plain_string() {
-                Some(s) => out.push((k, FieldValue::Str(Cow::Borrowed(s)))),
-                None => {
-                    let v = c.value()?;
-                    out.push((k, v));
+            // One push per kind, each value built from registers rather than returned through
+            // memory and copied.
+            match c.peek() {
+                Some(b'"') => {
+                    if let Some(s) = c.plain_string() {
+                        out.push((k, FieldValue::Str(Cow::Borrowed(s))));
+                        return Ok(());
+                    }
                 }
+                Some(b'-' | b'0'..=b'9') => {
+                    if let Some(n) = c.small_int() {
+                        out.push((k, FieldValue::Int(n)));
+                        return Ok(());
+                    }
+                }
+                _ => {}
             }
+            let v = c.value()?;
+            out.push((k, v));
             Ok(())
         })?;
         Ok(out)
+    }
+
+    /// An integer of at most 19 digits that fits an `i64` (pids, ports, `evt.time` in ns),
+    /// read in registers; `None` (cursor unmoved) for anything else, which
+    /// [`Cursor::number`] reads.
+    #[inline(always)]
+    fn small_int(&mut self) -> Option<i64> {
+        let b = self.b;
+        let mut i = self.pos;
+        let negative = b.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let int_start = i;
+        // 19 digits cannot overflow a u64.
+        let mut acc: u64 = 0;
+        while let Some(&d) = b.get(i) {
+            let d = d.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            acc = acc.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        let len = i - int_start;
+        let acc = i64::try_from(acc).ok()?;
+        if len == 0
+            || len > 19
+            || (len > 1 && b[int_start] == b'0')
+            || matches!(b.get(i), Some(b'.' | b'e' | b'E'))
+        {
+            return None;
+        }
+        self.pos = i;
+        Some(if negative { -acc } else { acc })
     }
 
     /// Skips a value, returning its raw text.
@@ -473,6 +555,7 @@ mod tests {
         for s in [
             r#"{"a":[1,-2,3.5,1e3,true,false,null,"x\u00e9\ud83d\ude00\n"],"b":{}}"#,
             r#"[18446744073709551615, -9223372036854775808, 0, 0.1, 2.5E-3]"#,
+            r#"{"a":9999999999999999999,"b":-9999999999999999999,"c":9223372036854775807,"d":-9223372036854775807,"e":-9223372036854775808,"g":1764209521000000000,"h":-1,"i":1e5,"j":12.5}"#,
             r#""\"\\\/\b\f\n\r\t""#,
         ] {
             let ours = serde_json::to_value(v(s)).unwrap();

@@ -446,6 +446,32 @@ impl<'f, 'a> Slots<'f, 'a> {
     /// Fills the process in place (a `Process` is large: building it elsewhere and moving
     /// it in costs more than the fields); `None` when nothing is known.
     fn process(&self, slot: &mut Option<Process>) {
+        // No process field printed (k8s audit, plugin and internal alerts): leave `None`
+        // without building and discarding a whole process.
+        let printed = [
+            self.pid,
+            self.ppid,
+            self.tid,
+            self.vpid,
+            self.exepath,
+            self.exe,
+            self.name,
+            self.cmdline,
+            self.cwd,
+            self.tty,
+            self.pname,
+            self.pexepath,
+            self.pcmdline,
+            self.user_name,
+            self.uid,
+            self.loginuid,
+            self.loginname,
+            self.gid,
+            self.group_name,
+        ];
+        if printed.iter().all(Option::is_none) {
+            return;
+        }
         let p = slot.insert(Process::default());
         p.pid = int(self.pid);
         p.ppid = int(self.ppid);
@@ -649,22 +675,30 @@ fn source_name(s: &str) -> Text {
     }
 }
 
+/// An empty finding event, created where it is returned: the event is ~0.8 KB, and building
+/// it in a helper and returning it costs a copy per return.
+#[inline(always)]
+fn blank(time: DateTime<Utc>, format: Text) -> Event {
+    Event::new(
+        time,
+        Source::new(Product::Falco, format),
+        EventKind::Finding(Box::default()),
+    )
+}
+
+/// Fills a [`blank`] event.
+#[inline(always)]
 fn build<'f, 'a: 'f>(
+    event: &mut Event,
     env: Envelope<'_>,
     fields: impl Iterator<Item = (&'f str, &'f FieldValue<'a>)>,
     opts: &NormalizeOptions,
-) -> Event {
+) {
     let mut leftover = Vendor::new();
     let f = Slots::collect(fields, &mut leftover);
     let event_type = text(f.evt_type);
-    let mut source = Source::new(Product::Falco, env.format);
-    source.event_code = event_type.clone();
-    source.sequence = int(f.evt_num);
-    let mut event = Event::new(
-        env.time,
-        source,
-        EventKind::Finding(Box::<Finding>::default()),
-    );
+    event.source.event_code = event_type.clone();
+    event.source.sequence = int(f.evt_num);
     if let EventKind::Finding(finding) = &mut event.kind {
         finding.rule.name = (!env.rule.is_empty()).then(|| Text::from(env.rule));
         finding.rule.ruleset = Some(if env.internal.is_some() {
@@ -732,7 +766,6 @@ fn build<'f, 'a: 'f>(
         event.unmapped = Vendor::with_capacity(1);
         event.unmapped.insert(fixed("falco"), vendor);
     }
-    event
 }
 
 impl Alert<'_> {
@@ -761,7 +794,8 @@ impl Alert<'_> {
             internal: self.internal(),
         };
         let fields = self.output_fields.iter().flat_map(|f| f.iter());
-        let mut event = build(env, fields, opts);
+        let mut event = blank(env.time, env.format.clone());
+        build(&mut event, env, fields, opts);
         if self.uuid.is_some() || !self.extra.is_empty() || self.flavor != Flavor::Falco {
             let vendor = event.vendor_mut("falco");
             if let Some(u) = &self.uuid {
@@ -849,7 +883,8 @@ impl TextAlert<'_> {
             tags: &[],
             internal: self.internal,
         };
-        let mut event = build(env, mapped.iter().map(|(k, v)| (*k, v)), opts);
+        let mut event = blank(env.time, env.format.clone());
+        build(&mut event, env, mapped.iter().map(|(k, v)| (*k, v)), opts);
         let vendor = event.vendor_mut("falco");
         vendor.remove("output_fields");
         if !self.pairs.is_empty() {
