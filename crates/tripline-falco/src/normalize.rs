@@ -11,9 +11,9 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tripline_schema::{
-    Attack, Container, Endpoint, Event, EventKind, Field, Fields as Vendor, File, Finding, Group,
-    Host, Image, Orchestrator, Outcome, ParentProcess, Process, Product, Raw, Severity,
-    SeverityLevel, Source, Text, User,
+    Attack, Container, Endpoint, Event, EventKind, Field, Fields as Vendor, File, Group, Host,
+    Image, Orchestrator, Outcome, ParentProcess, Process, Product, Raw, Severity, SeverityLevel,
+    Source, Text, User,
 };
 
 use crate::alert::{Alert, Flavor, Internal};
