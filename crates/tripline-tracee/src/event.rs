@@ -5,10 +5,9 @@
 
 use std::borrow::Cow;
 
-use serde::Deserialize;
-
 use crate::arg::{Arg, ArgValue, Sockaddr};
-use crate::json::{self, RawMap};
+use crate::json::{self, RawJson, RawMap};
+use crate::scan::{Res, Scanner};
 use crate::{Error, Settings};
 
 /// First event id Tracee allocates to signatures (`StartSignatureID`).
@@ -17,225 +16,138 @@ pub const SIGNATURE_ID_MIN: i64 = 6000;
 pub const SIGNATURE_ID_MAX: i64 = 6999;
 
 /// One Tracee `trace.Event`, borrowed from its line.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TraceEvent<'a> {
     /// The whole input line.
-    #[serde(skip)]
     pub raw: &'a str,
     /// 1-based line where the record starts (1 for single-record entry points).
-    #[serde(skip)]
     pub line: u64,
     /// Byte offset of that line in the stream.
-    #[serde(skip)]
     pub offset: u64,
     /// Event time in ns (epoch, or since Tracee start with `relative-time`).
-    #[serde(default)]
     pub timestamp: Option<i64>,
     /// Thread start time, same clock as `timestamp` (monotonic in v0.8-era files).
-    #[serde(default)]
     pub thread_start_time: Option<i64>,
     /// CPU the event was recorded on.
-    #[serde(default)]
     pub processor_id: Option<i64>,
     /// PID in the task's PID namespace.
-    #[serde(default)]
     pub process_id: Option<i64>,
     /// cgroup v2 id.
-    #[serde(default)]
     pub cgroup_id: Option<u64>,
     /// TID in the task's PID namespace.
-    #[serde(default)]
     pub thread_id: Option<i64>,
     /// Parent PID in the task's PID namespace.
-    #[serde(default)]
     pub parent_process_id: Option<i64>,
     /// PID in the host's PID namespace.
-    #[serde(default)]
     pub host_process_id: Option<i64>,
     /// TID in the host's PID namespace.
-    #[serde(default)]
     pub host_thread_id: Option<i64>,
     /// Parent PID in the host's PID namespace.
-    #[serde(default)]
     pub host_parent_process_id: Option<i64>,
     /// Real UID.
-    #[serde(default)]
     pub user_id: Option<i64>,
     /// Mount namespace inode.
-    #[serde(default)]
     pub mount_namespace: Option<u64>,
     /// PID namespace inode.
-    #[serde(default)]
     pub pid_namespace: Option<u64>,
     /// `comm` (≤ 15 bytes).
-    #[serde(borrow, default)]
     pub process_name: Cow<'a, str>,
     /// `executable{path}` (v0.18+; often empty).
-    #[serde(borrow, default)]
     pub executable: Option<Executable<'a>>,
     /// UTS name of the task (the container's hostname inside containers).
-    #[serde(borrow, default)]
     pub host_name: Cow<'a, str>,
     /// `containerId` (v0.8–v0.12 and v0.15+; `""` on the host).
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub container_id: Option<Cow<'a, str>>,
     /// Flat `containerImage` (v0.8–v0.12).
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub container_image: Option<Cow<'a, str>>,
     /// Flat `containerName` (v0.8–v0.12).
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub container_name: Option<Cow<'a, str>>,
     /// Flat `podName` (v0.8–v0.12).
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub pod_name: Option<Cow<'a, str>>,
     /// Flat `podNamespace` (v0.8–v0.12).
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub pod_namespace: Option<Cow<'a, str>>,
     /// Flat `podUID` (v0.8–v0.12).
-    #[serde(borrow, default, rename = "podUID", deserialize_with = "json::opt_str")]
     pub pod_uid: Option<Cow<'a, str>>,
     /// Flat `podSandbox` (v0.11–v0.12).
-    #[serde(default)]
     pub pod_sandbox: Option<bool>,
     /// `container{id,name,image,imageDigest}` (v0.13+).
-    #[serde(borrow, default)]
     pub container: Option<ContainerInfo<'a>>,
     /// `kubernetes{podName,podNamespace,podUID,podSandbox}` (v0.13+).
-    #[serde(borrow, default)]
     pub kubernetes: Option<KubernetesInfo<'a>>,
     /// Event id; Tracee writes it as a string. Signatures get 6000–6999, allocated at start.
-    #[serde(default, deserialize_with = "json::int_or_string")]
     pub event_id: Option<i64>,
     /// Event name (`sched_process_exec`, `anti_debugging`; a signature's human name before v0.13).
-    #[serde(borrow)]
     pub event_name: Cow<'a, str>,
     /// Names of the policies that matched (v0.13+; `[""]` for CLI scopes).
-    #[serde(borrow, default, deserialize_with = "json::opt_str_vec")]
     pub matched_policies: Option<Vec<Cow<'a, str>>>,
     /// Matched scopes bitmap (v0.11–v0.12).
-    #[serde(default)]
     pub matched_scopes: Option<u64>,
     /// Number of args.
-    #[serde(default)]
     pub args_num: Option<i64>,
     /// Return value of the syscall or hook.
-    #[serde(default)]
     pub return_value: Option<i64>,
     /// Syscall that triggered the event (v0.11+; may be `""`).
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub syscall: Option<Cow<'a, str>>,
     /// User stack addresses (`null` unless `stack-addresses` is on).
-    #[serde(default)]
     pub stack_addresses: Option<Vec<u64>>,
     /// `contextFlags{containerStarted,isCompat}` (v0.10+).
-    #[serde(default)]
     pub context_flags: Option<ContextFlags>,
     /// Thread entity id (v0.18+): hash of start time and tid.
-    #[serde(default)]
     pub thread_entity_id: Option<u64>,
     /// Process entity id (v0.18+): a stable process key.
-    #[serde(default)]
     pub process_entity_id: Option<u64>,
     /// Parent's process entity id (v0.18+).
-    #[serde(default)]
     pub parent_entity_id: Option<u64>,
     /// Arguments, in the event definition's order (random order for signature data).
-    #[serde(borrow, default, deserialize_with = "args_or_null")]
     pub args: Vec<Arg<'a>>,
     /// Signature metadata (signature events from v0.12).
-    #[serde(borrow, default)]
     pub metadata: Option<Metadata<'a>>,
 }
 
-fn args_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Arg<'de>>, D::Error> {
-    use serde::de::{self, SeqAccess, Visitor};
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Vec<Arg<'de>>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a list of arguments or null")
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_seq(self)
-        }
-        fn visit_seq<S: SeqAccess<'de>>(self, mut s: S) -> Result<Self::Value, S::Error> {
-            // Most events have a handful of args; start with room for them instead of
-            // growing 0 → 4 → 8.
-            let mut out = Vec::with_capacity(s.size_hint().unwrap_or(8).min(64));
-            while let Some(a) = s.next_element()? {
-                out.push(a);
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_option(V)
-}
-
 /// `executable{path}`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Executable<'a> {
     /// Path of the executable (`""` when unknown).
-    #[serde(borrow, default)]
     pub path: Cow<'a, str>,
 }
 
 /// `container{…}`; every member is omitempty.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ContainerInfo<'a> {
     /// Container id (64 hex).
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub id: Option<Cow<'a, str>>,
     /// Container name.
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub name: Option<Cow<'a, str>>,
     /// Image reference.
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub image: Option<Cow<'a, str>>,
     /// Image digest.
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub image_digest: Option<Cow<'a, str>>,
 }
 
 /// `kubernetes{…}`; every member is omitempty.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct KubernetesInfo<'a> {
     /// Pod name.
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub pod_name: Option<Cow<'a, str>>,
     /// Pod namespace.
-    #[serde(borrow, default, deserialize_with = "json::opt_str")]
     pub pod_namespace: Option<Cow<'a, str>>,
     /// Pod UID.
-    #[serde(borrow, default, rename = "podUID", deserialize_with = "json::opt_str")]
     pub pod_uid: Option<Cow<'a, str>>,
     /// Whether the container is the pod's sandbox (pause) container.
-    #[serde(default)]
     pub pod_sandbox: Option<bool>,
 }
 
 /// `contextFlags`.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default)]
 #[non_exhaustive]
 pub struct ContextFlags {
     /// The task runs in a started container.
-    #[serde(default)]
     pub container_started: Option<bool>,
     /// A 32-bit syscall on a 64-bit kernel.
-    #[serde(default)]
     pub is_compat: Option<bool>,
 }
 
@@ -252,43 +164,23 @@ pub enum Origin {
 }
 
 /// Signature metadata; the keys are capitalized because the Go struct has no JSON tags.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Metadata<'a> {
     /// Signature version.
-    #[serde(
-        rename = "Version",
-        borrow,
-        default,
-        deserialize_with = "json::opt_str"
-    )]
     pub version: Option<Cow<'a, str>>,
     /// What the signature detects.
-    #[serde(
-        rename = "Description",
-        borrow,
-        default,
-        deserialize_with = "json::opt_str"
-    )]
     pub description: Option<Cow<'a, str>>,
     /// Tags (usually `null`).
-    #[serde(
-        rename = "Tags",
-        borrow,
-        default,
-        deserialize_with = "json::opt_str_vec"
-    )]
     pub tags: Option<Vec<Cow<'a, str>>>,
     /// Properties, values kept raw (any key may be `null`).
-    #[serde(rename = "Properties", borrow, default)]
     pub properties: Option<Properties<'a>>,
 }
 
 /// `metadata.Properties`: `Severity` 0–4, `Category`, `Technique`, `Kubernetes_Technique`,
 /// `external_id`, `id`, `signatureID`, `signatureName`, plus whatever a signature adds.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(transparent)]
-pub struct Properties<'a>(#[serde(borrow)] pub RawMap<'a>);
+#[derive(Debug, Clone, Default)]
+pub struct Properties<'a>(pub RawMap<'a>);
 
 impl<'a> Properties<'a> {
     /// A string property; `None` when absent, `null` or not a string.
@@ -342,18 +234,425 @@ impl<'a> Properties<'a> {
     }
 }
 
+/// Refuses a member given twice, as serde's derived decoders do.
+fn once(sc: &Scanner<'_>, seen: &mut u64, bit: u32, name: &'static str) -> Res<()> {
+    if *seen >> bit & 1 == 1 {
+        return sc.err(format!("duplicate field `{name}`"));
+    }
+    *seen |= 1 << bit;
+    Ok(())
+}
+
+/// `null` (`None`) or an object read member by member with `f`.
+fn opt_object<'a, T: Default>(
+    sc: &mut Scanner<'a>,
+    mut f: impl FnMut(&mut Scanner<'a>, &mut T, &str, &mut u64) -> Res<()>,
+) -> Res<Option<T>> {
+    if sc.null()? {
+        return Ok(None);
+    }
+    let mut out = T::default();
+    let mut seen = 0u64;
+    let mut first = true;
+    sc.obj_start()?;
+    while let Some(key) = sc.obj_key(&mut first)? {
+        f(sc, &mut out, &key, &mut seen)?;
+    }
+    Ok(Some(out))
+}
+
+/// `eventId`: a string or an integer (or `null`).
+fn event_id(sc: &mut Scanner<'_>) -> Res<Option<i64>> {
+    let start = sc.pos;
+    let raw = sc.raw()?;
+    if json::raw_is_null(raw) {
+        return Ok(None);
+    }
+    match json::flex_i64(raw) {
+        Some(id) => Ok(Some(id)),
+        None => {
+            sc.pos = start;
+            sc.err(format!(
+                "expected an integer or numeric string, got {}",
+                json::clip(raw.get())
+            ))
+        }
+    }
+}
+
+/// `args`: `null` or a list of `{name, type, value}`.
+fn args<'a>(sc: &mut Scanner<'a>, hint: Option<i64>) -> Res<Vec<Arg<'a>>> {
+    if sc.null()? {
+        return Ok(Vec::new());
+    }
+    sc.arr_start()?;
+    // Room for the count the event announced (`argsNum` comes first), else a handful.
+    let cap = hint.map_or(8, |n| usize::try_from(n.clamp(0, 64)).unwrap_or(8));
+    let mut out = Vec::with_capacity(cap);
+    let mut first = true;
+    while sc.arr_next(&mut first)? {
+        out.push(Arg::parse(sc)?);
+    }
+    Ok(out)
+}
+
+impl<'a> Arg<'a> {
+    /// One `{name, type, value}` object; `name` is required, unknown members are ignored.
+    pub(crate) fn parse(sc: &mut Scanner<'a>) -> Res<Self> {
+        let mut name = None;
+        let mut type_name = Cow::Borrowed("");
+        let mut raw_value = None;
+        let mut seen = 0u64;
+        let mut first = true;
+        sc.obj_start()?;
+        while let Some(key) = sc.obj_key(&mut first)? {
+            match &*key {
+                "name" => {
+                    once(sc, &mut seen, 0, "name")?;
+                    name = Some(sc.string()?);
+                }
+                "type" => {
+                    once(sc, &mut seen, 1, "type")?;
+                    type_name = sc.string()?;
+                }
+                "value" => {
+                    once(sc, &mut seen, 2, "value")?;
+                    raw_value = Some(sc.raw()?);
+                }
+                _ => sc.skip_value()?,
+            }
+        }
+        let Some(name) = name else {
+            return sc.err("missing field `name`");
+        };
+        Ok(Arg {
+            name,
+            type_name,
+            raw_value,
+        })
+    }
+}
+
+/// `metadata.Properties`: `null` or an object, values kept raw.
+fn properties<'a>(sc: &mut Scanner<'a>) -> Res<Option<Properties<'a>>> {
+    if sc.null()? {
+        return Ok(None);
+    }
+    if sc.peek() != Some(b'{') {
+        return sc.invalid_type("a JSON object");
+    }
+    sc.obj_start()?;
+    let mut out = Vec::with_capacity(8);
+    let mut first = true;
+    while let Some(key) = sc.obj_key(&mut first)? {
+        out.push((key, sc.raw()?));
+    }
+    Ok(Some(Properties(RawMap(out))))
+}
+
+fn metadata<'a>(sc: &mut Scanner<'a>) -> Res<Option<Metadata<'a>>> {
+    opt_object(sc, |sc, m: &mut Metadata<'a>, key, seen| {
+        match key {
+            "Version" => {
+                once(sc, seen, 0, "Version")?;
+                m.version = sc.opt_string()?;
+            }
+            "Description" => {
+                once(sc, seen, 1, "Description")?;
+                m.description = sc.opt_string()?;
+            }
+            "Tags" => {
+                once(sc, seen, 2, "Tags")?;
+                m.tags = sc.opt_string_list()?;
+            }
+            "Properties" => {
+                once(sc, seen, 3, "Properties")?;
+                m.properties = properties(sc)?;
+            }
+            _ => sc.skip_value()?,
+        }
+        Ok(())
+    })
+}
+
+impl<'a> TraceEvent<'a> {
+    /// Decodes one `trace.Event` JSON object spanning all of `text` (whitespace around it
+    /// allowed). Accepts and refuses what the serde-derived decoder did: unknown members
+    /// ignored, known members type-checked, a member given twice refused, `eventName`
+    /// required.
+    pub(crate) fn parse(text: &'a str) -> Res<Self> {
+        let mut sc = Scanner::new(text);
+        sc.ws();
+        let mut ev = TraceEvent {
+            raw: text,
+            line: 1,
+            offset: 0,
+            timestamp: None,
+            thread_start_time: None,
+            processor_id: None,
+            process_id: None,
+            cgroup_id: None,
+            thread_id: None,
+            parent_process_id: None,
+            host_process_id: None,
+            host_thread_id: None,
+            host_parent_process_id: None,
+            user_id: None,
+            mount_namespace: None,
+            pid_namespace: None,
+            process_name: Cow::Borrowed(""),
+            executable: None,
+            host_name: Cow::Borrowed(""),
+            container_id: None,
+            container_image: None,
+            container_name: None,
+            pod_name: None,
+            pod_namespace: None,
+            pod_uid: None,
+            pod_sandbox: None,
+            container: None,
+            kubernetes: None,
+            event_id: None,
+            event_name: Cow::Borrowed(""),
+            matched_policies: None,
+            matched_scopes: None,
+            args_num: None,
+            return_value: None,
+            syscall: None,
+            stack_addresses: None,
+            context_flags: None,
+            thread_entity_id: None,
+            process_entity_id: None,
+            parent_entity_id: None,
+            args: Vec::new(),
+            metadata: None,
+        };
+        let mut seen = 0u64;
+        let mut first = true;
+        sc.obj_start()?;
+        while let Some(key) = sc.obj_key(&mut first)? {
+            let sc = &mut sc;
+            macro_rules! set {
+                ($bit:expr, $name:literal, $field:ident, $read:expr) => {{
+                    once(sc, &mut seen, $bit, $name)?;
+                    ev.$field = $read;
+                }};
+            }
+            match &*key {
+                "timestamp" => set!(0, "timestamp", timestamp, sc.opt_i64()?),
+                "threadStartTime" => {
+                    set!(1, "threadStartTime", thread_start_time, sc.opt_i64()?)
+                }
+                "processorId" => set!(2, "processorId", processor_id, sc.opt_i64()?),
+                "processId" => set!(3, "processId", process_id, sc.opt_i64()?),
+                "cgroupId" => set!(4, "cgroupId", cgroup_id, sc.opt_u64()?),
+                "threadId" => set!(5, "threadId", thread_id, sc.opt_i64()?),
+                "parentProcessId" => {
+                    set!(6, "parentProcessId", parent_process_id, sc.opt_i64()?)
+                }
+                "hostProcessId" => set!(7, "hostProcessId", host_process_id, sc.opt_i64()?),
+                "hostThreadId" => set!(8, "hostThreadId", host_thread_id, sc.opt_i64()?),
+                "hostParentProcessId" => set!(
+                    9,
+                    "hostParentProcessId",
+                    host_parent_process_id,
+                    sc.opt_i64()?
+                ),
+                "userId" => set!(10, "userId", user_id, sc.opt_i64()?),
+                "mountNamespace" => set!(11, "mountNamespace", mount_namespace, sc.opt_u64()?),
+                "pidNamespace" => set!(12, "pidNamespace", pid_namespace, sc.opt_u64()?),
+                "processName" => set!(13, "processName", process_name, sc.string()?),
+                "executable" => set!(
+                    14,
+                    "executable",
+                    executable,
+                    opt_object(sc, |sc, e: &mut Executable<'a>, key, seen| {
+                        if key == "path" {
+                            once(sc, seen, 0, "path")?;
+                            e.path = sc.string()?;
+                        } else {
+                            sc.skip_value()?;
+                        }
+                        Ok(())
+                    })?
+                ),
+                "hostName" => set!(15, "hostName", host_name, sc.string()?),
+                "containerId" => set!(16, "containerId", container_id, sc.opt_string()?),
+                "containerImage" => {
+                    set!(17, "containerImage", container_image, sc.opt_string()?)
+                }
+                "containerName" => set!(18, "containerName", container_name, sc.opt_string()?),
+                "podName" => set!(19, "podName", pod_name, sc.opt_string()?),
+                "podNamespace" => set!(20, "podNamespace", pod_namespace, sc.opt_string()?),
+                "podUID" => set!(21, "podUID", pod_uid, sc.opt_string()?),
+                "podSandbox" => set!(22, "podSandbox", pod_sandbox, sc.opt_bool()?),
+                "container" => set!(
+                    23,
+                    "container",
+                    container,
+                    opt_object(sc, |sc, c: &mut ContainerInfo<'a>, key, seen| {
+                        match key {
+                            "id" => {
+                                once(sc, seen, 0, "id")?;
+                                c.id = sc.opt_string()?;
+                            }
+                            "name" => {
+                                once(sc, seen, 1, "name")?;
+                                c.name = sc.opt_string()?;
+                            }
+                            "image" => {
+                                once(sc, seen, 2, "image")?;
+                                c.image = sc.opt_string()?;
+                            }
+                            "imageDigest" => {
+                                once(sc, seen, 3, "imageDigest")?;
+                                c.image_digest = sc.opt_string()?;
+                            }
+                            _ => sc.skip_value()?,
+                        }
+                        Ok(())
+                    })?
+                ),
+                "kubernetes" => set!(
+                    24,
+                    "kubernetes",
+                    kubernetes,
+                    opt_object(sc, |sc, k: &mut KubernetesInfo<'a>, key, seen| {
+                        match key {
+                            "podName" => {
+                                once(sc, seen, 0, "podName")?;
+                                k.pod_name = sc.opt_string()?;
+                            }
+                            "podNamespace" => {
+                                once(sc, seen, 1, "podNamespace")?;
+                                k.pod_namespace = sc.opt_string()?;
+                            }
+                            "podUID" => {
+                                once(sc, seen, 2, "podUID")?;
+                                k.pod_uid = sc.opt_string()?;
+                            }
+                            "podSandbox" => {
+                                once(sc, seen, 3, "podSandbox")?;
+                                k.pod_sandbox = sc.opt_bool()?;
+                            }
+                            _ => sc.skip_value()?,
+                        }
+                        Ok(())
+                    })?
+                ),
+                "eventId" => set!(25, "eventId", event_id, event_id(sc)?),
+                "eventName" => set!(26, "eventName", event_name, sc.string()?),
+                "matchedPolicies" => set!(
+                    27,
+                    "matchedPolicies",
+                    matched_policies,
+                    sc.opt_string_list()?
+                ),
+                "matchedScopes" => set!(28, "matchedScopes", matched_scopes, sc.opt_u64()?),
+                "argsNum" => set!(29, "argsNum", args_num, sc.opt_i64()?),
+                "returnValue" => set!(30, "returnValue", return_value, sc.opt_i64()?),
+                "syscall" => set!(31, "syscall", syscall, sc.opt_string()?),
+                "stackAddresses" => set!(32, "stackAddresses", stack_addresses, {
+                    if sc.null()? {
+                        None
+                    } else {
+                        let mut out = Vec::new();
+                        let mut first = true;
+                        sc.arr_start()?;
+                        while sc.arr_next(&mut first)? {
+                            out.push(sc.u64()?);
+                        }
+                        Some(out)
+                    }
+                }),
+                "contextFlags" => set!(
+                    33,
+                    "contextFlags",
+                    context_flags,
+                    opt_object(sc, |sc, f: &mut ContextFlags, key, seen| {
+                        match key {
+                            "containerStarted" => {
+                                once(sc, seen, 0, "containerStarted")?;
+                                f.container_started = sc.opt_bool()?;
+                            }
+                            "isCompat" => {
+                                once(sc, seen, 1, "isCompat")?;
+                                f.is_compat = sc.opt_bool()?;
+                            }
+                            _ => sc.skip_value()?,
+                        }
+                        Ok(())
+                    })?
+                ),
+                "threadEntityId" => {
+                    set!(34, "threadEntityId", thread_entity_id, sc.opt_u64()?)
+                }
+                "processEntityId" => {
+                    set!(35, "processEntityId", process_entity_id, sc.opt_u64()?)
+                }
+                "parentEntityId" => {
+                    set!(36, "parentEntityId", parent_entity_id, sc.opt_u64()?)
+                }
+                "args" => {
+                    once(sc, &mut seen, 37, "args")?;
+                    ev.args = args(sc, ev.args_num)?;
+                }
+                "metadata" => set!(38, "metadata", metadata, metadata(sc)?),
+                _ => sc.skip_value()?,
+            }
+        }
+        if seen >> 26 & 1 == 0 {
+            return sc.err("missing field `eventName`");
+        }
+        sc.end()?;
+        Ok(ev)
+    }
+}
+
 /// The `triggeredBy` argument of a signature event: the event that fired it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct TriggeredBy<'a> {
-    #[serde(default, deserialize_with = "json::int_or_string")]
     id: Option<i64>,
-    #[serde(borrow, default)]
     name: Cow<'a, str>,
-    #[serde(borrow, default, deserialize_with = "args_or_null")]
     args: Vec<Arg<'a>>,
-    #[serde(default)]
     return_value: Option<i64>,
+}
+
+impl<'a> TriggeredBy<'a> {
+    fn parse(raw: RawJson<'a>) -> Res<Self> {
+        let mut sc = Scanner::new(raw.get());
+        let mut t = TriggeredBy {
+            id: None,
+            name: Cow::Borrowed(""),
+            args: Vec::new(),
+            return_value: None,
+        };
+        let mut seen = 0u64;
+        let mut first = true;
+        sc.obj_start()?;
+        while let Some(key) = sc.obj_key(&mut first)? {
+            match &*key {
+                "id" => {
+                    once(&sc, &mut seen, 0, "id")?;
+                    t.id = event_id(&mut sc)?;
+                }
+                "name" => {
+                    once(&sc, &mut seen, 1, "name")?;
+                    t.name = sc.string()?;
+                }
+                "args" => {
+                    once(&sc, &mut seen, 2, "args")?;
+                    t.args = args(&mut sc, None)?;
+                }
+                "returnValue" => {
+                    once(&sc, &mut seen, 3, "returnValue")?;
+                    t.return_value = sc.opt_i64()?;
+                }
+                _ => sc.skip_value()?,
+            }
+        }
+        sc.end()?;
+        Ok(t)
+    }
 }
 
 impl<'a> TraceEvent<'a> {
@@ -512,7 +811,7 @@ impl<'a> TraceEvent<'a> {
         if json::raw_is_null(raw) {
             return None;
         }
-        let t: TriggeredBy<'a> = serde_json::from_str(raw.get()).ok()?;
+        let t = TriggeredBy::parse(raw).ok()?;
         Some((t.name, t.args))
     }
 
@@ -526,12 +825,12 @@ impl<'a> TraceEvent<'a> {
         let Some(arg) = self.arg("triggeredBy") else {
             return Ok(None);
         };
-        let Some(raw) = arg.raw_value.filter(|r| !json::raw_is_null(r)) else {
+        let Some(raw) = arg.raw_value.filter(|r| !json::raw_is_null(*r)) else {
             return Ok(None);
         };
-        let t: TriggeredBy<'a> = serde_json::from_str(raw.get()).map_err(|e| Error::Arg {
+        let t = TriggeredBy::parse(raw).map_err(|e| Error::Arg {
             name: "triggeredBy".into(),
-            message: e.to_string(),
+            message: format!("{} at byte {}", e.msg, e.pos),
         })?;
         let mut ev = self.clone();
         ev.raw = raw.get();
@@ -556,7 +855,7 @@ mod tests {
     #[test]
     fn optional_strings_borrow_from_the_line() {
         let line = r#"{"eventName":"x","containerId":"abc","container":{"image":"nginx:1"},"kubernetes":{"podName":"p\u0031"},"matchedPolicies":["a","b\n"],"syscall":null}"#;
-        let ev: TraceEvent<'_> = serde_json::from_str(line).unwrap();
+        let ev = TraceEvent::parse(line).unwrap();
         assert!(matches!(ev.container_id, Some(Cow::Borrowed("abc"))));
         let image = ev.container.as_ref().and_then(|c| c.image.as_ref());
         assert!(matches!(image, Some(Cow::Borrowed("nginx:1"))));
@@ -567,8 +866,14 @@ mod tests {
         assert!(matches!(policies[0], Cow::Borrowed("a")));
         assert_eq!(policies[1], "b\n");
         assert_eq!(ev.syscall, None);
-        let bad =
-            serde_json::from_str::<TraceEvent<'_>>(r#"{"eventName":"x","matchedPolicies":"a"}"#);
+        let bad = TraceEvent::parse(r#"{"eventName":"x","matchedPolicies":"a"}"#);
         assert!(bad.is_err());
+        let dup = TraceEvent::parse(r#"{"eventName":"x","processId":1,"processId":2}"#);
+        assert!(
+            dup.is_err(),
+            "duplicate fields are refused, as serde derive did"
+        );
+        let missing = TraceEvent::parse(r#"{"processId":1,"unknown":[{"x":null}]}"#);
+        assert!(missing.is_err(), "eventName is required");
     }
 }

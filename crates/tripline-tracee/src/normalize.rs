@@ -17,6 +17,7 @@ use tripline_schema::{Field, Fields, Text};
 
 use crate::arg::{Arg, Sockaddr};
 use crate::json::{self, RawMap};
+use crate::scan::{DEPTH_LIMIT, Res, Scanner};
 use crate::{Origin, Record, Settings, TraceEvent, V1Event};
 
 /// Supplies container context known elsewhere (a Docker inspect cache, a CRI client),
@@ -97,7 +98,7 @@ impl<'a> ArgLookup<'a> for V1Event<'a> {
     }
     fn lookup_sockaddr(&self, name: &str) -> Option<Sockaddr<'a>> {
         let raw = self.data(name)?.1;
-        let m: RawMap<'a> = serde_json::from_str(raw.get()).ok()?;
+        let m = RawMap::parse(raw)?;
         Sockaddr::from_map(&m)
     }
     fn raw_args(&self) -> Vec<(Cow<'a, str>, &'a str)> {
@@ -663,7 +664,72 @@ fn raw_json(text: &str) -> Field {
     if let Ok(i) = text.parse::<i64>() {
         return Field::from(i);
     }
-    Field::from_json_str(text).unwrap_or_else(|_| Field::Str(Text::from(text)))
+    let mut sc = Scanner::new(text);
+    match field_value(&mut sc, 0).and_then(|f| sc.end().map(|()| f)) {
+        Ok(f) => f,
+        Err(_) => Field::Str(Text::from(text)),
+    }
+}
+
+/// One JSON value read straight into a [`Field`], as `Field::from_json_str` would read it
+/// (strict strings, object keys sorted with the last duplicate kept, exact numbers, the
+/// same nesting limit) without a generic decoder in between.
+fn field_value(sc: &mut Scanner<'_>, depth: usize) -> Res<Field> {
+    sc.ws();
+    match sc.peek() {
+        Some(b'"') => Ok(Field::Str(cow_text(sc.string()?))),
+        Some(b'{') => {
+            if depth + 1 >= DEPTH_LIMIT {
+                return sc.err("recursion limit exceeded");
+            }
+            sc.obj_start()?;
+            let mut entries = Vec::new();
+            let mut first = true;
+            while let Some(k) = sc.obj_key(&mut first)? {
+                let v = field_value(sc, depth + 1)?;
+                entries.push((cow_text(k), v));
+            }
+            Ok(Field::Map(Fields::from_entries(entries)))
+        }
+        Some(b'[') => {
+            if depth + 1 >= DEPTH_LIMIT {
+                return sc.err("recursion limit exceeded");
+            }
+            sc.arr_start()?;
+            let mut out = Vec::new();
+            let mut first = true;
+            while sc.arr_next(&mut first)? {
+                out.push(field_value(sc, depth + 1)?);
+            }
+            Ok(Field::List(out))
+        }
+        Some(b'n') => {
+            sc.null()?;
+            Ok(Field::Null)
+        }
+        Some(b't' | b'f') => Ok(sc.opt_bool()?.map_or(Field::Null, Field::Bool)),
+        Some(b'-' | b'0'..=b'9') => {
+            let start = sc.pos;
+            Ok(match sc.int_number()? {
+                Ok(u) => Field::Number(u.into()),
+                Err(Some(i)) => Field::Number(i.into()),
+                // Floats (and integers past 64 bits) as serde_json reads them.
+                Err(None) => match serde_json::from_str::<f64>(sc.since(start)) {
+                    Ok(f) => Field::from(f),
+                    Err(_) => return sc.err("number out of range"),
+                },
+            })
+        }
+        _ => sc.invalid_type("a JSON value"),
+    }
+}
+
+/// A decoded string as [`Text`]; an owned decode hands over its buffer.
+fn cow_text(s: Cow<'_, str>) -> Text {
+    match s {
+        Cow::Borrowed(b) => Text::from(b),
+        Cow::Owned(o) => Text::from(o),
+    }
 }
 
 /// A number as text without a heap round trip (short numbers stay inline).
