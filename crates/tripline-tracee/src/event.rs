@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::arg::{Arg, ArgValue, Sockaddr};
 use crate::json::{self, RawJson, RawMap};
-use crate::scan::{Res, Scanner};
+use crate::scan::{Key, Res, Scanner};
 use crate::{Error, Settings};
 
 /// First event id Tracee allocates to signatures (`StartSignatureID`).
@@ -234,30 +234,51 @@ impl<'a> Properties<'a> {
     }
 }
 
-/// Refuses a member given twice, as serde's derived decoders do.
-fn once(sc: &Scanner<'_>, seen: &mut u64, bit: u32, name: &'static str) -> Res<()> {
-    if *seen >> bit & 1 == 1 {
-        return sc.err(format!("duplicate field `{name}`"));
+/// Reads the members of an object (after its `{`): a known key, by its index in `order`,
+/// goes to `f` at most once (serde's derived decoders refuse a member given twice); other
+/// keys are validated and skipped. Writers put members in a fixed order, so the key after
+/// member `i` is first compared with `order[i + 1]` as raw bytes.
+fn members<'a>(
+    sc: &mut Scanner<'a>,
+    order: &'static [&'static str],
+    mut f: impl FnMut(&mut Scanner<'a>, usize) -> Res<()>,
+) -> Res<()> {
+    let mut seen = 0u64;
+    let mut first = true;
+    let mut next = 0;
+    while let Some(key) = sc.obj_key_guess(&mut first, order.get(next).copied().unwrap_or(""))? {
+        let id = match key {
+            Key::Guess => next,
+            Key::Other(k) => match order.iter().position(|o| *o == k) {
+                Some(i) => i,
+                None => {
+                    sc.skip_value()?;
+                    continue;
+                }
+            },
+        };
+        if seen >> id & 1 == 1 {
+            return sc.err(format!("duplicate field `{}`", order[id]));
+        }
+        seen |= 1 << id;
+        next = id + 1;
+        f(sc, id)?;
     }
-    *seen |= 1 << bit;
     Ok(())
 }
 
-/// `null` (`None`) or an object read member by member with `f`.
+/// `null` (`None`) or an object read by [`members`].
 fn opt_object<'a, T: Default>(
     sc: &mut Scanner<'a>,
-    mut f: impl FnMut(&mut Scanner<'a>, &mut T, &str, &mut u64) -> Res<()>,
+    order: &'static [&'static str],
+    mut f: impl FnMut(&mut Scanner<'a>, &mut T, usize) -> Res<()>,
 ) -> Res<Option<T>> {
     if sc.null()? {
         return Ok(None);
     }
     let mut out = T::default();
-    let mut seen = 0u64;
-    let mut first = true;
     sc.obj_start()?;
-    while let Some(key) = sc.obj_key(&mut first)? {
-        f(sc, &mut out, &key, &mut seen)?;
-    }
+    members(sc, order, |sc, id| f(sc, &mut out, id))?;
     Ok(Some(out))
 }
 
@@ -296,32 +317,23 @@ fn args<'a>(sc: &mut Scanner<'a>, hint: Option<i64>) -> Res<Vec<Arg<'a>>> {
     Ok(out)
 }
 
+const ARG_KEYS: &[&str] = &["name", "type", "value"];
+
 impl<'a> Arg<'a> {
     /// One `{name, type, value}` object; `name` is required, unknown members are ignored.
     pub(crate) fn parse(sc: &mut Scanner<'a>) -> Res<Self> {
         let mut name = None;
         let mut type_name = Cow::Borrowed("");
         let mut raw_value = None;
-        let mut seen = 0u64;
-        let mut first = true;
         sc.obj_start()?;
-        while let Some(key) = sc.obj_key(&mut first)? {
-            match &*key {
-                "name" => {
-                    once(sc, &mut seen, 0, "name")?;
-                    name = Some(sc.string()?);
-                }
-                "type" => {
-                    once(sc, &mut seen, 1, "type")?;
-                    type_name = sc.string()?;
-                }
-                "value" => {
-                    once(sc, &mut seen, 2, "value")?;
-                    raw_value = Some(sc.raw()?);
-                }
-                _ => sc.skip_value()?,
+        members(sc, ARG_KEYS, |sc, id| {
+            match id {
+                0 => name = Some(sc.string()?),
+                1 => type_name = sc.string()?,
+                _ => raw_value = Some(sc.raw()?),
             }
-        }
+            Ok(())
+        })?;
         let Some(name) = name else {
             return sc.err("missing field `name`");
         };
@@ -350,30 +362,71 @@ fn properties<'a>(sc: &mut Scanner<'a>) -> Res<Option<Properties<'a>>> {
     Ok(Some(Properties(RawMap(out))))
 }
 
+const METADATA_KEYS: &[&str] = &["Version", "Description", "Tags", "Properties"];
+
 fn metadata<'a>(sc: &mut Scanner<'a>) -> Res<Option<Metadata<'a>>> {
-    opt_object(sc, |sc, m: &mut Metadata<'a>, key, seen| {
-        match key {
-            "Version" => {
-                once(sc, seen, 0, "Version")?;
-                m.version = sc.opt_string()?;
-            }
-            "Description" => {
-                once(sc, seen, 1, "Description")?;
-                m.description = sc.opt_string()?;
-            }
-            "Tags" => {
-                once(sc, seen, 2, "Tags")?;
-                m.tags = sc.opt_string_list()?;
-            }
-            "Properties" => {
-                once(sc, seen, 3, "Properties")?;
-                m.properties = properties(sc)?;
-            }
-            _ => sc.skip_value()?,
+    opt_object(sc, METADATA_KEYS, |sc, m: &mut Metadata<'a>, id| {
+        match id {
+            0 => m.version = sc.opt_string()?,
+            1 => m.description = sc.opt_string()?,
+            2 => m.tags = sc.opt_string_list()?,
+            _ => m.properties = properties(sc)?,
         }
         Ok(())
     })
 }
+
+/// The members of `trace.Event`, in the order v0.18+ writes them, then those only older
+/// releases write.
+const EVENT_KEYS: &[&str] = &[
+    "timestamp",
+    "threadStartTime",
+    "processorId",
+    "processId",
+    "cgroupId",
+    "threadId",
+    "parentProcessId",
+    "hostProcessId",
+    "hostThreadId",
+    "hostParentProcessId",
+    "userId",
+    "mountNamespace",
+    "pidNamespace",
+    "processName",
+    "executable",
+    "hostName",
+    "containerId",
+    "container",
+    "kubernetes",
+    "eventId",
+    "eventName",
+    "matchedPolicies",
+    "argsNum",
+    "returnValue",
+    "syscall",
+    "stackAddresses",
+    "contextFlags",
+    "threadEntityId",
+    "processEntityId",
+    "parentEntityId",
+    "args",
+    "metadata",
+    "containerImage",
+    "containerName",
+    "podName",
+    "podNamespace",
+    "podUID",
+    "podSandbox",
+    "matchedScopes",
+];
+
+/// Index of `eventName` in [`EVENT_KEYS`].
+const EVENT_NAME: usize = 20;
+
+const CONTAINER_KEYS: &[&str] = &["id", "name", "image", "imageDigest"];
+const KUBERNETES_KEYS: &[&str] = &["podName", "podNamespace", "podUID", "podSandbox"];
+const CONTEXT_FLAGS_KEYS: &[&str] = &["containerStarted", "isCompat"];
+const EXECUTABLE_KEYS: &[&str] = &["path"];
 
 impl<'a> TraceEvent<'a> {
     /// Decodes one `trace.Event` JSON object spanning all of `text` (whitespace around it
@@ -427,133 +480,69 @@ impl<'a> TraceEvent<'a> {
             args: Vec::new(),
             metadata: None,
         };
-        let mut seen = 0u64;
-        let mut first = true;
+        let mut has_name = false;
         sc.obj_start()?;
-        while let Some(key) = sc.obj_key(&mut first)? {
-            let sc = &mut sc;
-            macro_rules! set {
-                ($bit:expr, $name:literal, $field:ident, $read:expr) => {{
-                    once(sc, &mut seen, $bit, $name)?;
-                    ev.$field = $read;
-                }};
-            }
-            match &*key {
-                "timestamp" => set!(0, "timestamp", timestamp, sc.opt_i64()?),
-                "threadStartTime" => {
-                    set!(1, "threadStartTime", thread_start_time, sc.opt_i64()?)
-                }
-                "processorId" => set!(2, "processorId", processor_id, sc.opt_i64()?),
-                "processId" => set!(3, "processId", process_id, sc.opt_i64()?),
-                "cgroupId" => set!(4, "cgroupId", cgroup_id, sc.opt_u64()?),
-                "threadId" => set!(5, "threadId", thread_id, sc.opt_i64()?),
-                "parentProcessId" => {
-                    set!(6, "parentProcessId", parent_process_id, sc.opt_i64()?)
-                }
-                "hostProcessId" => set!(7, "hostProcessId", host_process_id, sc.opt_i64()?),
-                "hostThreadId" => set!(8, "hostThreadId", host_thread_id, sc.opt_i64()?),
-                "hostParentProcessId" => set!(
-                    9,
-                    "hostParentProcessId",
-                    host_parent_process_id,
-                    sc.opt_i64()?
-                ),
-                "userId" => set!(10, "userId", user_id, sc.opt_i64()?),
-                "mountNamespace" => set!(11, "mountNamespace", mount_namespace, sc.opt_u64()?),
-                "pidNamespace" => set!(12, "pidNamespace", pid_namespace, sc.opt_u64()?),
-                "processName" => set!(13, "processName", process_name, sc.string()?),
-                "executable" => set!(
-                    14,
-                    "executable",
-                    executable,
-                    opt_object(sc, |sc, e: &mut Executable<'a>, key, seen| {
-                        if key == "path" {
-                            once(sc, seen, 0, "path")?;
+        members(&mut sc, EVENT_KEYS, |sc, id| {
+            match id {
+                0 => ev.timestamp = sc.opt_i64()?,
+                1 => ev.thread_start_time = sc.opt_i64()?,
+                2 => ev.processor_id = sc.opt_i64()?,
+                3 => ev.process_id = sc.opt_i64()?,
+                4 => ev.cgroup_id = sc.opt_u64()?,
+                5 => ev.thread_id = sc.opt_i64()?,
+                6 => ev.parent_process_id = sc.opt_i64()?,
+                7 => ev.host_process_id = sc.opt_i64()?,
+                8 => ev.host_thread_id = sc.opt_i64()?,
+                9 => ev.host_parent_process_id = sc.opt_i64()?,
+                10 => ev.user_id = sc.opt_i64()?,
+                11 => ev.mount_namespace = sc.opt_u64()?,
+                12 => ev.pid_namespace = sc.opt_u64()?,
+                13 => ev.process_name = sc.string()?,
+                14 => {
+                    ev.executable =
+                        opt_object(sc, EXECUTABLE_KEYS, |sc, e: &mut Executable<'a>, _| {
                             e.path = sc.string()?;
-                        } else {
-                            sc.skip_value()?;
-                        }
-                        Ok(())
-                    })?
-                ),
-                "hostName" => set!(15, "hostName", host_name, sc.string()?),
-                "containerId" => set!(16, "containerId", container_id, sc.opt_string()?),
-                "containerImage" => {
-                    set!(17, "containerImage", container_image, sc.opt_string()?)
+                            Ok(())
+                        })?;
                 }
-                "containerName" => set!(18, "containerName", container_name, sc.opt_string()?),
-                "podName" => set!(19, "podName", pod_name, sc.opt_string()?),
-                "podNamespace" => set!(20, "podNamespace", pod_namespace, sc.opt_string()?),
-                "podUID" => set!(21, "podUID", pod_uid, sc.opt_string()?),
-                "podSandbox" => set!(22, "podSandbox", pod_sandbox, sc.opt_bool()?),
-                "container" => set!(
-                    23,
-                    "container",
-                    container,
-                    opt_object(sc, |sc, c: &mut ContainerInfo<'a>, key, seen| {
-                        match key {
-                            "id" => {
-                                once(sc, seen, 0, "id")?;
-                                c.id = sc.opt_string()?;
+                15 => ev.host_name = sc.string()?,
+                16 => ev.container_id = sc.opt_string()?,
+                17 => {
+                    ev.container =
+                        opt_object(sc, CONTAINER_KEYS, |sc, c: &mut ContainerInfo<'a>, id| {
+                            let v = sc.opt_string()?;
+                            match id {
+                                0 => c.id = v,
+                                1 => c.name = v,
+                                2 => c.image = v,
+                                _ => c.image_digest = v,
                             }
-                            "name" => {
-                                once(sc, seen, 1, "name")?;
-                                c.name = sc.opt_string()?;
+                            Ok(())
+                        })?;
+                }
+                18 => {
+                    ev.kubernetes =
+                        opt_object(sc, KUBERNETES_KEYS, |sc, k: &mut KubernetesInfo<'a>, id| {
+                            match id {
+                                0 => k.pod_name = sc.opt_string()?,
+                                1 => k.pod_namespace = sc.opt_string()?,
+                                2 => k.pod_uid = sc.opt_string()?,
+                                _ => k.pod_sandbox = sc.opt_bool()?,
                             }
-                            "image" => {
-                                once(sc, seen, 2, "image")?;
-                                c.image = sc.opt_string()?;
-                            }
-                            "imageDigest" => {
-                                once(sc, seen, 3, "imageDigest")?;
-                                c.image_digest = sc.opt_string()?;
-                            }
-                            _ => sc.skip_value()?,
-                        }
-                        Ok(())
-                    })?
-                ),
-                "kubernetes" => set!(
-                    24,
-                    "kubernetes",
-                    kubernetes,
-                    opt_object(sc, |sc, k: &mut KubernetesInfo<'a>, key, seen| {
-                        match key {
-                            "podName" => {
-                                once(sc, seen, 0, "podName")?;
-                                k.pod_name = sc.opt_string()?;
-                            }
-                            "podNamespace" => {
-                                once(sc, seen, 1, "podNamespace")?;
-                                k.pod_namespace = sc.opt_string()?;
-                            }
-                            "podUID" => {
-                                once(sc, seen, 2, "podUID")?;
-                                k.pod_uid = sc.opt_string()?;
-                            }
-                            "podSandbox" => {
-                                once(sc, seen, 3, "podSandbox")?;
-                                k.pod_sandbox = sc.opt_bool()?;
-                            }
-                            _ => sc.skip_value()?,
-                        }
-                        Ok(())
-                    })?
-                ),
-                "eventId" => set!(25, "eventId", event_id, event_id(sc)?),
-                "eventName" => set!(26, "eventName", event_name, sc.string()?),
-                "matchedPolicies" => set!(
-                    27,
-                    "matchedPolicies",
-                    matched_policies,
-                    sc.opt_string_list()?
-                ),
-                "matchedScopes" => set!(28, "matchedScopes", matched_scopes, sc.opt_u64()?),
-                "argsNum" => set!(29, "argsNum", args_num, sc.opt_i64()?),
-                "returnValue" => set!(30, "returnValue", return_value, sc.opt_i64()?),
-                "syscall" => set!(31, "syscall", syscall, sc.opt_string()?),
-                "stackAddresses" => set!(32, "stackAddresses", stack_addresses, {
-                    if sc.null()? {
+                            Ok(())
+                        })?;
+                }
+                19 => ev.event_id = event_id(sc)?,
+                EVENT_NAME => {
+                    ev.event_name = sc.string()?;
+                    has_name = true;
+                }
+                21 => ev.matched_policies = sc.opt_string_list()?,
+                22 => ev.args_num = sc.opt_i64()?,
+                23 => ev.return_value = sc.opt_i64()?,
+                24 => ev.syscall = sc.opt_string()?,
+                25 => {
+                    ev.stack_addresses = if sc.null()? {
                         None
                     } else {
                         let mut out = Vec::new();
@@ -563,45 +552,36 @@ impl<'a> TraceEvent<'a> {
                             out.push(sc.u64()?);
                         }
                         Some(out)
-                    }
-                }),
-                "contextFlags" => set!(
-                    33,
-                    "contextFlags",
-                    context_flags,
-                    opt_object(sc, |sc, f: &mut ContextFlags, key, seen| {
-                        match key {
-                            "containerStarted" => {
-                                once(sc, seen, 0, "containerStarted")?;
-                                f.container_started = sc.opt_bool()?;
+                    };
+                }
+                26 => {
+                    ev.context_flags =
+                        opt_object(sc, CONTEXT_FLAGS_KEYS, |sc, f: &mut ContextFlags, id| {
+                            let v = sc.opt_bool()?;
+                            if id == 0 {
+                                f.container_started = v;
+                            } else {
+                                f.is_compat = v;
                             }
-                            "isCompat" => {
-                                once(sc, seen, 1, "isCompat")?;
-                                f.is_compat = sc.opt_bool()?;
-                            }
-                            _ => sc.skip_value()?,
-                        }
-                        Ok(())
-                    })?
-                ),
-                "threadEntityId" => {
-                    set!(34, "threadEntityId", thread_entity_id, sc.opt_u64()?)
+                            Ok(())
+                        })?;
                 }
-                "processEntityId" => {
-                    set!(35, "processEntityId", process_entity_id, sc.opt_u64()?)
-                }
-                "parentEntityId" => {
-                    set!(36, "parentEntityId", parent_entity_id, sc.opt_u64()?)
-                }
-                "args" => {
-                    once(sc, &mut seen, 37, "args")?;
-                    ev.args = args(sc, ev.args_num)?;
-                }
-                "metadata" => set!(38, "metadata", metadata, metadata(sc)?),
-                _ => sc.skip_value()?,
+                27 => ev.thread_entity_id = sc.opt_u64()?,
+                28 => ev.process_entity_id = sc.opt_u64()?,
+                29 => ev.parent_entity_id = sc.opt_u64()?,
+                30 => ev.args = args(sc, ev.args_num)?,
+                31 => ev.metadata = metadata(sc)?,
+                32 => ev.container_image = sc.opt_string()?,
+                33 => ev.container_name = sc.opt_string()?,
+                34 => ev.pod_name = sc.opt_string()?,
+                35 => ev.pod_namespace = sc.opt_string()?,
+                36 => ev.pod_uid = sc.opt_string()?,
+                37 => ev.pod_sandbox = sc.opt_bool()?,
+                _ => ev.matched_scopes = sc.opt_u64()?,
             }
-        }
-        if seen >> 26 & 1 == 0 {
+            Ok(())
+        })?;
+        if !has_name {
             return sc.err("missing field `eventName`");
         }
         sc.end()?;
@@ -617,6 +597,8 @@ struct TriggeredBy<'a> {
     return_value: Option<i64>,
 }
 
+const TRIGGERED_BY_KEYS: &[&str] = &["id", "name", "args", "returnValue"];
+
 impl<'a> TriggeredBy<'a> {
     fn parse(raw: RawJson<'a>) -> Res<Self> {
         let mut sc = Scanner::new(raw.get());
@@ -626,30 +608,16 @@ impl<'a> TriggeredBy<'a> {
             args: Vec::new(),
             return_value: None,
         };
-        let mut seen = 0u64;
-        let mut first = true;
         sc.obj_start()?;
-        while let Some(key) = sc.obj_key(&mut first)? {
-            match &*key {
-                "id" => {
-                    once(&sc, &mut seen, 0, "id")?;
-                    t.id = event_id(&mut sc)?;
-                }
-                "name" => {
-                    once(&sc, &mut seen, 1, "name")?;
-                    t.name = sc.string()?;
-                }
-                "args" => {
-                    once(&sc, &mut seen, 2, "args")?;
-                    t.args = args(&mut sc, None)?;
-                }
-                "returnValue" => {
-                    once(&sc, &mut seen, 3, "returnValue")?;
-                    t.return_value = sc.opt_i64()?;
-                }
-                _ => sc.skip_value()?,
+        members(&mut sc, TRIGGERED_BY_KEYS, |sc, id| {
+            match id {
+                0 => t.id = event_id(sc)?,
+                1 => t.name = sc.string()?,
+                2 => t.args = args(sc, None)?,
+                _ => t.return_value = sc.opt_i64()?,
             }
-        }
+            Ok(())
+        })?;
         sc.end()?;
         Ok(t)
     }

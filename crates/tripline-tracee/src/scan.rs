@@ -54,8 +54,8 @@ const HIGH: u64 = ONES << 7;
 /// at. Eight bytes per step (Mycroft's zero-byte test; the lowest flagged byte is exact).
 #[inline]
 fn find_special(b: &[u8]) -> Option<usize> {
-    let mut chunks = b.chunks_exact(8);
-    for (n, chunk) in chunks.by_ref().enumerate() {
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);
         let w = u64::from_le_bytes(w);
@@ -66,15 +66,34 @@ fn find_special(b: &[u8]) -> Option<usize> {
             | w.wrapping_sub(ONES * 0x20) & !w)
             & HIGH;
         if hit != 0 {
-            return Some(n * 8 + hit.trailing_zeros() as usize / 8);
+            return Some(i + hit.trailing_zeros() as usize / 8);
         }
+        i += 8;
     }
-    let done = b.len() - chunks.remainder().len();
-    chunks
-        .remainder()
+    b[i..]
         .iter()
         .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-        .map(|i| done + i)
+        .map(|j| i + j)
+}
+
+/// Equality of two equally long short byte strings, eight bytes at a time, inline (keys are
+/// a few bytes: a `memcmp` call costs more than the comparison).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (a.get(i..i + 8), b.get(i..i + 8)) {
+        let (mut p, mut q) = ([0u8; 8], [0u8; 8]);
+        p.copy_from_slice(x);
+        q.copy_from_slice(y);
+        if p != q {
+            return false;
+        }
+        i += 8;
+    }
+    a[i..].iter().zip(&b[i..]).all(|(x, y)| x == y)
 }
 
 fn hex4(b: &[u8]) -> Option<u16> {
@@ -141,6 +160,14 @@ pub(crate) fn unescape(body: &str) -> Option<String> {
         out.push(ch);
     }
     Some(out)
+}
+
+/// A member key read by [`Scanner::obj_key_guess`].
+pub(crate) enum Key<'a> {
+    /// The guessed key.
+    Guess,
+    /// Another key, decoded.
+    Other(Cow<'a, str>),
 }
 
 /// Open containers of [`Scanner::skip_value`]: a bit per level (object or array), spilling
@@ -411,28 +438,43 @@ impl<'a> Scanner<'a> {
     /// fits `u64`, `Ok(Err(Some(i)))` for a negative one that fits `i64`, `Ok(Err(None))` for
     /// anything it reads as a float (fractions, exponents, overflow, `-0`).
     pub fn int_number(&mut self) -> Res<Result<u64, Option<i64>>> {
-        let (start, integer) = self.scan_number()?;
-        if !integer {
-            return Ok(Err(None));
-        }
-        let text = &self.b[start..self.pos];
-        let (neg, digits) = match text.split_first() {
-            Some((b'-', d)) => (true, d),
-            _ => (false, text),
-        };
+        // One pass over the digits; anything but a plain integer goes through the grammar.
+        let b = self.b;
+        let start = self.pos;
+        let neg = b.get(start) == Some(&b'-');
+        let first = start + usize::from(neg);
+        let mut i = first;
         let mut v = 0u64;
-        for &d in digits {
-            match v
-                .checked_mul(10)
-                .and_then(|v| v.checked_add(u64::from(d - b'0')))
-            {
-                Some(n) => v = n,
-                None => return Ok(Err(None)),
+        let mut overflow = false;
+        while let Some(&c) = b.get(i) {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                break;
             }
+            match v.checked_mul(10).and_then(|v| v.checked_add(u64::from(d))) {
+                Some(n) => v = n,
+                None => overflow = true,
+            }
+            i += 1;
+        }
+        let plain = i > first
+            && (i == first + 1 || b[first] != b'0')
+            && !matches!(b.get(i), Some(b'.' | b'e' | b'E'));
+        if !plain {
+            self.pos = start;
+            let (_, integer) = self.scan_number()?;
+            if !integer {
+                return Ok(Err(None));
+            }
+        }
+        self.pos = i;
+        if overflow {
+            return Ok(Err(None));
         }
         if !neg {
             return Ok(Ok(v));
         }
+        // serde_json reads `-0` and magnitudes past `i64::MIN` as floats.
         let n = (v as i64).wrapping_neg();
         Ok(Err((n < 0).then_some(n)))
     }
@@ -521,14 +563,14 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    /// The next member's key (strictly decoded) with the scanner at its value, or `None`
-    /// after the closing `}`. `first` starts `true` for each object.
-    pub fn obj_key(&mut self, first: &mut bool) -> Res<Option<Cow<'a, str>>> {
+    /// Moves to the next member of an object: `false` after the closing `}`, else `true`
+    /// with the scanner at the member's key.
+    fn member(&mut self, first: &mut bool) -> Res<bool> {
         self.ws();
         match self.peek() {
             Some(b'}') => {
                 self.pos += 1;
-                return Ok(None);
+                return Ok(false);
             }
             Some(b',') if !*first => {
                 self.pos += 1;
@@ -542,10 +584,52 @@ impl<'a> Scanner<'a> {
         if self.peek() != Some(b'"') {
             return self.err("key must be a string");
         }
+        Ok(true)
+    }
+
+    /// After a key: the `:` and the whitespace before the value.
+    #[inline]
+    fn colon(&mut self) -> Res<()> {
+        if self.peek() == Some(b':') {
+            self.pos += 1;
+        } else {
+            self.ws();
+            self.expect(b':', "`:`")?;
+        }
+        self.ws();
+        Ok(())
+    }
+
+    /// The next member's key (strictly decoded) with the scanner at its value, or `None`
+    /// after the closing `}`. `first` starts `true` for each object.
+    pub fn obj_key(&mut self, first: &mut bool) -> Res<Option<Cow<'a, str>>> {
+        if !self.member(first)? {
+            return Ok(None);
+        }
         let key = self.string()?;
-        self.ws();
-        self.expect(b':', "`:`")?;
-        self.ws();
+        self.colon()?;
+        Ok(Some(key))
+    }
+
+    /// As [`Scanner::obj_key`], but a key spelled exactly `guess` (the member a writer puts
+    /// next) is recognized by one comparison, without scanning or decoding it. An empty
+    /// `guess` guesses nothing.
+    pub fn obj_key_guess(&mut self, first: &mut bool, guess: &str) -> Res<Option<Key<'a>>> {
+        if !self.member(first)? {
+            return Ok(None);
+        }
+        let g = guess.as_bytes();
+        let end = self.pos + 1 + g.len();
+        let key = if !g.is_empty()
+            && self.b.get(end) == Some(&b'"')
+            && same_bytes(&self.b[self.pos + 1..end], g)
+        {
+            self.pos = end + 1;
+            Key::Guess
+        } else {
+            Key::Other(self.string()?)
+        };
+        self.colon()?;
         Ok(Some(key))
     }
 
@@ -669,7 +753,16 @@ impl<'a> Scanner<'a> {
     pub fn raw(&mut self) -> Res<RawJson<'a>> {
         self.ws();
         let start = self.pos;
-        self.skip_value()?;
+        // Scalars directly; containers through the general skipper.
+        match self.peek() {
+            Some(b'"') => {
+                self.scan_str()?;
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                self.scan_number()?;
+            }
+            _ => self.skip_value()?,
+        }
         Ok(RawJson::new_unchecked(&self.s[start..self.pos]))
     }
 
