@@ -836,7 +836,8 @@ impl TraceLeftovers<'_> {
         // Members in key order.
         let mut put = |k: &'static str, v: Option<Field>| {
             if let Some(v) = v {
-                out.insert(k, v);
+                // A static key is borrowed, not copied.
+                out.insert(Text::const_new(k), v);
             }
         };
         if let Some((ev, origin)) = full {
