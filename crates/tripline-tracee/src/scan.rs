@@ -854,6 +854,32 @@ mod tests {
         assert_eq!(u("-1"), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn validity_agrees_with_serde(s in r#"[\[\]{}",:0-9eE.+\-tralsfnu\\ \x01]{0,24}"#) {
+            let mut sc = Scanner::new(&s);
+            let ours = sc.skip_value().and_then(|()| sc.end()).is_ok();
+            let theirs = serde_json::from_str::<serde::de::IgnoredAny>(&s).is_ok();
+            proptest::prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn decoding_agrees_with_serde(s in r#""([a-z0-9"/\\]|\\[nu"/\\]|\\u[dD][89abcAB][0-9a-f]{2}|\\u00[0-9a-f]{2}){0,10}""#) {
+            let mut sc = Scanner::new(&s);
+            let ours = sc.string().and_then(|v| sc.end().map(|()| v.into_owned())).ok();
+            let theirs = serde_json::from_str::<String>(&s).ok();
+            proptest::prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn integers_agree_with_serde(s in "-?[0-9]{1,21}(\\.[0-9])?") {
+            let ours = Scanner::new(&s).i64().ok();
+            proptest::prop_assert_eq!(ours, serde_json::from_str::<i64>(&s).ok());
+            let ours = Scanner::new(&s).u64().ok();
+            proptest::prop_assert_eq!(ours, serde_json::from_str::<u64>(&s).ok());
+        }
+    }
+
     #[test]
     fn special_bytes_found_in_any_lane() {
         for n in 0..20 {
