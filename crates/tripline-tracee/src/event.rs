@@ -322,6 +322,13 @@ const ARG_KEYS: &[&str] = &["name", "type", "value"];
 impl<'a> Arg<'a> {
     /// One `{name, type, value}` object; `name` is required, unknown members are ignored.
     pub(crate) fn parse(sc: &mut Scanner<'a>) -> Res<Self> {
+        // Tracee writes every arg as `{"name":…,"type":…,"value":…}`: read that shape by its
+        // literal punctuation; anything else (or any error) goes through the general reader.
+        let start = sc.pos;
+        if let Some(arg) = Self::parse_compact(sc) {
+            return Ok(arg);
+        }
+        sc.pos = start;
         let mut name = None;
         let mut type_name = Cow::Borrowed("");
         let mut raw_value = None;
@@ -338,6 +345,28 @@ impl<'a> Arg<'a> {
             return sc.err("missing field `name`");
         };
         Ok(Arg {
+            name,
+            type_name,
+            raw_value,
+        })
+    }
+}
+
+impl<'a> Arg<'a> {
+    fn parse_compact(sc: &mut Scanner<'a>) -> Option<Self> {
+        if !sc.lit(b"{\"name\":") {
+            return None;
+        }
+        let name = sc.string().ok()?;
+        if !sc.lit(b",\"type\":") {
+            return None;
+        }
+        let type_name = sc.string().ok()?;
+        if !sc.lit(b",\"value\":") {
+            return None;
+        }
+        let raw_value = Some(sc.raw().ok()?);
+        sc.lit(b"}").then_some(Arg {
             name,
             type_name,
             raw_value,

@@ -749,6 +749,19 @@ impl<'a> Scanner<'a> {
         self.expect(b':', "`:`")
     }
 
+    /// Consumes `bytes` when the input continues with exactly them.
+    #[inline]
+    pub fn lit(&mut self, bytes: &[u8]) -> bool {
+        let end = self.pos + bytes.len();
+        match self.b.get(self.pos..end) {
+            Some(have) if same_bytes(have, bytes) => {
+                self.pos = end;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// One value kept as its raw text.
     pub fn raw(&mut self) -> Res<RawJson<'a>> {
         self.ws();
