@@ -803,6 +803,7 @@ impl<'a> TraceEvent<'a> {
 
     /// The name and args of the event that fired this signature, without building a whole
     /// event (see [`TraceEvent::triggered_by`]); `None` when absent or malformed.
+    #[cfg(feature = "schema")]
     pub(crate) fn trigger_parts(&self) -> Option<(Cow<'a, str>, Vec<Arg<'a>>)> {
         let raw = self.arg("triggeredBy")?.raw_value?;
         if json::raw_is_null(raw) {

@@ -23,6 +23,7 @@ pub(crate) struct ScanError {
 pub(crate) type Res<T> = Result<T, ScanError>;
 
 /// Nesting at which serde_json's typed decoding gives up (`RecursionLimitExceeded`).
+#[cfg(feature = "schema")]
 pub(crate) const DEPTH_LIMIT: usize = 128;
 
 /// A cursor over one JSON text.
@@ -780,6 +781,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The text from `start` to the current position.
+    #[cfg(feature = "schema")]
     pub fn since(&self, start: usize) -> &'a str {
         &self.s[start..self.pos]
     }
