@@ -9,23 +9,19 @@ use std::net::IpAddr;
 use base64::Engine as _;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 
-use crate::json::{self, RawMap};
+use crate::json::{self, RawJson, RawMap};
 
 /// One argument of an event.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Arg<'a> {
     /// Argument name (`pathname`, `argv`, `remote_addr`, `triggeredBy`, …).
-    #[serde(borrow)]
     pub name: Cow<'a, str>,
     /// Tracee's declared C/Go type (`const char*`, `int`, `struct sockaddr*`, `bytes`, …).
     /// Advisory only: the value's JSON type may differ.
-    #[serde(rename = "type", borrow, default)]
     pub type_name: Cow<'a, str>,
     /// The value as raw JSON (`None` when the key is absent; `Some("null")` for `null`).
-    #[serde(rename = "value", borrow, default, deserialize_with = "json::raw_opt")]
-    pub raw_value: Option<&'a RawValue>,
+    pub raw_value: Option<RawJson<'a>>,
 }
 
 impl<'a> Arg<'a> {
@@ -87,8 +83,7 @@ impl<'a> Arg<'a> {
         if !raw.get().starts_with('{') {
             return None;
         }
-        let map: RawMap<'a> = serde_json::from_str(raw.get()).ok()?;
-        Sockaddr::from_map(&map)
+        Sockaddr::from_map(&RawMap::parse(raw)?)
     }
 
     /// The value as an object of raw members (packet metadata, protocol headers, DNS, …).
@@ -97,7 +92,7 @@ impl<'a> Arg<'a> {
         if !raw.get().starts_with('{') {
             return None;
         }
-        serde_json::from_str(raw.get()).ok()
+        RawMap::parse(raw)
     }
 
     /// The value fully decoded into a borrowed tree; `None` when absent.
@@ -265,7 +260,7 @@ mod tests {
     use super::*;
 
     fn arg(json: &str) -> Arg<'_> {
-        serde_json::from_str(json).unwrap()
+        Arg::parse(&mut crate::scan::Scanner::new(json)).unwrap()
     }
 
     #[test]

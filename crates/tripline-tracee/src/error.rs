@@ -195,12 +195,30 @@ impl Error {
             0
         };
         let pos = line_start + column.saturating_sub(1);
+        Self::json_at(text, pos, column, e.to_string())
+    }
+
+    /// A JSON error from the crate's own scanner (byte position in `text`).
+    pub(crate) fn scan(text: &str, e: &crate::scan::ScanError) -> Self {
+        let pos = e.pos.min(text.len());
+        let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..pos]).map_or(0, |i| i + 1);
+        let line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..line_start]).count();
+        let column = pos - line_start + 1;
+        let message = if line > 1 {
+            format!("{} at line {line} column {column}", e.msg)
+        } else {
+            format!("{} at column {column}", e.msg)
+        };
+        Self::json_at(text, pos, column, message)
+    }
+
+    fn json_at(text: &str, pos: usize, column: usize, message: String) -> Self {
         let start = pos.saturating_sub(SNIPPET_MAX / 2);
         Error::Json {
             line: 1,
             offset: 0,
             column,
-            message: e.to_string(),
+            message,
             snippet: snippet(text.as_bytes().get(start..).unwrap_or_default()),
         }
     }

@@ -5,10 +5,9 @@
 
 use std::borrow::Cow;
 
-use serde_json::value::RawValue;
 use tripline_schema::{FieldSource, Value};
 
-use crate::json::{self, RawMap};
+use crate::json::{self, RawJson, RawMap};
 use crate::{ArgValue, Record, TraceEvent, V1Event};
 
 fn opt_i(v: Option<i64>) -> Option<Value<'static>> {
@@ -55,7 +54,7 @@ fn arg_value_json(v: &ArgValue<'_>) -> String {
 }
 
 /// A raw JSON value as a field value; strings borrow, objects become their JSON text.
-fn from_raw(raw: &RawValue) -> Value<'_> {
+fn from_raw(raw: RawJson<'_>) -> Value<'_> {
     let text = raw.get();
     match text.as_bytes().first() {
         Some(b'"') => json::raw_str(raw).map_or(Value::Null, Value::Str),
@@ -65,12 +64,12 @@ fn from_raw(raw: &RawValue) -> Value<'_> {
 }
 
 /// Walks `a.b.c` through raw objects.
-fn walk<'v>(mut raw: &'v RawValue, path: &str) -> Option<Value<'v>> {
+fn walk<'v>(mut raw: RawJson<'v>, path: &str) -> Option<Value<'v>> {
     if path.is_empty() {
         return Some(from_raw(raw));
     }
     for part in path.split('.') {
-        let m: RawMap<'v> = serde_json::from_str(raw.get()).ok()?;
+        let m = RawMap::parse(raw)?;
         raw = m.get(part)?;
     }
     Some(from_raw(raw))
@@ -233,7 +232,7 @@ impl FieldSource for V1Event<'_> {
             let (_, raw) = self.data(data).or_else(|| self.data(rest))?;
             return walk(raw, sub);
         }
-        let doc: &RawValue = serde_json::from_str(self.raw).ok()?;
+        let doc = RawJson::parse(self.raw)?;
         walk(doc, name)
     }
 

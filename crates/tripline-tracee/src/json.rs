@@ -1,6 +1,6 @@
-//! Small borrowed JSON helpers: ordered raw maps, lazily decoded scalars, and the tolerant
-//! number reading Tracee needs (numbers that arrive as strings, hex pointers, `{value:n}`
-//! wrappers from protobuf JSON).
+//! Small borrowed JSON helpers: raw values, ordered raw maps, lazily decoded scalars, and the
+//! tolerant number reading Tracee needs (numbers that arrive as strings, hex pointers,
+//! `{value:n}` wrappers from protobuf JSON).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -9,14 +9,73 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::scan::Scanner;
+
+/// The text of one JSON value, validated when it was read and decoded only on demand.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RawJson<'a>(&'a str);
+
+impl<'a> RawJson<'a> {
+    /// Text the caller has already validated as one JSON value.
+    pub(crate) fn new_unchecked(text: &'a str) -> Self {
+        RawJson(text)
+    }
+
+    /// `text` as a raw value when it is exactly one valid JSON value (surrounding whitespace
+    /// is trimmed).
+    pub fn parse(text: &'a str) -> Option<Self> {
+        let mut sc = Scanner::new(text);
+        let raw = sc.raw().ok()?;
+        sc.end().ok()?;
+        Some(raw)
+    }
+
+    /// The JSON text.
+    pub fn get(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl fmt::Debug for RawJson<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RawJson").field(&self.0).finish()
+    }
+}
+
+impl fmt::Display for RawJson<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawJson<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de RawValue>::deserialize(d).map(|r| RawJson(r.get()))
+    }
+}
+
 /// A JSON object kept as ordered `(key, raw value)` pairs; values are decoded on demand.
 #[derive(Debug, Clone, Default)]
-pub struct RawMap<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
+pub struct RawMap<'a>(pub Vec<(Cow<'a, str>, RawJson<'a>)>);
 
 impl<'a> RawMap<'a> {
     /// The raw value of `key` (first occurrence).
-    pub fn get(&self, key: &str) -> Option<&'a RawValue> {
+    pub fn get(&self, key: &str) -> Option<RawJson<'a>> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+
+    /// The members of a raw JSON object; `None` when it is not one (or a key does not
+    /// decode).
+    pub fn parse(raw: RawJson<'a>) -> Option<Self> {
+        let mut sc = Scanner::new(raw.get());
+        sc.ws();
+        let mut out = Vec::new();
+        let mut first = true;
+        sc.obj_start().ok()?;
+        while let Some(k) = sc.obj_key(&mut first).ok()? {
+            out.push((k, sc.raw().ok()?));
+        }
+        Some(RawMap(out))
     }
 
     /// The string value of `key`; `None` when absent, null or not a string.
@@ -57,7 +116,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawMap<'a> {
             fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<Self::Value, M::Error> {
                 let mut out = Vec::with_capacity(m.size_hint().unwrap_or(8).min(64));
                 while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
-                    let v: &'de RawValue = m.next_value()?;
+                    let v: RawJson<'de> = m.next_value()?;
                     out.push((k, v));
                 }
                 Ok(RawMap(out))
@@ -68,35 +127,32 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawMap<'a> {
 }
 
 /// Deserializes a raw value that may be absent (`None`) or `null` (`Some("null")`).
-pub(crate) fn raw_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
-    <&'de RawValue>::deserialize(d).map(Some)
+pub(crate) fn raw_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RawJson<'de>>, D::Error> {
+    RawJson::deserialize(d).map(Some)
 }
 
 /// A JSON string decoded, borrowed when it has no escapes.
-pub fn raw_str(raw: &RawValue) -> Option<Cow<'_, str>> {
+pub fn raw_str(raw: RawJson<'_>) -> Option<Cow<'_, str>> {
     let s = raw.get();
     let inner = s.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.contains('\\') {
+    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
         return Some(Cow::Borrowed(inner));
     }
-    serde_json::from_str::<Cow<'_, str>>(s).ok()
+    crate::scan::unescape(inner).map(Cow::Owned)
 }
 
 /// Whether the raw value is JSON `null`.
-pub fn raw_is_null(raw: &RawValue) -> bool {
+pub fn raw_is_null(raw: RawJson<'_>) -> bool {
     raw.get() == "null"
 }
 
 /// An integer from a JSON number, a numeric string (decimal, `0x` hex, `-` sign), or a
 /// protobuf wrapper object `{"value": n}`.
-pub fn flex_i64(raw: &RawValue) -> Option<i64> {
+pub fn flex_i64(raw: RawJson<'_>) -> Option<i64> {
     let s = raw.get();
     match s.as_bytes().first()? {
         b'"' => parse_int_text(&raw_str(raw)?),
-        b'{' => {
-            let m: RawMap<'_> = serde_json::from_str(s).ok()?;
-            flex_i64(m.get("value")?)
-        }
+        b'{' => flex_i64(RawMap::parse(raw)?.get("value")?),
         b'-' | b'0'..=b'9' => s.parse::<i64>().ok().or_else(|| {
             // Float forms (`1e3`, `5.0`) of integral values.
             let f = s.parse::<f64>().ok()?;
@@ -107,7 +163,7 @@ pub fn flex_i64(raw: &RawValue) -> Option<i64> {
 }
 
 /// Like [`flex_i64`] but unsigned, so values above `i64::MAX` survive.
-pub fn flex_u64(raw: &RawValue) -> Option<u64> {
+pub fn flex_u64(raw: RawJson<'_>) -> Option<u64> {
     let s = raw.get();
     match s.as_bytes().first()? {
         b'0'..=b'9' => s.parse::<u64>().ok(),
@@ -140,7 +196,7 @@ pub fn parse_int_text(t: &str) -> Option<i64> {
 }
 
 /// A boolean from `true`/`false`, `"true"`/`"false"`, or 0/1.
-pub fn flex_bool(raw: &RawValue) -> Option<bool> {
+pub fn flex_bool(raw: RawJson<'_>) -> Option<bool> {
     match raw.get() {
         "true" | "\"true\"" | "1" => Some(true),
         "false" | "\"false\"" | "0" => Some(false),
@@ -149,10 +205,15 @@ pub fn flex_bool(raw: &RawValue) -> Option<bool> {
 }
 
 /// Strings of a JSON array of strings; `None` unless every element is a string.
-pub fn raw_str_list(raw: &RawValue) -> Option<Vec<Cow<'_, str>>> {
-    serde_json::from_str::<Vec<BorrowedStr<'_>>>(raw.get())
-        .ok()
-        .map(|v| v.into_iter().map(|b| b.0).collect())
+pub fn raw_str_list(raw: RawJson<'_>) -> Option<Vec<Cow<'_, str>>> {
+    let mut sc = Scanner::new(raw.get());
+    let mut out = Vec::new();
+    let mut first = true;
+    sc.arr_start().ok()?;
+    while sc.arr_next(&mut first).ok()? {
+        out.push(sc.string().ok()?);
+    }
+    Some(out)
 }
 
 #[derive(Deserialize)]
@@ -196,21 +257,8 @@ pub(crate) fn opt_str_vec<'de, D: Deserializer<'de>>(
     d.deserialize_option(V)
 }
 
-/// Deserializes a string or an integer into `Option<i64>` (Tracee writes `eventId` as a string).
-pub(crate) fn int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    let raw = <&'de RawValue>::deserialize(d)?;
-    if raw_is_null(raw) {
-        return Ok(None);
-    }
-    flex_i64(raw).map(Some).ok_or_else(|| {
-        de::Error::custom(format_args!(
-            "expected an integer or numeric string, got {}",
-            clip(raw.get())
-        ))
-    })
-}
-
-fn clip(s: &str) -> &str {
+/// Clips text for an error message (at most 40 bytes, on a char boundary).
+pub(crate) fn clip(s: &str) -> &str {
     let mut end = s.len().min(40);
     while !s.is_char_boundary(end) {
         end -= 1;
@@ -222,8 +270,8 @@ fn clip(s: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn raw(s: &str) -> &RawValue {
-        serde_json::from_str(s).unwrap()
+    fn raw(s: &str) -> RawJson<'_> {
+        RawJson::parse(s).unwrap()
     }
 
     #[test]

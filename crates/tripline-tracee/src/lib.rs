@@ -37,6 +37,7 @@ mod line;
 #[cfg(feature = "schema")]
 mod normalize;
 mod reader;
+mod scan;
 mod settings;
 mod v1beta1;
 
@@ -46,6 +47,7 @@ pub use event::{
     ContainerInfo, ContextFlags, Executable, KubernetesInfo, Metadata, Origin, Properties,
     SIGNATURE_ID_MAX, SIGNATURE_ID_MIN, TraceEvent,
 };
+pub use json::{RawJson, RawMap};
 pub use line::{
     Line, Record, SkipKind, Sniff, from_slice, from_str, parse_line, parse_line_with, sniff,
 };

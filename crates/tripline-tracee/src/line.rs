@@ -233,8 +233,7 @@ pub(crate) fn decode<'a>(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match kind {
         Kind::Trace => {
-            let mut ev: TraceEvent<'a> =
-                serde_json::from_str(text).map_err(|e| Error::json(text, &e))?;
+            let ev = TraceEvent::parse(text).map_err(|e| Error::scan(text, &e))?;
             if ev.args.len() > settings.max_args {
                 return Err(Error::TooManyArgs {
                     line: 1,
@@ -244,8 +243,6 @@ pub(crate) fn decode<'a>(
                     snippet: snippet(text.as_bytes()),
                 });
             }
-            ev.raw = text;
-            ev.line = 1;
             Ok(Record::Trace(ev))
         }
         Kind::V1 => {

@@ -17,6 +17,7 @@ use tripline_schema::{Field, Fields, Text};
 
 use crate::arg::{Arg, Sockaddr};
 use crate::json::{self, RawMap};
+use crate::scan::{DEPTH_LIMIT, Res, Scanner};
 use crate::{Origin, Record, Settings, TraceEvent, V1Event};
 
 /// Supplies container context known elsewhere (a Docker inspect cache, a CRI client),
@@ -97,7 +98,7 @@ impl<'a> ArgLookup<'a> for V1Event<'a> {
     }
     fn lookup_sockaddr(&self, name: &str) -> Option<Sockaddr<'a>> {
         let raw = self.data(name)?.1;
-        let m: RawMap<'a> = serde_json::from_str(raw.get()).ok()?;
+        let m = RawMap::parse(raw)?;
         Sockaddr::from_map(&m)
     }
     fn raw_args(&self) -> Vec<(Cow<'a, str>, &'a str)> {
@@ -663,16 +664,108 @@ fn raw_json(text: &str) -> Field {
     if let Ok(i) = text.parse::<i64>() {
         return Field::from(i);
     }
-    Field::from_json_str(text).unwrap_or_else(|_| Field::Str(Text::from(text)))
+    let mut sc = Scanner::new(text);
+    let mut scratch = Vec::new();
+    match field_value(&mut sc, 0, &mut scratch).and_then(|f| sc.end().map(|()| f)) {
+        Ok(f) => f,
+        Err(_) => Field::Str(Text::from(text)),
+    }
 }
 
-/// A number as text without a heap round trip (short numbers stay inline).
-fn num_text(n: impl std::fmt::Display) -> Text {
-    use std::fmt::Write as _;
-    let mut t = Text::default();
-    // Writing into a CompactString cannot fail.
-    let _ = write!(t, "{n}");
-    t
+/// One JSON value read straight into a [`Field`], as `Field::from_json_str` would read it
+/// (strict strings, object keys sorted with the last duplicate kept, exact numbers, the
+/// same nesting limit) without a generic decoder in between. Members of every object
+/// collect on one `scratch` stack and are sorted there, so each object allocates once, at
+/// its final size.
+fn field_value(sc: &mut Scanner<'_>, depth: usize, scratch: &mut Vec<(Text, Field)>) -> Res<Field> {
+    sc.ws();
+    match sc.peek() {
+        Some(b'"') => Ok(Field::Str(cow_text(sc.string()?))),
+        Some(b'{') => {
+            if depth + 1 >= DEPTH_LIMIT {
+                return sc.err("recursion limit exceeded");
+            }
+            sc.obj_start()?;
+            let start = scratch.len();
+            if scratch.capacity() == 0 {
+                scratch.reserve(32);
+            }
+            let mut first = true;
+            while let Some(k) = sc.obj_key(&mut first)? {
+                let v = field_value(sc, depth + 1, scratch)?;
+                scratch.push((cow_text(k), v));
+            }
+            // Stable: equal keys keep input order, so `insert` keeps the last one.
+            scratch[start..].sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+            let mut out = Fields::with_capacity(scratch.len() - start);
+            for (k, v) in scratch.drain(start..) {
+                out.insert(k, v);
+            }
+            Ok(Field::Map(out))
+        }
+        Some(b'[') => {
+            if depth + 1 >= DEPTH_LIMIT {
+                return sc.err("recursion limit exceeded");
+            }
+            sc.arr_start()?;
+            let mut out = Vec::new();
+            let mut first = true;
+            while sc.arr_next(&mut first)? {
+                out.push(field_value(sc, depth + 1, scratch)?);
+            }
+            Ok(Field::List(out))
+        }
+        Some(b'n') => {
+            sc.null()?;
+            Ok(Field::Null)
+        }
+        Some(b't' | b'f') => Ok(sc.opt_bool()?.map_or(Field::Null, Field::Bool)),
+        Some(b'-' | b'0'..=b'9') => {
+            let start = sc.pos;
+            Ok(match sc.int_number()? {
+                Ok(u) => Field::Number(u.into()),
+                Err(Some(i)) => Field::Number(i.into()),
+                // Floats (and integers past 64 bits) as serde_json reads them.
+                Err(None) => match serde_json::from_str::<f64>(sc.since(start)) {
+                    Ok(f) => Field::from(f),
+                    Err(_) => return sc.err("number out of range"),
+                },
+            })
+        }
+        _ => sc.invalid_type("a JSON value"),
+    }
+}
+
+/// A decoded string as [`Text`]; an owned decode hands over its buffer.
+fn cow_text(s: Cow<'_, str>) -> Text {
+    match s {
+        Cow::Borrowed(b) => Text::from(b),
+        Cow::Owned(o) => Text::from(o),
+    }
+}
+
+/// A number as text, formatted in place (no `fmt` machinery; it always fits inline).
+fn num_text(n: impl Into<i128>) -> Text {
+    let n: i128 = n.into();
+    let mut buf = [0u8; 40];
+    let mut i = buf.len();
+    // Callers pass i64 or u64, whose magnitudes fit u64 (64-bit division, not 128-bit).
+    let mut m = u64::try_from(n.unsigned_abs()).unwrap_or(u64::MAX);
+    loop {
+        i -= 1;
+        // `m % 10` is below 10.
+        buf[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    // Only ASCII digits and `-` were written.
+    std::str::from_utf8(&buf[i..]).map_or_else(|_| Text::default(), Text::from)
 }
 
 /// `args` joined by single spaces, built in place.
@@ -743,7 +836,8 @@ impl TraceLeftovers<'_> {
         // Members in key order.
         let mut put = |k: &'static str, v: Option<Field>| {
             if let Some(v) = v {
-                out.insert(k, v);
+                // A static key is borrowed, not copied.
+                out.insert(Text::const_new(k), v);
             }
         };
         if let Some((ev, origin)) = full {
@@ -1145,5 +1239,42 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
             &[],
             None,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_values_read_as_from_json_str_reads_them() {
+        let deep = |n: usize| "[".repeat(n) + &"]".repeat(n);
+        let mut cases: Vec<String> = [
+            r#"{"b":1,"a":[true,null,{"z":"x","y":-0}],"b":2}"#,
+            r#"{"ID":1,"QR":0,"opCode":"query","questions":[{"name":"a.b","type":"A"}],"answers":[]}"#,
+            r#"[1.5,-2,18446744073709551615,18446744073709551616,1e400,-9223372036854775808]"#,
+            r#""a\u00e9\"b""#,
+            r#""\ud800""#,
+            r#"{"k\u0041":"v","kA":"w"}"#,
+            "[-0]",
+            "{}",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+        cases.extend((125..=130).map(deep));
+        for c in &cases {
+            let want =
+                Field::from_json_str(c).unwrap_or_else(|_| Field::Str(Text::from(c.as_str())));
+            assert_eq!(raw_json(c), want, "{c}");
+        }
+    }
+
+    #[test]
+    fn numbers_as_text() {
+        assert_eq!(num_text(0i64), "0");
+        assert_eq!(num_text(-42i64), "-42");
+        assert_eq!(num_text(i64::MIN), "-9223372036854775808");
+        assert_eq!(num_text(u64::MAX), "18446744073709551615");
     }
 }

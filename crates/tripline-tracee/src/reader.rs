@@ -59,6 +59,9 @@ pub struct Reader<R> {
     inner: R,
     settings: Settings,
     buf: Vec<u8>,
+    /// The current line once validated as UTF-8: `buf`'s allocation, lent as a `String` so
+    /// the line is validated once (it goes back to `buf` for the next line).
+    text: String,
     line: u64,
     offset: u64,
     counts: Counts,
@@ -113,6 +116,7 @@ impl<R: BufRead> Reader<R> {
             inner,
             settings,
             buf: Vec::new(),
+            text: String::new(),
             line: 0,
             offset: 0,
             counts: Counts::default(),
@@ -254,6 +258,9 @@ impl<R: BufRead> Reader<R> {
             if self.done {
                 return None;
             }
+            if self.buf.capacity() == 0 {
+                self.buf = std::mem::take(&mut self.text).into_bytes();
+            }
             self.buf.clear();
             let line = self.line + 1;
             let offset = self.offset;
@@ -292,13 +299,18 @@ impl<R: BufRead> Reader<R> {
             {
                 return self.fail(e);
             }
-            let kind = match std::str::from_utf8(&self.buf) {
-                Ok(text) => classify(text),
+            let kind = match String::from_utf8(std::mem::take(&mut self.buf)) {
+                Ok(text) => {
+                    self.text = text;
+                    classify(&self.text)
+                }
                 Err(e) => {
+                    let valid_up_to = e.utf8_error().valid_up_to();
+                    self.buf = e.into_bytes();
                     let e = Error::Utf8 {
                         line,
                         offset,
-                        valid_up_to: e.valid_up_to(),
+                        valid_up_to,
                         snippet: snippet(&self.buf),
                     };
                     return self.fail(e);
@@ -310,18 +322,7 @@ impl<R: BufRead> Reader<R> {
             }
             break (kind, line, offset);
         };
-        let text = match std::str::from_utf8(&self.buf) {
-            Ok(t) => t,
-            Err(e) => {
-                let e = Error::Utf8 {
-                    line,
-                    offset,
-                    valid_up_to: e.valid_up_to(),
-                    snippet: snippet(&self.buf),
-                };
-                return Some(Err(count_error(&mut self.counts, e)));
-            }
-        };
+        let text = self.text.as_str();
         match decode(text, kind, &self.settings) {
             Ok(mut r) => {
                 r.set_location(line, offset);

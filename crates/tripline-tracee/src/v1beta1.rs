@@ -7,10 +7,8 @@
 
 use std::borrow::Cow;
 
+use crate::json::{self, RawJson, RawMap};
 use serde::Deserialize;
-use serde_json::value::RawValue;
-
-use crate::json::{self, RawMap};
 
 /// One v1beta1 event, borrowed from its input.
 #[derive(Debug, Clone, Deserialize)]
@@ -27,10 +25,10 @@ pub struct V1Event<'a> {
     pub offset: u64,
     /// Raw `timestamp`: RFC 3339 string, `{seconds,nanos}` or integer ns. See [`V1Event::time_ns`].
     #[serde(borrow, default, deserialize_with = "json::raw_opt")]
-    pub timestamp: Option<&'a RawValue>,
+    pub timestamp: Option<RawJson<'a>>,
     /// Raw `id`: integer (marshaller) or the enum name as a string (docs).
     #[serde(borrow, default, deserialize_with = "json::raw_opt")]
-    pub id: Option<&'a RawValue>,
+    pub id: Option<RawJson<'a>>,
     /// Event name.
     #[serde(borrow)]
     pub name: Cow<'a, str>,
@@ -48,7 +46,7 @@ pub struct V1Event<'a> {
     pub threat: Option<Threat<'a>>,
     /// `detected_from{id,name,data,parent}`, kept raw.
     #[serde(borrow, default, deserialize_with = "json::raw_opt")]
-    pub detected_from: Option<&'a RawValue>,
+    pub detected_from: Option<RawJson<'a>>,
 }
 
 /// `policies`.
@@ -87,7 +85,7 @@ pub struct Threat<'a> {
     pub name: Option<Cow<'a, str>>,
     /// Raw severity: an int 0–4 (marshaller) or `"MEDIUM"` (docs). See [`Threat::severity_num`].
     #[serde(borrow, default, deserialize_with = "json::raw_opt")]
-    pub severity: Option<&'a RawValue>,
+    pub severity: Option<RawJson<'a>>,
     /// `mitre{tactic{name},technique{id,name}}`, kept raw.
     #[serde(borrow, default)]
     pub mitre: Option<RawMap<'a>>,
@@ -126,8 +124,7 @@ impl<'a> Threat<'a> {
 }
 
 fn sub<'a>(m: &RawMap<'a>, key: &str) -> Option<RawMap<'a>> {
-    let raw = m.get(key)?;
-    serde_json::from_str(raw.get()).ok()
+    RawMap::parse(m.get(key)?)
 }
 
 /// A nested numeric member, `a.b.c`, in any of the accepted number forms.
@@ -160,7 +157,7 @@ impl<'a> V1Event<'a> {
             return t.timestamp_nanos_opt();
         }
         if text.starts_with('{') {
-            let m: RawMap<'_> = serde_json::from_str(text).ok()?;
+            let m = RawMap::parse(raw)?;
             let secs = m.get("seconds").and_then(json::flex_i64).unwrap_or(0);
             let nanos = m.get("nanos").and_then(json::flex_i64).unwrap_or(0);
             return secs.checked_mul(1_000_000_000)?.checked_add(nanos);
@@ -265,7 +262,7 @@ impl<'a> V1Event<'a> {
     }
 
     /// The `data[]` entry named `name`: its kind key (`str`, `int32`, `str_array`, …) and raw value.
-    pub fn data(&self, name: &str) -> Option<(Cow<'a, str>, &'a RawValue)> {
+    pub fn data(&self, name: &str) -> Option<(Cow<'a, str>, RawJson<'a>)> {
         let entry = self
             .data
             .as_ref()?
@@ -292,8 +289,7 @@ impl<'a> V1Event<'a> {
     pub fn data_str_list(&self, name: &str) -> Option<Vec<Cow<'a, str>>> {
         let raw = self.data(name)?.1;
         if raw.get().starts_with('{') {
-            let m: RawMap<'a> = serde_json::from_str(raw.get()).ok()?;
-            return json::raw_str_list(m.get("value")?);
+            return json::raw_str_list(RawMap::parse(raw)?.get("value")?);
         }
         json::raw_str_list(raw)
     }
