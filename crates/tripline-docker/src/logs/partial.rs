@@ -166,6 +166,54 @@ impl Reassembler {
         out.push(strip_cr(m));
     }
 
+    /// Like [`Reassembler::push`], but a complete line while no partial is open (nearly every
+    /// line) is returned as its message instead of being queued in `out`.
+    pub(crate) fn push_direct(
+        &mut self,
+        container: &Arc<str>,
+        line: &LogLine<'_>,
+        location: Location,
+        out: &mut Vec<Message>,
+    ) -> Option<Message> {
+        if line.partial || !self.pending.is_empty() {
+            self.push(container, line, location, None, out);
+            return None;
+        }
+        // What `push` does for this case: no partial can idle out, the line is emitted whole.
+        if let Some(ns) = line.time.map(|t| t.unix_nanos_saturating())
+            && self.newest_ns.is_none_or(|n| ns > n)
+        {
+            self.newest_ns = Some(ns);
+        }
+        self.stats.messages += 1;
+        Some(strip_cr(Self::first_chunk(container, line, location, None)))
+    }
+
+    fn first_chunk(
+        container: &Arc<str>,
+        line: &LogLine<'_>,
+        location: Location,
+        file: Option<&Arc<std::path::Path>>,
+    ) -> Message {
+        Message {
+            container: container.clone(),
+            stream: line.stream.clone(),
+            time: line.time,
+            text: line.content.to_vec(),
+            chunks: 1,
+            flush: Flush::Complete,
+            format: line.format,
+            location,
+            file: file.cloned(),
+            attrs: if line.attrs.is_empty() {
+                Attributes::default()
+            } else {
+                line.attrs.clone().into_owned()
+            },
+            source: line.source.as_deref().map(Into::into),
+        }
+    }
+
     /// Adds one line of `container`; completed messages are appended to `out`.
     pub fn push(
         &mut self,
@@ -205,19 +253,7 @@ impl Reassembler {
                 return;
             }
         }
-        let msg = Message {
-            container: container.clone(),
-            stream: line.stream.clone(),
-            time: line.time,
-            text: line.content.to_vec(),
-            chunks: 1,
-            flush: Flush::Complete,
-            format: line.format,
-            location,
-            file: file.cloned(),
-            attrs: line.attrs.clone().into_owned(),
-            source: line.source.as_deref().map(Into::into),
-        };
+        let msg = Self::first_chunk(container, line, location, file);
         if !line.partial {
             self.emit(msg, out);
             return;

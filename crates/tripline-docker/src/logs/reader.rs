@@ -143,15 +143,24 @@ impl<R: BufRead> Iterator for MessageReader<R> {
                 }
                 Some((_, Err(e))) => return Some(Err(e)),
                 Some((loc, Ok(line))) => {
-                    let key: Arc<str> = match &line.source {
-                        Some(s) => Arc::from(s.as_ref()),
-                        None => self.container.clone(),
+                    let named;
+                    let key = match &line.source {
+                        Some(s) => {
+                            named = Arc::from(s.as_ref());
+                            &named
+                        }
+                        None => &self.container,
                     };
-                    self.reasm.push(&key, &line, loc, None, &mut self.scratch);
+                    if let Some(m) = self.reasm.push_direct(key, &line, loc, &mut self.scratch) {
+                        // The common case: one complete line in, its message out; no queue.
+                        if self.ready.is_empty() && self.scratch.is_empty() {
+                            return Some(Ok(m));
+                        }
+                        self.scratch.push(m);
+                    }
                 }
             }
             if self.ready.is_empty() && self.scratch.len() == 1 {
-                // The common case: one line in, one message out; skip the queue.
                 return self.scratch.pop().map(Ok);
             }
             self.ready.extend(self.scratch.drain(..).map(Ok));
