@@ -162,6 +162,8 @@ impl EventRecord<'_> {
         code.push('/');
         code.push_str(verb_str);
         source.event_code = Some(code);
+        // Built once: an inline `Text` clones without allocating.
+        let action = Text::from(verb_str);
         let outcome = match (&verb, exit_code) {
             (Action::Die | Action::ExecDie, Some(0)) => Outcome::Success,
             (Action::Die | Action::ExecDie, Some(_)) | (Action::Oom, _) => Outcome::Failure,
@@ -249,7 +251,7 @@ impl EventRecord<'_> {
             time: time_of(self.timestamp),
             observed: None,
             source,
-            action: Some(Text::from(verb_str)),
+            action: Some(action.clone()),
             host: None,
             container,
             orchestrator: None,
@@ -260,7 +262,7 @@ impl EventRecord<'_> {
             labels: BTreeMap::new(),
             kind: EventKind::ContainerLifecycle(ContainerLifecycle {
                 object_type: Text::from(object_type),
-                action: Text::from(verb_str),
+                action,
                 detail: detail.map(Text::from),
                 actor_id: (!self.actor_id.is_empty()).then(|| Text::from(self.actor_id.as_ref())),
                 attributes,

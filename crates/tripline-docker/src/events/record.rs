@@ -512,6 +512,10 @@ mod fast {
     impl<'a> Scan<'a> {
         fn ws(&mut self) {
             let b = self.s.as_bytes();
+            // Docker writes compact JSON: the next byte is nearly always the token itself.
+            if b.get(self.i).is_some_and(|&c| c > b' ') {
+                return;
+            }
             while self.i < b.len() && matches!(b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
                 self.i += 1;
             }
@@ -551,10 +555,20 @@ mod fast {
             self.ws();
             let b = &self.s.as_bytes()[self.i..];
             let neg = b.first() == Some(&b'-');
-            let digits = b[usize::from(neg)..]
-                .iter()
-                .take_while(|c| c.is_ascii_digit())
-                .count();
+            // One pass: count the digits and accumulate the first 19 (up to 19 digits fit in
+            // a u64; `timeNano` has 19), then check the i64 range.
+            let mut v: u64 = 0;
+            let mut digits = 0usize;
+            for &c in &b[usize::from(neg)..] {
+                let d = c.wrapping_sub(b'0');
+                if d >= 10 {
+                    break;
+                }
+                if digits < 19 {
+                    v = v * 10 + u64::from(d);
+                }
+                digits += 1;
+            }
             let n = usize::from(neg) + digits;
             if digits == 0
                 || matches!(b.get(n), Some(b'.' | b'e' | b'E'))
@@ -566,11 +580,6 @@ mod fast {
                 let v = self.s[self.i..self.i + n].parse().ok()?;
                 self.i += n;
                 return Some(v);
-            }
-            // Up to 19 digits fit in a u64 (`timeNano` has 19); then check the i64 range.
-            let mut v: u64 = 0;
-            for &c in &b[usize::from(neg)..n] {
-                v = v * 10 + u64::from(c - b'0');
             }
             let v = if neg {
                 0i64.checked_sub_unsigned(v)?
