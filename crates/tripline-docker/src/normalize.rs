@@ -125,9 +125,9 @@ impl EventRecord<'_> {
         let (mut signal, mut exec_id, mut exit_attr) = (None, None, None);
         for (k, v) in self.attributes.iter() {
             attributes.insert(Text::from(k), Text::from(v));
-            if !is_daemon_key(k) {
+            let Some(daemon_key) = daemon_key(k) else {
                 continue;
-            }
+            };
             match k {
                 "signal" => signal = Some(v),
                 "execID" => exec_id = Some(v),
@@ -138,7 +138,7 @@ impl EventRecord<'_> {
             trusted &= !matches!(t, Trust::Overwritten | Trust::Unverified);
             trust_map
                 .get_or_insert_with(|| Fields::with_capacity(2))
-                .insert(k, trust_name(t));
+                .insert(Text::const_new(daemon_key), Text::const_new(trust_name(t)));
         }
         let mut exit_code = exit_attr
             .and_then(|v| v.parse().ok())
@@ -156,7 +156,7 @@ impl EventRecord<'_> {
         };
         let is_exit = matches!(verb, Action::Die | Action::ExecDie);
         let object_type = self.event_type.as_str();
-        let mut source = Source::new(Product::Docker, "docker-events");
+        let mut source = Source::new(Product::Docker, Text::const_new("docker-events"));
         let mut code = Text::with_capacity(object_type.len() + 1 + verb_str.len());
         code.push_str(object_type);
         code.push('/');
@@ -210,40 +210,40 @@ impl EventRecord<'_> {
                 + usize::from(matches!(verb, Action::Oom)),
         );
         if let Some(t) = trust_map {
-            d.insert("attribute_trust", t);
+            d.insert(Text::const_new("attribute_trust"), t);
         }
-        d.insert("era", self.era.as_str());
+        d.insert(Text::const_new("era"), Text::const_new(self.era.as_str()));
         if let Some(i) = info
             && exit_overwritten
         {
-            d.insert("exit_code_from_inspect", i.exit_code);
+            d.insert(Text::const_new("exit_code_from_inspect"), i.exit_code);
         }
         if let Some(v) = &self.from {
-            d.insert("from", v.as_ref());
+            d.insert(Text::const_new("from"), v.as_ref());
         }
         if let Some(v) = &self.health_status {
-            d.insert("health_status", v.as_ref());
+            d.insert(Text::const_new("health_status"), v.as_ref());
         }
         if matches!(verb, Action::Oom) {
-            d.insert("oom", true);
+            d.insert(Text::const_new("oom"), true);
         }
         if let Some(v) = &self.scope {
-            d.insert("scope", v.as_ref());
+            d.insert(Text::const_new("scope"), v.as_ref());
         }
         if let Some(v) = &self.service {
-            d.insert("service", v.as_ref());
+            d.insert(Text::const_new("service"), v.as_ref());
         }
         if let Some(v) = &self.status {
-            d.insert("status", v.as_ref());
+            d.insert(Text::const_new("status"), v.as_ref());
         }
         if self.timestamp.is_none() {
-            d.insert("time_missing", true);
+            d.insert(Text::const_new("time_missing"), true);
         }
         if self.type_inferred {
-            d.insert("type_inferred", true);
+            d.insert(Text::const_new("type_inferred"), true);
         }
         let mut unmapped = Fields::with_capacity(1);
-        unmapped.insert("docker", d);
+        unmapped.insert(Text::const_new("docker"), d);
         // One struct expression, built in the caller's slot: `Event::new` plus assignments
         // moved the event (two kilobytes) three times per record.
         Event {
@@ -278,24 +278,28 @@ impl EventRecord<'_> {
     }
 }
 
-/// Whether the daemon sets `k` itself ([`DAEMON_KEYS`]), as a `match` rather than a scan.
-fn is_daemon_key(k: &str) -> bool {
-    let known = matches!(
-        k,
-        "exitCode"
-            | "execDuration"
-            | "signal"
-            | "execID"
-            | "oldName"
-            | "height"
-            | "width"
-            | "comment"
-            | "imageID"
-            | "imageRef"
-            | "reclaimed"
-    );
-    debug_assert_eq!(known, DAEMON_KEYS.contains(&k));
-    known
+/// `k` as the static name when the daemon sets it itself ([`DAEMON_KEYS`]), as a `match`
+/// rather than a scan; the static name becomes a `Text` without copying.
+fn daemon_key(k: &str) -> Option<&'static str> {
+    let known = match k {
+        "exitCode" => "exitCode",
+        "execDuration" => "execDuration",
+        "signal" => "signal",
+        "execID" => "execID",
+        "oldName" => "oldName",
+        "height" => "height",
+        "width" => "width",
+        "comment" => "comment",
+        "imageID" => "imageID",
+        "imageRef" => "imageRef",
+        "reclaimed" => "reclaimed",
+        _ => {
+            debug_assert!(!DAEMON_KEYS.contains(&k));
+            return None;
+        }
+    };
+    debug_assert!(DAEMON_KEYS.contains(&k));
+    Some(known)
 }
 
 impl Message {
@@ -352,15 +356,15 @@ impl Message {
             let mut d = Fields::new();
             if !self.attrs.is_empty() {
                 let m: Fields = self.attrs.iter().collect();
-                d.insert("attrs", m);
+                d.insert(Text::const_new("attrs"), m);
             }
             if let Some(s) = &self.source {
-                d.insert("compose_name", s.as_ref());
+                d.insert(Text::const_new("compose_name"), s.as_ref());
             }
             if self.time.is_none() {
-                d.insert("time_missing", true);
+                d.insert(Text::const_new("time_missing"), true);
             }
-            unmapped.insert("docker", d);
+            unmapped.insert(Text::const_new("docker"), d);
         }
         // One struct expression, built in the caller's slot: `Event::new` plus assignments
         // moved the event (two kilobytes) twice per line.
@@ -368,7 +372,7 @@ impl Message {
             id: None,
             time: time_of(self.time),
             observed: None,
-            source: Source::new(Product::Docker, self.format.as_str()),
+            source: Source::new(Product::Docker, Text::const_new(self.format.as_str())),
             action: Some(Text::const_new("log")),
             host: None,
             container,
