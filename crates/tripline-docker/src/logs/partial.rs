@@ -166,27 +166,49 @@ impl Reassembler {
         out.push(strip_cr(m));
     }
 
-    /// Like [`Reassembler::push`], but a complete line while no partial is open (nearly every
-    /// line) is returned as its message instead of being queued in `out`.
-    pub(crate) fn push_direct(
-        &mut self,
-        container: &Arc<str>,
-        line: &LogLine<'_>,
-        location: Location,
-        out: &mut Vec<Message>,
-    ) -> Option<Message> {
+    /// Whether `line` passes through whole: it is complete and no partial is open (nearly
+    /// every line). Then the reassembler's state is updated as [`Reassembler::push`] would
+    /// (newest time, message count; no partial can idle out) and the caller builds the
+    /// message itself with [`Reassembler::whole_line`], in place.
+    pub(crate) fn passes_through(&mut self, line: &LogLine<'_>) -> bool {
         if line.partial || !self.pending.is_empty() {
-            self.push(container, line, location, None, out);
-            return None;
+            return false;
         }
-        // What `push` does for this case: no partial can idle out, the line is emitted whole.
         if let Some(ns) = line.time.map(|t| t.unix_nanos_saturating())
             && self.newest_ns.is_none_or(|n| ns > n)
         {
             self.newest_ns = Some(ns);
         }
         self.stats.messages += 1;
-        Some(strip_cr(Self::first_chunk(container, line, location, None)))
+        true
+    }
+
+    /// The message of a line that [`Reassembler::passes_through`]: what `push` emits for
+    /// it (one chunk, complete, a trailing `\r` removed).
+    #[inline]
+    pub(crate) fn whole_line(
+        container: &Arc<str>,
+        line: &LogLine<'_>,
+        location: Location,
+    ) -> Message {
+        let content: &[u8] = &line.content;
+        Message {
+            container: container.clone(),
+            stream: line.stream.clone(),
+            time: line.time,
+            text: content.strip_suffix(b"\r").unwrap_or(content).to_vec(),
+            chunks: 1,
+            flush: Flush::Complete,
+            format: line.format,
+            location,
+            file: None,
+            attrs: if line.attrs.is_empty() {
+                Attributes::default()
+            } else {
+                line.attrs.clone().into_owned()
+            },
+            source: line.source.as_deref().map(Into::into),
+        }
     }
 
     fn first_chunk(

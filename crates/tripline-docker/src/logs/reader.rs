@@ -151,13 +151,12 @@ impl<R: BufRead> Iterator for MessageReader<R> {
                         }
                         None => &self.container,
                     };
-                    if let Some(m) = self.reasm.push_direct(key, &line, loc, &mut self.scratch) {
-                        // The common case: one complete line in, its message out; no queue.
-                        if self.ready.is_empty() && self.scratch.is_empty() {
-                            return Some(Ok(m));
-                        }
-                        self.scratch.push(m);
+                    // The common case: one complete line in, its message out, built where
+                    // it is returned (no queue, no moves of the message).
+                    if self.ready.is_empty() && self.reasm.passes_through(&line) {
+                        return Some(Ok(Reassembler::whole_line(key, &line, loc)));
                     }
+                    self.reasm.push(key, &line, loc, None, &mut self.scratch);
                 }
             }
             if self.ready.is_empty() && self.scratch.len() == 1 {
