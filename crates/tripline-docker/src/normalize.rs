@@ -150,10 +150,6 @@ impl EventRecord<'_> {
         {
             exit_code = (!i.running).then_some(i.exit_code);
         }
-        let exec = match verb {
-            Action::ExecCreate | Action::ExecStart => detail.map(exec_process),
-            _ => None,
-        };
         let is_exit = matches!(verb, Action::Die | Action::ExecDie);
         let object_type = self.event_type.as_str();
         let mut source = Source::new(Product::Docker, Text::const_new("docker-events"));
@@ -168,25 +164,6 @@ impl EventRecord<'_> {
             (Action::Die | Action::ExecDie, Some(0)) => Outcome::Success,
             (Action::Die | Action::ExecDie, Some(_)) | (Action::Oom, _) => Outcome::Failure,
             _ => Outcome::Unknown,
-        };
-        let container = match (info, container_key) {
-            (Some(i), _) => Some(container_entity(i)),
-            (None, Some(id)) => Some(Container {
-                id: Some(Text::from(id)),
-                name: if is_container {
-                    self.name().map(Text::from)
-                } else {
-                    None
-                },
-                image: if is_container {
-                    self.image().map(Image::parse_reference)
-                } else {
-                    None
-                },
-                runtime: Some(Text::const_new("docker")),
-                ..Container::default()
-            }),
-            (None, None) => None,
         };
         let raw = (opts.raw.is_some() || opts.location.is_some())
             .then(|| raw_of(opts, || self.to_json()));
@@ -253,7 +230,26 @@ impl EventRecord<'_> {
             source,
             action: Some(action.clone()),
             host: None,
-            container,
+            // Built in place: a separate binding moved the 200-byte container.
+            container: match (info, container_key) {
+                (Some(i), _) => Some(container_entity(i)),
+                (None, Some(id)) => Some(Container {
+                    id: Some(Text::from(id)),
+                    name: if is_container {
+                        self.name().map(Text::from)
+                    } else {
+                        None
+                    },
+                    image: if is_container {
+                        self.image().map(Image::parse_reference)
+                    } else {
+                        None
+                    },
+                    runtime: Some(Text::const_new("docker")),
+                    ..Container::default()
+                }),
+                (None, None) => None,
+            },
             orchestrator: None,
             outcome,
             severity: Severity::default(),
@@ -269,7 +265,10 @@ impl EventRecord<'_> {
                 exit_code: if is_exit { exit_code } else { None },
                 signal: signal.map(Text::from),
                 exec_id: exec_id.map(Text::from),
-                exec,
+                exec: match verb {
+                    Action::ExecCreate | Action::ExecStart => detail.map(exec_process),
+                    _ => None,
+                },
                 trusted,
             }),
             raw,
