@@ -316,6 +316,26 @@ impl Message {
             Ok(s) => (Text::from(s), false),
             Err(_) => (Text::from(String::from_utf8_lossy(&self.text)), true),
         };
+        self.event_with_text(text, lossy, opts)
+    }
+
+    /// Like [`Message::normalize`], consuming the message: its text buffer becomes the
+    /// event's text without a copy (the same event as `normalize` builds).
+    pub fn into_event(self) -> Event {
+        self.into_event_with(&NormalizeOptions::default())
+    }
+
+    /// Like [`Message::normalize_with`], consuming the message: its text buffer becomes the
+    /// event's text without a copy (the same event as `normalize_with` builds).
+    pub fn into_event_with(mut self, opts: &NormalizeOptions<'_>) -> Event {
+        let (text, lossy) = match String::from_utf8(std::mem::take(&mut self.text)) {
+            Ok(s) => (Text::from(s), false),
+            Err(e) => (Text::from(String::from_utf8_lossy(e.as_bytes())), true),
+        };
+        self.event_with_text(text, lossy, opts)
+    }
+
+    fn event_with_text(&self, text: Text, lossy: bool, opts: &NormalizeOptions<'_>) -> Event {
         let partial = (self.chunks > 1 || self.flush != Flush::Complete).then(|| PartialInfo {
             chunks: self.chunks,
             complete: self.flush == Flush::Complete,
