@@ -332,6 +332,88 @@ fn parse_zone(b: &[u8]) -> Option<i32> {
 }
 
 pub(crate) fn parse_rfc3339(b: &[u8]) -> Option<Timestamp> {
+    if let Some(t) = parse_rfc3339_fixed(b) {
+        return Some(t);
+    }
+    parse_rfc3339_general(b)
+}
+
+/// Two ASCII digits at `b[i..i + 2]`.
+fn two_digits(b: &[u8], i: usize) -> Option<u32> {
+    let (h, l) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+    (h < 10 && l < 10).then(|| u32::from(h) * 10 + u32::from(l))
+}
+
+/// `10^(9 - n)`: scales an `n`-digit fraction to nanoseconds.
+const FRACTION_SCALE: [u32; 10] = [
+    1_000_000_000,
+    100_000_000,
+    10_000_000,
+    1_000_000,
+    100_000,
+    10_000,
+    1_000,
+    100,
+    10,
+    1,
+];
+
+/// The full `YYYY-MM-DDTHH:MM:SS[.f…]zone` shape every writer uses, read at fixed offsets.
+/// Accepts a subset of what [`parse_rfc3339_general`] accepts, with the same result; `None`
+/// sends the input to the general parser.
+fn parse_rfc3339_fixed(b: &[u8]) -> Option<Timestamp> {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let y = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
+    let (m, d) = (two_digits(b, 5)?, two_digits(b, 8)?);
+    let (hh, mm, ss) = (two_digits(b, 11)?, two_digits(b, 14)?, two_digits(b, 17)?);
+    if !(1..=12).contains(&m)
+        || d == 0
+        || d > days_in_month(i64::from(y), m)
+        || hh >= 24
+        || mm >= 60
+        || ss >= 60
+    {
+        return None;
+    }
+    let mut rest = &b[19..];
+    let mut nanos = 0;
+    if rest.first() == Some(&b'.') {
+        let (mut n, mut v) = (0usize, 0u32);
+        while let Some(&c) = rest.get(1 + n) {
+            let digit = c.wrapping_sub(b'0');
+            if digit >= 10 {
+                break;
+            }
+            if n == 9 {
+                return None;
+            }
+            v = v * 10 + u32::from(digit);
+            n += 1;
+        }
+        if n == 0 {
+            return None;
+        }
+        nanos = v * FRACTION_SCALE[n];
+        rest = &rest[1 + n..];
+    }
+    let off = parse_zone(rest)?;
+    let secs = days_from_civil(i64::from(y), m, d) * 86_400 + i64::from(hh * 3600 + mm * 60 + ss);
+    Some(Timestamp {
+        secs: secs - i64::from(off),
+        nanos,
+        offset_secs: off,
+    })
+}
+
+fn parse_rfc3339_general(b: &[u8]) -> Option<Timestamp> {
     let (civil, rest) = parse_civil(b, 3)?;
     let off = parse_zone(rest)?;
     Some(Timestamp {
@@ -492,6 +574,21 @@ mod tests {
             t.write_rfc3339(fixed, &mut a);
             t.write_rfc3339_fmt(fixed, &mut b);
             proptest::prop_assert_eq!(a, b);
+        }
+    }
+
+    proptest::proptest! {
+        /// The fixed-offset reader accepts only what the general parser accepts, with the
+        /// same result.
+        #[test]
+        fn fixed_rfc3339_agrees_with_general(
+            s in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9](\\.[0-9]{0,11})?(Z|z|[+-][0-2][0-9]:[0-6][0-9]|[+-]0000|)x?",
+        ) {
+            let b = s.as_bytes();
+            if let Some(t) = parse_rfc3339_fixed(b) {
+                proptest::prop_assert_eq!(Some(t), parse_rfc3339_general(b));
+            }
+            proptest::prop_assert_eq!(parse_rfc3339(b), parse_rfc3339_general(b));
         }
     }
 

@@ -471,3 +471,45 @@ fn normalization_and_field_source() {
     assert_eq!(ev.unmapped["docker"]["attrs"]["env"], "prod");
     assert_eq!(ev.source.format, "json-file");
 }
+
+#[test]
+fn into_event_builds_the_same_event_as_normalize() {
+    let mut inputs: Vec<Vec<u8>> = [
+        "cri-mixed.log",
+        "jsonfile-damaged.log",
+        "compose-v2-ansi.txt",
+    ]
+    .into_iter()
+    .map(fixture)
+    .collect();
+    // Short and long text, a partial joined across stdout/stderr, a dangling tail, and CRI
+    // content that is not UTF-8 (the lossy path).
+    inputs.push(
+        [
+            jl("short\n", "stdout", "2024-01-01T00:00:00.1Z"),
+            jl(
+                "a line longer than twenty-four bytes\r\n",
+                "stderr",
+                "2024-01-01T00:00:00.2Z",
+            ),
+            jl("chunk one ", "stdout", "2024-01-01T00:00:00.3Z"),
+            jl("chunk two\n", "stdout", "2024-01-01T00:00:00.4Z"),
+            jl("dangling", "stderr", "2024-01-01T00:00:00.5Z"),
+        ]
+        .concat()
+        .into_bytes(),
+    );
+    inputs.push(b"2024-01-01T00:00:00Z stdout F caf\xe9 \xff bytes\n".to_vec());
+    let mut lossy = 0;
+    let mut n = 0;
+    for data in &inputs {
+        for m in MessageReader::new(&data[..], "c").flatten() {
+            let by_ref = m.normalize();
+            lossy += usize::from(by_ref.raw.as_ref().is_some_and(|r| r.lossy));
+            assert_eq!(m.into_event(), by_ref);
+            n += 1;
+        }
+    }
+    assert!(n > 10, "{n} messages");
+    assert!(lossy >= 1, "{lossy} lossy messages");
+}

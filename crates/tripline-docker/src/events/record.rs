@@ -171,7 +171,7 @@ struct RawActor<'a> {
     attributes: Option<Attributes<'a>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct RawEvent<'a> {
     #[serde(rename = "Type", default, borrow)]
     ty: Option<CowStr<'a>>,
@@ -219,16 +219,18 @@ impl<'a> EventRecord<'a> {
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(s: &'a str) -> Result<Self, Error> {
         let t = s.trim_start_matches('\u{1e}').trim();
-        if let Some(raw) = fast::scan(t) {
-            return Self::from_raw(raw, t.as_bytes());
+        // Filled in place and read by reference: the 300-byte raw record is not moved.
+        let mut raw = RawEvent::default();
+        if fast::scan(t, &mut raw).is_some() {
+            return Self::from_raw(&mut raw, t.as_bytes());
         }
         Self::from_str_serde(t)
     }
 
     fn from_str_serde(t: &'a str) -> Result<Self, Error> {
-        let raw: RawEvent<'a> =
+        let mut raw: RawEvent<'a> =
             serde_json::from_str(t).map_err(|e| Error::json(&e, t.as_bytes()))?;
-        Self::from_raw(raw, t.as_bytes())
+        Self::from_raw(&mut raw, t.as_bytes())
     }
 
     /// [`EventRecord::from_str`] over bytes (must be UTF-8 JSON).
@@ -237,12 +239,12 @@ impl<'a> EventRecord<'a> {
         Self::from_str(s)
     }
 
-    fn from_raw(raw: RawEvent<'a>, input: &[u8]) -> Result<Self, Error> {
-        let status = cow(raw.status);
+    fn from_raw(raw: &mut RawEvent<'a>, input: &[u8]) -> Result<Self, Error> {
+        let status = cow(raw.status.take());
         let compose = raw.compose_action.is_some() || raw.compose_type.is_some();
         let modern = raw.action.is_some() || raw.ty.is_some() || raw.actor.is_some();
-        let action = cow(raw.action)
-            .or(cow(raw.compose_action))
+        let action = cow(raw.action.take())
+            .or(cow(raw.compose_action.take()))
             .or_else(|| status.clone())
             .ok_or_else(|| Error::format("docker event (no Action/status)", input))?;
         let era = if compose && !modern {
@@ -254,14 +256,15 @@ impl<'a> EventRecord<'a> {
         } else {
             Era::Modern
         };
-        let id = cow(raw.id);
-        let from = cow(raw.from);
-        let (actor_id, attributes) = match raw.actor {
+        let id = cow(raw.id.take());
+        let from = cow(raw.from.take());
+        let (actor_id, attributes) = match raw.actor.take() {
             Some(a) => (cow(a.id), a.attributes.unwrap_or_default()),
-            None => (None, raw.compose_attributes.unwrap_or_default()),
+            None => (None, raw.compose_attributes.take().unwrap_or_default()),
         };
         let actor_id = actor_id.or_else(|| id.clone()).unwrap_or(Cow::Borrowed(""));
-        let (event_type, type_inferred) = match cow(raw.ty).or(cow(raw.compose_type)) {
+        let (event_type, type_inferred) = match cow(raw.ty.take()).or(cow(raw.compose_type.take()))
+        {
             Some(t) => (EventType::parse(&t), false),
             None => {
                 let verb = split_action(&action).0;
@@ -293,15 +296,15 @@ impl<'a> EventRecord<'a> {
             action,
             actor_id,
             attributes,
-            scope: cow(raw.scope),
+            scope: cow(raw.scope.take()),
             time,
             time_nano,
             timestamp,
             status,
             id,
             from,
-            service: cow(raw.service),
-            health_status: cow(raw.health_status),
+            service: cow(raw.service.take()),
+            health_status: cow(raw.health_status.take()),
             container_exit_code: raw.container_exit_code,
         })
     }
@@ -483,8 +486,9 @@ mod tests {
             parts.push(format!("\"Actor\":{{{}}}", actor.join(",")));
             text.push_str(&parts.join(if pretty { ",\n  " } else { "," }));
             text.push('}');
-            if let Some(raw) = fast::scan(&text) {
-                let fast = EventRecord::from_raw(raw, text.as_bytes());
+            let mut raw = RawEvent::default();
+            if fast::scan(&text, &mut raw).is_some() {
+                let fast = EventRecord::from_raw(&mut raw, text.as_bytes());
                 let slow = EventRecord::from_str_serde(&text);
                 match (fast, slow) {
                     (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
@@ -512,6 +516,10 @@ mod fast {
     impl<'a> Scan<'a> {
         fn ws(&mut self) {
             let b = self.s.as_bytes();
+            // Docker writes compact JSON: the next byte is nearly always the token itself.
+            if b.get(self.i).is_some_and(|&c| c > b' ') {
+                return;
+            }
             while self.i < b.len() && matches!(b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
                 self.i += 1;
             }
@@ -551,10 +559,20 @@ mod fast {
             self.ws();
             let b = &self.s.as_bytes()[self.i..];
             let neg = b.first() == Some(&b'-');
-            let digits = b[usize::from(neg)..]
-                .iter()
-                .take_while(|c| c.is_ascii_digit())
-                .count();
+            // One pass: count the digits and accumulate the first 19 (up to 19 digits fit in
+            // a u64; `timeNano` has 19), then check the i64 range.
+            let mut v: u64 = 0;
+            let mut digits = 0usize;
+            for &c in &b[usize::from(neg)..] {
+                let d = c.wrapping_sub(b'0');
+                if d >= 10 {
+                    break;
+                }
+                if digits < 19 {
+                    v = v * 10 + u64::from(d);
+                }
+                digits += 1;
+            }
             let n = usize::from(neg) + digits;
             if digits == 0
                 || matches!(b.get(n), Some(b'.' | b'e' | b'E'))
@@ -566,11 +584,6 @@ mod fast {
                 let v = self.s[self.i..self.i + n].parse().ok()?;
                 self.i += n;
                 return Some(v);
-            }
-            // Up to 19 digits fit in a u64 (`timeNano` has 19); then check the i64 range.
-            let mut v: u64 = 0;
-            for &c in &b[usize::from(neg)..n] {
-                v = v * 10 + u64::from(c - b'0');
             }
             let v = if neg {
                 0i64.checked_sub_unsigned(v)?
@@ -660,25 +673,9 @@ mod fast {
         Some(())
     }
 
-    pub(super) fn scan(s: &str) -> Option<RawEvent<'_>> {
+    /// Scans `s` into `r` (all `None` on entry); `None` when `s` needs the serde path.
+    pub(super) fn scan<'a>(s: &'a str, r: &mut RawEvent<'a>) -> Option<()> {
         let mut p = Scan { s, i: 0 };
-        let mut r = RawEvent {
-            ty: None,
-            action: None,
-            actor: None,
-            compose_type: None,
-            compose_action: None,
-            compose_attributes: None,
-            service: None,
-            scope: None,
-            status: None,
-            id: None,
-            from: None,
-            time: None,
-            time_nano: None,
-            health_status: None,
-            container_exit_code: None,
-        };
         if p.object_start()? {
             loop {
                 match p.key()? {
@@ -699,6 +696,6 @@ mod fast {
             }
         }
         p.ws();
-        (p.i == s.len()).then_some(r)
+        (p.i == s.len()).then_some(())
     }
 }

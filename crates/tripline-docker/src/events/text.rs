@@ -161,8 +161,13 @@ pub fn render_text_event(ev: &EventRecord<'_>) -> String {
         // The daemon's attributes come from a Go map marshalled with sorted keys, so they
         // are usually in order already; sort only when they are not.
         let a = &ev.attributes.0;
+        // One key comparison per pair (the tuple `<=` compared equal keys twice).
         if a.windows(2)
-            .all(|w| (&w[0].0, &w[0].1) <= (&w[1].0, &w[1].1))
+            .all(|w| match w[0].0.as_ref().cmp(w[1].0.as_ref()) {
+                std::cmp::Ordering::Less => true,
+                std::cmp::Ordering::Equal => w[0].1 <= w[1].1,
+                std::cmp::Ordering::Greater => false,
+            })
         {
             for (k, v) in a {
                 push(k, v);

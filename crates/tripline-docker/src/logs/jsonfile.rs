@@ -67,11 +67,20 @@ fn serde_path(b: &[u8]) -> Result<LogLine<'_>, Error> {
     })
 }
 
-/// A JSON string body up to its closing quote, when it holds no escape.
-fn plain_string(b: &[u8]) -> Option<(&str, &[u8])> {
+/// A JSON string body up to its closing quote, when it holds no escape (bytes: the callers
+/// match them against ASCII, so only an unknown stream name is checked for UTF-8).
+fn plain_string(b: &[u8]) -> Option<(&[u8], &[u8])> {
     let i = crate::lines::plain_string_end(b)?;
-    let body = &b[..i];
-    Some((std::str::from_utf8(body).ok()?, &b[i + 1..]))
+    Some((&b[..i], &b[i + 1..]))
+}
+
+/// The stream name from its JSON bytes; `None` when an unknown name is not UTF-8.
+fn stream_of(b: &[u8]) -> Option<Stream> {
+    Some(match b {
+        b"stdout" => Stream::Stdout,
+        b"stderr" => Stream::Stderr,
+        other => Stream::parse(std::str::from_utf8(other).ok()?),
+    })
 }
 
 /// The exact shape the json-file writer produces (`log, stream, time`, no escape in `log`
@@ -88,7 +97,8 @@ fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
     } else {
         return None;
     };
-    if std::str::from_utf8(content).is_err() {
+    // `is_ascii` is a few word compares; the full UTF-8 check only runs on other text.
+    if !content.is_ascii() && std::str::from_utf8(content).is_err() {
         return None;
     }
     let (stream, rest) = plain_string(rest.strip_prefix(br#","stream":""#)?)?;
@@ -96,11 +106,12 @@ fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
     if crate::lines::trim(rest) != b"}" {
         return None;
     }
-    let time = crate::time::parse_rfc3339(time.as_bytes())?;
+    let stream = stream_of(stream)?;
+    let time = crate::time::parse_rfc3339(time)?;
     Some(LogLine {
         format: LogFormat::JsonFile,
         time: Some(time),
-        stream: Stream::parse(stream),
+        stream,
         content: Cow::Borrowed(content),
         partial,
         tags: None,

@@ -166,6 +166,76 @@ impl Reassembler {
         out.push(strip_cr(m));
     }
 
+    /// Whether `line` passes through whole: it is complete and no partial is open (nearly
+    /// every line). Then the reassembler's state is updated as [`Reassembler::push`] would
+    /// (newest time, message count; no partial can idle out) and the caller builds the
+    /// message itself with [`Reassembler::whole_line`], in place.
+    pub(crate) fn passes_through(&mut self, line: &LogLine<'_>) -> bool {
+        if line.partial || !self.pending.is_empty() {
+            return false;
+        }
+        if let Some(ns) = line.time.map(|t| t.unix_nanos_saturating())
+            && self.newest_ns.is_none_or(|n| ns > n)
+        {
+            self.newest_ns = Some(ns);
+        }
+        self.stats.messages += 1;
+        true
+    }
+
+    /// The message of a line that [`Reassembler::passes_through`]: what `push` emits for
+    /// it (one chunk, complete, a trailing `\r` removed).
+    #[inline]
+    pub(crate) fn whole_line(
+        container: &Arc<str>,
+        line: &LogLine<'_>,
+        location: Location,
+    ) -> Message {
+        let content: &[u8] = &line.content;
+        Message {
+            container: container.clone(),
+            stream: line.stream.clone(),
+            time: line.time,
+            text: content.strip_suffix(b"\r").unwrap_or(content).to_vec(),
+            chunks: 1,
+            flush: Flush::Complete,
+            format: line.format,
+            location,
+            file: None,
+            attrs: if line.attrs.is_empty() {
+                Attributes::default()
+            } else {
+                line.attrs.clone().into_owned()
+            },
+            source: line.source.as_deref().map(Into::into),
+        }
+    }
+
+    fn first_chunk(
+        container: &Arc<str>,
+        line: &LogLine<'_>,
+        location: Location,
+        file: Option<&Arc<std::path::Path>>,
+    ) -> Message {
+        Message {
+            container: container.clone(),
+            stream: line.stream.clone(),
+            time: line.time,
+            text: line.content.to_vec(),
+            chunks: 1,
+            flush: Flush::Complete,
+            format: line.format,
+            location,
+            file: file.cloned(),
+            attrs: if line.attrs.is_empty() {
+                Attributes::default()
+            } else {
+                line.attrs.clone().into_owned()
+            },
+            source: line.source.as_deref().map(Into::into),
+        }
+    }
+
     /// Adds one line of `container`; completed messages are appended to `out`.
     pub fn push(
         &mut self,
@@ -205,19 +275,7 @@ impl Reassembler {
                 return;
             }
         }
-        let msg = Message {
-            container: container.clone(),
-            stream: line.stream.clone(),
-            time: line.time,
-            text: line.content.to_vec(),
-            chunks: 1,
-            flush: Flush::Complete,
-            format: line.format,
-            location,
-            file: file.cloned(),
-            attrs: line.attrs.clone().into_owned(),
-            source: line.source.as_deref().map(Into::into),
-        };
+        let msg = Self::first_chunk(container, line, location, file);
         if !line.partial {
             self.emit(msg, out);
             return;

@@ -143,15 +143,23 @@ impl<R: BufRead> Iterator for MessageReader<R> {
                 }
                 Some((_, Err(e))) => return Some(Err(e)),
                 Some((loc, Ok(line))) => {
-                    let key: Arc<str> = match &line.source {
-                        Some(s) => Arc::from(s.as_ref()),
-                        None => self.container.clone(),
+                    let named;
+                    let key = match &line.source {
+                        Some(s) => {
+                            named = Arc::from(s.as_ref());
+                            &named
+                        }
+                        None => &self.container,
                     };
-                    self.reasm.push(&key, &line, loc, None, &mut self.scratch);
+                    // The common case: one complete line in, its message out, built where
+                    // it is returned (no queue, no moves of the message).
+                    if self.ready.is_empty() && self.reasm.passes_through(&line) {
+                        return Some(Ok(Reassembler::whole_line(key, &line, loc)));
+                    }
+                    self.reasm.push(key, &line, loc, None, &mut self.scratch);
                 }
             }
             if self.ready.is_empty() && self.scratch.len() == 1 {
-                // The common case: one line in, one message out; skip the queue.
                 return self.scratch.pop().map(Ok);
             }
             self.ready.extend(self.scratch.drain(..).map(Ok));
