@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use tripline_schema::{
     Container, ContainerLifecycle, Event, EventKind, Fields, Image, LogLine as SchemaLogLine,
     Outcome, PartialInfo, Process, Product, Raw, Severity, Source, Stream as SchemaStream, Text,
+    kind::TextMap,
 };
 
 use crate::events::kind::{Action, EventType, split_action};
@@ -119,7 +120,7 @@ impl EventRecord<'_> {
 
         // One pass over the attributes: the schema's copy, the daemon keys' trust, and the
         // few values normalization reads (last one wins when a key repeats, as in `attr`).
-        let mut attributes = BTreeMap::new();
+        let mut attributes = TextMap::with_capacity(self.attributes.len());
         let mut trust_map: Option<Fields> = None;
         let mut trusted = true;
         let (mut signal, mut exec_id, mut exit_attr) = (None, None, None);
