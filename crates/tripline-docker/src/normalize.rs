@@ -128,7 +128,7 @@ impl EventRecord<'_> {
         let (mut signal, mut exec_id, mut exit_attr) = (None, None, None);
         for (k, v) in self.attributes.iter() {
             attrs_len += k.len() + v.len() + 3;
-            attributes.insert(Text::from(k), Text::from(v));
+            attributes.insert(attribute_key(k), Text::from(v));
             let Some(daemon_key) = daemon_key(k) else {
                 continue;
             };
@@ -309,6 +309,41 @@ impl EventRecord<'_> {
         }
         s
     }
+}
+
+/// An attribute key as a `Text`: the well-known label keys longer than `Text`'s 24 inline
+/// bytes (Compose's and the OCI image annotations, on nearly every event of a Compose
+/// container) become static `Text`s that neither allocate nor copy; others are copied.
+fn attribute_key(k: &str) -> Text {
+    if k.len() <= 24 {
+        return Text::from(k);
+    }
+    let known = match k {
+        "com.docker.compose.project" => "com.docker.compose.project",
+        "com.docker.compose.service" => "com.docker.compose.service",
+        "com.docker.compose.version" => "com.docker.compose.version",
+        "com.docker.compose.oneoff" => "com.docker.compose.oneoff",
+        "com.docker.compose.config-hash" => "com.docker.compose.config-hash",
+        "com.docker.compose.container-number" => "com.docker.compose.container-number",
+        "com.docker.compose.depends_on" => "com.docker.compose.depends_on",
+        "com.docker.compose.image" => "com.docker.compose.image",
+        "com.docker.compose.project.config_files" => "com.docker.compose.project.config_files",
+        "com.docker.compose.project.working_dir" => "com.docker.compose.project.working_dir",
+        "org.opencontainers.image.authors" => "org.opencontainers.image.authors",
+        "org.opencontainers.image.created" => "org.opencontainers.image.created",
+        "org.opencontainers.image.description" => "org.opencontainers.image.description",
+        "org.opencontainers.image.documentation" => "org.opencontainers.image.documentation",
+        "org.opencontainers.image.licenses" => "org.opencontainers.image.licenses",
+        "org.opencontainers.image.ref.name" => "org.opencontainers.image.ref.name",
+        "org.opencontainers.image.revision" => "org.opencontainers.image.revision",
+        "org.opencontainers.image.source" => "org.opencontainers.image.source",
+        "org.opencontainers.image.title" => "org.opencontainers.image.title",
+        "org.opencontainers.image.url" => "org.opencontainers.image.url",
+        "org.opencontainers.image.vendor" => "org.opencontainers.image.vendor",
+        "org.opencontainers.image.version" => "org.opencontainers.image.version",
+        _ => return Text::from(k),
+    };
+    Text::const_new(known)
 }
 
 /// `k` as the static name when the daemon sets it itself ([`DAEMON_KEYS`]), as a `match`
@@ -508,6 +543,14 @@ mod tests {
             panic!()
         };
         assert_eq!(c.attributes.get("b").map(Text::as_str), Some("1"));
+        for k in [
+            "com.docker.compose.project",
+            "org.opencontainers.image.version",
+            "a.label.longer.than.24.bytes",
+            "short",
+        ] {
+            assert_eq!(attribute_key(k), k);
+        }
         assert_eq!(c.attributes.len(), 2);
     }
 }
