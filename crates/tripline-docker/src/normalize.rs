@@ -10,11 +10,12 @@ use chrono::{DateTime, Utc};
 use tripline_schema::{
     Container, ContainerLifecycle, Event, EventKind, Fields, Image, LogLine as SchemaLogLine,
     Outcome, PartialInfo, Process, Product, Raw, Severity, Source, Stream as SchemaStream, Text,
+    kind::TextMap,
 };
 
 use crate::events::kind::{Action, EventType, split_action};
 use crate::events::record::{DAEMON_KEYS, EventRecord, Trust};
-use crate::events::text::render_text_event;
+use crate::events::text::{head_len, render_text_event, write_head};
 use crate::inspect::{ContainerInfo, EnrichmentCache};
 use crate::logs::line::Stream;
 use crate::logs::partial::{Flush, Message};
@@ -119,12 +120,15 @@ impl EventRecord<'_> {
 
         // One pass over the attributes: the schema's copy, the daemon keys' trust, and the
         // few values normalization reads (last one wins when a key repeats, as in `attr`).
-        let mut attributes = BTreeMap::new();
+        // The same pass sizes the rendered attribute list (`k=v` plus `, `).
+        let mut attributes = TextMap::with_capacity(self.attributes.len());
+        let mut attrs_len = 0;
         let mut trust_map: Option<Fields> = None;
         let mut trusted = true;
         let (mut signal, mut exec_id, mut exit_attr) = (None, None, None);
         for (k, v) in self.attributes.iter() {
-            attributes.insert(Text::from(k), Text::from(v));
+            attrs_len += k.len() + v.len() + 3;
+            attributes.insert(attribute_key(k), Text::from(v));
             let Some(daemon_key) = daemon_key(k) else {
                 continue;
             };
@@ -253,7 +257,7 @@ impl EventRecord<'_> {
             orchestrator: None,
             outcome,
             severity: Severity::default(),
-            message: Some(Text::from(render_text_event(self))),
+            message: Some(Text::from(self.render_message(&attributes, attrs_len))),
             tags: Vec::new(),
             labels: BTreeMap::new(),
             kind: EventKind::ContainerLifecycle(Box::new(ContainerLifecycle {
@@ -275,6 +279,71 @@ impl EventRecord<'_> {
             unmapped,
         }
     }
+}
+
+impl EventRecord<'_> {
+    /// [`render_text_event`], from the schema's copy of the attributes when it holds them
+    /// all: with no key repeated, its key order is the order the CLI prints (the record's
+    /// own order when sorted, else sorted), so the line is written in one pass into a buffer
+    /// of its exact size, with no sortedness check. `attrs_len` is the sum of
+    /// `k.len() + v.len() + 3` over the record's attributes.
+    fn render_message(&self, attributes: &TextMap, attrs_len: usize) -> String {
+        if attributes.len() != self.attributes.len() {
+            return render_text_event(self);
+        }
+        let mut s = String::with_capacity(head_len(self) + attrs_len + 1);
+        write_head(self, &mut s);
+        let mut it = attributes.iter();
+        if let Some((k, v)) = it.next() {
+            s.push_str(" (");
+            s.push_str(k);
+            s.push('=');
+            s.push_str(v);
+            for (k, v) in it {
+                s.push_str(", ");
+                s.push_str(k);
+                s.push('=');
+                s.push_str(v);
+            }
+            s.push(')');
+        }
+        s
+    }
+}
+
+/// An attribute key as a `Text`: the well-known label keys longer than `Text`'s 24 inline
+/// bytes (Compose's and the OCI image annotations, on nearly every event of a Compose
+/// container) become static `Text`s that neither allocate nor copy; others are copied.
+fn attribute_key(k: &str) -> Text {
+    if k.len() <= 24 {
+        return Text::from(k);
+    }
+    let known = match k {
+        "com.docker.compose.project" => "com.docker.compose.project",
+        "com.docker.compose.service" => "com.docker.compose.service",
+        "com.docker.compose.version" => "com.docker.compose.version",
+        "com.docker.compose.oneoff" => "com.docker.compose.oneoff",
+        "com.docker.compose.config-hash" => "com.docker.compose.config-hash",
+        "com.docker.compose.container-number" => "com.docker.compose.container-number",
+        "com.docker.compose.depends_on" => "com.docker.compose.depends_on",
+        "com.docker.compose.image" => "com.docker.compose.image",
+        "com.docker.compose.project.config_files" => "com.docker.compose.project.config_files",
+        "com.docker.compose.project.working_dir" => "com.docker.compose.project.working_dir",
+        "org.opencontainers.image.authors" => "org.opencontainers.image.authors",
+        "org.opencontainers.image.created" => "org.opencontainers.image.created",
+        "org.opencontainers.image.description" => "org.opencontainers.image.description",
+        "org.opencontainers.image.documentation" => "org.opencontainers.image.documentation",
+        "org.opencontainers.image.licenses" => "org.opencontainers.image.licenses",
+        "org.opencontainers.image.ref.name" => "org.opencontainers.image.ref.name",
+        "org.opencontainers.image.revision" => "org.opencontainers.image.revision",
+        "org.opencontainers.image.source" => "org.opencontainers.image.source",
+        "org.opencontainers.image.title" => "org.opencontainers.image.title",
+        "org.opencontainers.image.url" => "org.opencontainers.image.url",
+        "org.opencontainers.image.vendor" => "org.opencontainers.image.vendor",
+        "org.opencontainers.image.version" => "org.opencontainers.image.version",
+        _ => return Text::from(k),
+    };
+    Text::const_new(known)
 }
 
 /// `k` as the static name when the daemon sets it itself ([`DAEMON_KEYS`]), as a `match`
@@ -433,5 +502,55 @@ fn flush_name(f: Flush) -> &'static str {
         Flush::EndOfInput => "endofinput",
         Flush::ContainerExit => "containerexit",
         Flush::Evicted => "evicted",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message is the CLI line whatever the attribute order, with repeated keys too.
+    #[test]
+    fn message_is_the_rendered_line() {
+        for line in [
+            r#"{"Type":"container","Action":"start","Actor":{"ID":"abc123abc123","Attributes":{"name":"web","image":"nginx","exitCode":"0"}},"time":1700000000,"timeNano":1700000000000000001}"#,
+            r#"{"Type":"container","Action":"start","Actor":{"ID":"abc123abc123","Attributes":{"b":"2","a":"9","b":"1"}},"time":1700000000,"timeNano":1700000000000000001}"#,
+            r#"{"Type":"container","Action":"start","Actor":{"ID":"abc123abc123","Attributes":{"a":"1","b":"2"}},"time":1700000000}"#,
+            r#"{"Type":"image","Action":"delete","Actor":{"ID":"sha256:abc","Attributes":{}},"time":1700000000}"#,
+            r#"{"Type":"image","Action":"delete","Actor":{"ID":""}}"#,
+        ] {
+            let rec = EventRecord::from_str(line).unwrap();
+            let ev = rec.normalize();
+            assert_eq!(
+                ev.message.as_deref(),
+                Some(render_text_event(&rec).as_str()),
+                "{line}"
+            );
+            let EventKind::ContainerLifecycle(c) = &ev.kind else {
+                panic!("{line}")
+            };
+            let keys: Vec<&str> = c.attributes.keys().map(Text::as_str).collect();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(keys, sorted);
+        }
+        let rec = EventRecord::from_str(
+            r#"{"Type":"container","Action":"start","Actor":{"ID":"x","Attributes":{"b":"2","a":"9","b":"1"}},"time":1}"#,
+        )
+        .unwrap();
+        let EventKind::ContainerLifecycle(c) = &rec.normalize().kind else {
+            panic!()
+        };
+        assert_eq!(c.attributes.get("b").map(Text::as_str), Some("1"));
+        for k in [
+            "com.docker.compose.project",
+            "org.opencontainers.image.version",
+            "a.label.longer.than.24.bytes",
+            "short",
+        ] {
+            assert_eq!(attribute_key(k), k);
+        }
+        assert_eq!(c.attributes.len(), 2);
     }
 }

@@ -489,9 +489,9 @@ pub struct ContainerLifecycle {
     /// The actor id (container id, image id, network id…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_id: Option<Text>,
-    /// Actor attributes as Docker sent them (labels included; see `trusted`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<Text, Text>,
+    /// Actor attributes as Docker sent them (labels included; see `trusted`), sorted by key.
+    #[serde(default, skip_serializing_if = "TextMap::is_empty")]
+    pub attributes: TextMap,
     /// Exit code (`die`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i64>,
@@ -512,6 +512,161 @@ pub struct ContainerLifecycle {
 
 fn yes() -> bool {
     true
+}
+
+/// A string-to-string map kept as a `Vec` sorted by key (byte order), for the few to few
+/// dozen entries of [`ContainerLifecycle::attributes`]: one allocation instead of a node per
+/// few entries, a cheap drop, and the same JSON as a `BTreeMap<Text, Text>` (an object with
+/// keys in byte order). A key inserted twice keeps its last value.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct TextMap(Vec<(Text, Text)>);
+
+impl TextMap {
+    /// An empty map.
+    pub fn new() -> Self {
+        TextMap(Vec::new())
+    }
+
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Self {
+        TextMap(Vec::with_capacity(n))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&Text> {
+        self.position(key).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_ok()
+    }
+
+    /// Sets `key` to `value`, returning the value it replaces. Inserting in key order
+    /// appends after one comparison.
+    pub fn insert(&mut self, key: impl Into<Text>, value: impl Into<Text>) -> Option<Text> {
+        let key = key.into();
+        let value = value.into();
+        if self.0.last().is_none_or(|(k, _)| k.as_str() < key.as_str()) {
+            self.0.push((key, value));
+            return None;
+        }
+        match self.position(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<Text> {
+        self.position(key).ok().map(|i| self.0.remove(i).1)
+    }
+
+    /// The entries in key order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Text, &Text)> + ExactSizeIterator {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The keys in order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Text> + ExactSizeIterator {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The values in key order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Text> + ExactSizeIterator {
+        self.0.iter().map(|(_, v)| v)
+    }
+}
+
+impl std::fmt::Debug for TextMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<K: Into<Text>, V: Into<Text>> Extend<(K, V)> for TextMap {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl<K: Into<Text>, V: Into<Text>> FromIterator<(K, V)> for TextMap {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let mut m = TextMap::with_capacity(iter.size_hint().0);
+        m.extend(iter);
+        m
+    }
+}
+
+impl<K: Into<Text>, V: Into<Text>, const N: usize> From<[(K, V); N]> for TextMap {
+    fn from(a: [(K, V); N]) -> Self {
+        a.into_iter().collect()
+    }
+}
+
+impl From<BTreeMap<Text, Text>> for TextMap {
+    fn from(m: BTreeMap<Text, Text>) -> Self {
+        // Already sorted and unique.
+        TextMap(m.into_iter().collect())
+    }
+}
+
+impl From<TextMap> for BTreeMap<Text, Text> {
+    fn from(m: TextMap) -> Self {
+        m.0.into_iter().collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a TextMap {
+    type Item = (&'a Text, &'a Text);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Text, Text)>,
+        fn(&'a (Text, Text)) -> (&'a Text, &'a Text),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl IntoIterator for TextMap {
+    type Item = (Text, Text);
+    type IntoIter = std::vec::IntoIter<(Text, Text)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl Serialize for TextMap {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for TextMap {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Any order, a repeated key keeping its last value: exactly the `BTreeMap` reading.
+        BTreeMap::<Text, Text>::deserialize(d).map(TextMap::from)
+    }
 }
 
 fn is_true(b: &bool) -> bool {

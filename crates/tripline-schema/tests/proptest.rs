@@ -644,7 +644,7 @@ fn kind() -> BoxedStrategy<EventKind> {
                     action,
                     detail,
                     actor_id,
-                    attributes,
+                    attributes: attributes.into(),
                     exit_code,
                     signal,
                     exec_id,

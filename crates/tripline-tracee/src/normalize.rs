@@ -1180,7 +1180,7 @@ fn map_kind<'a, A: ArgLookup<'a>>(args: &A, name: &str, mut process: Process) ->
             } else {
                 "remove"
             };
-            let mut attributes = std::collections::BTreeMap::new();
+            let mut attributes = tripline_schema::kind::TextMap::new();
             for key in [
                 "runtime",
                 "container_image",

@@ -121,10 +121,28 @@ pub fn parse_text_event(line: &str) -> Result<EventRecord<'_>, Error> {
     })
 }
 
+/// The length of [`write_head`]'s output (exact for years 0–9999).
+pub(crate) fn head_len(ev: &EventRecord<'_>) -> usize {
+    let ts_len = ev.timestamp.map_or(0, |t| t.rfc3339_fixed_len() + 1);
+    ts_len + ev.event_type.as_str().len() + ev.action.len() + ev.actor_id.len() + 2
+}
+
+/// Appends the line up to the attribute list: `<time> <Type> <Action> <Actor.ID>`.
+pub(crate) fn write_head(ev: &EventRecord<'_>, s: &mut String) {
+    if let Some(t) = ev.timestamp {
+        t.write_rfc3339(true, s);
+        s.push(' ');
+    }
+    s.push_str(ev.event_type.as_str());
+    s.push(' ');
+    s.push_str(&ev.action);
+    s.push(' ');
+    s.push_str(&ev.actor_id);
+}
+
 /// Writes a record as `docker events` prints it (attributes sorted by key), for tests and
 /// for tools that want the familiar text.
 pub fn render_text_event(ev: &EventRecord<'_>) -> String {
-    let ts_len = ev.timestamp.map_or(0, |t| t.rfc3339_fixed_len() + 1);
     let attrs_len = if ev.attributes.is_empty() {
         0
     } else {
@@ -134,18 +152,8 @@ pub fn render_text_event(ev: &EventRecord<'_>) -> String {
             .sum::<usize>()
             + 1
     };
-    let mut s = String::with_capacity(
-        ts_len + ev.event_type.as_str().len() + ev.action.len() + ev.actor_id.len() + 2 + attrs_len,
-    );
-    if let Some(t) = ev.timestamp {
-        t.write_rfc3339(true, &mut s);
-        s.push(' ');
-    }
-    s.push_str(ev.event_type.as_str());
-    s.push(' ');
-    s.push_str(&ev.action);
-    s.push(' ');
-    s.push_str(&ev.actor_id);
+    let mut s = String::with_capacity(head_len(ev) + attrs_len);
+    write_head(ev, &mut s);
     if !ev.attributes.is_empty() {
         s.push_str(" (");
         let mut first = true;
