@@ -94,7 +94,7 @@ pub use fields::{Field, Fields, Text};
 pub use kind::{
     AccountChange, AccountOp, AuthOp, Authentication, ContainerLifecycle, Direction, EventKind,
     FileAccess, FileOp, Finding, IdentityChange, IdentityOp, LogLine, NetworkActivity, NetworkOp,
-    Other, PartialInfo, ProcessAccess, ProcessAccessOp, ProcessEvent, Stream, UserCommand,
+    Other, PartialInfo, ProcessAccess, ProcessAccessOp, ProcessEvent, Stream, TextMap, UserCommand,
 };
 pub use native::NATIVE_SCHEMA;
 pub use ocsf::OcsfOptions;
