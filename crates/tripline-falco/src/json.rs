@@ -31,29 +31,27 @@ const SWAR_BYTES: usize = 64;
 fn find_quote_or_backslash(b: &[u8]) -> Option<usize> {
     const ONES: u64 = u64::MAX / 255;
     const HIGH: u64 = ONES << 7;
-    let head = &b[..b.len().min(SWAR_BYTES)];
-    let mut chunks = head.chunks_exact(8);
-    for (n, chunk) in chunks.by_ref().enumerate() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
+    let mut i = 0;
+    while i < SWAR_BYTES {
+        let Some(Ok(w)) = b.get(i..i + 8).map(<[u8; 8]>::try_from) else {
+            // Fewer than eight bytes left: the end of the input.
+            return b
+                .get(i..)?
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\')
+                .map(|j| i + j);
+        };
         let w = u64::from_le_bytes(w);
         let q = w ^ (ONES * u64::from(b'"'));
         let s = w ^ (ONES * u64::from(b'\\'));
         // Mycroft's zero-byte test: the lowest flagged byte is exact (borrows only run upward).
         let hit = (q.wrapping_sub(ONES) & !q | s.wrapping_sub(ONES) & !s) & HIGH;
         if hit != 0 {
-            return Some(n * 8 + hit.trailing_zeros() as usize / 8);
+            return Some(i + hit.trailing_zeros() as usize / 8);
         }
+        i += 8;
     }
-    let done = head.len() - chunks.remainder().len();
-    if let Some(i) = chunks
-        .remainder()
-        .iter()
-        .position(|&c| c == b'"' || c == b'\\')
-    {
-        return Some(done + i);
-    }
-    memchr::memchr2(b'"', b'\\', &b[head.len()..]).map(|i| i + head.len())
+    memchr::memchr2(b'"', b'\\', b.get(i..)?).map(|j| j + i)
 }
 
 /// A cursor over one JSON text.
@@ -94,10 +92,17 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    #[inline]
+    /// The next byte after whitespace. Compact JSON (what Falco writes) has none, so the
+    /// byte under the cursor is tried first.
+    #[inline(always)]
     pub fn peek(&mut self) -> Option<u8> {
-        self.ws();
-        self.b.get(self.pos).copied()
+        match self.b.get(self.pos) {
+            Some(&c) if c > b' ' => Some(c),
+            _ => {
+                self.ws();
+                self.b.get(self.pos).copied()
+            }
+        }
     }
 
     #[inline]
