@@ -92,7 +92,15 @@ impl Fields {
     }
 
     fn position(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| key_cmp(k, key))
+        // The needle's prefix once, not per probe.
+        let (needle, head) = (key.as_bytes(), prefix(key.as_bytes()));
+        self.0.binary_search_by(|(k, _)| {
+            let k = k.as_bytes();
+            match prefix(k).cmp(&head) {
+                Ordering::Equal => k.cmp(needle),
+                o => o,
+            }
+        })
     }
 
     /// The value under `key`.
@@ -162,8 +170,9 @@ impl Fields {
     }
 
     /// The order entries are kept in: byte-lexicographic (`str`'s own order), decided for
-    /// most short keys by their first eight bytes without a `memcmp` call. For callers
-    /// that sort entries before [`Fields::from_sorted`] or [`Fields::push_sorted`].
+    /// most short keys by their first eight bytes without a `memcmp` call. Cheapest for
+    /// one-off comparisons (a sort comparing the same keys again and again does better
+    /// with `str::cmp`).
     #[inline]
     pub fn key_order(a: &str, b: &str) -> Ordering {
         key_cmp(a, b)
@@ -187,7 +196,8 @@ impl Fields {
     /// readers do). One sort instead of a sorted insert per entry.
     pub fn from_entries(mut entries: Vec<(Text, Field)>) -> Fields {
         // Stable: equal keys keep their input order, so the last one is the one kept below.
-        entries.sort_by(|a, b| key_cmp(&a.0, &b.0));
+        // A sort compares each key many times: one `memcmp` each beats recomputing prefixes.
+        entries.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
         // In place: of a run of equal keys the first slot stays, holding the last value.
         entries.dedup_by(|later, kept| {
             if later.0 == kept.0 {
