@@ -714,7 +714,7 @@ fn field_value(sc: &mut Scanner<'_>, depth: usize, scratch: &mut Vec<(Text, Fiel
                 scratch.push((cow_text(k), v));
             }
             // Stable: equal keys keep input order, so `insert` keeps the last one.
-            scratch[start..].sort_by(|a, b| Fields::key_order(&a.0, &b.0));
+            scratch[start..].sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
             let mut out = Fields::with_capacity(scratch.len() - start);
             for (k, v) in scratch.drain(start..) {
                 // In key order now: each member appends (a repeated key replaces).
