@@ -6,6 +6,7 @@
 //! search beats a tree, and the serialized order is the sorted order a `BTreeMap` gave), and
 //! [`Text`] keeps strings of up to 24 bytes inline. The JSON shape is unchanged.
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -39,6 +40,36 @@ pub enum Field {
 
 static NULL: Field = Field::Null;
 
+/// The first (up to) eight bytes of `b`, big-endian, zero-padded.
+///
+/// For two byte strings whose prefixes differ, comparing these integers gives their
+/// byte-lexicographic order: at the first differing position both bytes are real (the
+/// order of those bytes), or the shorter string has ended there (a zero pad against a
+/// byte that is then non-zero, since the padded prefixes differ) and is a proper prefix
+/// of the other, so it sorts first either way.
+#[inline]
+fn prefix(b: &[u8]) -> u64 {
+    if let Some(head) = b.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
+    let mut v = 0u64;
+    for (i, &c) in b.iter().enumerate() {
+        v |= u64::from(c) << (56 - 8 * i);
+    }
+    v
+}
+
+/// Byte-lexicographic order of two keys (exactly `a.cmp(b)` on `str`), deciding most
+/// pairs of short keys from their first eight bytes without a `memcmp` call.
+#[inline]
+fn key_cmp(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    match prefix(a).cmp(&prefix(b)) {
+        Ordering::Equal => a.cmp(b),
+        o => o,
+    }
+}
+
 impl Fields {
     /// An empty map.
     pub const fn new() -> Self {
@@ -61,7 +92,15 @@ impl Fields {
     }
 
     fn position(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        // The needle's prefix once, not per probe.
+        let (needle, head) = (key.as_bytes(), prefix(key.as_bytes()));
+        self.0.binary_search_by(|(k, _)| {
+            let k = k.as_bytes();
+            match prefix(k).cmp(&head) {
+                Ordering::Equal => k.cmp(needle),
+                o => o,
+            }
+        })
     }
 
     /// The value under `key`.
@@ -81,13 +120,46 @@ impl Fields {
 
     /// Sets `key` to `value`, returning the previous value.
     pub fn insert(&mut self, key: impl Into<Text>, value: impl Into<Field>) -> Option<Field> {
-        let key = key.into();
-        let value = value.into();
+        self.insert_text(key.into(), value.into())
+    }
+
+    /// Appends `key` when it sorts after every key already present (one comparison),
+    /// otherwise inserts it as [`Fields::insert`] does (replacing an equal key's value,
+    /// which is returned). For building a map from entries that mostly arrive in key order;
+    /// any order gives the same map as `insert`.
+    ///
+    /// ```
+    /// use tripline_schema::{Field, Fields};
+    ///
+    /// let mut m = Fields::new();
+    /// for (k, v) in [("a", 1u64), ("b", 2), ("b", 3), ("A", 4)] {
+    ///     m.push_sorted(k, v);
+    /// }
+    /// assert_eq!(m.keys().map(|k| k.as_str()).collect::<Vec<_>>(), ["A", "a", "b"]);
+    /// assert_eq!(m["b"], 3u64);
+    /// ```
+    pub fn push_sorted(&mut self, key: impl Into<Text>, value: impl Into<Field>) -> Option<Field> {
+        self.insert_text(key.into(), value.into())
+    }
+
+    #[inline]
+    fn insert_text(&mut self, key: Text, value: Field) -> Option<Field> {
         // Normalizers mostly insert in key order: appending then needs one comparison.
-        if self.0.last().is_none_or(|(k, _)| k.as_str() < key.as_str()) {
+        if self
+            .0
+            .last()
+            .is_none_or(|(k, _)| key_cmp(k, &key) == Ordering::Less)
+        {
             self.0.push((key, value));
             return None;
         }
+        self.insert_searched(key, value)
+    }
+
+    /// The general case of an insert: binary search, then replace or shift.
+    #[cold]
+    #[inline(never)]
+    fn insert_searched(&mut self, key: Text, value: Field) -> Option<Field> {
         match self.position(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
             Err(i) => {
@@ -97,19 +169,45 @@ impl Fields {
         }
     }
 
+    /// The order entries are kept in: byte-lexicographic (`str`'s own order), decided for
+    /// most short keys by their first eight bytes without a `memcmp` call. Cheapest for
+    /// one-off comparisons (a sort comparing the same keys again and again does better
+    /// with `str::cmp`).
+    #[inline]
+    pub fn key_order(a: &str, b: &str) -> Ordering {
+        key_cmp(a, b)
+    }
+
+    /// A map from entries expected in strictly increasing key order, taking the `Vec` as
+    /// it is (no copy, no search) when they are; entries in any other order give the map
+    /// [`Fields::from_entries`] gives (sorted, the last of equal keys kept).
+    pub fn from_sorted(entries: Vec<(Text, Field)>) -> Fields {
+        if entries
+            .windows(2)
+            .all(|w| key_cmp(&w[0].0, &w[1].0) == Ordering::Less)
+        {
+            Fields(entries)
+        } else {
+            Fields::from_entries(entries)
+        }
+    }
+
     /// A map from entries in any order; a key given twice keeps its last value (as JSON
     /// readers do). One sort instead of a sorted insert per entry.
     pub fn from_entries(mut entries: Vec<(Text, Field)>) -> Fields {
         // Stable: equal keys keep their input order, so the last one is the one kept below.
+        // A sort compares each key many times: one `memcmp` each beats recomputing prefixes.
         entries.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
-        let mut out: Vec<(Text, Field)> = Vec::with_capacity(entries.len());
-        for (k, v) in entries {
-            match out.last_mut() {
-                Some(last) if last.0 == k => last.1 = v,
-                _ => out.push((k, v)),
+        // In place: of a run of equal keys the first slot stays, holding the last value.
+        entries.dedup_by(|later, kept| {
+            if later.0 == kept.0 {
+                std::mem::swap(&mut later.1, &mut kept.1);
+                true
+            } else {
+                false
             }
-        }
-        Fields(out)
+        });
+        Fields(entries)
     }
 
     /// Removes `key`, returning its value.
@@ -723,5 +821,124 @@ mod tests {
         m.map_mut("v").insert("k", "x");
         assert_eq!(m["v"]["value"], 7u64);
         assert_eq!(m["v"]["k"], "x");
+    }
+
+    #[test]
+    fn key_order_is_byte_order_at_the_prefix_edges() {
+        let keys = [
+            "",
+            "\0",
+            "\0\0",
+            "a",
+            "a\0",
+            "a\0\0\0\0\0\0\0",
+            "a\0\0\0\0\0\0\0\0",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefgha",
+            "abcdefghb",
+            "abcdefgi",
+            "abcdefg",
+            "\u{ff}",
+            "\u{7f}",
+            "Z",
+            "é",
+            "ID",
+            "QR",
+            "opCode",
+        ];
+        for a in keys {
+            for b in keys {
+                assert_eq!(key_cmp(a, b), a.as_bytes().cmp(b.as_bytes()), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn push_sorted_and_from_sorted_match_insert() {
+        let entries = [
+            ("b", 1u64),
+            ("a", 2),
+            ("c", 3),
+            ("b", 4),
+            ("d", 5),
+            ("d", 6),
+        ];
+        let mut want = Fields::new();
+        let mut got = Fields::new();
+        for (k, v) in entries {
+            assert_eq!(got.push_sorted(k, v), want.insert(k, v));
+        }
+        assert_eq!(got, want);
+        let list = entries
+            .iter()
+            .map(|(k, v)| (Text::from(*k), Field::from(*v)))
+            .collect::<Vec<_>>();
+        assert_eq!(Fields::from_sorted(list.clone()), want);
+        assert_eq!(Fields::from_entries(list), want);
+        let sorted = vec![
+            (Text::from("a"), Field::Null),
+            (Text::from("b"), true.into()),
+        ];
+        assert_eq!(
+            Fields::from_sorted(sorted)
+                .keys()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn key() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[ab\u{0}]{0,10}",
+                "[a-zA-Z_]{0,12}",
+                ".{0,10}",
+                Just("abcdefgh".to_string()),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn key_cmp_is_byte_order(a in key(), b in key()) {
+                prop_assert_eq!(key_cmp(&a, &b), a.as_bytes().cmp(b.as_bytes()));
+                prop_assert_eq!(Fields::key_order(&a, &b), a.cmp(&b));
+            }
+
+            #[test]
+            fn every_build_path_gives_the_insert_map(
+                entries in proptest::collection::vec((key(), 0u64..4), 0..24),
+                presort in any::<bool>(),
+            ) {
+                let mut entries = entries;
+                if presort {
+                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                }
+                let mut want = Fields::new();
+                let mut pushed = Fields::new();
+                for (k, v) in &entries {
+                    prop_assert_eq!(pushed.push_sorted(k.as_str(), *v), want.insert(k.as_str(), *v));
+                }
+                // Sorted, unique, and the last value of each key (a BTreeMap's view).
+                let oracle: std::collections::BTreeMap<&[u8], u64> =
+                    entries.iter().map(|(k, v)| (k.as_bytes(), *v)).collect();
+                let got: Vec<(&[u8], u64)> = want
+                    .iter()
+                    .map(|(k, v)| (k.as_bytes(), v.as_u64().unwrap_or(u64::MAX)))
+                    .collect();
+                prop_assert_eq!(got, oracle.into_iter().collect::<Vec<_>>());
+                prop_assert_eq!(&pushed, &want);
+                let list: Vec<(Text, Field)> = entries
+                    .iter()
+                    .map(|(k, v)| (Text::from(k.as_str()), Field::from(*v)))
+                    .collect();
+                prop_assert_eq!(&Fields::from_sorted(list.clone()), &want);
+                prop_assert_eq!(&Fields::from_entries(list), &want);
+            }
+        }
     }
 }

@@ -436,17 +436,18 @@ impl<'e> Normalizer<'e> {
             sig.finding_envelope(&mut event, leftovers);
         }
         if self.keep_unmapped {
-            let mut rest = Fields::new();
+            // Args come in Tracee's order, not key order: collect them, sort once.
+            let mut rest: Vec<(Text, Field)> = Vec::new();
             args.for_each_raw_arg(&mut |k, v| {
                 if !consumed.contains(&k) {
                     if rest.is_empty() {
-                        rest = Fields::with_capacity(args.arg_count());
+                        rest.reserve_exact(args.arg_count());
                     }
-                    rest.insert(k, raw_json(v));
+                    rest.push((Text::from(k), raw_json(v)));
                 }
             });
             if !rest.is_empty() {
-                leftovers.insert("args", rest);
+                leftovers.insert("args", Fields::from_sorted(rest));
             }
         }
         event
@@ -665,11 +666,28 @@ fn raw_json(text: &str) -> Field {
         return Field::from(i);
     }
     let mut sc = Scanner::new(text);
-    let mut scratch = Vec::new();
-    match field_value(&mut sc, 0, &mut scratch).and_then(|f| sc.end().map(|()| f)) {
+    // Object members collect on a per-thread stack kept between calls: an event's DNS
+    // answer, trigger and signature properties then cost no scratch allocation each.
+    let mut scratch = SCRATCH.take();
+    let out = field_value(&mut sc, 0, &mut scratch).and_then(|f| sc.end().map(|()| f));
+    // An error can leave members of an unfinished object behind; a huge value leaves a
+    // huge buffer, which is not kept.
+    scratch.clear();
+    if scratch.capacity() <= SCRATCH_KEEP {
+        SCRATCH.set(scratch);
+    }
+    match out {
         Ok(f) => f,
         Err(_) => Field::Str(Text::from(text)),
     }
+}
+
+/// Largest member stack [`raw_json`] keeps for the next call.
+const SCRATCH_KEEP: usize = 1024;
+
+thread_local! {
+    /// The member stack [`raw_json`] lends to [`field_value`] (empty between calls).
+    static SCRATCH: std::cell::Cell<Vec<(Text, Field)>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// One JSON value read straight into a [`Field`], as `Field::from_json_str` would read it
@@ -699,7 +717,8 @@ fn field_value(sc: &mut Scanner<'_>, depth: usize, scratch: &mut Vec<(Text, Fiel
             scratch[start..].sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
             let mut out = Fields::with_capacity(scratch.len() - start);
             for (k, v) in scratch.drain(start..) {
-                out.insert(k, v);
+                // In key order now: each member appends (a repeated key replaces).
+                out.push_sorted(k, v);
             }
             Ok(Field::Map(out))
         }
@@ -837,7 +856,7 @@ impl TraceLeftovers<'_> {
         let mut put = |k: &'static str, v: Option<Field>| {
             if let Some(v) = v {
                 // A static key is borrowed, not copied.
-                out.insert(Text::const_new(k), v);
+                out.push_sorted(Text::const_new(k), v);
             }
         };
         if let Some((ev, origin)) = full {
