@@ -268,7 +268,8 @@ impl Input {
                         file: Some(name),
                         ..tripline_docker::NormalizeOptions::default()
                     };
-                    Ok(msg.normalize_with(&opts))
+                    // The message is ours: its text moves into the event, not copied.
+                    Ok(msg.into_event_with(&opts))
                 }
                 Err(e) => {
                     let (line, offset) = e.location().map_or((0, 0), |l| (l.line, l.offset));
