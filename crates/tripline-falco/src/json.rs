@@ -296,17 +296,7 @@ impl<'a> Cursor<'a> {
             i += 1;
         }
         let int_start = i;
-        // Up to 19 digits cannot overflow a u64, so the common integers (pids, ports,
-        // `evt.time` in ns) are read without checked arithmetic.
-        let mut acc: u64 = 0;
-        while let Some(&d) = b.get(i) {
-            let d = d.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            acc = acc.wrapping_mul(10).wrapping_add(u64::from(d));
-            i += 1;
-        }
+        let (i, acc) = digit_run(b, i);
         let int_len = i - int_start;
         if int_len == 0 || (int_len > 1 && b[int_start] == b'0') {
             return self.err("bad number");
@@ -534,16 +524,7 @@ impl<'a> Cursor<'a> {
             i += 1;
         }
         let int_start = i;
-        // 19 digits cannot overflow a u64.
-        let mut acc: u64 = 0;
-        while let Some(&d) = b.get(i) {
-            let d = d.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            acc = acc.wrapping_mul(10).wrapping_add(u64::from(d));
-            i += 1;
-        }
+        let (i, acc) = digit_run(b, i);
         let len = i - int_start;
         let acc = i64::try_from(acc).ok()?;
         if len == 0
@@ -564,6 +545,23 @@ impl<'a> Cursor<'a> {
         self.value()?;
         Ok(&self.s[start..self.pos])
     }
+}
+
+/// The ASCII digits of `b` from `i`: where they end and their value, which is exact for up to
+/// 19 digits (they cannot overflow a `u64`), so the common integers (pids, ports, `evt.time`
+/// in ns) are read without checked arithmetic; longer runs wrap and callers re-read them.
+#[inline(always)]
+fn digit_run(b: &[u8], mut i: usize) -> (usize, u64) {
+    let mut acc: u64 = 0;
+    while let Some(&d) = b.get(i) {
+        let d = d.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        acc = acc.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    (i, acc)
 }
 
 #[cfg(test)]
