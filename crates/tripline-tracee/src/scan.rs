@@ -564,12 +564,20 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    /// Moves to the next member of an object: `false` after the closing `}`, else `true`
-    /// with the scanner at the member's key.
-    fn member(&mut self, first: &mut bool) -> Res<bool> {
+    /// The separator before the next element of an object or array closed by `close`:
+    /// `false` after the closing byte, else `true` with the scanner at the element (after
+    /// its `,` unless it is the first).
+    #[inline(always)]
+    fn separated(
+        &mut self,
+        first: &mut bool,
+        close: u8,
+        eof: &'static str,
+        expected: &'static str,
+    ) -> Res<bool> {
         self.ws();
         match self.peek() {
-            Some(b'}') => {
+            Some(c) if c == close => {
                 self.pos += 1;
                 return Ok(false);
             }
@@ -578,10 +586,24 @@ impl<'a> Scanner<'a> {
                 self.ws();
             }
             _ if *first => {}
-            None => return self.err("EOF while parsing an object"),
-            _ => return self.err("expected `,` or `}`"),
+            None => return self.err(eof),
+            _ => return self.err(expected),
         }
         *first = false;
+        Ok(true)
+    }
+
+    /// Moves to the next member of an object: `false` after the closing `}`, else `true`
+    /// with the scanner at the member's key.
+    fn member(&mut self, first: &mut bool) -> Res<bool> {
+        if !self.separated(
+            first,
+            b'}',
+            "EOF while parsing an object",
+            "expected `,` or `}`",
+        )? {
+            return Ok(false);
+        }
         if self.peek() != Some(b'"') {
             return self.err("key must be a string");
         }
@@ -646,21 +668,14 @@ impl<'a> Scanner<'a> {
     /// Whether another element follows (the scanner is then at it); `false` after the
     /// closing `]`. `first` starts `true` for each array.
     pub fn arr_next(&mut self, first: &mut bool) -> Res<bool> {
-        self.ws();
-        match self.peek() {
-            Some(b']') => {
-                self.pos += 1;
-                return Ok(false);
-            }
-            Some(b',') if !*first => {
-                self.pos += 1;
-                self.ws();
-            }
-            _ if *first => {}
-            None => return self.err("EOF while parsing a list"),
-            _ => return self.err("expected `,` or `]`"),
+        if !self.separated(
+            first,
+            b']',
+            "EOF while parsing a list",
+            "expected `,` or `]`",
+        )? {
+            return Ok(false);
         }
-        *first = false;
         if self.peek() == Some(b']') {
             return self.err("trailing comma");
         }
