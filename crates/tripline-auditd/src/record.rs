@@ -389,30 +389,19 @@ impl<'a> Record<'a> {
     /// reads by name. One pass over the tokens, so a field a record lacks (the common case
     /// when many rules ask every record) costs one scan, not three.
     pub(crate) fn find_any(&self, key: &str) -> Option<Field<'a>> {
-        let kb = key.as_bytes();
-        let (mut in_msg, mut enriched) = (None, None);
-        for t in &self.meta.tokens {
-            if t.text
-                || (t.key.end - t.key.start) as usize != kb.len()
-                || t.key.of(self.line).as_bytes() != kb
-            {
-                continue;
-            }
-            match t.scope {
-                Scope::Body => return Some(self.field_of(t)),
-                Scope::Msg if in_msg.is_none() => in_msg = Some(t),
-                Scope::Enriched if enriched.is_none() => enriched = Some(t),
-                _ => {}
-            }
-        }
-        in_msg.or(enriched).map(|t| self.field_of(t))
+        self.lookup(key, true)
     }
 
     /// A body field, else the same key inside `msg='…'`.
     pub fn get(&self, key: &str) -> Option<Field<'a>> {
-        // One pass: the first body match wins, else the first `msg='…'` match.
+        self.lookup(key, false)
+    }
+
+    /// One pass over the tokens: the first body match wins, else the first `msg='…'` match,
+    /// else (with `enriched`) the first ENRICHED match.
+    fn lookup(&self, key: &str, enriched: bool) -> Option<Field<'a>> {
         let kb = key.as_bytes();
-        let mut in_msg = None;
+        let (mut in_msg, mut in_enriched) = (None, None);
         for t in &self.meta.tokens {
             if t.text
                 || (t.key.end - t.key.start) as usize != kb.len()
@@ -423,10 +412,11 @@ impl<'a> Record<'a> {
             match t.scope {
                 Scope::Body => return Some(self.field_of(t)),
                 Scope::Msg if in_msg.is_none() => in_msg = Some(t),
+                Scope::Enriched if enriched && in_enriched.is_none() => in_enriched = Some(t),
                 _ => {}
             }
         }
-        in_msg.map(|t| self.field_of(t))
+        in_msg.or(in_enriched).map(|t| self.field_of(t))
     }
 
     /// A field of one scope.
