@@ -63,6 +63,13 @@ fn group(r: &Record<'_>, key: &str) -> Option<Group> {
     id_of(r, key).map(|(id, name)| Group { id, name })
 }
 
+/// The audit session (`ses`), unless unset (`4294967295`).
+fn session(r: &Record<'_>) -> Option<u32> {
+    r.get("ses")
+        .filter(|f| !value::is_unset_id(f.raw))
+        .and_then(|f| f.raw.parse().ok())
+}
+
 /// The process described by a SYSCALL-like record.
 fn process_of(r: &Record<'_>) -> Process {
     Process {
@@ -81,10 +88,7 @@ fn process_of(r: &Record<'_>) -> Process {
             real_group: group(r, "gid"),
             saved_group: group(r, "sgid"),
             fs_group: group(r, "fsgid"),
-            session_id: r
-                .get("ses")
-                .filter(|f| !value::is_unset_id(f.raw))
-                .and_then(|f| f.raw.parse().ok()),
+            session_id: session(r),
             ..ProcessExtra::default()
         }
         .boxed(),
@@ -382,10 +386,7 @@ fn userspace_process(r: &Record<'_>) -> Process {
         tty: text(r, "terminal"),
         extra: ProcessExtra {
             real_user: user(r, "uid"),
-            session_id: r
-                .get("ses")
-                .filter(|f| !value::is_unset_id(f.raw))
-                .and_then(|f| f.raw.parse().ok()),
+            session_id: session(r),
             ..ProcessExtra::default()
         }
         .boxed(),
@@ -544,10 +545,7 @@ fn normalize_inner(ev: &AuditEvent) -> Event {
             },
             source: endpoint_of(r),
             terminal: text(r, "terminal").filter(|t| t != "?"),
-            session_id: r
-                .get("ses")
-                .filter(|f| !value::is_unset_id(f.raw))
-                .and_then(|f| f.raw.parse().ok()),
+            session_id: session(r),
             method: r.get_in("op", Scope::Msg).map(|f| Text::from(f.text())),
             process: Some(process.clone().unwrap_or_else(|| userspace_process(r))),
         }
