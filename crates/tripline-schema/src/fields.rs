@@ -118,27 +118,21 @@ impl Fields {
         self.position(key).is_ok()
     }
 
-    /// Sets `key` to `value`, returning the previous value.
-    pub fn insert(&mut self, key: impl Into<Text>, value: impl Into<Field>) -> Option<Field> {
-        self.insert_text(key.into(), value.into())
-    }
-
-    /// Appends `key` when it sorts after every key already present (one comparison),
-    /// otherwise inserts it as [`Fields::insert`] does (replacing an equal key's value,
-    /// which is returned). For building a map from entries that mostly arrive in key order;
-    /// any order gives the same map as `insert`.
+    /// Sets `key` to `value`, returning the previous value. A key that sorts after every key
+    /// present is appended with one comparison, so building a map from entries that mostly
+    /// arrive in key order is cheap; any order gives the same map.
     ///
     /// ```
     /// use tripline_schema::{Field, Fields};
     ///
     /// let mut m = Fields::new();
     /// for (k, v) in [("a", 1u64), ("b", 2), ("b", 3), ("A", 4)] {
-    ///     m.push_sorted(k, v);
+    ///     m.insert(k, v);
     /// }
     /// assert_eq!(m.keys().map(|k| k.as_str()).collect::<Vec<_>>(), ["A", "a", "b"]);
     /// assert_eq!(m["b"], 3u64);
     /// ```
-    pub fn push_sorted(&mut self, key: impl Into<Text>, value: impl Into<Field>) -> Option<Field> {
+    pub fn insert(&mut self, key: impl Into<Text>, value: impl Into<Field>) -> Option<Field> {
         self.insert_text(key.into(), value.into())
     }
 
@@ -167,15 +161,6 @@ impl Fields {
                 None
             }
         }
-    }
-
-    /// The order entries are kept in: byte-lexicographic (`str`'s own order), decided for
-    /// most short keys by their first eight bytes without a `memcmp` call. Cheapest for
-    /// one-off comparisons (a sort comparing the same keys again and again does better
-    /// with `str::cmp`).
-    #[inline]
-    pub fn key_order(a: &str, b: &str) -> Ordering {
-        key_cmp(a, b)
     }
 
     /// A map from entries expected in strictly increasing key order, taking the `Vec` as
@@ -855,7 +840,7 @@ mod tests {
     }
 
     #[test]
-    fn push_sorted_and_from_sorted_match_insert() {
+    fn from_sorted_and_from_entries_match_insert() {
         let entries = [
             ("b", 1u64),
             ("a", 2),
@@ -865,11 +850,9 @@ mod tests {
             ("d", 6),
         ];
         let mut want = Fields::new();
-        let mut got = Fields::new();
         for (k, v) in entries {
-            assert_eq!(got.push_sorted(k, v), want.insert(k, v));
+            want.insert(k, v);
         }
-        assert_eq!(got, want);
         let list = entries
             .iter()
             .map(|(k, v)| (Text::from(*k), Field::from(*v)))
@@ -906,7 +889,6 @@ mod tests {
             #[test]
             fn key_cmp_is_byte_order(a in key(), b in key()) {
                 prop_assert_eq!(key_cmp(&a, &b), a.as_bytes().cmp(b.as_bytes()));
-                prop_assert_eq!(Fields::key_order(&a, &b), a.cmp(&b));
             }
 
             #[test]
@@ -919,9 +901,8 @@ mod tests {
                     entries.sort_by(|a, b| a.0.cmp(&b.0));
                 }
                 let mut want = Fields::new();
-                let mut pushed = Fields::new();
                 for (k, v) in &entries {
-                    prop_assert_eq!(pushed.push_sorted(k.as_str(), *v), want.insert(k.as_str(), *v));
+                    want.insert(k.as_str(), *v);
                 }
                 // Sorted, unique, and the last value of each key (a BTreeMap's view).
                 let oracle: std::collections::BTreeMap<&[u8], u64> =
@@ -931,7 +912,6 @@ mod tests {
                     .map(|(k, v)| (k.as_bytes(), v.as_u64().unwrap_or(u64::MAX)))
                     .collect();
                 prop_assert_eq!(got, oracle.into_iter().collect::<Vec<_>>());
-                prop_assert_eq!(&pushed, &want);
                 let list: Vec<(Text, Field)> = entries
                     .iter()
                     .map(|(k, v)| (Text::from(k.as_str()), Field::from(*v)))

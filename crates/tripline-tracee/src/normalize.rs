@@ -718,7 +718,7 @@ fn field_value(sc: &mut Scanner<'_>, depth: usize, scratch: &mut Vec<(Text, Fiel
             let mut out = Fields::with_capacity(scratch.len() - start);
             for (k, v) in scratch.drain(start..) {
                 // In key order now: each member appends (a repeated key replaces).
-                out.push_sorted(k, v);
+                out.insert(k, v);
             }
             Ok(Field::Map(out))
         }
@@ -856,7 +856,7 @@ impl TraceLeftovers<'_> {
         let mut put = |k: &'static str, v: Option<Field>| {
             if let Some(v) = v {
                 // A static key is borrowed, not copied.
-                out.push_sorted(Text::const_new(k), v);
+                out.insert(Text::const_new(k), v);
             }
         };
         if let Some((ev, origin)) = full {
