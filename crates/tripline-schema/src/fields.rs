@@ -70,6 +70,48 @@ fn key_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Where `key` is (or would go) in entries sorted by [`key_cmp`]: the binary search behind
+/// [`Fields`] and [`crate::TextMap`].
+#[inline]
+pub(crate) fn sorted_position<V>(entries: &[(Text, V)], key: &str) -> Result<usize, usize> {
+    // The needle's prefix once, not per probe.
+    let (needle, head) = (key.as_bytes(), prefix(key.as_bytes()));
+    entries.binary_search_by(|(k, _)| {
+        let k = k.as_bytes();
+        match prefix(k).cmp(&head) {
+            Ordering::Equal => k.cmp(needle),
+            o => o,
+        }
+    })
+}
+
+/// Sets `key` to `value` in entries sorted by key, returning the value replaced. Inserts
+/// mostly come in key order, so appending is tried first with one comparison.
+#[inline]
+pub(crate) fn sorted_insert<V>(entries: &mut Vec<(Text, V)>, key: Text, value: V) -> Option<V> {
+    if entries
+        .last()
+        .is_none_or(|(k, _)| key_cmp(k, &key) == Ordering::Less)
+    {
+        entries.push((key, value));
+        return None;
+    }
+    sorted_insert_searched(entries, key, value)
+}
+
+/// The general case of [`sorted_insert`]: binary search, then replace or shift.
+#[cold]
+#[inline(never)]
+fn sorted_insert_searched<V>(entries: &mut Vec<(Text, V)>, key: Text, value: V) -> Option<V> {
+    match sorted_position(entries, &key) {
+        Ok(i) => Some(std::mem::replace(&mut entries[i].1, value)),
+        Err(i) => {
+            entries.insert(i, (key, value));
+            None
+        }
+    }
+}
+
 impl Fields {
     /// An empty map.
     pub const fn new() -> Self {
@@ -92,15 +134,7 @@ impl Fields {
     }
 
     fn position(&self, key: &str) -> Result<usize, usize> {
-        // The needle's prefix once, not per probe.
-        let (needle, head) = (key.as_bytes(), prefix(key.as_bytes()));
-        self.0.binary_search_by(|(k, _)| {
-            let k = k.as_bytes();
-            match prefix(k).cmp(&head) {
-                Ordering::Equal => k.cmp(needle),
-                o => o,
-            }
-        })
+        sorted_position(&self.0, key)
     }
 
     /// The value under `key`.
@@ -138,29 +172,7 @@ impl Fields {
 
     #[inline]
     fn insert_text(&mut self, key: Text, value: Field) -> Option<Field> {
-        // Normalizers mostly insert in key order: appending then needs one comparison.
-        if self
-            .0
-            .last()
-            .is_none_or(|(k, _)| key_cmp(k, &key) == Ordering::Less)
-        {
-            self.0.push((key, value));
-            return None;
-        }
-        self.insert_searched(key, value)
-    }
-
-    /// The general case of an insert: binary search, then replace or shift.
-    #[cold]
-    #[inline(never)]
-    fn insert_searched(&mut self, key: Text, value: Field) -> Option<Field> {
-        match self.position(&key) {
-            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
-            Err(i) => {
-                self.0.insert(i, (key, value));
-                None
-            }
-        }
+        sorted_insert(&mut self.0, key, value)
     }
 
     /// A map from entries expected in strictly increasing key order, taking the `Vec` as

@@ -543,7 +543,7 @@ impl TextMap {
     }
 
     fn position(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        crate::fields::sorted_position(&self.0, key)
     }
 
     /// The value of `key`.
@@ -559,19 +559,7 @@ impl TextMap {
     /// Sets `key` to `value`, returning the value it replaces. Inserting in key order
     /// appends after one comparison.
     pub fn insert(&mut self, key: impl Into<Text>, value: impl Into<Text>) -> Option<Text> {
-        let key = key.into();
-        let value = value.into();
-        if self.0.last().is_none_or(|(k, _)| k.as_str() < key.as_str()) {
-            self.0.push((key, value));
-            return None;
-        }
-        match self.position(&key) {
-            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
-            Err(i) => {
-                self.0.insert(i, (key, value));
-                None
-            }
-        }
+        crate::fields::sorted_insert(&mut self.0, key.into(), value.into())
     }
 
     /// Removes `key`, returning its value.
