@@ -15,7 +15,7 @@ use tripline_schema::{
 
 use crate::events::kind::{Action, EventType, split_action};
 use crate::events::record::{DAEMON_KEYS, EventRecord, Trust};
-use crate::events::text::{head_len, render_text_event, write_head};
+use crate::events::text::{head_len, render_text_event, write_attrs, write_head};
 use crate::inspect::{ContainerInfo, EnrichmentCache};
 use crate::logs::line::Stream;
 use crate::logs::partial::{Flush, Message};
@@ -293,20 +293,10 @@ impl EventRecord<'_> {
         }
         let mut s = String::with_capacity(head_len(self) + attrs_len + 1);
         write_head(self, &mut s);
-        let mut it = attributes.iter();
-        if let Some((k, v)) = it.next() {
-            s.push_str(" (");
-            s.push_str(k);
-            s.push('=');
-            s.push_str(v);
-            for (k, v) in it {
-                s.push_str(", ");
-                s.push_str(k);
-                s.push('=');
-                s.push_str(v);
-            }
-            s.push(')');
-        }
+        write_attrs(
+            attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            &mut s,
+        );
         s
     }
 }

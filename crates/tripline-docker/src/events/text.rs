@@ -140,6 +140,25 @@ pub(crate) fn write_head(ev: &EventRecord<'_>, s: &mut String) {
     s.push_str(&ev.actor_id);
 }
 
+/// Appends ` (k=v, k=v)` for attributes already in the order to print; nothing when there
+/// are none.
+pub(crate) fn write_attrs<'x>(attrs: impl Iterator<Item = (&'x str, &'x str)>, s: &mut String) {
+    let mut attrs = attrs.peekable();
+    if attrs.peek().is_none() {
+        return;
+    }
+    s.push_str(" (");
+    for (i, (k, v)) in attrs.enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(k);
+        s.push('=');
+        s.push_str(v);
+    }
+    s.push(')');
+}
+
 /// Writes a record as `docker events` prints it (attributes sorted by key), for tests and
 /// for tools that want the familiar text.
 pub fn render_text_event(ev: &EventRecord<'_>) -> String {
@@ -155,17 +174,6 @@ pub fn render_text_event(ev: &EventRecord<'_>) -> String {
     let mut s = String::with_capacity(head_len(ev) + attrs_len);
     write_head(ev, &mut s);
     if !ev.attributes.is_empty() {
-        s.push_str(" (");
-        let mut first = true;
-        let mut push = |k: &str, v: &str| {
-            if !first {
-                s.push_str(", ");
-            }
-            first = false;
-            s.push_str(k);
-            s.push('=');
-            s.push_str(v);
-        };
         // The daemon's attributes come from a Go map marshalled with sorted keys, so they
         // are usually in order already; sort only when they are not.
         let a = &ev.attributes.0;
@@ -177,17 +185,12 @@ pub fn render_text_event(ev: &EventRecord<'_>) -> String {
                 std::cmp::Ordering::Greater => false,
             })
         {
-            for (k, v) in a {
-                push(k, v);
-            }
+            write_attrs(a.iter().map(|(k, v)| (k.as_ref(), v.as_ref())), &mut s);
         } else {
             let mut kv: Vec<(&str, &str)> = ev.attributes.iter().collect();
             kv.sort_unstable();
-            for (k, v) in kv {
-                push(k, v);
-            }
+            write_attrs(kv.into_iter(), &mut s);
         }
-        s.push(')');
     }
     s
 }
