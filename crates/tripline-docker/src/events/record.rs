@@ -508,6 +508,49 @@ mod fast {
     use crate::attrs::Attributes;
     use std::borrow::Cow;
 
+    /// The keys the scanner reads.
+    #[derive(Clone, Copy)]
+    enum Key {
+        Type,
+        Action,
+        Actor,
+        Scope,
+        Time,
+        TimeNano,
+        Status,
+        LegacyId,
+        From,
+        Id,
+        Attributes,
+    }
+
+    /// A top-level key at the start of `b` with its closing quote, and that length.
+    /// Literal compares of constant length (no string scan, no `memcmp` call).
+    fn top_key(b: &[u8]) -> Option<(Key, usize)> {
+        Some(match b.first()? {
+            b'T' if b.starts_with(b"Type\"") => (Key::Type, 5),
+            b'A' if b.starts_with(b"Action\"") => (Key::Action, 7),
+            b'A' if b.starts_with(b"Actor\"") => (Key::Actor, 6),
+            b's' if b.starts_with(b"scope\"") => (Key::Scope, 6),
+            b's' if b.starts_with(b"status\"") => (Key::Status, 7),
+            // `time"` cannot match `timeNano"`.
+            b't' if b.starts_with(b"time\"") => (Key::Time, 5),
+            b't' if b.starts_with(b"timeNano\"") => (Key::TimeNano, 9),
+            b'i' if b.starts_with(b"id\"") => (Key::LegacyId, 3),
+            b'f' if b.starts_with(b"from\"") => (Key::From, 5),
+            _ => return None,
+        })
+    }
+
+    /// An `Actor` key at the start of `b` with its closing quote, and that length.
+    fn actor_key(b: &[u8]) -> Option<(Key, usize)> {
+        Some(match b.first()? {
+            b'I' if b.starts_with(b"ID\"") => (Key::Id, 3),
+            b'A' if b.starts_with(b"Attributes\"") => (Key::Attributes, 11),
+            _ => return None,
+        })
+    }
+
     struct Scan<'a> {
         s: &'a str,
         i: usize,
@@ -563,7 +606,16 @@ mod fast {
             // a u64; `timeNano` has 19), then check the i64 range.
             let mut v: u64 = 0;
             let mut digits = 0usize;
-            for &c in &b[usize::from(neg)..] {
+            let body = &b[usize::from(neg)..];
+            // Eight digits per step while they fit in the first 19 (`time` has 10 digits,
+            // `timeNano` 19), then one at a time.
+            while digits + 8 <= 19
+                && let Some(x) = body.get(digits..).and_then(crate::time::eight_digits)
+            {
+                v = v * 100_000_000 + u64::from(x);
+                digits += 8;
+            }
+            for &c in &body[digits..] {
                 let d = c.wrapping_sub(b'0');
                 if d >= 10 {
                     break;
@@ -618,6 +670,17 @@ mod fast {
             Some(true)
         }
 
+        /// One of `keys`, matched on its raw bytes with the closing quote, and the `:`
+        /// after it. Any other key, or a known one spelled with an escape, is `None` (the
+        /// document goes to serde_json), as when the key was read as a string and compared.
+        fn known_key(&mut self, keys: impl Fn(&[u8]) -> Option<(Key, usize)>) -> Option<Key> {
+            self.byte(b'"')?;
+            let (key, len) = keys(&self.s.as_bytes()[self.i..])?;
+            self.i += len;
+            self.byte(b':')?;
+            Some(key)
+        }
+
         fn key(&mut self) -> Option<&'a str> {
             let k = self.string()?;
             self.byte(b':')?;
@@ -630,6 +693,9 @@ mod fast {
             }
             let mut out = Vec::new();
             if self.object_start()? {
+                // Room for the usual attribute count: growing from 4 to 8 reallocated on
+                // events with five attributes.
+                out.reserve_exact(8);
                 loop {
                     let k = self.key()?;
                     let v = self.string()?;
@@ -649,9 +715,9 @@ mod fast {
             };
             if self.object_start()? {
                 loop {
-                    match self.key()? {
-                        "ID" if a.id.is_none() => a.id = self.cow()?,
-                        "Attributes" if a.attributes.is_none() => {
+                    match self.known_key(actor_key)? {
+                        Key::Id if a.id.is_none() => a.id = self.cow()?,
+                        Key::Attributes if a.attributes.is_none() => {
                             a.attributes = self.attributes()?
                         }
                         _ => return None,
@@ -678,16 +744,16 @@ mod fast {
         let mut p = Scan { s, i: 0 };
         if p.object_start()? {
             loop {
-                match p.key()? {
-                    "Type" => set(&mut r.ty, p.cow()?)?,
-                    "Action" => set(&mut r.action, p.cow()?)?,
-                    "scope" => set(&mut r.scope, p.cow()?)?,
-                    "status" => set(&mut r.status, p.cow()?)?,
-                    "id" => set(&mut r.id, p.cow()?)?,
-                    "from" => set(&mut r.from, p.cow()?)?,
-                    "time" => set(&mut r.time, Some(super::Num::Int(p.int()?)))?,
-                    "timeNano" => set(&mut r.time_nano, Some(super::Num::Int(p.int()?)))?,
-                    "Actor" if r.actor.is_none() => r.actor = Some(p.actor()?),
+                match p.known_key(top_key)? {
+                    Key::Type => set(&mut r.ty, p.cow()?)?,
+                    Key::Action => set(&mut r.action, p.cow()?)?,
+                    Key::Scope => set(&mut r.scope, p.cow()?)?,
+                    Key::Status => set(&mut r.status, p.cow()?)?,
+                    Key::LegacyId => set(&mut r.id, p.cow()?)?,
+                    Key::From => set(&mut r.from, p.cow()?)?,
+                    Key::Time => set(&mut r.time, Some(super::Num::Int(p.int()?)))?,
+                    Key::TimeNano => set(&mut r.time_nano, Some(super::Num::Int(p.int()?)))?,
+                    Key::Actor if r.actor.is_none() => r.actor = Some(p.actor()?),
                     _ => return None,
                 }
                 if !p.more()? {
