@@ -88,8 +88,13 @@ fn stream_of(b: &[u8]) -> Option<Stream> {
 /// through serde_json.
 fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
     let rest = b.strip_prefix(br#"{"log":""#)?;
-    // The first quote, backslash or control byte: only `"` or a final `\n"` keep the fast path.
-    let i = crate::lines::first_special(rest)?;
+    // The first quote, backslash or control byte: only `"` or a final `\n"` keep the fast
+    // path. The scan stops at a non-ASCII byte too, so ASCII text (nearly every line) needs
+    // no UTF-8 check; other text is scanned on and checked.
+    let (i, ascii) = match crate::lines::first_special_or_non_ascii(rest)? {
+        i if rest[i] < 0x80 => (i, true),
+        i => (i + crate::lines::first_special(&rest[i..])?, false),
+    };
     let (content, partial, rest) = if rest[i] == b'"' {
         (&rest[..i], true, &rest[i + 1..])
     } else if rest[i] == b'\\' && rest.get(i + 1) == Some(&b'n') && rest.get(i + 2) == Some(&b'"') {
@@ -97,8 +102,7 @@ fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
     } else {
         return None;
     };
-    // `is_ascii` is a few word compares; the full UTF-8 check only runs on other text.
-    if !content.is_ascii() && std::str::from_utf8(content).is_err() {
+    if !ascii && std::str::from_utf8(content).is_err() {
         return None;
     }
     let (stream, rest) = plain_string(rest.strip_prefix(br#","stream":""#)?)?;
