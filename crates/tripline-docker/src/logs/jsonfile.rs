@@ -96,13 +96,23 @@ fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
         i => (i + crate::lines::first_special(&rest[i..])?, false),
     };
     let (content, partial, rest) = if rest[i] == b'"' {
-        (&rest[..i], true, &rest[i + 1..])
+        (Cow::Borrowed(&rest[..i]), true, &rest[i + 1..])
     } else if rest[i] == b'\\' && rest.get(i + 1) == Some(&b'n') && rest.get(i + 2) == Some(&b'"') {
-        (&rest[..i], false, &rest[i + 3..])
+        (Cow::Borrowed(&rest[..i]), false, &rest[i + 3..])
+    } else if rest[i] == b'\\' {
+        // Escapes inside the text (`\"`, `\t`, `\u003c` — Go escapes `<`, `>`, `&`):
+        // decoded here instead of sending the whole line through serde_json.
+        let (mut text, used) = unescape(rest)?;
+        let partial = !text.ends_with('\n');
+        if !partial {
+            text.pop();
+        }
+        (Cow::Owned(text.into_bytes()), partial, &rest[used..])
     } else {
         return None;
     };
-    if !ascii && std::str::from_utf8(content).is_err() {
+    // Decoded text is UTF-8 already; borrowed text is when it was all ASCII.
+    if !ascii && matches!(content, Cow::Borrowed(c) if std::str::from_utf8(c).is_err()) {
         return None;
     }
     let (stream, rest) = plain_string(rest.strip_prefix(br#","stream":""#)?)?;
@@ -116,12 +126,53 @@ fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
         format: LogFormat::JsonFile,
         time: Some(time),
         stream,
-        content: Cow::Borrowed(content),
+        content,
         partial,
         tags: None,
         attrs: Attributes::default(),
         source: None,
     })
+}
+
+/// Decodes a JSON string body starting at `b[0]` up to its closing quote: the text and the
+/// index after the quote. `None` for anything serde_json must judge (a control byte, an
+/// unknown escape, a surrogate `\u` escape, invalid UTF-8, no closing quote); every string
+/// this accepts, serde_json decodes to the same text.
+fn unescape(b: &[u8]) -> Option<(String, usize)> {
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    loop {
+        let j = i + crate::lines::first_special(&b[i..])?;
+        out.extend_from_slice(&b[i..j]);
+        match b[j] {
+            b'"' => return Some((String::from_utf8(out).ok()?, j + 1)),
+            b'\\' => {
+                let byte = match *b.get(j + 1)? {
+                    c @ (b'"' | b'\\' | b'/') => c,
+                    b'b' => 0x08,
+                    b'f' => 0x0c,
+                    b'n' => b'\n',
+                    b'r' => b'\r',
+                    b't' => b'\t',
+                    b'u' => {
+                        let mut v = 0u32;
+                        for &h in b.get(j + 2..j + 6)? {
+                            v = v * 16 + char::from(h).to_digit(16)?;
+                        }
+                        // Surrogates (pairs or lone) are left to serde_json.
+                        let c = char::from_u32(v)?;
+                        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                        i = j + 6;
+                        continue;
+                    }
+                    _ => return None,
+                };
+                out.push(byte);
+                i = j + 2;
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// Writes a line the way the json-file driver does (`log, stream, attrs, time`; `<`, `>`,
@@ -185,7 +236,7 @@ mod tests {
         /// The no-parser fast path agrees with serde_json on every line it accepts.
         #[test]
         fn fast_path_agrees_with_serde(
-            log in "[ -~\u{80}-\u{2FF}]{0,30}(\\\\n|\\\\t|)",
+            log in "([ -~\u{80}-\u{2FF}]|\\\\[\"\\\\/bfnrtx]|\\\\u[0-9a-fA-F]{4}|\\\\u[dD][89abAB][0-9a-f]{2}|\\\\u00[0-3][0-9a-f]){0,30}(\\\\n|\\\\t|\\\\u000a|)",
             stream in "(stdout|stderr|x\\\\y)",
             time in "(2024-01-01T00:00:0[0-9](\\.[0-9]{1,9})?Z|bad|)",
             tail in "(\\}| \\}|\\},|)",
@@ -206,9 +257,18 @@ mod tests {
         assert!(matches!(l.content, Cow::Borrowed(b"hi there")));
         assert!(!l.partial);
         assert_eq!(l, serde_path(b).unwrap());
-        assert!(
-            fast_path(br#"{"log":"a\tb\n","stream":"stdout","time":"2024-01-01T00:00:00Z"}"#)
-                .is_none()
-        );
+        // Escapes are decoded on the fast path (the text is then owned).
+        let b = br#"{"log":"a\tb \u003cok\u003e \"q\"\n","stream":"stdout","time":"2024-01-01T00:00:00Z"}"#;
+        let l = fast_path(b).unwrap();
+        assert_eq!(&l.content[..], b"a\tb <ok> \"q\"");
+        assert!(!l.partial);
+        assert_eq!(l, serde_path(b).unwrap());
+        // Surrogate escapes and unknown escapes are left to serde_json.
+        for b in [
+            &br#"{"log":"\ud83d\ude00\n","stream":"stdout","time":"2024-01-01T00:00:00Z"}"#[..],
+            br#"{"log":"\q\n","stream":"stdout","time":"2024-01-01T00:00:00Z"}"#,
+        ] {
+            assert!(fast_path(b).is_none());
+        }
     }
 }
