@@ -225,6 +225,7 @@ fn digits(b: &[u8]) -> Option<u32> {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+#[inline]
 pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
@@ -248,6 +249,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+#[inline]
 fn days_in_month(y: i64, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -332,6 +334,7 @@ fn parse_civil(b: &[u8], min_parts: usize) -> Option<(Civil, &[u8])> {
 }
 
 /// `Z`, `z` or `±hh:mm` making up the whole input.
+#[inline]
 fn parse_zone(b: &[u8]) -> Option<i32> {
     match b {
         [b'Z'] | [b'z'] => Some(0),
@@ -358,6 +361,7 @@ pub(crate) fn parse_rfc3339(b: &[u8]) -> Option<Timestamp> {
 /// The number the eight ASCII digits `b[..8]` spell, `None` unless `b` starts with eight
 /// digits. One word load, a digit check and three multiplications instead of eight
 /// multiply-adds and eight branches.
+#[inline(always)]
 pub(crate) fn eight_digits(b: &[u8]) -> Option<u32> {
     const HI: u64 = 0xF0F0_F0F0_F0F0_F0F0;
     let mut w = [0u8; 8];
@@ -393,6 +397,7 @@ const FRACTION_SCALE: [u32; 10] = [
 
 /// A fraction's digits (after the `.`): its value in nanoseconds and its digit count, `None`
 /// for no digit or more than nine.
+#[inline(always)]
 fn fraction(f: &[u8]) -> Option<(u32, usize)> {
     let (v, n) = if let Some(v8) = eight_digits(f) {
         match f.get(8).map(|c| c.wrapping_sub(b'0')) {

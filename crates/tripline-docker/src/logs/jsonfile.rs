@@ -115,12 +115,22 @@ fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
     if !ascii && matches!(content, Cow::Borrowed(c) if std::str::from_utf8(c).is_err()) {
         return None;
     }
-    let (stream, rest) = plain_string(rest.strip_prefix(br#","stream":""#)?)?;
-    let (time, rest) = plain_string(rest.strip_prefix(br#","time":""#)?)?;
-    if crate::lines::trim(rest) != b"}" {
+    // The writer's two stream names with the keys around them in one literal compare each;
+    // any other name is read as a string.
+    const STDOUT: &[u8] = br#","stream":"stdout","time":""#;
+    const STDERR: &[u8] = br#","stream":"stderr","time":""#;
+    let (stream, rest) = if let Some(r) = rest.strip_prefix(STDOUT) {
+        (Stream::Stdout, r)
+    } else if let Some(r) = rest.strip_prefix(STDERR) {
+        (Stream::Stderr, r)
+    } else {
+        let (stream, rest) = plain_string(rest.strip_prefix(br#","stream":""#)?)?;
+        (stream_of(stream)?, rest.strip_prefix(br#","time":""#)?)
+    };
+    let (time, rest) = plain_string(rest)?;
+    if rest != b"}" && crate::lines::trim(rest) != b"}" {
         return None;
     }
-    let stream = stream_of(stream)?;
     let time = crate::time::parse_rfc3339(time)?;
     Some(LogLine {
         format: LogFormat::JsonFile,
