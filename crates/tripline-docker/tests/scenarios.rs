@@ -472,6 +472,7 @@ fn normalization_and_field_source() {
     assert_eq!(ev.source.format, "json-file");
 }
 
+#[cfg(feature = "schema")]
 #[test]
 fn into_event_builds_the_same_event_as_normalize() {
     let mut inputs: Vec<Vec<u8>> = [
