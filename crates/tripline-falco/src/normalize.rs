@@ -252,173 +252,300 @@ fn severity(p: Priority) -> Severity {
 /// A value the builder maps.
 type Slot<'f, 'a> = Option<&'f FieldValue<'a>>;
 
-/// The output fields the builder maps, collected in one pass.
-#[derive(Default)]
-struct Slots<'f, 'a> {
-    pid: Slot<'f, 'a>,
-    ppid: Slot<'f, 'a>,
-    vpid: Slot<'f, 'a>,
-    tid: Slot<'f, 'a>,
-    exepath: Slot<'f, 'a>,
-    exe: Slot<'f, 'a>,
-    name: Slot<'f, 'a>,
-    cmdline: Slot<'f, 'a>,
-    cwd: Slot<'f, 'a>,
-    tty: Slot<'f, 'a>,
-    pname: Slot<'f, 'a>,
-    pexepath: Slot<'f, 'a>,
-    pcmdline: Slot<'f, 'a>,
-    user_name: Slot<'f, 'a>,
-    uid: Slot<'f, 'a>,
-    loginuid: Slot<'f, 'a>,
-    loginname: Slot<'f, 'a>,
-    gid: Slot<'f, 'a>,
-    group_name: Slot<'f, 'a>,
-    fd_name: Slot<'f, 'a>,
-    fd_type: Slot<'f, 'a>,
-    path: Slot<'f, 'a>,
-    target: Slot<'f, 'a>,
-    sip: Slot<'f, 'a>,
-    sport: Slot<'f, 'a>,
-    cip: Slot<'f, 'a>,
-    cport: Slot<'f, 'a>,
-    rip: Slot<'f, 'a>,
-    rport: Slot<'f, 'a>,
-    lip: Slot<'f, 'a>,
-    lport: Slot<'f, 'a>,
-    container_id: Slot<'f, 'a>,
-    container_full_id: Slot<'f, 'a>,
-    container_name: Slot<'f, 'a>,
-    image: Slot<'f, 'a>,
-    image_repo: Slot<'f, 'a>,
-    image_tag: Slot<'f, 'a>,
-    image_digest: Slot<'f, 'a>,
-    image_id: Slot<'f, 'a>,
-    container_type: Slot<'f, 'a>,
-    privileged: Slot<'f, 'a>,
-    k8s_ns: Slot<'f, 'a>,
-    k8s_pod: Slot<'f, 'a>,
-    k8s_pod_uid: Slot<'f, 'a>,
-    k8s_cluster: Slot<'f, 'a>,
-    evt_type: Slot<'f, 'a>,
-    evt_res: Slot<'f, 'a>,
-    evt_failed: Slot<'f, 'a>,
-    evt_num: Slot<'f, 'a>,
-    hostname: Slot<'f, 'a>,
+/// Declares the slot indices (one per mapped value) and their count.
+macro_rules! slots {
+    ($($name:ident),* $(,)?) => {
+        slots!(@ 0usize; $($name),*);
+        /// The number of slots.
+        const SLOTS: usize = [$(stringify!($name)),*].len();
+    };
+    (@ $at:expr; $name:ident $(, $rest:ident)*) => {
+        const $name: usize = $at;
+        slots!(@ $at + 1; $($rest),*);
+    };
+    (@ $at:expr;) => {};
 }
 
-/// Where an output field goes.
-enum Dispatch<'s, 'f, 'a> {
-    /// Into a mapped slot.
-    Slot(&'s mut Slot<'f, 'a>),
-    /// Nowhere: the event time fields, which `time` already carries.
-    Drop,
-    /// Into `unmapped.falco.output_fields`.
-    Keep,
+// The process slots come first and in one run (`PID..=GROUP_NAME`): whether any of them
+// was printed decides whether the finding has a process.
+slots!(
+    PID,
+    PPID,
+    VPID,
+    TID,
+    EXEPATH,
+    EXE,
+    NAME,
+    CMDLINE,
+    CWD,
+    TTY,
+    PNAME,
+    PEXEPATH,
+    PCMDLINE,
+    USER_NAME,
+    UID,
+    LOGINUID,
+    LOGINNAME,
+    GID,
+    GROUP_NAME,
+    FD_NAME,
+    FD_TYPE,
+    PATH,
+    TARGET,
+    SIP,
+    SPORT,
+    CIP,
+    CPORT,
+    RIP,
+    RPORT,
+    LIP,
+    LPORT,
+    CONTAINER_ID,
+    CONTAINER_FULL_ID,
+    CONTAINER_NAME,
+    IMAGE,
+    IMAGE_REPO,
+    IMAGE_TAG,
+    IMAGE_DIGEST,
+    IMAGE_ID,
+    CONTAINER_TYPE,
+    PRIVILEGED,
+    K8S_NS,
+    K8S_POD,
+    K8S_POD_UID,
+    K8S_CLUSTER,
+    EVT_TYPE,
+    EVT_RES,
+    EVT_FAILED,
+    EVT_NUM,
+    HOSTNAME,
+);
+
+/// The target of a field the builder does not keep: the event time fields, which `time`
+/// already carries.
+const DROP: usize = SLOTS;
+
+/// The target of a field no slot takes: it goes to `unmapped.falco.output_fields`.
+const KEEP: usize = SLOTS + 1;
+
+/// Every Falco field name the builder reads, and where it goes (several names can share a
+/// slot).
+const NAMES: [(&str, usize); 57] = [
+    ("proc.pid", PID),
+    ("proc.ppid", PPID),
+    ("proc.vpid", VPID),
+    ("proc.exepath", EXEPATH),
+    ("proc.exe", EXE),
+    ("proc.name", NAME),
+    ("proc.cmdline", CMDLINE),
+    ("proc.cwd", CWD),
+    ("proc.tty", TTY),
+    ("proc.pname", PNAME),
+    ("proc.pexepath", PEXEPATH),
+    ("proc.pcmdline", PCMDLINE),
+    ("thread.tid", TID),
+    ("user.name", USER_NAME),
+    ("user.uid", UID),
+    ("user.loginuid", LOGINUID),
+    ("user.loginname", LOGINNAME),
+    ("group.gid", GID),
+    ("group.name", GROUP_NAME),
+    ("fd.name", FD_NAME),
+    ("fd.type", FD_TYPE),
+    ("fd.sip", SIP),
+    ("fd.sport", SPORT),
+    ("fd.cip", CIP),
+    ("fd.cport", CPORT),
+    ("fd.rip", RIP),
+    ("fd.rport", RPORT),
+    ("fd.lip", LIP),
+    ("fd.lport", LPORT),
+    ("fs.path.name", PATH),
+    ("fs.path.target", TARGET),
+    ("evt.arg.pathname", PATH),
+    ("evt.arg.path", PATH),
+    ("evt.arg.target", TARGET),
+    ("evt.type", EVT_TYPE),
+    ("evt.res", EVT_RES),
+    ("evt.failed", EVT_FAILED),
+    ("evt.num", EVT_NUM),
+    ("evt.hostname", HOSTNAME),
+    ("evt.time", DROP),
+    ("evt.time.iso8601", DROP),
+    ("evt.datetime", DROP),
+    ("evt.time.s", DROP),
+    ("container.id", CONTAINER_ID),
+    ("container.full_id", CONTAINER_FULL_ID),
+    ("container.name", CONTAINER_NAME),
+    ("container.image", IMAGE),
+    ("container.image.repository", IMAGE_REPO),
+    ("container.image.tag", IMAGE_TAG),
+    ("container.image.digest", IMAGE_DIGEST),
+    ("container.image.id", IMAGE_ID),
+    ("container.type", CONTAINER_TYPE),
+    ("container.privileged", PRIVILEGED),
+    ("k8s.ns.name", K8S_NS),
+    ("k8s.pod.name", K8S_POD),
+    ("k8s.pod.uid", K8S_POD_UID),
+    ("k8s.cluster.name", K8S_CLUSTER),
+];
+
+/// A name of [`NAMES`] as the words a key is compared by: its length and its bytes
+/// `0..8`, `len-8..len`, `8..16` (when longer than 16) and `16..24` (when longer than 24),
+/// which together cover every byte of a name of up to 32 bytes.
+#[derive(Clone, Copy)]
+struct Key {
+    len: usize,
+    words: [u64; 4],
+    target: usize,
+}
+
+/// The longest name of [`NAMES`] a key can match (the words cover up to 32 bytes).
+const KEY_MAX: usize = 32;
+
+/// Little-endian bytes `at..at + n` of `b` (`n <= 8`), at compile time.
+const fn const_word(b: &[u8], at: usize, n: usize) -> u64 {
+    let mut w = 0u64;
+    let mut i = 0;
+    while i < n {
+        w |= (b[at + i] as u64) << (8 * i);
+        i += 1;
+    }
+    w
+}
+
+/// [`key_words`] at compile time.
+const fn const_words(b: &[u8]) -> [u64; 4] {
+    let n = b.len();
+    let (first, last) = if n >= 8 {
+        (const_word(b, 0, 8), const_word(b, n - 8, 8))
+    } else {
+        let w = const_word(b, 0, 4) | const_word(b, n - 4, 4) << 32;
+        (w, w)
+    };
+    let mid = if n > 16 { const_word(b, 8, 8) } else { 0 };
+    let high = if n > 24 { const_word(b, 16, 8) } else { 0 };
+    [first, last, mid, high]
+}
+
+/// The table slot of a key's words: a multiplicative hash, checked free of collisions
+/// over [`NAMES`] when [`TABLE`] is built.
+const fn key_hash(words: &[u64; 4], len: usize) -> usize {
+    const M: u64 = 0xc1e9_e3be_574a_c3fb;
+    let x = words[0] ^ words[1].rotate_left(29) ^ (len as u64) << 57;
+    (x.wrapping_mul(M) >> 56) as usize
+}
+
+/// [`NAMES`] as [`Key`]s.
+const KEYS: [Key; NAMES.len()] = {
+    let mut out = [Key {
+        len: 0,
+        words: [0; 4],
+        target: KEEP,
+    }; NAMES.len()];
+    let mut i = 0;
+    while i < NAMES.len() {
+        let b = NAMES[i].0.as_bytes();
+        assert!(b.len() >= 4 && b.len() <= KEY_MAX);
+        out[i] = Key {
+            len: b.len(),
+            words: const_words(b),
+            target: NAMES[i].1,
+        };
+        i += 1;
+    }
+    out
+};
+
+/// Hash → index into [`KEYS`] (`u8::MAX`: no name).
+const TABLE: [u8; 256] = {
+    let mut t = [u8::MAX; 256];
+    let mut i = 0;
+    while i < KEYS.len() {
+        let h = key_hash(&KEYS[i].words, KEYS[i].len);
+        assert!(
+            t[h] == u8::MAX,
+            "two names share a hash: pick another multiplier"
+        );
+        t[h] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Little-endian bytes `at..at + 8` of `b`, 0 past its end.
+#[inline(always)]
+fn word(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// Little-endian bytes `at..at + 4` of `b`, 0 past its end.
+#[inline(always)]
+fn half_word(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 4)
+        .and_then(|w| <[u8; 4]>::try_from(w).ok())
+        .map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+}
+
+/// The words of a key of 4 to [`KEY_MAX`] bytes, as [`const_words`] computes them for the
+/// names.
+#[inline(always)]
+fn key_words(b: &[u8]) -> [u64; 4] {
+    let n = b.len();
+    let (first, last) = if n >= 8 {
+        (word(b, 0), word(b, n - 8))
+    } else {
+        let w = half_word(b, 0) | half_word(b, n.wrapping_sub(4)) << 32;
+        (w, w)
+    };
+    let mid = if n > 16 { word(b, 8) } else { 0 };
+    let high = if n > 24 { word(b, 16) } else { 0 };
+    [first, last, mid, high]
+}
+
+/// Where an output field goes: a slot index, [`DROP`] or [`KEEP`]. One hash and one
+/// comparison of four words, instead of comparing the key against names one by one.
+#[inline]
+fn target(k: &str) -> usize {
+    let b = k.as_bytes();
+    let n = b.len();
+    if !(4..=KEY_MAX).contains(&n) {
+        return KEEP;
+    }
+    let words = key_words(b);
+    let Some(key) = KEYS.get(usize::from(TABLE[key_hash(&words, n)])) else {
+        return KEEP;
+    };
+    if key.len == n && key.words == words {
+        key.target
+    } else {
+        KEEP
+    }
+}
+
+/// The output fields the builder maps, collected in one pass, indexed by the slot
+/// constants.
+struct Slots<'f, 'a> {
+    s: [Slot<'f, 'a>; SLOTS],
 }
 
 impl<'f, 'a> Slots<'f, 'a> {
-    /// The slot of a Falco field name. The first byte picks a field class, so a key is
-    /// compared against a handful of names rather than all of them.
-    fn dispatch<'s>(&'s mut self, k: &str) -> Dispatch<'s, 'f, 'a> {
-        use Dispatch::{Drop, Keep, Slot};
-        let f = self;
-        match k.as_bytes().first() {
-            Some(b'p') => Slot(match k {
-                "proc.pid" => &mut f.pid,
-                "proc.ppid" => &mut f.ppid,
-                "proc.vpid" => &mut f.vpid,
-                "proc.exepath" => &mut f.exepath,
-                "proc.exe" => &mut f.exe,
-                "proc.name" => &mut f.name,
-                "proc.cmdline" => &mut f.cmdline,
-                "proc.cwd" => &mut f.cwd,
-                "proc.tty" => &mut f.tty,
-                "proc.pname" => &mut f.pname,
-                "proc.pexepath" => &mut f.pexepath,
-                "proc.pcmdline" => &mut f.pcmdline,
-                _ => return Keep,
-            }),
-            Some(b't') if k == "thread.tid" => Slot(&mut f.tid),
-            Some(b'u') => Slot(match k {
-                "user.name" => &mut f.user_name,
-                "user.uid" => &mut f.uid,
-                "user.loginuid" => &mut f.loginuid,
-                "user.loginname" => &mut f.loginname,
-                _ => return Keep,
-            }),
-            Some(b'g') => Slot(match k {
-                "group.gid" => &mut f.gid,
-                "group.name" => &mut f.group_name,
-                _ => return Keep,
-            }),
-            Some(b'f') => Slot(match k {
-                "fd.name" => &mut f.fd_name,
-                "fd.type" => &mut f.fd_type,
-                "fd.sip" => &mut f.sip,
-                "fd.sport" => &mut f.sport,
-                "fd.cip" => &mut f.cip,
-                "fd.cport" => &mut f.cport,
-                "fd.rip" => &mut f.rip,
-                "fd.rport" => &mut f.rport,
-                "fd.lip" => &mut f.lip,
-                "fd.lport" => &mut f.lport,
-                "fs.path.name" => &mut f.path,
-                "fs.path.target" => &mut f.target,
-                _ => return Keep,
-            }),
-            Some(b'e') => Slot(match k {
-                "evt.arg.pathname" | "evt.arg.path" => &mut f.path,
-                "evt.arg.target" => &mut f.target,
-                "evt.type" => &mut f.evt_type,
-                "evt.res" => &mut f.evt_res,
-                "evt.failed" => &mut f.evt_failed,
-                "evt.num" => &mut f.evt_num,
-                "evt.hostname" => &mut f.hostname,
-                "evt.time" | "evt.time.iso8601" | "evt.datetime" | "evt.time.s" => return Drop,
-                _ => return Keep,
-            }),
-            Some(b'c') => Slot(match k {
-                "container.id" => &mut f.container_id,
-                "container.full_id" => &mut f.container_full_id,
-                "container.name" => &mut f.container_name,
-                "container.image" => &mut f.image,
-                "container.image.repository" => &mut f.image_repo,
-                "container.image.tag" => &mut f.image_tag,
-                "container.image.digest" => &mut f.image_digest,
-                "container.image.id" => &mut f.image_id,
-                "container.type" => &mut f.container_type,
-                "container.privileged" => &mut f.privileged,
-                _ => return Keep,
-            }),
-            Some(b'k') => Slot(match k {
-                "k8s.ns.name" => &mut f.k8s_ns,
-                "k8s.pod.name" => &mut f.k8s_pod,
-                "k8s.pod.uid" => &mut f.k8s_pod_uid,
-                "k8s.cluster.name" => &mut f.k8s_cluster,
-                _ => return Keep,
-            }),
-            _ => Keep,
-        }
-    }
-
     /// Sorts every field into its slot; the ones no slot takes go to `leftover`.
     fn collect(
         entries: impl Iterator<Item = (&'f str, &'f FieldValue<'a>)>,
         leftover: &mut Vendor,
     ) -> Self {
-        let mut f = Slots::default();
+        let mut f = Slots { s: [None; SLOTS] };
         for (k, v) in entries {
-            match f.dispatch(k) {
-                Dispatch::Slot(slot) => {
-                    if slot.is_none() || !v.is_missing() {
-                        *slot = Some(v);
-                    }
+            let t = target(k);
+            if let Some(slot) = f.s.get_mut(t) {
+                if slot.is_none() || !v.is_missing() {
+                    *slot = Some(v);
                 }
-                Dispatch::Drop => {}
-                Dispatch::Keep => {
-                    leftover.insert(k, field_of(v));
-                }
+            } else if t == KEEP {
+                leftover.insert(k, field_of(v));
             }
         }
         f
@@ -426,8 +553,8 @@ impl<'f, 'a> Slots<'f, 'a> {
 
     fn user(&self) -> Option<User> {
         let u = User {
-            id: int(self.uid),
-            name: text(self.user_name),
+            id: int(self.s[UID]),
+            name: text(self.s[USER_NAME]),
         };
         (!u.is_empty()).then_some(u)
     }
@@ -435,10 +562,10 @@ impl<'f, 'a> Slots<'f, 'a> {
     fn login_user(&self) -> Option<User> {
         // loginuid -1 (4294967295) means "not set": no login user.
         let u = User {
-            id: int::<i64>(self.loginuid)
+            id: int::<i64>(self.s[LOGINUID])
                 .filter(|&id| id >= 0 && id != i64::from(u32::MAX))
                 .and_then(|id| u32::try_from(id).ok()),
-            name: text(self.loginname),
+            name: text(self.s[LOGINNAME]),
         };
         (!u.is_empty()).then_some(u)
     }
@@ -448,65 +575,45 @@ impl<'f, 'a> Slots<'f, 'a> {
     fn process(&self, slot: &mut Option<Process>) {
         // No process field printed (k8s audit, plugin and internal alerts): leave `None`
         // without building and discarding a whole process.
-        let printed = [
-            self.pid,
-            self.ppid,
-            self.tid,
-            self.vpid,
-            self.exepath,
-            self.exe,
-            self.name,
-            self.cmdline,
-            self.cwd,
-            self.tty,
-            self.pname,
-            self.pexepath,
-            self.pcmdline,
-            self.user_name,
-            self.uid,
-            self.loginuid,
-            self.loginname,
-            self.gid,
-            self.group_name,
-        ];
+        let printed = &self.s[PID..=GROUP_NAME];
         if printed.iter().all(Option::is_none) {
             return;
         }
         let p = slot.insert(Process::default());
-        p.pid = int(self.pid);
-        p.ppid = int(self.ppid);
-        p.tid = int(self.tid).filter(|t| Some(*t) != p.pid);
-        p.vpid = int(self.vpid);
-        p.executable = text(self.exepath).or_else(|| {
-            str_of(self.exe)
+        p.pid = int(self.s[PID]);
+        p.ppid = int(self.s[PPID]);
+        p.tid = int(self.s[TID]).filter(|t| Some(*t) != p.pid);
+        p.vpid = int(self.s[VPID]);
+        p.executable = text(self.s[EXEPATH]).or_else(|| {
+            str_of(self.s[EXE])
                 .filter(|e| e.starts_with('/'))
                 .map(Text::from)
         });
-        p.name = text(self.name);
-        p.command_line = text(self.cmdline);
-        p.cwd = text(self.cwd);
+        p.name = text(self.s[NAME]);
+        p.command_line = text(self.s[CMDLINE]);
+        p.cwd = text(self.s[CWD]);
         p.user = self.user();
         p.login_user = self.login_user();
         let group = Group {
-            id: int(self.gid),
-            name: text(self.group_name),
+            id: int(self.s[GID]),
+            name: text(self.s[GROUP_NAME]),
         };
         p.group = (group != Group::default()).then_some(group);
-        p.tty = match self.tty.and_then(FieldValue::to_i64) {
+        p.tty = match self.s[TTY].and_then(FieldValue::to_i64) {
             Some(0) => None,
             Some(t) => text_of(&FieldValue::Int(t)),
-            None => text(self.tty).filter(|t| t != "0"),
+            None => text(self.s[TTY]).filter(|t| t != "0"),
         };
-        if self.ppid.is_some()
-            || self.pexepath.is_some()
-            || self.pname.is_some()
-            || self.pcmdline.is_some()
+        if self.s[PPID].is_some()
+            || self.s[PEXEPATH].is_some()
+            || self.s[PNAME].is_some()
+            || self.s[PCMDLINE].is_some()
         {
             let parent = ParentProcess {
-                pid: int(self.ppid),
-                executable: text(self.pexepath),
-                name: text(self.pname),
-                command_line: text(self.pcmdline),
+                pid: int(self.s[PPID]),
+                executable: text(self.s[PEXEPATH]),
+                name: text(self.s[PNAME]),
+                command_line: text(self.s[PCMDLINE]),
                 entity_id: None,
             };
             p.parent = (parent != ParentProcess::default()).then(|| Box::new(parent));
@@ -534,14 +641,14 @@ impl<'f, 'a> Slots<'f, 'a> {
 
     fn file(&self) -> Option<File> {
         let fd_is_file = matches!(
-            self.fd_type.and_then(FieldValue::as_str),
+            self.s[FD_TYPE].and_then(FieldValue::as_str),
             Some("file" | "directory")
         );
-        let path = text(self.fd_name)
+        let path = text(self.s[FD_NAME])
             .filter(|p| fd_is_file || p.starts_with('/'))
-            .or_else(|| text(self.path))?;
+            .or_else(|| text(self.s[PATH]))?;
         Some(File {
-            target_path: text(self.target),
+            target_path: text(self.s[TARGET]),
             ..File::from_path(path)
         })
     }
@@ -557,13 +664,12 @@ impl<'f, 'a> Slots<'f, 'a> {
             };
             (!e.is_empty()).then_some(e)
         };
-        let src = mk(self.cip, self.cport).or_else(|| mk(self.lip, self.lport));
-        let dst = mk(self.sip, self.sport).or_else(|| mk(self.rip, self.rport));
+        let src = mk(self.s[CIP], self.s[CPORT]).or_else(|| mk(self.s[LIP], self.s[LPORT]));
+        let dst = mk(self.s[SIP], self.s[SPORT]).or_else(|| mk(self.s[RIP], self.s[RPORT]));
         if src.is_some() || dst.is_some() {
             return (src, dst);
         }
-        match self
-            .fd_name
+        match self.s[FD_NAME]
             .and_then(FieldValue::as_str)
             .and_then(|s| s.split_once("->"))
         {
@@ -573,38 +679,37 @@ impl<'f, 'a> Slots<'f, 'a> {
     }
 
     fn container(&self) -> Option<Container> {
-        let id = self
-            .container_full_id
+        let id = self.s[CONTAINER_FULL_ID]
             .and_then(FieldValue::to_text)
-            .or_else(|| self.container_id.and_then(FieldValue::to_text))?;
+            .or_else(|| self.s[CONTAINER_ID].and_then(FieldValue::to_text))?;
         if id == "host" || id.is_empty() {
             return None;
         }
-        let mut image = match self.image.and_then(FieldValue::to_text) {
+        let mut image = match self.s[IMAGE].and_then(FieldValue::to_text) {
             Some(r) => Image::parse_reference(&r),
             None => Image::default(),
         };
-        if let Some(r) = text(self.image_repo) {
+        if let Some(r) = text(self.s[IMAGE_REPO]) {
             image.name = Some(r);
         }
-        if let Some(t) = text(self.image_tag) {
+        if let Some(t) = text(self.s[IMAGE_TAG]) {
             image.tag = Some(t);
         }
         // A hand-edited sample shows the digest as a list: take its first string.
-        let digest = match self.image_digest {
+        let digest = match self.s[IMAGE_DIGEST] {
             Some(FieldValue::List(l)) => l.iter().find_map(text_of),
             other => text(other),
         };
         if digest.is_some() {
             image.digest = digest;
         }
-        image.id = text(self.image_id);
+        image.id = text(self.s[IMAGE_ID]);
         Some(Container {
             id: Some(Text::from(id.as_ref())),
-            name: text(self.container_name).filter(|n| n != "host"),
+            name: text(self.s[CONTAINER_NAME]).filter(|n| n != "host"),
             image: (!image.is_empty()).then_some(image),
-            runtime: text(self.container_type).filter(|t| t != "host"),
-            privileged: match self.privileged {
+            runtime: text(self.s[CONTAINER_TYPE]).filter(|t| t != "host"),
+            privileged: match self.s[PRIVILEGED] {
                 Some(FieldValue::Bool(b)) => Some(*b),
                 Some(FieldValue::Str(s)) => s.parse().ok(),
                 _ => None,
@@ -614,24 +719,27 @@ impl<'f, 'a> Slots<'f, 'a> {
     }
 
     fn orchestrator(&self) -> Option<Orchestrator> {
-        if self.k8s_ns.is_none()
-            && self.k8s_pod.is_none()
-            && self.k8s_pod_uid.is_none()
-            && self.k8s_cluster.is_none()
+        if self.s[K8S_NS].is_none()
+            && self.s[K8S_POD].is_none()
+            && self.s[K8S_POD_UID].is_none()
+            && self.s[K8S_CLUSTER].is_none()
         {
             return None;
         }
         let o = Orchestrator {
-            namespace: text(self.k8s_ns),
-            pod_name: text(self.k8s_pod),
-            pod_uid: text(self.k8s_pod_uid),
-            cluster: text(self.k8s_cluster),
+            namespace: text(self.s[K8S_NS]),
+            pod_name: text(self.s[K8S_POD]),
+            pod_uid: text(self.s[K8S_POD_UID]),
+            cluster: text(self.s[K8S_CLUSTER]),
         };
         (o != Orchestrator::default()).then_some(o)
     }
 
     fn outcome(&self) -> Outcome {
-        match (self.evt_failed, self.evt_res.and_then(FieldValue::to_text)) {
+        match (
+            self.s[EVT_FAILED],
+            self.s[EVT_RES].and_then(FieldValue::to_text),
+        ) {
             (Some(FieldValue::Bool(true)), _) => Outcome::Failure,
             (_, Some(r)) if r == "SUCCESS" => Outcome::Success,
             (_, Some(r)) if !r.is_empty() => Outcome::Failure,
@@ -696,9 +804,9 @@ fn build<'f, 'a: 'f>(
 ) {
     let mut leftover = Vendor::new();
     let f = Slots::collect(fields, &mut leftover);
-    let event_type = text(f.evt_type);
+    let event_type = text(f.s[EVT_TYPE]);
     event.source.event_code = event_type.clone();
-    event.source.sequence = int(f.evt_num);
+    event.source.sequence = int(f.s[EVT_NUM]);
     if let EventKind::Finding(finding) = &mut event.kind {
         finding.rule.name = (!env.rule.is_empty()).then(|| Text::from(env.rule));
         finding.rule.ruleset = Some(if env.internal.is_some() {
@@ -722,7 +830,7 @@ fn build<'f, 'a: 'f>(
         Some(Internal::MetricsSnapshot) => Some(fixed("metrics_snapshot")),
         _ => event_type,
     };
-    let hostname = env.hostname.map(Text::from).or_else(|| text(f.hostname));
+    let hostname = env.hostname.map(Text::from).or_else(|| text(f.s[HOSTNAME]));
     event.host = hostname.map(|name| Host {
         name: Some(name),
         ..Host::default()
@@ -973,6 +1081,29 @@ mod tests {
         ] {
             assert_eq!(text_of(&v).as_deref(), v.to_text().as_deref());
         }
+    }
+
+    #[test]
+    fn every_name_finds_its_slot_and_nothing_else_does() {
+        for (name, slot) in NAMES {
+            assert_eq!(target(name), slot, "{name}");
+            // Near misses: each byte changed, one byte more or less, other case.
+            for i in 0..name.len() {
+                let mut b = name.as_bytes().to_vec();
+                b[i] ^= 0x20;
+                let near = String::from_utf8(b).unwrap();
+                assert_eq!(target(&near), KEEP, "{near}");
+            }
+            assert_eq!(target(&format!("{name}x")), KEEP, "{name}x");
+            assert_eq!(target(&format!("x{name}")), KEEP, "x{name}");
+            assert_eq!(target(&name[..name.len() - 1]), KEEP, "{name}-1");
+            assert_eq!(target(&name[1..]), KEEP, "1-{name}");
+        }
+        for k in ["", "a", "abc", "proc", "proc.aname[2]", "ka.user.name", "évt.time"] {
+            assert_eq!(target(k), KEEP, "{k}");
+        }
+        let long = "container.image.repository.and.some.more";
+        assert_eq!(target(long), KEEP);
     }
 
     #[test]
