@@ -45,6 +45,9 @@ impl Timestamp {
     ///
     /// Fractions longer than 9 digits are truncated to nanoseconds.
     pub fn parse(s: &str) -> Option<Self> {
+        if let Some(ts) = parse_falco_time(s.as_bytes()) {
+            return Some(ts);
+        }
         let (ts, rest) = parse_iso_prefix(s.as_bytes())?;
         rest.is_empty().then_some(ts.0)
     }
@@ -86,6 +89,66 @@ fn digits(b: &[u8], at: usize, n: usize) -> Option<i64> {
         v = v * 10 + i64::from(c - b'0');
     }
     Some(v)
+}
+
+/// Eight ASCII digits (little-endian in `w`) as their value; `None` when any byte is not a
+/// digit. SWAR: the digits are checked and combined pairwise in three multiplications.
+#[inline(always)]
+fn eight_digits(w: u64) -> Option<i64> {
+    const ONES: u64 = u64::MAX / 255;
+    let d = w.wrapping_sub(ONES * u64::from(b'0'));
+    // Every byte was `'0'..='9'` exactly when every byte of `d` is below 10: no byte
+    // borrowed (the high nibbles of `w` are all 3) and adding 6 carries out of none.
+    if w & (ONES * 0xF0) != ONES * 0x30 || (d.wrapping_add(ONES * 6)) & (ONES * 0xF0) != 0 {
+        return None;
+    }
+    let d = (d * 10 + (d >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let d = (d * 100 + (d >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some(((d * 10_000 + (d >> 32)) & 0xFFFF_FFFF) as i64)
+}
+
+/// Two ASCII digits at `b[at]` as their value, `None` when either is not a digit.
+#[inline(always)]
+fn two_digits(b: &[u8; 30], at: usize) -> Option<i64> {
+    let (hi, lo) = (b[at].wrapping_sub(b'0'), b[at + 1].wrapping_sub(b'0'));
+    (hi < 10 && lo < 10).then(|| i64::from(hi) * 10 + i64::from(lo))
+}
+
+/// The shape Falco writes `time` in, `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, read at fixed offsets;
+/// `None` for anything else (which [`parse_iso_prefix`] then reads, or rejects).
+#[inline]
+fn parse_falco_time(b: &[u8]) -> Option<Timestamp> {
+    let b: &[u8; 30] = b.try_into().ok()?;
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'.'
+        || b[29] != b'Z'
+    {
+        return None;
+    }
+    let y = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
+    let (mo, d) = (two_digits(b, 5)?, two_digits(b, 8)?);
+    let (h, mi, sec) = (two_digits(b, 11)?, two_digits(b, 14)?, two_digits(b, 17)?);
+    let frac = b[28].wrapping_sub(b'0');
+    let nanos = eight_digits(u64::from_le_bytes(*b[20..].first_chunk::<8>()?))?;
+    if !(1..=12).contains(&mo)
+        || d < 1
+        || d > days_in_month(y, mo)
+        || h > 23
+        || mi > 59
+        || sec > 60
+        || frac > 9
+    {
+        return None;
+    }
+    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec;
+    let nanos = secs
+        .checked_mul(1_000_000_000)?
+        .checked_add(nanos * 10 + i64::from(frac))?;
+    Some(Timestamp(nanos))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -250,6 +313,62 @@ mod tests {
         let t = Timestamp::parse("2016-08-04T16:17:57.881781397Z").unwrap();
         assert_eq!(t.unix_nanos(), 1_470_327_477_881_781_397);
         assert_eq!(t.to_string(), "2016-08-04T16:17:57.881781397Z");
+    }
+
+    #[test]
+    fn the_fixed_offset_reader_agrees_with_the_general_one() {
+        let general = |s: &str| {
+            let (ts, rest) = parse_iso_prefix(s.as_bytes())?;
+            rest.is_empty().then_some(ts.0)
+        };
+        let mut n: i64 = 0;
+        for i in 0..2_000i64 {
+            // Spread over 1970..2100, leap days and the last second of a day included.
+            n = n
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let nanos = n.rem_euclid(4_102_444_800_000_000_000);
+            let nanos = if i % 7 == 0 {
+                nanos - nanos % 86_400_000_000_000 - 1
+            } else {
+                nanos
+            };
+            let text = Timestamp(nanos.max(0)).to_string();
+            assert_eq!(parse_falco_time(text.as_bytes()), general(&text), "{text}");
+            assert_eq!(
+                parse_falco_time(text.as_bytes()),
+                Some(Timestamp(nanos.max(0)))
+            );
+            // Every byte replaced by characters around the ones each position expects.
+            let mut b = text.clone().into_bytes();
+            for at in 0..b.len() {
+                let keep = b[at];
+                for c in [
+                    b'/', b'0', b'9', b':', b'-', b'T', b'Z', b'.', b' ', b'z', b'+',
+                ] {
+                    b[at] = c;
+                    let s = std::str::from_utf8(&b).unwrap();
+                    if let Some(t) = parse_falco_time(s.as_bytes()) {
+                        assert_eq!(Some(t), general(s), "{s}");
+                    }
+                }
+                b[at] = keep;
+            }
+        }
+        for s in [
+            "2023-02-29T00:00:00.000000000Z",
+            "2024-02-30T00:00:00.000000000Z",
+            "2024-13-01T00:00:00.000000000Z",
+            "2024-00-01T00:00:00.000000000Z",
+            "2024-01-00T00:00:00.000000000Z",
+            "2024-01-01T24:00:00.000000000Z",
+            "2024-01-01T00:60:00.000000000Z",
+            "2024-01-01T00:00:61.000000000Z",
+            "2024-01-01T00:00:60.999999999Z",
+            "2024-02-29T23:59:59.999999999Z",
+        ] {
+            assert_eq!(parse_falco_time(s.as_bytes()), general(s), "{s}");
+        }
     }
 
     #[test]
