@@ -1099,7 +1099,15 @@ mod tests {
             assert_eq!(target(&name[..name.len() - 1]), KEEP, "{name}-1");
             assert_eq!(target(&name[1..]), KEEP, "1-{name}");
         }
-        for k in ["", "a", "abc", "proc", "proc.aname[2]", "ka.user.name", "évt.time"] {
+        for k in [
+            "",
+            "a",
+            "abc",
+            "proc",
+            "proc.aname[2]",
+            "ka.user.name",
+            "évt.time",
+        ] {
             assert_eq!(target(k), KEEP, "{k}");
         }
         let long = "container.image.repository.and.some.more";
