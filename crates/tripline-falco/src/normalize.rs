@@ -249,6 +249,11 @@ fn severity(p: Priority) -> Severity {
     }
 }
 
+/// The raw line of the options, borrowed.
+fn raw_of(opts: &NormalizeOptions) -> Option<(&str, Location)> {
+    opts.raw.as_ref().map(|(text, at)| (text.as_str(), *at))
+}
+
 /// A value the builder maps.
 type Slot<'f, 'a> = Option<&'f FieldValue<'a>>;
 
@@ -801,6 +806,7 @@ fn build<'f, 'a: 'f>(
     env: Envelope<'_>,
     fields: impl Iterator<Item = (&'f str, &'f FieldValue<'a>)>,
     opts: &NormalizeOptions,
+    raw: Option<(&str, Location)>,
 ) {
     let mut leftover = Vendor::new();
     let f = Slots::collect(fields, &mut leftover);
@@ -841,9 +847,9 @@ fn build<'f, 'a: 'f>(
     event.severity = severity(env.priority);
     event.message = env.message.map(Text::from);
     event.tags = env.tags.iter().map(|t| Text::from(t.as_ref())).collect();
-    if let Some((text, at)) = &opts.raw {
+    if let Some((text, at)) = raw {
         event.raw = Some(Raw {
-            text: Text::from(text.as_str()),
+            text: Text::from(text),
             lossy: text.contains('\u{FFFD}'),
             location: Some(tripline_schema::Location {
                 file: opts.file.as_deref().map(Text::from),
@@ -884,6 +890,15 @@ impl Alert<'_> {
 
     /// Normalizes into a finding.
     pub fn normalize_with(&self, opts: &NormalizeOptions) -> Event {
+        self.normalize_raw(opts, raw_of(opts))
+    }
+
+    /// [`Alert::normalize_with`] keeping `raw` (the line as read) instead of `opts.raw`.
+    pub(crate) fn normalize_raw(
+        &self,
+        opts: &NormalizeOptions,
+        raw: Option<(&str, Location)>,
+    ) -> Event {
         let format = match self.flavor {
             Flavor::Sidekick => FORMAT_SIDEKICK,
             Flavor::Grpc => FORMAT_GRPC,
@@ -903,7 +918,7 @@ impl Alert<'_> {
         };
         let fields = self.output_fields.iter().flat_map(|f| f.iter());
         let mut event = blank(env.time, env.format.clone());
-        build(&mut event, env, fields, opts);
+        build(&mut event, env, fields, opts, raw);
         if self.uuid.is_some() || !self.extra.is_empty() || self.flavor != Flavor::Falco {
             let vendor = event.vendor_mut("falco");
             if let Some(u) = &self.uuid {
@@ -957,6 +972,15 @@ impl TextAlert<'_> {
     /// Normalizes into a finding. Recovered pairs with a known label fill the entities; all
     /// pairs are kept under `unmapped.falco.fields`.
     pub fn normalize_with(&self, opts: &NormalizeOptions) -> Event {
+        self.normalize_raw(opts, raw_of(opts))
+    }
+
+    /// [`TextAlert::normalize_with`] keeping `raw` (the line as read) instead of `opts.raw`.
+    pub(crate) fn normalize_raw(
+        &self,
+        opts: &NormalizeOptions,
+        raw: Option<(&str, Location)>,
+    ) -> Event {
         let mut resolved_today = false;
         let ts = match (self.time, opts.date) {
             (TextTime::Absolute(t), _) => Some(t),
@@ -992,7 +1016,13 @@ impl TextAlert<'_> {
             internal: self.internal,
         };
         let mut event = blank(env.time, env.format.clone());
-        build(&mut event, env, mapped.iter().map(|(k, v)| (*k, v)), opts);
+        build(
+            &mut event,
+            env,
+            mapped.iter().map(|(k, v)| (*k, v)),
+            opts,
+            raw,
+        );
         let vendor = event.vendor_mut("falco");
         vendor.remove("output_fields");
         if !self.pairs.is_empty() {
@@ -1018,9 +1048,19 @@ impl TextAlert<'_> {
 impl Record<'_> {
     /// Normalizes either rendering into a finding.
     pub fn normalize_with(&self, opts: &NormalizeOptions) -> Event {
+        self.normalize_raw(opts, raw_of(opts))
+    }
+
+    /// [`Record::normalize_with`] keeping `raw` (the line as read, borrowed: the reader
+    /// copies it once, into the event) instead of `opts.raw`.
+    pub(crate) fn normalize_raw(
+        &self,
+        opts: &NormalizeOptions,
+        raw: Option<(&str, Location)>,
+    ) -> Event {
         match self {
-            Record::Json(a) => a.normalize_with(opts),
-            Record::Text(t) => t.normalize_with(opts),
+            Record::Json(a) => a.normalize_raw(opts, raw),
+            Record::Text(t) => t.normalize_raw(opts, raw),
         }
     }
 

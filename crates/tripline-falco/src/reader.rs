@@ -174,9 +174,9 @@ impl<R: BufRead> Reader<R> {
             Ok(r) => r,
             Err(e) => return Some(Err(e)),
         };
-        let mut opts = opts.clone();
-        opts.raw = Some((line.to_string(), at));
-        Some(Ok(record.normalize_with(&opts)))
+        // The line goes into the event once, straight from the reader's buffer (not through
+        // a `String` in a cloned `opts`).
+        Some(Ok(record.normalize_raw(opts, Some((line, at)))))
     }
 
     /// Reads lines until one that is (or claims to be) an alert, counting skipped lines.

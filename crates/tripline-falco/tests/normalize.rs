@@ -217,6 +217,38 @@ fn reader_next_event_keeps_raw_and_location() {
 }
 
 #[test]
+fn reader_next_event_is_the_record_normalized_with_its_raw_line() {
+    let text = fixture("stdout_mixed.txt");
+    let mut opts =
+        NormalizeOptions::default().date(chrono::NaiveDate::from_ymd_opt(2025, 11, 27).unwrap());
+    opts.file = Some("/var/log/falco.log".into());
+    let mut events = Reader::new(text.as_bytes());
+    let mut records = Reader::new(text.as_bytes());
+    let mut n = 0;
+    while let Some(e) = events.next_event(&opts) {
+        let r = records.next_record().unwrap();
+        let (Ok(e), Ok(r)) = (e, r) else { continue };
+        let raw = e.raw.as_ref().unwrap();
+        let location = raw.location.as_ref().unwrap();
+        let at = tripline_falco::Location {
+            line: location.line.unwrap(),
+            offset: location.offset.unwrap(),
+        };
+        let line = text.lines().nth(at.line as usize - 1).unwrap();
+        assert_eq!(raw.text, line);
+        assert_eq!(location.file.as_deref(), Some("/var/log/falco.log"));
+        let expected = r.normalize_with(&opts.clone().raw(line, at));
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            serde_json::to_string(&expected).unwrap()
+        );
+        n += 1;
+    }
+    assert!(records.next_record().is_none());
+    assert_eq!(n, 4);
+}
+
+#[test]
 fn field_source_by_falco_names() {
     let line = r#"{"hostname":"h","output":"o","output_fields":{"container.id":"abc","evt.time":1700000000000000001,"proc.aname[2]":"bash","proc.cmdline":"sh -c id","user.uid":0,"fd.types":["ipv4","ipv6"],"k8s.ns.name":null,"evt.arg.name":"<NA>"},"priority":"Error","rule":"R","source":"syscall","tags":["a","b"],"time":"2023-11-14T22:13:20.000000001Z"}"#;
     let a = from_str(line).unwrap();
