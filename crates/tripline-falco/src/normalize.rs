@@ -537,10 +537,12 @@ struct Slots<'f, 'a> {
 }
 
 impl<'f, 'a> Slots<'f, 'a> {
-    /// Sorts every field into its slot; the ones no slot takes go to `leftover`.
+    /// Sorts every field into its slot; the ones no slot takes go to `leftover`, in input
+    /// order (Falco writes the names sorted, so [`Vendor::from_sorted`] takes them as they
+    /// are).
     fn collect(
         entries: impl Iterator<Item = (&'f str, &'f FieldValue<'a>)>,
-        leftover: &mut Vendor,
+        leftover: &mut Vec<(Text, Field)>,
     ) -> Self {
         let mut f = Slots { s: [None; SLOTS] };
         for (k, v) in entries {
@@ -550,7 +552,7 @@ impl<'f, 'a> Slots<'f, 'a> {
                     *slot = Some(v);
                 }
             } else if t == KEEP {
-                leftover.insert(k, field_of(v));
+                leftover.push((Text::from(k), field_of(v)));
             }
         }
         f
@@ -808,8 +810,10 @@ fn build<'f, 'a: 'f>(
     opts: &NormalizeOptions,
     raw: Option<(&str, Location)>,
 ) {
-    let mut leftover = Vendor::new();
+    let mut leftover = Vec::new();
     let f = Slots::collect(fields, &mut leftover);
+    // Sorted, a repeated name keeping its last value: what inserting one by one gave.
+    let leftover = Vendor::from_sorted(leftover);
     let event_type = text(f.s[EVT_TYPE]);
     event.source.event_code = event_type.clone();
     event.source.sequence = int(f.s[EVT_NUM]);
