@@ -426,14 +426,12 @@ impl<'e> Normalizer<'e> {
         event.action = Some(Text::from(name));
         event.container = container;
         event.orchestrator = orchestrator.map(Box::new);
-        let mut scratch = Fields::new();
-        let leftovers = if self.keep_unmapped {
-            unmapped
-        } else {
-            &mut scratch
-        };
         if let Some(sig) = signature {
-            sig.finding_envelope(&mut event, leftovers);
+            if self.keep_unmapped {
+                sig.finding_envelope(&mut event, unmapped);
+            } else {
+                sig.finding_envelope_only(&mut event);
+            }
         }
         if self.keep_unmapped {
             // Args come in Tracee's order, not key order: collect them, sort once.
@@ -448,7 +446,7 @@ impl<'e> Normalizer<'e> {
             });
             let rest = Fields::from_sorted(rest);
             if !rest.is_empty() {
-                leftovers.insert("args", rest);
+                unmapped.insert("args", rest);
             }
         }
         event
@@ -461,6 +459,12 @@ pub trait FindingSource<'a> {
     fn finding(&self, name: &str, process: Process) -> Finding;
     /// Severity, message and vendor leftovers on the envelope.
     fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields);
+    /// Severity and message on the envelope, without the vendor leftovers (what the
+    /// normalizer sets when it keeps no `unmapped`). By default [`Self::finding_envelope`]
+    /// with its leftovers thrown away; implementations skip building them.
+    fn finding_envelope_only(&self, event: &mut Event) {
+        self.finding_envelope(event, &mut Fields::new());
+    }
     /// Args [`FindingSource::finding_envelope`] already keeps, left out of `unmapped.args`.
     fn envelope_args(&self) -> &'static [&'static str] {
         &[]
@@ -539,20 +543,8 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
     }
 
     fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields) {
-        let props = self.properties();
-        if let Some(s) = props.and_then(|p| p.severity()) {
-            event.severity = Severity::from_tracee(s).unwrap_or_else(|| Severity {
-                original: Some(num_text(s)),
-                ..Severity::new(tripline_schema::SeverityLevel::Other)
-            });
-        }
-        if let Some(m) = &self.metadata {
-            event.message = m.description.as_deref().map(Text::from);
-            if let Some(tags) = &m.tags {
-                event.tags = tags.iter().map(|t| Text::from(t.as_ref())).collect();
-            }
-        }
-        if let Some(props) = props {
+        self.finding_envelope_only(event);
+        if let Some(props) = self.properties() {
             let mut extra = Fields::new();
             for (k, v) in &props.raw().0 {
                 if !matches!(
@@ -573,6 +565,22 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
         }
         if let Some(t) = self.arg("triggeredBy") {
             unmapped.insert("triggeredBy", raw_json(t.raw()));
+        }
+    }
+
+    fn finding_envelope_only(&self, event: &mut Event) {
+        let props = self.properties();
+        if let Some(s) = props.and_then(|p| p.severity()) {
+            event.severity = Severity::from_tracee(s).unwrap_or_else(|| Severity {
+                original: Some(num_text(s)),
+                ..Severity::new(tripline_schema::SeverityLevel::Other)
+            });
+        }
+        if let Some(m) = &self.metadata {
+            event.message = m.description.as_deref().map(Text::from);
+            if let Some(tags) = &m.tags {
+                event.tags = tags.iter().map(|t| Text::from(t.as_ref())).collect();
+            }
         }
     }
 }
@@ -613,18 +621,22 @@ impl<'a> FindingSource<'a> for V1Event<'a> {
     }
 
     fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields) {
-        let Some(t) = &self.threat else { return };
-        if let Some(sev) = t.severity_num().and_then(Severity::from_tracee) {
-            event.severity = sev;
-        }
-        event.message = t.description.as_deref().map(Text::from);
-        if let Some(p) = &t.properties {
+        self.finding_envelope_only(event);
+        if let Some(p) = self.threat.as_ref().and_then(|t| t.properties.as_ref()) {
             let m: Fields =
                 p.0.iter()
                     .map(|(k, v)| (k.as_ref(), raw_json(v.get())))
                     .collect();
             unmapped.insert("threat_properties", m);
         }
+    }
+
+    fn finding_envelope_only(&self, event: &mut Event) {
+        let Some(t) = &self.threat else { return };
+        if let Some(sev) = t.severity_num().and_then(Severity::from_tracee) {
+            event.severity = sev;
+        }
+        event.message = t.description.as_deref().map(Text::from);
     }
 }
 
