@@ -77,24 +77,41 @@ fn find_special(b: &[u8]) -> Option<usize> {
         .map(|j| i + j)
 }
 
-/// Equality of two equally long short byte strings, eight bytes at a time, inline (keys are
-/// a few bytes: a `memcmp` call costs more than the comparison).
+/// Equality of two short byte strings, eight bytes at a time, inline (keys are a few bytes:
+/// a `memcmp` call costs more than the comparison). The bytes past the last whole chunk
+/// are compared as one overlapping load, not byte by byte, so the work does not branch on
+/// the length.
 #[inline]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    let mut i = 0;
-    while let (Some(x), Some(y)) = (a.get(i..i + 8), b.get(i..i + 8)) {
-        let (mut p, mut q) = ([0u8; 8], [0u8; 8]);
-        p.copy_from_slice(x);
-        q.copy_from_slice(y);
-        if p != q {
-            return false;
+    let load8 = |s: &[u8], i: usize| {
+        s.get(i..i + 8)
+            .and_then(|c| c.first_chunk::<8>())
+            .map(|c| u64::from_le_bytes(*c))
+    };
+    let load4 = |s: &[u8], i: usize| {
+        s.get(i..i + 4)
+            .and_then(|c| c.first_chunk::<4>())
+            .map(|c| u32::from_le_bytes(*c))
+    };
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if load8(a, i) != load8(b, i) {
+                return false;
+            }
+            i += 8;
         }
-        i += 8;
+        return load8(a, n - 8) == load8(b, n - 8);
     }
-    a[i..].iter().zip(&b[i..]).all(|(x, y)| x == y)
+    if n >= 4 {
+        return load4(a, 0) == load4(b, 0) && load4(a, n - 4) == load4(b, n - 4);
+    }
+    // Zero to three bytes: first, middle and last cover them all.
+    n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1])
 }
 
 fn hex4(b: &[u8]) -> Option<u16> {
@@ -805,6 +822,27 @@ impl<'a> Scanner<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let words: Vec<Vec<u8>> = (0..=20)
+            .flat_map(|n| {
+                let base: Vec<u8> = (0..n).map(|i| b'a' + i as u8).collect();
+                let mut out = vec![base.clone()];
+                for k in 0..n {
+                    let mut w = base.clone();
+                    w[k] ^= 0x20;
+                    out.push(w);
+                }
+                out
+            })
+            .collect();
+        for a in &words {
+            for b in &words {
+                assert_eq!(same_bytes(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
 
     fn skip(s: &str) -> bool {
         let mut sc = Scanner::new(s);
