@@ -301,9 +301,25 @@ impl<'a> Scanner<'a> {
     }
 
     /// At `"`: validates the string up to its closing quote. Returns the body's bounds and
-    /// whether it has escapes.
+    /// whether it has escapes. Inlined for the common string (no escape, closed by the
+    /// first special byte); anything else takes [`Self::scan_str_escaped`].
+    #[inline]
     fn scan_str(&mut self) -> Res<(usize, usize, bool)> {
         let start = self.pos + 1;
+        if let Some(j) = self.b.get(start..).and_then(find_special) {
+            let i = start + j;
+            if self.b[i] == b'"' {
+                self.pos = i + 1;
+                return Ok((start, i, false));
+            }
+        }
+        self.scan_str_escaped(start)
+    }
+
+    /// [`Self::scan_str`] for a string body starting at `start` that holds an escape or a
+    /// control byte, or is not closed.
+    #[inline(never)]
+    fn scan_str_escaped(&mut self, start: usize) -> Res<(usize, usize, bool)> {
         let mut i = start;
         let mut esc = false;
         loop {
