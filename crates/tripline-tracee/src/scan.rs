@@ -480,6 +480,16 @@ impl<'a> Scanner<'a> {
         let mut i = first;
         let mut v = 0u64;
         let mut overflow = false;
+        // Nineteen digits cannot overflow a u64 (< 10^19 < 2^64): no checks for those.
+        let unchecked = b.len().min(first + 19);
+        while i < unchecked {
+            let d = b[i].wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            v = v * 10 + u64::from(d);
+            i += 1;
+        }
         while let Some(&c) = b.get(i) {
             let d = c.wrapping_sub(b'0');
             if d > 9 {
