@@ -17,7 +17,7 @@ use tripline_schema::{Field, Fields, Text};
 
 use crate::arg::{Arg, Sockaddr};
 use crate::json::{self, RawMap};
-use crate::scan::{DEPTH_LIMIT, Res, Scanner};
+use crate::scan::{DEPTH_LIMIT, Res, Scanner, find_special};
 use crate::{Origin, Record, Settings, TraceEvent, V1Event};
 
 /// Supplies container context known elsewhere (a Docker inspect cache, a CRI client),
@@ -672,14 +672,17 @@ fn raw_json(text: &str) -> Field {
 /// what `scratch` holds and take them off again).
 fn raw_json_in(text: &str, scratch: &mut Vec<(Text, Field)>) -> Field {
     let b = text.as_bytes();
+    // A string whose first quote, backslash or control byte is its closing quote (eight
+    // bytes per step).
     if b.len() >= 2
         && b[0] == b'"'
         && b[b.len() - 1] == b'"'
-        && !b[1..b.len() - 1]
-            .iter()
-            .any(|&c| c == b'\\' || c == b'"' || c < 0x20)
+        && find_special(&b[1..]) == Some(b.len() - 2)
     {
         return Field::Str(Text::from(&text[1..text.len() - 1]));
+    }
+    if let Some(i) = short_int(b) {
+        return Field::from(i);
     }
     if let Ok(i) = text.parse::<i64>() {
         return Field::from(i);
@@ -693,6 +696,28 @@ fn raw_json_in(text: &str, scratch: &mut Vec<(Text, Field)>) -> Field {
         Ok(f) => f,
         Err(_) => Field::Str(Text::from(text)),
     }
+}
+
+/// Digits with an optional `-`, at most 18 of them (below 10^18, so no overflow check):
+/// the integer `str::parse::<i64>` reads from them; `None` for anything else.
+#[inline]
+fn short_int(b: &[u8]) -> Option<i64> {
+    let (neg, digits) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut v = 0i64;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + i64::from(d);
+    }
+    Some(if neg { -v } else { v })
 }
 
 /// Runs `f` with the per-thread member stack: an event's args, DNS answer, trigger and
@@ -1472,6 +1497,37 @@ mod tests {
             .map(|(k, v)| ((*k).to_string(), Field::from(*v)))
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn short_integers_read_as_parse_reads_them() {
+        for t in [
+            "0",
+            "-0",
+            "7",
+            "007",
+            "-12",
+            "123456789012345678",
+            "-123456789012345678",
+            "1234567890123456789",
+            "",
+            "-",
+            "+1",
+            "1.5",
+            "1e3",
+            "12a",
+            "--1",
+            " 1",
+        ] {
+            if let Some(i) = short_int(t.as_bytes()) {
+                assert_eq!(Ok(i), t.parse::<i64>(), "{t:?}");
+            } else {
+                assert!(
+                    t.len() > 18 || t.parse::<i64>().is_err() || t.starts_with('+'),
+                    "{t:?}"
+                );
+            }
+        }
     }
 
     #[test]

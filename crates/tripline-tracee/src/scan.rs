@@ -54,7 +54,7 @@ const HIGH: u64 = ONES << 7;
 /// Index of the first `"`, `\` or control byte (< 0x20): the bytes a JSON string body stops
 /// at. Eight bytes per step (Mycroft's zero-byte test; the lowest flagged byte is exact).
 #[inline]
-fn find_special(b: &[u8]) -> Option<usize> {
+pub(crate) fn find_special(b: &[u8]) -> Option<usize> {
     let mut i = 0;
     while let Some(chunk) = b.get(i..i + 8) {
         let mut w = [0u8; 8];
