@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::json::{self, RawJson, RawMap};
+use crate::scan::Scanner;
 
 /// One argument of an event.
 #[derive(Debug, Clone)]
@@ -83,7 +84,7 @@ impl<'a> Arg<'a> {
         if !raw.get().starts_with('{') {
             return None;
         }
-        Sockaddr::from_map(&RawMap::parse(raw)?)
+        Sockaddr::from_raw(raw)
     }
 
     /// The value as an object of raw members (packet metadata, protocol headers, DNS, …).
@@ -226,21 +227,54 @@ pub struct Sockaddr<'a> {
 impl<'a> Sockaddr<'a> {
     /// Reads the address from a decoded object; `None` when it has no `sa_family`.
     pub fn from_map(m: &RawMap<'a>) -> Option<Self> {
-        let family = m.str("sa_family")?;
+        Self::from_members(|k| m.get(k))
+    }
+
+    /// Reads the address straight from a raw JSON object, as
+    /// `from_map(&RawMap::parse(raw)?)` reads it: the members of a small object with
+    /// plain keys (every `struct sockaddr*` Tracee prints) are looked up on the stack
+    /// instead of being collected into a map first.
+    pub(crate) fn from_raw(raw: RawJson<'a>) -> Option<Self> {
+        /// Members looked up on the stack; objects with more go through a [`RawMap`].
+        const SMALL: usize = 8;
+        let mut sc = Scanner::new(raw.get());
+        sc.ws();
+        sc.obj_start().ok()?;
+        let mut members = [("", RawJson::new_unchecked("")); SMALL];
+        let mut n = 0;
+        let mut first = true;
+        while let Some(k) = sc.obj_key(&mut first).ok()? {
+            let v = sc.raw().ok()?;
+            match (k, members.get_mut(n)) {
+                (Cow::Borrowed(k), Some(slot)) => {
+                    *slot = (k, v);
+                    n += 1;
+                }
+                // An escaped key or a large object: the general path.
+                _ => return Self::from_map(&RawMap::parse(raw)?),
+            }
+        }
+        let members = &members[..n];
+        // The first occurrence of a key, as `RawMap::get` finds it.
+        Self::from_members(|key| members.iter().find(|(k, _)| *k == key).map(|(_, v)| *v))
+    }
+
+    /// The address from a member lookup.
+    fn from_members(get: impl Fn(&str) -> Option<RawJson<'a>>) -> Option<Self> {
+        let family = json::raw_str(get("sa_family")?)?;
         let text = |k: &str| -> Option<Cow<'a, str>> {
-            let raw = m.get(k)?;
+            let raw = get(k)?;
             json::raw_str(raw).or_else(|| Some(Cow::Owned(raw.get().to_owned())))
         };
         let ip = text("sin_addr")
             .or_else(|| text("sin6_addr"))
             .and_then(|a| a.trim().parse::<IpAddr>().ok());
-        let port = m
-            .get("sin_port")
-            .or_else(|| m.get("sin6_port"))
+        let port = get("sin_port")
+            .or_else(|| get("sin6_port"))
             .and_then(json::flex_i64)
             .and_then(|p| u16::try_from(p).ok());
         let u32_of = |k: &str| {
-            m.get(k)
+            get(k)
                 .and_then(json::flex_i64)
                 .and_then(|v| u32::try_from(v).ok())
         };
@@ -248,7 +282,7 @@ impl<'a> Sockaddr<'a> {
             family,
             ip,
             port,
-            path: m.str("sun_path"),
+            path: get("sun_path").and_then(json::raw_str),
             flowinfo: u32_of("sin6_flowinfo"),
             scope_id: u32_of("sin6_scopeid"),
         })
@@ -288,6 +322,30 @@ mod tests {
             a.as_sockaddr().unwrap().path.as_deref(),
             Some("/var/run/docker.sock")
         );
+    }
+
+    #[test]
+    fn sockaddr_from_raw_reads_as_from_map() {
+        let cases = [
+            r#"{"sa_family":"AF_INET","sin_addr":"10.0.0.1","sin_port":"443"}"#,
+            r#"{"sa_family":"AF_INET6","sin6_addr":"::1","sin6_port":"80","sin6_flowinfo":"0","sin6_scopeid":"2"}"#,
+            r#"{"sa_family":"AF_UNIX","sun_path":"/run/a\u0041.sock"}"#,
+            r#"{"sin_addr":"10.0.0.1","sa_family":"AF_INET","sin_addr":"10.0.0.2"}"#,
+            r#"{"sa_f\u0061mily":"AF_INET","sin_addr":"10.0.0.1"}"#,
+            r#"{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"sa_family":"AF_INET","sin_port":9}"#,
+            r#"{"sa_family":null}"#,
+            r#"{"sa_family":"AF_INET","sin_addr":[1,2],"sin_port":{"value":"7"}}"#,
+            r#"{"sa_family":"AF_INET","#,
+            "{}",
+        ];
+        for c in cases {
+            let raw = RawJson::new_unchecked(c);
+            assert_eq!(
+                Sockaddr::from_raw(raw),
+                RawMap::parse(raw).and_then(|m| Sockaddr::from_map(&m)),
+                "{c}"
+            );
+        }
     }
 
     #[test]

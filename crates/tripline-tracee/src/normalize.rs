@@ -17,7 +17,7 @@ use tripline_schema::{Field, Fields, Text};
 
 use crate::arg::{Arg, Sockaddr};
 use crate::json::{self, RawMap};
-use crate::scan::{DEPTH_LIMIT, Res, Scanner};
+use crate::scan::{DEPTH_LIMIT, Res, Scanner, find_special};
 use crate::{Origin, Record, Settings, TraceEvent, V1Event};
 
 /// Supplies container context known elsewhere (a Docker inspect cache, a CRI client),
@@ -426,14 +426,12 @@ impl<'e> Normalizer<'e> {
         event.action = Some(Text::from(name));
         event.container = container;
         event.orchestrator = orchestrator.map(Box::new);
-        let mut scratch = Fields::new();
-        let leftovers = if self.keep_unmapped {
-            unmapped
-        } else {
-            &mut scratch
-        };
         if let Some(sig) = signature {
-            sig.finding_envelope(&mut event, leftovers);
+            if self.keep_unmapped {
+                sig.finding_envelope(&mut event, unmapped);
+            } else {
+                sig.finding_envelope_only(&mut event);
+            }
         }
         if self.keep_unmapped {
             // Args come in Tracee's order, not key order: collect them, sort once.
@@ -446,8 +444,9 @@ impl<'e> Normalizer<'e> {
                     rest.push((Text::from(k), raw_json(v)));
                 }
             });
+            let rest = Fields::from_sorted(rest);
             if !rest.is_empty() {
-                leftovers.insert("args", Fields::from_sorted(rest));
+                unmapped.insert("args", rest);
             }
         }
         event
@@ -460,6 +459,12 @@ pub trait FindingSource<'a> {
     fn finding(&self, name: &str, process: Process) -> Finding;
     /// Severity, message and vendor leftovers on the envelope.
     fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields);
+    /// Severity and message on the envelope, without the vendor leftovers (what the
+    /// normalizer sets when it keeps no `unmapped`). By default [`Self::finding_envelope`]
+    /// with its leftovers thrown away; implementations skip building them.
+    fn finding_envelope_only(&self, event: &mut Event) {
+        self.finding_envelope(event, &mut Fields::new());
+    }
     /// Args [`FindingSource::finding_envelope`] already keeps, left out of `unmapped.args`.
     fn envelope_args(&self) -> &'static [&'static str] {
         &[]
@@ -538,20 +543,8 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
     }
 
     fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields) {
-        let props = self.properties();
-        if let Some(s) = props.and_then(|p| p.severity()) {
-            event.severity = Severity::from_tracee(s).unwrap_or_else(|| Severity {
-                original: Some(num_text(s)),
-                ..Severity::new(tripline_schema::SeverityLevel::Other)
-            });
-        }
-        if let Some(m) = &self.metadata {
-            event.message = m.description.as_deref().map(Text::from);
-            if let Some(tags) = &m.tags {
-                event.tags = tags.iter().map(|t| Text::from(t.as_ref())).collect();
-            }
-        }
-        if let Some(props) = props {
+        self.finding_envelope_only(event);
+        if let Some(props) = self.properties() {
             let mut extra = Fields::new();
             for (k, v) in &props.raw().0 {
                 if !matches!(
@@ -572,6 +565,22 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
         }
         if let Some(t) = self.arg("triggeredBy") {
             unmapped.insert("triggeredBy", raw_json(t.raw()));
+        }
+    }
+
+    fn finding_envelope_only(&self, event: &mut Event) {
+        let props = self.properties();
+        if let Some(s) = props.and_then(|p| p.severity()) {
+            event.severity = Severity::from_tracee(s).unwrap_or_else(|| Severity {
+                original: Some(num_text(s)),
+                ..Severity::new(tripline_schema::SeverityLevel::Other)
+            });
+        }
+        if let Some(m) = &self.metadata {
+            event.message = m.description.as_deref().map(Text::from);
+            if let Some(tags) = &m.tags {
+                event.tags = tags.iter().map(|t| Text::from(t.as_ref())).collect();
+            }
         }
     }
 }
@@ -612,18 +621,22 @@ impl<'a> FindingSource<'a> for V1Event<'a> {
     }
 
     fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields) {
-        let Some(t) = &self.threat else { return };
-        if let Some(sev) = t.severity_num().and_then(Severity::from_tracee) {
-            event.severity = sev;
-        }
-        event.message = t.description.as_deref().map(Text::from);
-        if let Some(p) = &t.properties {
+        self.finding_envelope_only(event);
+        if let Some(p) = self.threat.as_ref().and_then(|t| t.properties.as_ref()) {
             let m: Fields =
                 p.0.iter()
                     .map(|(k, v)| (k.as_ref(), raw_json(v.get())))
                     .collect();
             unmapped.insert("threat_properties", m);
         }
+    }
+
+    fn finding_envelope_only(&self, event: &mut Event) {
+        let Some(t) = &self.threat else { return };
+        if let Some(sev) = t.severity_num().and_then(Severity::from_tracee) {
+            event.severity = sev;
+        }
+        event.message = t.description.as_deref().map(Text::from);
     }
 }
 
@@ -652,49 +665,182 @@ fn shape(ev: &TraceEvent<'_>) -> &'static str {
 /// Parses raw JSON into a value; raw text is valid JSON by construction. Plain strings
 /// and integers, most args, skip the generic decoder.
 fn raw_json(text: &str) -> Field {
+    with_scratch(|scratch| raw_json_in(text, scratch))
+}
+
+/// [`raw_json`] with the member stack passed in (objects collect their members above
+/// what `scratch` holds and take them off again).
+fn raw_json_in(text: &str, scratch: &mut Vec<(Text, Field)>) -> Field {
     let b = text.as_bytes();
+    // A string whose first quote, backslash or control byte is its closing quote (eight
+    // bytes per step).
     if b.len() >= 2
         && b[0] == b'"'
         && b[b.len() - 1] == b'"'
-        && !b[1..b.len() - 1]
-            .iter()
-            .any(|&c| c == b'\\' || c == b'"' || c < 0x20)
+        && find_special(&b[1..]) == Some(b.len() - 2)
     {
         return Field::Str(Text::from(&text[1..text.len() - 1]));
+    }
+    if let Some(i) = short_int(b) {
+        return Field::from(i);
     }
     if let Ok(i) = text.parse::<i64>() {
         return Field::from(i);
     }
     let mut sc = Scanner::new(text);
-    // Object members collect on a per-thread stack kept between calls: an event's DNS
-    // answer, trigger and signature properties then cost no scratch allocation each.
-    let mut scratch = SCRATCH.take();
-    let out = field_value(&mut sc, 0, &mut scratch).and_then(|f| sc.end().map(|()| f));
-    // An error can leave members of an unfinished object behind; a huge value leaves a
-    // huge buffer, which is not kept.
-    scratch.clear();
-    if scratch.capacity() <= SCRATCH_KEEP {
-        SCRATCH.set(scratch);
-    }
+    let base = scratch.len();
+    let out = field_value(&mut sc, 0, scratch).and_then(|f| sc.end().map(|()| f));
+    // An error can leave members of an unfinished object behind.
+    scratch.truncate(base);
     match out {
         Ok(f) => f,
         Err(_) => Field::Str(Text::from(text)),
     }
 }
 
-/// Largest member stack [`raw_json`] keeps for the next call.
+/// Digits with an optional `-`, at most 18 of them (below 10^18, so no overflow check):
+/// the integer `str::parse::<i64>` reads from them; `None` for anything else.
+#[inline]
+fn short_int(b: &[u8]) -> Option<i64> {
+    let (neg, digits) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut v = 0i64;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + i64::from(d);
+    }
+    Some(if neg { -v } else { v })
+}
+
+/// Runs `f` with the per-thread member stack: an event's args, DNS answer, trigger and
+/// signature properties then cost no scratch allocation each. A huge stack is not kept.
+fn with_scratch<T>(f: impl FnOnce(&mut Vec<(Text, Field)>) -> T) -> T {
+    let mut scratch = SCRATCH.take();
+    let out = f(&mut scratch);
+    scratch.clear();
+    if scratch.capacity() <= SCRATCH_KEEP {
+        SCRATCH.set(scratch);
+    }
+    out
+}
+
+/// Largest member stack [`with_scratch`] keeps for the next call.
 const SCRATCH_KEEP: usize = 1024;
 
 thread_local! {
-    /// The member stack [`raw_json`] lends to [`field_value`] (empty between calls).
+    /// The member stack [`with_scratch`] lends out (empty between calls).
     static SCRATCH: std::cell::Cell<Vec<(Text, Field)>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// The first (up to) eight bytes of `key`, big-endian, zero-padded: for keys whose
+/// prefixes differ, comparing these gives the keys' byte order (a shorter key that is a
+/// prefix of the other has a zero where the other has a byte, which is then non-zero).
+/// Short keys are read with two overlapping loads, not byte by byte.
+#[inline]
+fn key_prefix(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let n = b.len();
+    if let Some(head) = b.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
+    if n >= 4 {
+        let hi = u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+        let lo = u64::from(u32::from_be_bytes([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]));
+        // `lo` ends with bytes 4..n (its low n - 4 bytes); they go right after `hi`.
+        let tail = lo & ((1u64 << (8 * (n - 4))) - 1);
+        return hi << 32 | tail << (8 * (8 - n));
+    }
+    if n == 0 {
+        return 0;
+    }
+    // One to three bytes: first, middle and last cover them all.
+    u64::from(b[0]) << 56
+        | u64::from(b[n / 2]) << (56 - 8 * (n / 2))
+        | u64::from(b[n - 1]) << (64 - 8 * n)
+}
+
+/// Byte order of two keys (`a.cmp(b)` on `str`), mostly decided by their prefixes.
+#[inline]
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match key_prefix(a).cmp(&key_prefix(b)) {
+        std::cmp::Ordering::Equal => a.as_bytes().cmp(b.as_bytes()),
+        o => o,
+    }
+}
+
+/// Most members [`take_sorted`] orders by index; larger objects sort in place.
+const SORT_INLINE: usize = 64;
+
+/// The members `scratch[start..]` as a map, taken off the stack: sorted by key, the last
+/// of equal keys kept (as JSON readers and [`Fields::insert`] keep it), in one allocation
+/// at its final size. `sorted`: the keys are already strictly increasing (no sort).
+/// Otherwise an array of (key prefix, index) is sorted, each prefix computed once, instead
+/// of moving 56-byte members and comparing whole keys.
+fn take_sorted(scratch: &mut Vec<(Text, Field)>, start: usize, sorted: bool) -> Fields {
+    let n = scratch.len() - start;
+    if sorted || n < 2 {
+        let mut out = Vec::with_capacity(n);
+        out.extend(scratch.drain(start..));
+        return Fields::from_sorted(out);
+    }
+    if n > SORT_INLINE {
+        // Stable: equal keys keep input order, so `insert` keeps the last one.
+        scratch[start..].sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        let mut out = Fields::with_capacity(n);
+        for (k, v) in scratch.drain(start..) {
+            // In key order now: each member appends (a repeated key replaces).
+            out.insert(k, v);
+        }
+        return out;
+    }
+    let members = &mut scratch[start..];
+    let mut order = [(0u64, 0u32); SORT_INLINE];
+    for (slot, (i, (k, _))) in order.iter_mut().zip(members.iter().enumerate()) {
+        // `i` is below SORT_INLINE.
+        *slot = (key_prefix(k), i as u32);
+    }
+    let order = &mut order[..n];
+    let key = |o: (u64, u32)| members[o.1 as usize].0.as_bytes();
+    let less = |a: (u64, u32), b: (u64, u32)| a.0 < b.0 || (a.0 == b.0 && key(a) < key(b));
+    // Insertion sort, stable: a member moves before another only when its key is smaller.
+    for i in 1..n {
+        let cur = order[i];
+        let mut j = i;
+        while j > 0 && less(cur, order[j - 1]) {
+            order[j] = order[j - 1];
+            j -= 1;
+        }
+        order[j] = cur;
+    }
+    let mut out = Vec::with_capacity(n);
+    for w in 0..n {
+        let o = order[w];
+        // Of equal keys (adjacent now, in input order) the last one is kept.
+        if let Some(&next) = order.get(w + 1)
+            && next.0 == o.0
+            && members[next.1 as usize].0 == members[o.1 as usize].0
+        {
+            continue;
+        }
+        out.push(std::mem::take(&mut members[o.1 as usize]));
+    }
+    scratch.truncate(start);
+    Fields::from_sorted(out)
 }
 
 /// One JSON value read straight into a [`Field`], as `Field::from_json_str` would read it
 /// (strict strings, object keys sorted with the last duplicate kept, exact numbers, the
 /// same nesting limit) without a generic decoder in between. Members of every object
-/// collect on one `scratch` stack and are sorted there, so each object allocates once, at
-/// its final size.
+/// collect on one `scratch` stack and are ordered there (see [`take_sorted`]), so each
+/// object allocates once, at its final size.
 fn field_value(sc: &mut Scanner<'_>, depth: usize, scratch: &mut Vec<(Text, Field)>) -> Res<Field> {
     sc.ws();
     match sc.peek() {
@@ -709,18 +855,18 @@ fn field_value(sc: &mut Scanner<'_>, depth: usize, scratch: &mut Vec<(Text, Fiel
                 scratch.reserve(32);
             }
             let mut first = true;
+            let mut sorted = true;
             while let Some(k) = sc.obj_key(&mut first)? {
                 let v = field_value(sc, depth + 1, scratch)?;
+                // Nested members are off the stack again: the top is this object's last.
+                if sorted && scratch.len() > start {
+                    sorted = scratch
+                        .last()
+                        .is_some_and(|(p, _)| key_order(p, &k).is_lt());
+                }
                 scratch.push((cow_text(k), v));
             }
-            // Stable: equal keys keep input order, so `insert` keeps the last one.
-            scratch[start..].sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
-            let mut out = Fields::with_capacity(scratch.len() - start);
-            for (k, v) in scratch.drain(start..) {
-                // In key order now: each member appends (a repeated key replaces).
-                out.insert(k, v);
-            }
-            Ok(Field::Map(out))
+            Ok(Field::Map(take_sorted(scratch, start, sorted)))
         }
         Some(b'[') => {
             if depth + 1 >= DEPTH_LIMIT {
@@ -844,10 +990,13 @@ impl TraceLeftovers<'_> {
     /// The event's own members (`full`: everything; `None`: only the clock flags), inserted
     /// in key order so the sorted map only ever appends.
     fn into_fields(self, full: Option<(&TraceEvent<'_>, Origin)>) -> Fields {
-        // Room for every member below plus what `build` adds (args, a signature's
-        // properties and trigger); nothing when there is nothing to keep.
+        // Room for the members a v0.18+ event has below (11) plus what `build` adds (args,
+        // a signature's properties and trigger, the runtime process); nothing when there
+        // is nothing to keep. 16 entries are 896 bytes: allocators serve blocks up to 1 KiB
+        // from their per-thread caches (glibc's tcache), larger ones take the slow path,
+        // which cost more than the rare event that grows the map.
         let cap = if full.is_some() {
-            20
+            16
         } else {
             usize::from(self.relative_time) + usize::from(self.timestamp_missing)
         };
@@ -1286,6 +1435,98 @@ mod tests {
             let want =
                 Field::from_json_str(c).unwrap_or_else(|_| Field::Str(Text::from(c.as_str())));
             assert_eq!(raw_json(c), want, "{c}");
+        }
+    }
+
+    #[test]
+    fn key_order_is_byte_order() {
+        let keys = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "aa",
+            "a\u{0}",
+            "abc",
+            "abd",
+            "ab\u{0}",
+            "abcd",
+            "abce",
+            "abcde",
+            "abcdf",
+            "abcdef",
+            "abcdeg",
+            "abcdefg",
+            "abcdefh",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghi",
+            "ID",
+            "QR",
+            "opCode",
+            "AA",
+            "zz\u{e9}",
+            "z\u{e9}",
+            "\u{e9}",
+            "\u{10348}x",
+            "x\u{7f}",
+        ];
+        for a in keys {
+            assert_eq!(
+                key_prefix(a) == 0,
+                a.bytes().take(8).all(|c| c == 0),
+                "{a:?}"
+            );
+            for b in keys {
+                assert_eq!(key_order(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn members_sort_and_keep_the_last_duplicate() {
+        let mut scratch: Vec<(Text, Field)> = vec![(Text::from("keep"), Field::Null)];
+        for (k, v) in [("b", 1i64), ("a", 2), ("b", 3), ("abcdefghij", 4), ("a", 5)] {
+            scratch.push((Text::from(k), Field::from(v)));
+        }
+        let m = take_sorted(&mut scratch, 1, false);
+        assert_eq!(scratch.len(), 1);
+        let got: Vec<(String, Field)> = m.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let want: Vec<(String, Field)> = [("a", 5i64), ("abcdefghij", 4), ("b", 3)]
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), Field::from(*v)))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn short_integers_read_as_parse_reads_them() {
+        for t in [
+            "0",
+            "-0",
+            "7",
+            "007",
+            "-12",
+            "123456789012345678",
+            "-123456789012345678",
+            "1234567890123456789",
+            "",
+            "-",
+            "+1",
+            "1.5",
+            "1e3",
+            "12a",
+            "--1",
+            " 1",
+        ] {
+            if let Some(i) = short_int(t.as_bytes()) {
+                assert_eq!(Ok(i), t.parse::<i64>(), "{t:?}");
+            } else {
+                assert!(
+                    t.len() > 18 || t.parse::<i64>().is_err() || t.starts_with('+'),
+                    "{t:?}"
+                );
+            }
         }
     }
 

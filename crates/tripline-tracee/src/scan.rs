@@ -54,7 +54,7 @@ const HIGH: u64 = ONES << 7;
 /// Index of the first `"`, `\` or control byte (< 0x20): the bytes a JSON string body stops
 /// at. Eight bytes per step (Mycroft's zero-byte test; the lowest flagged byte is exact).
 #[inline]
-fn find_special(b: &[u8]) -> Option<usize> {
+pub(crate) fn find_special(b: &[u8]) -> Option<usize> {
     let mut i = 0;
     while let Some(chunk) = b.get(i..i + 8) {
         let mut w = [0u8; 8];
@@ -77,24 +77,41 @@ fn find_special(b: &[u8]) -> Option<usize> {
         .map(|j| i + j)
 }
 
-/// Equality of two equally long short byte strings, eight bytes at a time, inline (keys are
-/// a few bytes: a `memcmp` call costs more than the comparison).
+/// Equality of two short byte strings, eight bytes at a time, inline (keys are a few bytes:
+/// a `memcmp` call costs more than the comparison). The bytes past the last whole chunk
+/// are compared as one overlapping load, not byte by byte, so the work does not branch on
+/// the length.
 #[inline]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    let mut i = 0;
-    while let (Some(x), Some(y)) = (a.get(i..i + 8), b.get(i..i + 8)) {
-        let (mut p, mut q) = ([0u8; 8], [0u8; 8]);
-        p.copy_from_slice(x);
-        q.copy_from_slice(y);
-        if p != q {
-            return false;
+    let load8 = |s: &[u8], i: usize| {
+        s.get(i..i + 8)
+            .and_then(|c| c.first_chunk::<8>())
+            .map(|c| u64::from_le_bytes(*c))
+    };
+    let load4 = |s: &[u8], i: usize| {
+        s.get(i..i + 4)
+            .and_then(|c| c.first_chunk::<4>())
+            .map(|c| u32::from_le_bytes(*c))
+    };
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if load8(a, i) != load8(b, i) {
+                return false;
+            }
+            i += 8;
         }
-        i += 8;
+        return load8(a, n - 8) == load8(b, n - 8);
     }
-    a[i..].iter().zip(&b[i..]).all(|(x, y)| x == y)
+    if n >= 4 {
+        return load4(a, 0) == load4(b, 0) && load4(a, n - 4) == load4(b, n - 4);
+    }
+    // Zero to three bytes: first, middle and last cover them all.
+    n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1])
 }
 
 fn hex4(b: &[u8]) -> Option<u16> {
@@ -284,9 +301,25 @@ impl<'a> Scanner<'a> {
     }
 
     /// At `"`: validates the string up to its closing quote. Returns the body's bounds and
-    /// whether it has escapes.
+    /// whether it has escapes. Inlined for the common string (no escape, closed by the
+    /// first special byte); anything else takes [`Self::scan_str_escaped`].
+    #[inline]
     fn scan_str(&mut self) -> Res<(usize, usize, bool)> {
         let start = self.pos + 1;
+        if let Some(j) = self.b.get(start..).and_then(find_special) {
+            let i = start + j;
+            if self.b[i] == b'"' {
+                self.pos = i + 1;
+                return Ok((start, i, false));
+            }
+        }
+        self.scan_str_escaped(start)
+    }
+
+    /// [`Self::scan_str`] for a string body starting at `start` that holds an escape or a
+    /// control byte, or is not closed.
+    #[inline(never)]
+    fn scan_str_escaped(&mut self, start: usize) -> Res<(usize, usize, bool)> {
         let mut i = start;
         let mut esc = false;
         loop {
@@ -447,6 +480,16 @@ impl<'a> Scanner<'a> {
         let mut i = first;
         let mut v = 0u64;
         let mut overflow = false;
+        // Nineteen digits cannot overflow a u64 (< 10^19 < 2^64): no checks for those.
+        let unchecked = b.len().min(first + 19);
+        while i < unchecked {
+            let d = b[i].wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            v = v * 10 + u64::from(d);
+            i += 1;
+        }
         while let Some(&c) = b.get(i) {
             let d = c.wrapping_sub(b'0');
             if d > 9 {
@@ -805,6 +848,27 @@ impl<'a> Scanner<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let words: Vec<Vec<u8>> = (0..=20)
+            .flat_map(|n| {
+                let base: Vec<u8> = (0..n).map(|i| b'a' + i as u8).collect();
+                let mut out = vec![base.clone()];
+                for k in 0..n {
+                    let mut w = base.clone();
+                    w[k] ^= 0x20;
+                    out.push(w);
+                }
+                out
+            })
+            .collect();
+        for a in &words {
+            for b in &words {
+                assert_eq!(same_bytes(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
 
     fn skip(s: &str) -> bool {
         let mut sc = Scanner::new(s);
