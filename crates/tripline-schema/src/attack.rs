@@ -62,17 +62,20 @@ impl Tactic {
     /// sources use (`execution`, `privilege-escalation`, `privilege_escalation`,
     /// `Privilege Escalation`), case-insensitively.
     pub fn lookup(s: &str) -> Option<Tactic> {
-        let norm: String = s
-            .trim()
-            .chars()
-            .map(|c| match c {
-                '-' | ' ' => '_',
-                c => c.to_ascii_lowercase(),
-            })
-            .collect();
+        let s = s.trim().as_bytes();
+        // `-` and ` ` stand for the slug's `_`; compared in place, without a lowered copy.
+        let slug_eq = |slug: &str| {
+            slug.len() == s.len()
+                && slug.bytes().zip(s).all(|(w, &c)| {
+                    w == match c {
+                        b'-' | b' ' => b'_',
+                        c => c.to_ascii_lowercase(),
+                    }
+                })
+        };
         TACTICS
             .iter()
-            .find(|(id, _, slug)| norm == *slug || norm.eq_ignore_ascii_case(id))
+            .find(|(id, _, slug)| slug_eq(slug) || s.eq_ignore_ascii_case(id.as_bytes()))
             .map(|(id, name, _)| Tactic {
                 id: Text::const_new(id),
                 name: Text::const_new(name),
@@ -82,26 +85,28 @@ impl Tactic {
 
 /// Parses a technique id (`T1059`, `t1059.004`) into (technique, sub-technique).
 fn parse_technique(s: &str) -> Option<(Technique, Option<Technique>)> {
-    let up = s.trim().to_ascii_uppercase();
-    let digits = up.strip_prefix('T')?;
+    let s = s.trim();
+    let digits = s.strip_prefix(['T', 't'])?;
     let (main, sub) = match digits.split_once('.') {
         Some((m, s)) => (m, Some(s)),
         None => (digits, None),
     };
-    if main.len() != 4 || !main.bytes().all(|b| b.is_ascii_digit()) {
+    let all_digits = |d: &str, n: usize| d.len() == n && d.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(main, 4) || sub.is_some_and(|sub| !all_digits(sub, 3)) {
         return None;
     }
-    if let Some(sub) = sub
-        && (sub.len() != 3 || !sub.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
+    // Only the `T` can be lower-case; ids are short enough to stay inline in `Text`.
+    let id = |rest: &str| {
+        let mut id = Text::const_new("T");
+        id.push_str(rest);
+        id
+    };
     let technique = Technique {
-        id: format!("T{main}").into(),
+        id: id(main),
         name: None,
     };
     let sub_technique = sub.map(|_| Technique {
-        id: up.clone().into(),
+        id: id(digits),
         name: None,
     });
     Some((technique, sub_technique))
@@ -242,6 +247,38 @@ mod tests {
             }
         }
         assert!(Tactic::lookup("t1059").is_none());
+        for s in [" ta0004 ", "PRIVILEGE-ESCALATION", "privilege escalation"] {
+            assert_eq!(Tactic::lookup(s).unwrap().id, "TA0004", "{s}");
+        }
+        for s in [
+            "privilege_escalatio",
+            "privilege_escalationn",
+            "TA00044",
+            "ex\u{e9}cution",
+        ] {
+            assert!(Tactic::lookup(s).is_none(), "{s}");
+        }
+    }
+
+    #[test]
+    fn technique_ids() {
+        let id = |s| parse_technique(s).map(|(t, sub)| (t.id, sub.map(|s| s.id)));
+        assert_eq!(
+            id(" t1059.004 "),
+            Some(("T1059".into(), Some("T1059.004".into())))
+        );
+        assert_eq!(id("T1105"), Some(("T1105".into(), None)));
+        for bad in [
+            "T105",
+            "T10599",
+            "T1059.04",
+            "T1059.",
+            "X1059",
+            "T1O59",
+            "\u{1d5e7}1059",
+        ] {
+            assert_eq!(id(bad), None, "{bad}");
+        }
     }
 
     #[test]
