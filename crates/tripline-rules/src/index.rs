@@ -129,7 +129,13 @@ pub(crate) struct Prescreen {
 }
 
 /// Gram length.
-pub(crate) const GRAM: usize = 4;
+const GRAM: usize = 4;
+
+/// The widest prescreen stride.
+const MAX_STRIDE: usize = 4;
+
+/// Unanchored needles at least this long keep a prescreen at its widest stride.
+pub(crate) const FULL_STRIDE: usize = GRAM + MAX_STRIDE - 1;
 
 /// How unusual a byte is in command lines, paths and log lines (a heuristic: only the
 /// choice of grams depends on it, never the result).
@@ -155,7 +161,7 @@ impl Prescreen {
         if min < GRAM {
             return None;
         }
-        let stride = (min - GRAM + 1).min(4);
+        let stride = (min - GRAM + 1).min(MAX_STRIDE);
         let log = (needles.len() * stride * 1024)
             .next_power_of_two()
             .trailing_zeros()
