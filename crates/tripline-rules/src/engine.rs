@@ -548,14 +548,14 @@ impl Engine {
                 Some(mut groups) => {
                     stats.indexed += 1;
                     // More groups only where they cost no extra read and keep the slot's
-                    // prescreen at its widest stride (no short unanchored needle).
+                    // prescreen (no short unanchored needle).
                     let mut k = 0;
                     groups.retain(|w| {
                         k += 1;
                         k == 1
                             || w.iter().all(|(src, n, a)| {
                                 primary[bi].contains(&sid_of(*src))
-                                    && (*a != Anchor::Any || n.len() >= crate::index::FULL_STRIDE)
+                                    && (*a != Anchor::Any || n.len() >= crate::index::GRAM)
                             })
                     });
                     full[ri] = (1u8 << groups.len()) - 1;

@@ -129,13 +129,7 @@ pub(crate) struct Prescreen {
 }
 
 /// Gram length.
-const GRAM: usize = 4;
-
-/// The widest prescreen stride.
-const MAX_STRIDE: usize = 4;
-
-/// Unanchored needles at least this long keep a prescreen at its widest stride.
-pub(crate) const FULL_STRIDE: usize = GRAM + MAX_STRIDE - 1;
+pub(crate) const GRAM: usize = 4;
 
 /// How unusual a byte is in command lines, paths and log lines (a heuristic: only the
 /// choice of grams depends on it, never the result).
@@ -161,7 +155,7 @@ impl Prescreen {
         if min < GRAM {
             return None;
         }
-        let stride = (min - GRAM + 1).min(MAX_STRIDE);
+        let stride = (min - GRAM + 1).min(4);
         let log = (needles.len() * stride * 1024)
             .next_power_of_two()
             .trailing_zeros()
