@@ -554,79 +554,53 @@ pub(crate) type Witness = Vec<(Src, String, Anchor)>;
 /// a witness built on it sends every such event to all those rules.
 pub(crate) type Common<'a> = &'a dyn Fn(Src, &str) -> bool;
 
-/// Most witness groups a rule is indexed by (each one more slot scan's hits to combine).
-pub(crate) const MAX_GROUPS: usize = 3;
-
-/// The necessary literals of a rule as groups that must all be witnessed: each group is a
-/// set of needles one of which occurs whenever the rule matches (the items of an AND each
-/// give a group; alternatives of an OR are merged into one). A rule is only evaluated for an
-/// event that witnesses every group, so `Image|endswith: /rm` AND `CommandLine|contains:
-/// /var/log` no longer sends every `/var/log` command line to the rule. At most
-/// [`MAX_GROUPS`] groups, the most selective first: uncommon needles, then long and anchored
-/// ones. `None`: no necessary literal (the rule is always evaluated).
-pub(crate) fn witness(c: &Compiled, common: Common<'_>) -> Option<Vec<Witness>> {
-    let mut groups = prog_groups(&c.prog, c, common)?;
-    groups.sort_by_key(|w| std::cmp::Reverse(score(w, common)));
-    groups.dedup();
-    groups.truncate(MAX_GROUPS);
-    Some(groups)
-}
-
-/// How selective a witness is (higher is better).
-fn score(w: &Witness, common: Common<'_>) -> (bool, usize, usize) {
-    let anchored = w.iter().all(|(_, _, a)| *a != Anchor::Any);
-    (
-        !w.iter().any(|(src, n, _)| common(*src, n)),
-        w.iter().map(|(_, s, _)| s.len()).min().unwrap_or(0).min(8) + usize::from(anchored),
-        usize::MAX - w.len(),
-    )
+/// The necessary literals of a rule, choosing among alternatives (the items of an AND) the
+/// most selective one: uncommon needles first, then long and anchored ones.
+pub(crate) fn witness(c: &Compiled, common: Common<'_>) -> Option<Witness> {
+    prog_need(&c.prog, c, common)
 }
 
 fn better(a: Witness, b: Witness, common: Common<'_>) -> Witness {
-    if score(&b, common) > score(&a, common) {
-        b
-    } else {
-        a
-    }
+    let score = |w: &Witness| {
+        let anchored = w.iter().all(|(_, _, a)| *a != Anchor::Any);
+        (
+            !w.iter().any(|(src, n, _)| common(*src, n)),
+            w.iter().map(|(_, s, _)| s.len()).min().unwrap_or(0).min(8)
+                + if anchored { 1 } else { 0 },
+            usize::MAX - w.len(),
+        )
+    };
+    if score(&b) > score(&a) { b } else { a }
 }
 
-/// The best single group of a list of necessary groups.
-fn best(groups: Vec<Witness>, common: Common<'_>) -> Option<Witness> {
-    groups.into_iter().reduce(|a, b| better(a, b, common))
-}
-
-fn prog_groups(p: &Prog, c: &Compiled, common: Common<'_>) -> Option<Vec<Witness>> {
+fn prog_need(p: &Prog, c: &Compiled, common: Common<'_>) -> Option<Witness> {
     match p {
-        Prog::Sel(i) => sel_groups(&c.sels[*i], common),
+        Prog::Sel(i) => sel_need(&c.sels[*i], common),
         Prog::Not(_) => None,
-        Prog::And(v) => {
-            let all: Vec<Witness> = v
-                .iter()
-                .filter_map(|x| prog_groups(x, c, common))
-                .flatten()
-                .collect();
-            (!all.is_empty()).then_some(all)
-        }
+        Prog::And(v) => v
+            .iter()
+            .filter_map(|x| prog_need(x, c, common))
+            .reduce(|a, b| better(a, b, common)),
         Prog::Or(v) => {
             let mut all = Vec::new();
             for x in v {
-                all.extend(best(prog_groups(x, c, common)?, common)?);
+                all.extend(prog_need(x, c, common)?);
             }
-            (!all.is_empty()).then_some(vec![all])
+            (!all.is_empty()).then_some(all)
         }
     }
 }
 
-fn sel_groups(s: &Sel, common: Common<'_>) -> Option<Vec<Witness>> {
-    if let [alt] = s.alts.as_slice() {
-        let groups: Vec<Witness> = alt.iter().filter_map(item_need).collect();
-        return (!groups.is_empty()).then_some(groups);
-    }
+fn sel_need(s: &Sel, common: Common<'_>) -> Option<Witness> {
     let mut all = Vec::new();
     for alt in &s.alts {
-        all.extend(best(alt.iter().filter_map(item_need).collect(), common)?);
+        let w = alt
+            .iter()
+            .filter_map(item_need)
+            .reduce(|a, b| better(a, b, common))?;
+        all.extend(w);
     }
-    (!all.is_empty()).then_some(vec![all])
+    (!all.is_empty()).then_some(all)
 }
 
 fn check_needles(c: &Check) -> Option<Vec<(String, Anchor)>> {

@@ -1,7 +1,6 @@
 //! The compiled, indexed engine: logsource buckets, a candidate index per bucket, and
 //! allocation-free evaluation with a reusable [`Scratch`].
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::net::IpAddr;
@@ -15,7 +14,7 @@ use crate::compile::{
 use crate::error::Error;
 use crate::index::{Automaton, FastHash, automaton};
 use crate::load::RuleSet;
-use crate::pattern::lower_append;
+use crate::pattern::lower_into;
 use crate::pipeline::Pipeline;
 use crate::rule::{Correlation, Detection, LogSource, Rule};
 
@@ -112,9 +111,6 @@ const MIN_GATED: usize = 4;
 #[derive(Debug)]
 pub struct Engine {
     entries: Vec<RuleEntry>,
-    /// Per rule: the bit set of its witness groups; a rule becomes a candidate once an event
-    /// has hit them all.
-    full: Vec<u8>,
     slots: Vec<Vec<String>>,
     /// Bucket keys; plan `i` (for `i < buckets.len()`) holds bucket `i` alone.
     buckets: Vec<LogSource>,
@@ -133,17 +129,6 @@ pub struct Engine {
 /// Source of [`Engine`] ids.
 static NEXT_ENGINE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-/// Bits of a witness id (`rule << GROUP_BITS | group`) that hold the group.
-const GROUP_BITS: u32 = 2;
-
-/// The id automata report for group `g` of rule `r`.
-fn witness_id(r: usize, g: usize) -> u32 {
-    (r as u32) << GROUP_BITS | g as u32
-}
-
-/// Set in [`Scratch::hits`] once a rule is a candidate.
-const CANDIDATE: u8 = 0x80;
-
 /// A needle witnessing more rules than this is avoided when a rule has another choice.
 const COMMON_NEEDLE: usize = 3;
 
@@ -151,135 +136,31 @@ const ABSENT: u8 = 0;
 const NULL: u8 = 1;
 const PRESENT: u8 = 2;
 
-/// Where a value's text lives: borrowed from the event (most values: nothing is copied), or
-/// in one of the event's two buffers (`own`: text the source decoded or a number formatted;
-/// `low`: lowercase copies).
-#[derive(Debug, Clone, Copy)]
-enum Txt<'e> {
-    Ev(&'e str),
-    Own(u32, u32),
-    Low(u32, u32),
-}
-
-/// One field value as read: the text as written and its lowercase form (the same text when
-/// lowercasing changes nothing, the common case).
-#[derive(Debug, Clone, Copy)]
-struct Val<'e> {
-    orig: Txt<'e>,
-    low: Txt<'e>,
-}
-
-/// The values read from one event: every slot's values in one list (a slot's values are
-/// contiguous) and the buffers of the texts that had to be copied.
-#[derive(Debug, Default)]
-struct Vals<'e> {
-    items: Vec<Val<'e>>,
-    own: String,
+/// One field value as read: the text as written and, when lowercasing changes it, its
+/// lowercase copy (most values are already lowercase and are stored once).
+#[derive(Debug, Default, Clone)]
+struct Val {
+    orig: String,
     low: String,
+    /// Whether `low` holds the lowercase text (else `orig` is already lowercase).
+    lowered: bool,
 }
 
-/// Reuses a value list's allocation for another event's lifetime (an in-place collect of an
-/// empty list keeps the buffer).
-#[allow(clippy::unnecessary_filter_map)] // `filter_map` changes the item type, in place.
-fn recycle<'a, 'b>(mut v: Vec<Val<'a>>) -> Vec<Val<'b>> {
-    v.clear();
-    v.into_iter().filter_map(|_| None).collect()
-}
+impl Val {
+    fn orig(&self) -> &str {
+        &self.orig
+    }
 
-impl<'e> Vals<'e> {
-    /// Takes the scratch space's buffers for one event.
-    fn take(sc: &mut Scratch) -> Vals<'e> {
-        let mut own = std::mem::take(&mut sc.own);
-        let mut low = std::mem::take(&mut sc.low);
-        own.clear();
-        low.clear();
-        Vals {
-            items: recycle(std::mem::take(&mut sc.items)),
-            own,
-            low,
+    fn low(&self) -> &str {
+        if self.lowered { &self.low } else { &self.orig }
+    }
+
+    /// Sets `low` from `orig` unless `orig` is already lowercase ASCII.
+    fn lower(&mut self) {
+        self.lowered = needs_lowering(self.orig.as_bytes());
+        if self.lowered {
+            lower_into(&self.orig, &mut self.low);
         }
-    }
-
-    /// Gives the buffers back for the next event.
-    fn put(self, sc: &mut Scratch) {
-        sc.items = recycle(self.items);
-        sc.own = self.own;
-        sc.low = self.low;
-    }
-
-    #[inline]
-    fn text(&self, t: Txt<'e>) -> &str {
-        match t {
-            Txt::Ev(s) => s,
-            Txt::Own(a, b) => self.own.get(a as usize..b as usize).unwrap_or(""),
-            Txt::Low(a, b) => self.low.get(a as usize..b as usize).unwrap_or(""),
-        }
-    }
-
-    #[inline]
-    fn orig(&self, v: &Val<'e>) -> &str {
-        self.text(v.orig)
-    }
-
-    #[inline]
-    fn low(&self, v: &Val<'e>) -> &str {
-        self.text(v.low)
-    }
-
-    /// Appends one value whose text is `orig`, with a lowercase copy only when lowercasing
-    /// changes it.
-    fn push_text(&mut self, orig: Txt<'e>) {
-        let s = match orig {
-            Txt::Ev(s) => s,
-            Txt::Own(a, b) => self.own.get(a as usize..b as usize).unwrap_or(""),
-            Txt::Low(..) => "",
-        };
-        let low = if needs_lowering(s.as_bytes()) {
-            let a = self.low.len();
-            lower_append(s, &mut self.low);
-            Txt::Low(a as u32, self.low.len() as u32)
-        } else {
-            orig
-        };
-        self.items.push(Val { orig, low });
-    }
-
-    /// Appends a value (each element of a list; nothing for null).
-    fn push_value(&mut self, v: Value<'e>) {
-        let a = self.own.len();
-        match v {
-            Value::Null => return,
-            Value::List(l) => {
-                for x in l {
-                    self.push_value(x);
-                }
-                return;
-            }
-            Value::Str(Cow::Borrowed(s)) => return self.push_text(Txt::Ev(s)),
-            Value::Str(Cow::Owned(s)) => self.own.push_str(&s),
-            Value::Bool(b) => self.own.push_str(if b { "true" } else { "false" }),
-            Value::Int(i) => {
-                let _ = write!(self.own, "{i}");
-            }
-            Value::UInt(u) => {
-                let _ = write!(self.own, "{u}");
-            }
-            Value::Float(f) => {
-                let _ = write!(self.own, "{f}");
-            }
-            Value::Ip(ip) => {
-                let _ = write!(self.own, "{ip}");
-            }
-            Value::Time(t) => {
-                let _ = write!(
-                    self.own,
-                    "{}",
-                    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-                );
-            }
-            _ => {}
-        }
-        self.push_text(Txt::Own(a as u32, self.own.len() as u32));
     }
 }
 
@@ -309,31 +190,70 @@ fn needs_lowering(b: &[u8]) -> bool {
         .any(|&c| !c.is_ascii() || c.is_ascii_uppercase())
 }
 
-/// A field slot's state for the current event: its values are `Vals::items[start..end]`.
 #[derive(Debug, Default, Clone)]
 struct Slot {
     epoch: u32,
     /// Index of the candidate name that was present last time: tried first, so a stream of
     /// same-shaped events pays one lookup per field.
-    hint: u32,
+    hint: usize,
     state: u8,
-    start: u32,
-    end: u32,
+    n: usize,
+    items: Vec<Val>,
 }
 
 impl Slot {
-    #[inline]
-    fn items<'v, 'e>(&self, vals: &'v Vals<'e>) -> &'v [Val<'e>] {
-        vals.items
-            .get(self.start as usize..self.end as usize)
-            .unwrap_or(&[])
+    fn push(&mut self) -> &mut Val {
+        if self.items.len() == self.n {
+            self.items.push(Val::default());
+        }
+        self.n += 1;
+        let it = &mut self.items[self.n - 1];
+        it.orig.clear();
+        it
+    }
+
+    fn push_value(&mut self, v: &Value<'_>) {
+        match v {
+            Value::Null => {}
+            Value::List(l) => {
+                for x in l {
+                    self.push_value(x);
+                }
+            }
+            Value::Str(s) => {
+                let it = self.push();
+                it.orig.push_str(s);
+                it.lower();
+            }
+            other => {
+                let it = self.push();
+                let _ = match other {
+                    Value::Bool(b) => write!(it.orig, "{b}"),
+                    Value::Int(i) => write!(it.orig, "{i}"),
+                    Value::UInt(u) => write!(it.orig, "{u}"),
+                    Value::Float(f) => write!(it.orig, "{f}"),
+                    Value::Ip(ip) => write!(it.orig, "{ip}"),
+                    Value::Time(t) => write!(
+                        it.orig,
+                        "{}",
+                        t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                    ),
+                    _ => Ok(()),
+                };
+                it.lower();
+            }
+        }
+    }
+
+    fn items(&self) -> &[Val] {
+        &self.items[..self.n]
     }
 }
 
 /// A cached routing decision: the logsource (and its hash) → the plans to run.
 #[derive(Debug, Clone)]
 struct Route {
-    shape: u64,
+    hash: u64,
     key: LogSource,
     plans: Vec<u32>,
 }
@@ -353,7 +273,7 @@ fn choose_gate(
 ) -> (Option<Gate>, HashMap<u32, u64>) {
     let mut rules: Vec<u32> = by_slot
         .values()
-        .flat_map(|ns| ns.iter().map(|(_, _, w)| *w >> GROUP_BITS))
+        .flat_map(|ns| ns.iter().map(|(_, _, r)| *r))
         .collect();
     rules.sort_unstable();
     rules.dedup();
@@ -394,11 +314,14 @@ fn choose_gate(
     (Some(Gate { src, values }), bits)
 }
 
-/// The lengths of a logsource's routing keys (and which are set): read without touching the
-/// strings' bytes, it rules out most cached routes before a string compare.
-fn route_shape(l: &LogSource) -> u64 {
-    let len = |s: &Option<String>| s.as_ref().map_or(0, |s| s.len().min(0xFFFE) as u64 + 1);
-    len(&l.product) | len(&l.category) << 16 | len(&l.service) << 32
+/// Hash of a logsource's routing key.
+fn route_hash(l: &LogSource) -> u64 {
+    use std::hash::BuildHasher as _;
+    FastHash::default().hash_one((
+        l.product.as_deref(),
+        l.category.as_deref(),
+        l.service.as_deref(),
+    ))
 }
 
 /// Reusable per-thread evaluation state: field values lowercased once per event, candidate
@@ -408,14 +331,7 @@ fn route_shape(l: &LogSource) -> u64 {
 pub struct Scratch {
     epoch: u32,
     slots: Vec<Slot>,
-    /// The buffers of [`Vals`], kept between events.
-    items: Vec<Val<'static>>,
-    own: String,
-    low: String,
     stamp: Vec<u32>,
-    /// Per rule (valid when its stamp is this event's): the witness groups hit so far, and
-    /// [`CANDIDATE`] once all were.
-    hits: Vec<u8>,
     cands: Vec<u32>,
     memo: Vec<u8>,
     routes: Vec<Route>,
@@ -503,7 +419,7 @@ impl Engine {
         };
         let first: Vec<Option<compile::Witness>> = entries
             .iter()
-            .map(|e| compile::witness(&e.c, &|_, _| false).and_then(|g| g.into_iter().next()))
+            .map(|e| compile::witness(&e.c, &|_, _| false))
             .collect();
         for w in first.iter().flatten() {
             let mut seen: Vec<(u32, &str)> =
@@ -520,12 +436,7 @@ impl Engine {
         let mut buckets: Vec<LogSource> = Vec::new();
         let mut always: Vec<Vec<u32>> = Vec::new();
         let mut needles: Vec<Vec<(u32, String, Anchor, u32)>> = Vec::new();
-        // Per rule: the bits of its witness groups (all must be hit).
-        let mut full = vec![0u8; entries.len()];
-        let mut chosen = Vec::with_capacity(entries.len());
-        // Per bucket: the slots the rules' first groups read anyway.
-        let mut primary: Vec<std::collections::BTreeSet<u32>> = Vec::new();
-        for e in &entries {
+        for (ri, e) in entries.iter().enumerate() {
             let key = e.rule.logsource.key();
             let bi = match buckets.iter().position(|b| *b == key) {
                 Some(b) => b,
@@ -533,36 +444,14 @@ impl Engine {
                     buckets.push(key);
                     always.push(Vec::new());
                     needles.push(Vec::new());
-                    primary.push(Default::default());
                     buckets.len() - 1
                 }
             };
-            let groups = compile::witness(&e.c, &common);
-            if let Some(first) = groups.as_ref().and_then(|g| g.first()) {
-                primary[bi].extend(first.iter().map(|(src, _, _)| sid_of(*src)));
-            }
-            chosen.push((bi, groups));
-        }
-        for (ri, (bi, groups)) in chosen.into_iter().enumerate() {
-            match groups {
-                Some(mut groups) => {
+            match compile::witness(&e.c, &common) {
+                Some(w) => {
                     stats.indexed += 1;
-                    // More groups only where they cost no extra read and keep the slot's
-                    // prescreen (no short unanchored needle).
-                    let mut k = 0;
-                    groups.retain(|w| {
-                        k += 1;
-                        k == 1
-                            || w.iter().all(|(src, n, a)| {
-                                primary[bi].contains(&sid_of(*src))
-                                    && (*a != Anchor::Any || n.len() >= crate::index::GRAM)
-                            })
-                    });
-                    full[ri] = (1u8 << groups.len()) - 1;
-                    for (g, w) in groups.into_iter().enumerate() {
-                        for (src, n, anchor) in w {
-                            needles[bi].push((sid_of(src), n, anchor, witness_id(ri, g)));
-                        }
+                    for (src, n, anchor) in w {
+                        needles[bi].push((sid_of(src), n, anchor, ri as u32));
                     }
                 }
                 None => {
@@ -612,8 +501,8 @@ impl Engine {
                     .values()
                     .map(|ns| {
                         let mut n = (false, 0u64);
-                        for (_, _, w) in ns {
-                            match gates.get(&(w >> GROUP_BITS)) {
+                        for (_, _, r) in ns {
+                            match gates.get(r) {
                                 Some(bits) => n.1 |= bits,
                                 None => n.0 = true,
                             }
@@ -636,7 +525,6 @@ impl Engine {
             .collect();
         stats.buckets = buckets.len();
         Engine {
-            full,
             entries,
             slots: interner.names,
             buckets,
@@ -709,11 +597,9 @@ impl Engine {
         let route = self.route(ls, sc);
         let plans = std::mem::take(&mut sc.routes[route].plans);
         let before = out.len();
-        let mut vals = Vals::take(sc);
         for &p in &plans {
-            self.eval_plan(&self.plans[p as usize], event, sc, &mut vals, out);
+            self.eval_plan(&self.plans[p as usize], event, sc, out);
         }
-        vals.put(sc);
         sc.routes[route].plans = plans;
         out.len() - before
     }
@@ -726,11 +612,7 @@ impl Engine {
         sc: &mut Scratch,
     ) -> bool {
         self.prepare(sc);
-        let mut vals = Vals::take(sc);
-        let hit =
-            index < self.entries.len() && self.eval_rule(index, event, sc, &mut vals).is_some();
-        vals.put(sc);
-        hit
+        index < self.entries.len() && self.eval_rule(index, event, sc).is_some()
     }
 
     fn prepare(&self, sc: &mut Scratch) {
@@ -740,7 +622,6 @@ impl Engine {
         }
         if sc.stamp.len() != self.entries.len() {
             sc.stamp = vec![0; self.entries.len()];
-            sc.hits = vec![0; self.entries.len()];
         }
         if sc.engine != self.id {
             // Routes name this engine's plans.
@@ -756,14 +637,14 @@ impl Engine {
     }
 
     fn route(&self, ls: &LogSource, sc: &mut Scratch) -> usize {
-        let shape = route_shape(ls);
+        let hash = route_hash(ls);
         let same = |l: &LogSource| {
             l.product == ls.product && l.category == ls.category && l.service == ls.service
         };
         if let Some(i) = sc
             .routes
             .iter()
-            .position(|r| r.shape == shape && same(&r.key))
+            .position(|r| r.hash == hash && same(&r.key))
         {
             return i;
         }
@@ -779,19 +660,18 @@ impl Engine {
             None => cover,
         };
         sc.routes.push(Route {
-            shape,
+            hash,
             key: ls.key(),
             plans,
         });
         sc.routes.len() - 1
     }
 
-    fn eval_plan<'e, E: FieldSource + ?Sized>(
+    fn eval_plan<E: FieldSource + ?Sized>(
         &self,
         p: &Plan,
-        ev: &'e E,
+        ev: &E,
         sc: &mut Scratch,
-        vals: &mut Vals<'e>,
         out: &mut Vec<Match>,
     ) {
         let mut cands = std::mem::take(&mut sc.cands);
@@ -799,19 +679,18 @@ impl Engine {
         let epoch = sc.epoch;
         for &r in &p.always {
             sc.stamp[r as usize] = epoch;
-            sc.hits[r as usize] = CANDIDATE;
             cands.push(r);
         }
         // With a gate: which gate values the event holds.
         let live = match &p.gate {
             Some(g) => {
                 let sid = self.slot_id(g.src);
-                self.fill(sid, ev, sc, vals);
+                self.fill(sid, ev, sc);
                 let slot = &sc.slots[sid];
                 let mut live = 0u64;
                 if slot.state == PRESENT {
-                    for v in slot.items(vals) {
-                        if let Some(&i) = g.values.get(vals.low(v)) {
+                    for v in slot.items() {
+                        if let Some(&i) = g.values.get(v.low()) {
                             live |= 1 << i;
                         }
                     }
@@ -825,28 +704,19 @@ impl Engine {
                 continue;
             }
             let sid = self.slot_id(a.src);
-            self.fill(sid, ev, sc, vals);
+            self.fill(sid, ev, sc);
             let slot = &sc.slots[sid];
             if slot.state != PRESENT {
                 continue;
             }
-            let (stamp, hits, full) = (&mut sc.stamp, &mut sc.hits, &self.full);
-            for v in slot.items(vals) {
-                a.scan(vals.low(v), |ids| {
-                    for &w in ids {
-                        let r = (w >> GROUP_BITS) as usize;
-                        let s = &mut stamp[r];
+            let stamp = &mut sc.stamp;
+            for v in slot.items() {
+                a.scan(v.low(), |rules| {
+                    for &r in rules {
+                        let s = &mut stamp[r as usize];
                         if *s != epoch {
                             *s = epoch;
-                            hits[r] = 0;
-                        }
-                        let h = &mut hits[r];
-                        if *h & CANDIDATE == 0 {
-                            *h |= 1 << (w & ((1 << GROUP_BITS) - 1));
-                            if *h == full[r] {
-                                *h |= CANDIDATE;
-                                cands.push(r as u32);
-                            }
+                            cands.push(r);
                         }
                     }
                 });
@@ -857,7 +727,7 @@ impl Engine {
         }
         sc.evaluated += cands.len() as u64;
         for &r in &cands {
-            if let Some(sel) = self.eval_rule(r as usize, ev, sc, vals) {
+            if let Some(sel) = self.eval_rule(r as usize, ev, sc) {
                 out.push(Match {
                     rule: r as usize,
                     selections: sel,
@@ -874,63 +744,54 @@ impl Engine {
         }
     }
 
-    fn fill<'e, E: FieldSource + ?Sized>(
-        &self,
-        sid: usize,
-        ev: &'e E,
-        sc: &mut Scratch,
-        vals: &mut Vals<'e>,
-    ) {
+    fn fill<E: FieldSource + ?Sized>(&self, sid: usize, ev: &E, sc: &mut Scratch) {
         let epoch = sc.epoch;
         let slot = &mut sc.slots[sid];
         if slot.epoch == epoch {
             return;
         }
         slot.epoch = epoch;
+        slot.n = 0;
         slot.state = ABSENT;
-        slot.start = vals.items.len() as u32;
         if sid == self.slots.len() {
             if let Some(t) = ev.raw_text() {
                 slot.state = PRESENT;
-                vals.push_text(Txt::Ev(t));
-            } else {
-                for name in &self.keyword_fields {
-                    if let Some(v) = ev.field(name) {
-                        slot.state = if v.is_null() { NULL } else { PRESENT };
-                        vals.push_value(v);
-                        break;
-                    }
+                slot.push_value(&Value::str(t));
+                return;
+            }
+            for name in &self.keyword_fields {
+                if let Some(v) = ev.field(name) {
+                    slot.state = if v.is_null() { NULL } else { PRESENT };
+                    slot.push_value(&v);
+                    return;
                 }
             }
-            slot.end = vals.items.len() as u32;
             return;
         }
         let names = &self.slots[sid];
-        let first = (slot.hint as usize).min(names.len().saturating_sub(1));
+        let first = slot.hint.min(names.len().saturating_sub(1));
         let order = std::iter::once(first).chain((0..names.len()).filter(|&i| i != first));
         for i in order {
             if let Some(v) = ev.field(&names[i]) {
-                slot.hint = i as u32;
+                slot.hint = i;
                 slot.state = if v.is_null() { NULL } else { PRESENT };
-                vals.push_value(v);
-                break;
+                slot.push_value(&v);
+                return;
             }
         }
-        slot.end = vals.items.len() as u32;
     }
 
-    fn eval_rule<'e, E: FieldSource + ?Sized>(
+    fn eval_rule<E: FieldSource + ?Sized>(
         &self,
         r: usize,
-        ev: &'e E,
+        ev: &E,
         sc: &mut Scratch,
-        vals: &mut Vals<'e>,
     ) -> Option<u64> {
         let c = &self.entries[r].c;
         let mut memo = std::mem::take(&mut sc.memo);
         memo.clear();
         memo.resize(c.sels.len(), 2);
-        let ok = self.eval_prog(&c.prog, c, ev, sc, vals, &mut memo);
+        let ok = self.eval_prog(&c.prog, c, ev, sc, &mut memo);
         let mut mask = 0u64;
         if ok {
             for (i, &m) in memo.iter().enumerate().take(64) {
@@ -943,13 +804,12 @@ impl Engine {
         ok.then_some(mask)
     }
 
-    fn eval_prog<'e, E: FieldSource + ?Sized>(
+    fn eval_prog<E: FieldSource + ?Sized>(
         &self,
         p: &Prog,
         c: &Compiled,
-        ev: &'e E,
+        ev: &E,
         sc: &mut Scratch,
-        vals: &mut Vals<'e>,
         memo: &mut [u8],
     ) -> bool {
         match p {
@@ -958,30 +818,23 @@ impl Engine {
                     let v = c.sels[*i]
                         .alts
                         .iter()
-                        .any(|alt| alt.iter().all(|it| self.eval_item(it, ev, sc, vals)));
+                        .any(|alt| alt.iter().all(|it| self.eval_item(it, ev, sc)));
                     memo[*i] = u8::from(v);
                 }
                 memo[*i] == 1
             }
-            Prog::Not(x) => !self.eval_prog(x, c, ev, sc, vals, memo),
-            Prog::And(v) => v.iter().all(|x| self.eval_prog(x, c, ev, sc, vals, memo)),
-            Prog::Or(v) => v.iter().any(|x| self.eval_prog(x, c, ev, sc, vals, memo)),
+            Prog::Not(x) => !self.eval_prog(x, c, ev, sc, memo),
+            Prog::And(v) => v.iter().all(|x| self.eval_prog(x, c, ev, sc, memo)),
+            Prog::Or(v) => v.iter().any(|x| self.eval_prog(x, c, ev, sc, memo)),
         }
     }
 
-    fn eval_item<'e, E: FieldSource + ?Sized>(
-        &self,
-        it: &Item,
-        ev: &'e E,
-        sc: &mut Scratch,
-        vals: &mut Vals<'e>,
-    ) -> bool {
+    fn eval_item<E: FieldSource + ?Sized>(&self, it: &Item, ev: &E, sc: &mut Scratch) -> bool {
         let sid = self.slot_id(it.src);
-        self.fill(sid, ev, sc, vals);
-        let slot = &sc.slots[sid];
-        let state = slot.state;
+        self.fill(sid, ev, sc);
+        let state = sc.slots[sid].state;
         match &it.test {
-            Test::Null => state != PRESENT || slot.start == slot.end,
+            Test::Null => state != PRESENT || sc.slots[sid].n == 0,
             Test::Exists(b) => (state != ABSENT) == *b,
             Test::Values { checks, all, neq } => {
                 if state != PRESENT {
@@ -989,12 +842,11 @@ impl Engine {
                 }
                 for ch in checks {
                     if let Check::FieldRef { other, .. } = ch {
-                        self.fill(*other as usize, ev, sc, vals);
+                        self.fill(*other as usize, ev, sc);
                     }
                 }
-                let vals = &*vals;
-                let items = sc.slots[sid].items(vals);
-                let one = |ch: &Check| items.iter().any(|item| check(ch, item, &sc.slots, vals));
+                let items = sc.slots[sid].items();
+                let one = |ch: &Check| items.iter().any(|item| check(ch, item, &sc.slots));
                 let res = if *all {
                     checks.iter().all(one)
                 } else {
@@ -1042,8 +894,8 @@ impl Engine {
     }
 }
 
-fn check(ch: &Check, v: &Val<'_>, slots: &[Slot], vals: &Vals<'_>) -> bool {
-    let (orig, low) = (vals.orig(v), vals.low(v));
+fn check(ch: &Check, v: &Val, slots: &[Slot]) -> bool {
+    let (orig, low) = (v.orig(), v.low());
     match ch {
         Check::Pat { pat, cased } => pat.is_match(if *cased { orig } else { low }),
         Check::AnyContains { ac, cased, .. } => ac.is_match(if *cased { orig } else { low }),
@@ -1057,11 +909,11 @@ fn check(ch: &Check, v: &Val<'_>, slots: &[Slot], vals: &Vals<'_>) -> bool {
         Check::FieldRef { other, cased } => {
             let o = &slots[*other as usize];
             o.state == PRESENT
-                && o.items(vals).iter().any(|o| {
+                && o.items().iter().any(|o| {
                     if *cased {
-                        vals.orig(o) == orig
+                        o.orig() == orig
                     } else {
-                        vals.low(o) == low
+                        o.low() == low
                     }
                 })
         }
@@ -1128,47 +980,20 @@ mod tests {
     }
 
     #[test]
-    fn values_borrowed_and_lowered_once() {
-        let owned = String::from("/usr/bin/LS");
-        let mut vals = Vals::default();
-        vals.push_value(Value::str("/usr/bin/ls"));
-        vals.push_value(Value::str(&owned));
-        vals.push_value(Value::Int(42));
-        vals.push_value(Value::Str(Cow::Owned("ÉTÉ".into())));
-        vals.push_value(Value::List(vec![Value::Bool(true), Value::Null]));
-        let v = vals.items.clone();
-        let texts: Vec<(&str, &str)> = v.iter().map(|x| (vals.orig(x), vals.low(x))).collect();
+    fn values_stored_once_when_lowercase() {
+        let mut slot = Slot::default();
+        slot.push_value(&Value::str("/usr/bin/ls"));
+        slot.push_value(&Value::str("/usr/bin/LS"));
+        slot.push_value(&Value::Int(42));
+        let v = slot.items();
         assert_eq!(
-            texts,
-            vec![
-                ("/usr/bin/ls", "/usr/bin/ls"),
-                ("/usr/bin/LS", "/usr/bin/ls"),
-                ("42", "42"),
-                ("ÉTÉ", "été"),
-                ("true", "true"),
-            ]
+            (v[0].orig(), v[0].low(), v[0].lowered),
+            ("/usr/bin/ls", "/usr/bin/ls", false)
         );
-        // Borrowed text is not copied; the lowercase copy only when it differs.
-        assert!(matches!(v[0].orig, Txt::Ev(_)) && matches!(v[0].low, Txt::Ev(_)));
-        assert!(matches!(v[1].orig, Txt::Ev(_)) && matches!(v[1].low, Txt::Low(..)));
-        assert_eq!(vals.low, "/usr/bin/lsété");
-    }
-
-    #[test]
-    fn recycled_value_lists_keep_their_buffer() {
-        let mut v: Vec<Val<'static>> = Vec::with_capacity(64);
-        v.push(Val {
-            orig: Txt::Ev("x"),
-            low: Txt::Ev("x"),
-        });
-        let text = String::from("y");
-        let mut w: Vec<Val<'_>> = recycle(v);
-        assert!(w.is_empty() && w.capacity() >= 64);
-        w.push(Val {
-            orig: Txt::Ev(&text),
-            low: Txt::Ev(&text),
-        });
-        let back: Vec<Val<'static>> = recycle(w);
-        assert!(back.is_empty() && back.capacity() >= 64);
+        assert_eq!(
+            (v[1].orig(), v[1].low(), v[1].lowered),
+            ("/usr/bin/LS", "/usr/bin/ls", true)
+        );
+        assert_eq!((v[2].orig(), v[2].low()), ("42", "42"));
     }
 }

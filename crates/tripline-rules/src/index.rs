@@ -129,7 +129,7 @@ pub(crate) struct Prescreen {
 }
 
 /// Gram length.
-pub(crate) const GRAM: usize = 4;
+const GRAM: usize = 4;
 
 /// How unusual a byte is in command lines, paths and log lines (a heuristic: only the
 /// choice of grams depends on it, never the result).

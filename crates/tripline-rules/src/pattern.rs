@@ -61,17 +61,9 @@ pub(crate) fn plain(toks: &[Tok]) -> Option<String> {
 /// Char-wise lowercasing into a reused buffer (ASCII fast path).
 pub(crate) fn lower_into(s: &str, out: &mut String) {
     out.clear();
-    lower_append(s, out);
-}
-
-/// Char-wise lowercasing appended to `out` (ASCII fast path).
-pub(crate) fn lower_append(s: &str, out: &mut String) {
     if s.is_ascii() {
-        let start = out.len();
         out.push_str(s);
-        if let Some(tail) = out.get_mut(start..) {
-            tail.make_ascii_lowercase();
-        }
+        out.make_ascii_lowercase();
     } else {
         for c in s.chars() {
             out.extend(c.to_lowercase());

@@ -149,51 +149,6 @@ fn common_needles_are_not_witnesses() {
     assert_eq!(sc.rules_evaluated(), 1);
 }
 
-/// A rule whose AND-ed items each need a literal is only evaluated when an event holds one
-/// literal of every item (`/var/log` alone, in a command line of another program, does not
-/// make the rule a candidate), and still matches when it holds all. (A further item is only
-/// indexed on a slot the plan reads anyway: here `Image`, for the `wget` rule.)
-#[test]
-fn every_witness_group_must_be_hit() {
-    let mut set = RuleSet::new(Settings::default());
-    set.add_str(
-        "title: clear\nid: 11111111-2222-4333-8444-000000000001\nlogsource: {product: test}\ndetection:\n  sel:\n    Image|endswith:\n      - /rm\n      - /shred\n    CommandLine|contains: /var/log\n  condition: sel\n",
-        "clear.yml",
-    );
-    set.add_str(
-        "title: wget\nid: 11111111-2222-4333-8444-000000000002\nlogsource: {product: test}\ndetection:\n  sel:\n    Image|endswith: /wget\n  condition: sel\n",
-        "wget.yml",
-    );
-    let e = Engine::compile(&set, &Pipeline::identity());
-    assert_eq!(e.stats().rules, 2);
-    let ls = LogSource::new("test", "", "");
-    let mut sc = Scratch::new();
-    let mut out = Vec::new();
-    for (ev, hit, evaluated) in [
-        (
-            json!({"Image": "/usr/bin/ls", "CommandLine": "ls /var/log"}),
-            0,
-            0,
-        ),
-        (json!({"Image": "/usr/bin/rm", "CommandLine": "rm x"}), 0, 0),
-        (
-            json!({"Image": "/usr/bin/RM", "CommandLine": "rm /VAR/LOG/x"}),
-            1,
-            1,
-        ),
-    ] {
-        let before = sc.rules_evaluated();
-        out.clear();
-        e.evaluate(&ls, &ev, &mut sc, &mut out);
-        assert_eq!(
-            (out.len(), sc.rules_evaluated() - before),
-            (hit, evaluated),
-            "{ev}"
-        );
-        assert_eq!(e.matches_rule(0, &ev, &mut sc), hit == 1);
-    }
-}
-
 /// Plans merge the buckets covering an event (`product: test` rules also see
 /// `product: test, service: audit` events), and a slot most rules require a whole value of
 /// (`type`) gates the others: a slot only rules of another `type` read is skipped, while a
