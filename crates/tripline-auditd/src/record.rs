@@ -126,11 +126,17 @@ pub(crate) fn key_bit(k: &[u8]) -> (usize, u64) {
 /// (`a1[0]`) also the joined name (`a1`).
 pub(crate) fn key_bits(line: &str, tokens: &[Token]) -> [u64; 2] {
     let mut keys = [0u64; 2];
+    let line = line.as_bytes();
     for t in tokens.iter().filter(|t| !t.text) {
-        let k = t.key.of(line).as_bytes();
+        let k = line
+            .get(t.key.start as usize..t.key.end as usize)
+            .unwrap_or_default();
         let (w, b) = key_bit(k);
         keys[w] |= b;
-        if let Some(open) = k.iter().position(|&c| c == b'[') {
+        // Only a key ending in `]` can be a split argument: no byte scan for the others.
+        if k.last() == Some(&b']')
+            && let Some(open) = k.iter().position(|&c| c == b'[')
+        {
             let (w, b) = key_bit(&k[..open]);
             keys[w] |= b;
         }
