@@ -589,6 +589,26 @@ pub fn run(out: &mut Reporter) {
         let engine = Engine::new(&set);
         let mut sc = Scratch::new();
         let mut buf = Vec::new();
+        // `TRIPLINE_SIGMA_PASSES=N`: exactly N passes of ours and nothing else (instruction
+        // counts per event under callgrind).
+        if let Some(passes) = std::env::var("TRIPLINE_SIGMA_PASSES")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+        {
+            for _ in 0..passes {
+                for e in &events {
+                    buf.clear();
+                    engine.evaluate(&e.ls, e, &mut sc, &mut buf);
+                    std::hint::black_box(&buf);
+                }
+            }
+            eprintln!(
+                "sigma {n}: {} events evaluated, {:.2} rules evaluated per event",
+                sc.events(),
+                sc.rules_evaluated() as f64 / sc.events().max(1) as f64
+            );
+            continue;
+        }
         let ours = best_rate(events.len() as f64, min, || {
             for e in &events {
                 buf.clear();

@@ -45,14 +45,18 @@ pub(crate) fn record_field<'a>(r: &Record<'a>, name: &str) -> Option<Value<'a>> 
     if name == "type" {
         return Some(Value::Str(Cow::Borrowed(r.canonical_type_name())));
     }
-    if let Some(f) = r.find_any(name) {
-        if f.is_null() && f.kind == ValueKind::Bare && f.raw == "(null)" {
-            return Some(Value::Null);
+    // The key filter answers most lookups of fields a record lacks (rules read `a1`–`a7`,
+    // `key`… of every record) without a scan.
+    if r.may_have(name) {
+        if let Some(f) = r.find_any(name) {
+            if f.is_null() && f.kind == ValueKind::Bare && f.raw == "(null)" {
+                return Some(Value::Null);
+            }
+            return Some(Value::Str(f.text()));
         }
-        return Some(Value::Str(f.text()));
-    }
-    if let Some(v) = joined_arg(r, name) {
-        return Some(Value::Str(v));
+        if let Some(v) = joined_arg(r, name) {
+            return Some(Value::Str(v));
+        }
     }
     match name {
         "SYSCALL" => crate::interp_support::syscall_name(r).map(|s| Value::Str(Cow::Borrowed(s))),

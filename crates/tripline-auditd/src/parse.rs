@@ -248,7 +248,9 @@ pub(crate) fn parse_meta(line: &str) -> Result<Meta, Error> {
         enriched_start = Some((g + 1) as u32);
         tok.run(g + 1, bytes.len(), Scope::Enriched);
     }
+    let keys = crate::record::key_bits(line, &tok.tokens);
     Ok(Meta {
+        keys,
         node: h.node.map(|n| span(line, n)),
         type_name: type_span,
         type_code,

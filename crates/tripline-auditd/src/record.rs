@@ -83,6 +83,9 @@ pub(crate) struct Meta {
     pub(crate) tokens: Vec<Token>,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) spliced_at: Option<u32>,
+    /// A 128-bit filter of the field keys present (see [`key_bits`]): a lookup of a key
+    /// whose bit is clear answers "absent" without scanning the tokens.
+    pub(crate) keys: [u64; 2],
     /// Where the record was read (set by the readers, or [`Record::at`]); line 0 (not
     /// `Option`, which would cost 8 more bytes per kept record) when unknown.
     pub(crate) position: Position,
@@ -104,6 +107,51 @@ impl Position {
     pub fn new(line: u64, offset: u64) -> Self {
         Position { line, offset }
     }
+}
+
+/// The filter bit of a field key: a hash of its length and first, second and last bytes.
+#[inline]
+pub(crate) fn key_bit(k: &[u8]) -> (usize, u64) {
+    let (Some(&first), Some(&last)) = (k.first(), k.last()) else {
+        return (0, 1);
+    };
+    let second = k.get(1).copied().unwrap_or(0);
+    let x =
+        (k.len() as u64) | u64::from(first) << 16 | u64::from(second) << 24 | u64::from(last) << 32;
+    let h = x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57;
+    ((h >> 6) as usize, 1 << (h & 63))
+}
+
+/// The key filter of a token list: every field key, and for split EXECVE arguments
+/// (`a1[0]`) also the joined name (`a1`).
+pub(crate) fn key_bits(line: &str, tokens: &[Token]) -> [u64; 2] {
+    let mut keys = [0u64; 2];
+    let line = line.as_bytes();
+    for t in tokens.iter().filter(|t| !t.text) {
+        let k = line
+            .get(t.key.start as usize..t.key.end as usize)
+            .unwrap_or_default();
+        let (w, b) = key_bit(k);
+        keys[w] |= b;
+        // Only a key ending in `]` can be a split argument: no byte scan for the others.
+        if k.last() == Some(&b']')
+            && let Some(open) = k.iter().position(|&c| c == b'[')
+        {
+            let (w, b) = key_bit(&k[..open]);
+            keys[w] |= b;
+        }
+    }
+    keys
+}
+
+/// Whether `line[span]` is exactly `k` (an inline byte loop: keys are a few bytes, shorter
+/// than a `memcmp` call's setup).
+#[inline]
+fn key_is(line: &[u8], span: Span, k: &[u8]) -> bool {
+    (span.end - span.start) as usize == k.len()
+        && line
+            .get(span.start as usize..span.end as usize)
+            .is_some_and(|x| x.first() == k.first() && x.iter().zip(k).all(|(a, b)| a == b))
 }
 
 /// The record type number for a header name, through a small per-thread cache (a log uses a
@@ -371,17 +419,23 @@ impl<'a> Record<'a> {
             .map(|t| (t.scope, t.value.of(self.line)))
     }
 
+    /// Whether the record may hold a field `key` (`false`: it certainly does not; for split
+    /// EXECVE arguments the joined name `aN` counts as held).
+    #[inline]
+    pub(crate) fn may_have(&self, key: &str) -> bool {
+        let (w, b) = key_bit(key.as_bytes());
+        self.meta.keys[w] & b != 0
+    }
+
     fn find(&self, key: &str, scope: Scope) -> Option<Field<'a>> {
-        let kb = key.as_bytes();
+        if !self.may_have(key) {
+            return None;
+        }
+        let (line, kb) = (self.line.as_bytes(), key.as_bytes());
         self.meta
             .tokens
             .iter()
-            .find(|t| {
-                !t.text
-                    && t.scope == scope
-                    && (t.key.end - t.key.start) as usize == kb.len()
-                    && t.key.of(self.line).as_bytes() == kb
-            })
+            .find(|t| !t.text && t.scope == scope && key_is(line, t.key, kb))
             .map(|t| self.field_of(t))
     }
 
@@ -400,13 +454,13 @@ impl<'a> Record<'a> {
     /// One pass over the tokens: the first body match wins, else the first `msg='…'` match,
     /// else (with `enriched`) the first ENRICHED match.
     fn lookup(&self, key: &str, enriched: bool) -> Option<Field<'a>> {
-        let kb = key.as_bytes();
+        if !self.may_have(key) {
+            return None;
+        }
+        let (line, kb) = (self.line.as_bytes(), key.as_bytes());
         let (mut in_msg, mut in_enriched) = (None, None);
         for t in &self.meta.tokens {
-            if t.text
-                || (t.key.end - t.key.start) as usize != kb.len()
-                || t.key.of(self.line).as_bytes() != kb
-            {
+            if t.text || !key_is(line, t.key, kb) {
                 continue;
             }
             match t.scope {

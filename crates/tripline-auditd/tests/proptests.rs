@@ -12,6 +12,10 @@ proptest! {
             if let Ok(rec) = rec {
                 let _ = rec.render_raw();
                 let _ = rec.fields().map(|f| f.text().len()).sum::<usize>();
+                // The key filter never hides a field that is there.
+                for f in rec.fields() {
+                    prop_assert!(rec.get_in(f.key, f.scope).is_some(), "{:?}", f.key);
+                }
             }
         }
         prop_assert!(r.stats().balanced());
@@ -139,6 +143,9 @@ proptest! {
             } else {
                 let _ = k;
             }
+        }
+        for f in a.fields() {
+            prop_assert!(a.get_in(f.key, f.scope).is_some(), "{} in {}", f.key, line);
         }
         let raw = a.render_raw();
         let b = Record::parse(&raw).unwrap();
