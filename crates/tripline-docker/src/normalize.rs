@@ -466,16 +466,13 @@ impl Message {
             Some(i) => Some(container_entity(i)),
             None if self.container.is_empty() => None,
             None => {
-                let key = Text::from(self.container.as_ref());
+                // The key is copied straight into its field: a `Text` built first and then
+                // moved through an `(id, name)` pair stalled on store forwarding (perf).
+                let key: &str = &self.container;
                 let is_id = key.len() >= 12 && key.bytes().all(|c| c.is_ascii_hexdigit());
-                let (id, name) = if is_id {
-                    (Some(key), None)
-                } else {
-                    (None, Some(key))
-                };
                 Some(Container {
-                    id,
-                    name,
+                    id: is_id.then(|| Text::from(key)),
+                    name: (!is_id).then(|| Text::from(key)),
                     ..Container::default()
                 })
             }
