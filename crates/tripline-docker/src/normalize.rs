@@ -8,16 +8,16 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use tripline_schema::{
-    Container, ContainerLifecycle, Event, EventKind, Fields, Image, LogLine as SchemaLogLine,
-    Outcome, PartialInfo, Process, Product, Raw, Severity, Source, Stream as SchemaStream, Text,
-    kind::TextMap,
+    Container, ContainerLifecycle, Event, EventKind, Field, Fields, Image,
+    LogLine as SchemaLogLine, Outcome, PartialInfo, Process, Product, Raw, Severity, Source,
+    Stream as SchemaStream, Text, kind::TextMap,
 };
 
 use crate::events::kind::{Action, EventType, split_action};
-use crate::events::record::{DAEMON_KEYS, EventRecord, Trust};
+use crate::events::record::{DAEMON_KEYS, Era, EventRecord, Trust};
 use crate::events::text::{head_len, render_text_event, write_attrs, write_head};
 use crate::inspect::{ContainerInfo, EnrichmentCache};
-use crate::logs::line::Stream;
+use crate::logs::line::{LogFormat, Stream};
 use crate::logs::partial::{Flush, Message};
 use crate::{Location, Timestamp};
 
@@ -110,13 +110,13 @@ fn raw_of(opts: &NormalizeOptions<'_>, fallback: impl FnOnce() -> String) -> Raw
     }
 }
 
-fn trust_name(t: Trust) -> &'static str {
+fn trust_text(t: Trust) -> Text {
     match t {
-        Trust::Daemon => "daemon",
-        Trust::Unverified => "unverified",
-        Trust::Verified => "verified",
-        Trust::Overwritten => "overwritten",
-        Trust::Label => "label",
+        Trust::Daemon => const { Text::const_new("daemon") },
+        Trust::Unverified => const { Text::const_new("unverified") },
+        Trust::Verified => const { Text::const_new("verified") },
+        Trust::Overwritten => const { Text::const_new("overwritten") },
+        Trust::Label => const { Text::const_new("label") },
     }
 }
 
@@ -164,7 +164,7 @@ impl EventRecord<'_> {
             trusted &= !matches!(t, Trust::Overwritten | Trust::Unverified);
             trust_map
                 .get_or_insert_with(|| Fields::with_capacity(2))
-                .insert(Text::const_new(daemon_key), Text::const_new(trust_name(t)));
+                .insert(daemon_key, trust_text(t));
         }
         let mut exit_code = exit_attr
             .and_then(|v| v.parse().ok())
@@ -178,7 +178,7 @@ impl EventRecord<'_> {
         }
         let is_exit = matches!(verb, Action::Die | Action::ExecDie);
         let object_type = self.event_type.as_str();
-        let mut source = Source::new(Product::Docker, Text::const_new("docker-events"));
+        let mut source = Source::new(Product::Docker, const { Text::const_new("docker-events") });
         let mut code = Text::with_capacity(object_type.len() + 1 + verb_str.len());
         code.push_str(object_type);
         code.push('/');
@@ -193,7 +193,8 @@ impl EventRecord<'_> {
         };
         let raw = (opts.raw.is_some() || opts.location.is_some())
             .then(|| raw_of(opts, || self.to_json()));
-        // Built in key order with its final size, so every insert appends.
+        // Built in key order with its final size and taken as it is by `Fields::from_sorted`
+        // (one order check instead of a sorted insert per entry).
         let extra = [
             &self.status,
             &self.from,
@@ -204,7 +205,7 @@ impl EventRecord<'_> {
         .iter()
         .filter(|v| v.is_some())
         .count();
-        let mut d = Fields::with_capacity(
+        let mut d: Vec<(Text, Field)> = Vec::with_capacity(
             1 + extra
                 + usize::from(trust_map.is_some())
                 + usize::from(exit_overwritten)
@@ -213,40 +214,46 @@ impl EventRecord<'_> {
                 + usize::from(matches!(verb, Action::Oom)),
         );
         if let Some(t) = trust_map {
-            d.insert(Text::const_new("attribute_trust"), t);
+            d.push((const { Text::const_new("attribute_trust") }, t.into()));
         }
-        d.insert(Text::const_new("era"), Text::const_new(self.era.as_str()));
+        d.push((const { Text::const_new("era") }, era_text(self.era).into()));
         if let Some(i) = info
             && exit_overwritten
         {
-            d.insert(Text::const_new("exit_code_from_inspect"), i.exit_code);
+            d.push((
+                const { Text::const_new("exit_code_from_inspect") },
+                i.exit_code.into(),
+            ));
         }
         if let Some(v) = &self.from {
-            d.insert(Text::const_new("from"), v.as_ref());
+            d.push((const { Text::const_new("from") }, v.as_ref().into()));
         }
         if let Some(v) = &self.health_status {
-            d.insert(Text::const_new("health_status"), v.as_ref());
+            d.push((
+                const { Text::const_new("health_status") },
+                v.as_ref().into(),
+            ));
         }
         if matches!(verb, Action::Oom) {
-            d.insert(Text::const_new("oom"), true);
+            d.push((const { Text::const_new("oom") }, true.into()));
         }
         if let Some(v) = &self.scope {
-            d.insert(Text::const_new("scope"), v.as_ref());
+            d.push((const { Text::const_new("scope") }, v.as_ref().into()));
         }
         if let Some(v) = &self.service {
-            d.insert(Text::const_new("service"), v.as_ref());
+            d.push((const { Text::const_new("service") }, v.as_ref().into()));
         }
         if let Some(v) = &self.status {
-            d.insert(Text::const_new("status"), v.as_ref());
+            d.push((const { Text::const_new("status") }, v.as_ref().into()));
         }
         if self.timestamp.is_none() {
-            d.insert(Text::const_new("time_missing"), true);
+            d.push((const { Text::const_new("time_missing") }, true.into()));
         }
         if self.type_inferred {
-            d.insert(Text::const_new("type_inferred"), true);
+            d.push((const { Text::const_new("type_inferred") }, true.into()));
         }
         let mut unmapped = Fields::with_capacity(1);
-        unmapped.insert(Text::const_new("docker"), d);
+        unmapped.insert(const { Text::const_new("docker") }, Fields::from_sorted(d));
         // One struct expression, built in the caller's slot: `Event::new` plus assignments
         // moved the event (0.8 KB) three times per record.
         Event {
@@ -271,7 +278,7 @@ impl EventRecord<'_> {
                     } else {
                         None
                     },
-                    runtime: Some(Text::const_new("docker")),
+                    runtime: Some(const { Text::const_new("docker") }),
                     ..Container::default()
                 }),
                 (None, None) => None,
@@ -330,49 +337,80 @@ fn attribute_key(k: &str) -> Text {
     if k.len() <= 24 {
         return Text::from(k);
     }
-    let known = match k {
-        "com.docker.compose.project" => "com.docker.compose.project",
-        "com.docker.compose.service" => "com.docker.compose.service",
-        "com.docker.compose.version" => "com.docker.compose.version",
-        "com.docker.compose.oneoff" => "com.docker.compose.oneoff",
-        "com.docker.compose.config-hash" => "com.docker.compose.config-hash",
-        "com.docker.compose.container-number" => "com.docker.compose.container-number",
-        "com.docker.compose.depends_on" => "com.docker.compose.depends_on",
-        "com.docker.compose.image" => "com.docker.compose.image",
-        "com.docker.compose.project.config_files" => "com.docker.compose.project.config_files",
-        "com.docker.compose.project.working_dir" => "com.docker.compose.project.working_dir",
-        "org.opencontainers.image.authors" => "org.opencontainers.image.authors",
-        "org.opencontainers.image.created" => "org.opencontainers.image.created",
-        "org.opencontainers.image.description" => "org.opencontainers.image.description",
-        "org.opencontainers.image.documentation" => "org.opencontainers.image.documentation",
-        "org.opencontainers.image.licenses" => "org.opencontainers.image.licenses",
-        "org.opencontainers.image.ref.name" => "org.opencontainers.image.ref.name",
-        "org.opencontainers.image.revision" => "org.opencontainers.image.revision",
-        "org.opencontainers.image.source" => "org.opencontainers.image.source",
-        "org.opencontainers.image.title" => "org.opencontainers.image.title",
-        "org.opencontainers.image.url" => "org.opencontainers.image.url",
-        "org.opencontainers.image.vendor" => "org.opencontainers.image.vendor",
-        "org.opencontainers.image.version" => "org.opencontainers.image.version",
-        _ => return Text::from(k),
-    };
-    Text::const_new(known)
+    match k {
+        "com.docker.compose.project" => const { Text::const_new("com.docker.compose.project") },
+        "com.docker.compose.service" => const { Text::const_new("com.docker.compose.service") },
+        "com.docker.compose.version" => const { Text::const_new("com.docker.compose.version") },
+        "com.docker.compose.oneoff" => const { Text::const_new("com.docker.compose.oneoff") },
+        "com.docker.compose.config-hash" => {
+            const { Text::const_new("com.docker.compose.config-hash") }
+        }
+        "com.docker.compose.container-number" => {
+            const { Text::const_new("com.docker.compose.container-number") }
+        }
+        "com.docker.compose.depends_on" => {
+            const { Text::const_new("com.docker.compose.depends_on") }
+        }
+        "com.docker.compose.image" => const { Text::const_new("com.docker.compose.image") },
+        "com.docker.compose.project.config_files" => {
+            const { Text::const_new("com.docker.compose.project.config_files") }
+        }
+        "com.docker.compose.project.working_dir" => {
+            const { Text::const_new("com.docker.compose.project.working_dir") }
+        }
+        "org.opencontainers.image.authors" => {
+            const { Text::const_new("org.opencontainers.image.authors") }
+        }
+        "org.opencontainers.image.created" => {
+            const { Text::const_new("org.opencontainers.image.created") }
+        }
+        "org.opencontainers.image.description" => {
+            const { Text::const_new("org.opencontainers.image.description") }
+        }
+        "org.opencontainers.image.documentation" => {
+            const { Text::const_new("org.opencontainers.image.documentation") }
+        }
+        "org.opencontainers.image.licenses" => {
+            const { Text::const_new("org.opencontainers.image.licenses") }
+        }
+        "org.opencontainers.image.ref.name" => {
+            const { Text::const_new("org.opencontainers.image.ref.name") }
+        }
+        "org.opencontainers.image.revision" => {
+            const { Text::const_new("org.opencontainers.image.revision") }
+        }
+        "org.opencontainers.image.source" => {
+            const { Text::const_new("org.opencontainers.image.source") }
+        }
+        "org.opencontainers.image.title" => {
+            const { Text::const_new("org.opencontainers.image.title") }
+        }
+        "org.opencontainers.image.url" => const { Text::const_new("org.opencontainers.image.url") },
+        "org.opencontainers.image.vendor" => {
+            const { Text::const_new("org.opencontainers.image.vendor") }
+        }
+        "org.opencontainers.image.version" => {
+            const { Text::const_new("org.opencontainers.image.version") }
+        }
+        _ => Text::from(k),
+    }
 }
 
 /// `k` as the static name when the daemon sets it itself ([`DAEMON_KEYS`]), as a `match`
 /// rather than a scan; the static name becomes a `Text` without copying.
-fn daemon_key(k: &str) -> Option<&'static str> {
+fn daemon_key(k: &str) -> Option<Text> {
     let known = match k {
-        "exitCode" => "exitCode",
-        "execDuration" => "execDuration",
-        "signal" => "signal",
-        "execID" => "execID",
-        "oldName" => "oldName",
-        "height" => "height",
-        "width" => "width",
-        "comment" => "comment",
-        "imageID" => "imageID",
-        "imageRef" => "imageRef",
-        "reclaimed" => "reclaimed",
+        "exitCode" => const { Text::const_new("exitCode") },
+        "execDuration" => const { Text::const_new("execDuration") },
+        "signal" => const { Text::const_new("signal") },
+        "execID" => const { Text::const_new("execID") },
+        "oldName" => const { Text::const_new("oldName") },
+        "height" => const { Text::const_new("height") },
+        "width" => const { Text::const_new("width") },
+        "comment" => const { Text::const_new("comment") },
+        "imageID" => const { Text::const_new("imageID") },
+        "imageRef" => const { Text::const_new("imageRef") },
+        "reclaimed" => const { Text::const_new("reclaimed") },
         _ => {
             debug_assert!(!DAEMON_KEYS.contains(&k));
             return None;
@@ -420,8 +458,7 @@ impl Message {
         let partial = (self.chunks > 1 || self.flush != Flush::Complete).then(|| PartialInfo {
             chunks: self.chunks,
             complete: self.flush == Flush::Complete,
-            flush_reason: (self.flush != Flush::Complete)
-                .then(|| Text::const_new(flush_name(self.flush))),
+            flush_reason: (self.flush != Flush::Complete).then(|| flush_text(self.flush)),
         });
         let stream = match &self.stream {
             Stream::Stdout => SchemaStream::Stdout,
@@ -433,16 +470,13 @@ impl Message {
             Some(i) => Some(container_entity(i)),
             None if self.container.is_empty() => None,
             None => {
-                let key = Text::from(self.container.as_ref());
+                // The key is copied straight into its field: a `Text` built first and then
+                // moved through an `(id, name)` pair stalled on store forwarding (perf).
+                let key: &str = &self.container;
                 let is_id = key.len() >= 12 && key.bytes().all(|c| c.is_ascii_hexdigit());
-                let (id, name) = if is_id {
-                    (Some(key), None)
-                } else {
-                    (None, Some(key))
-                };
                 Some(Container {
-                    id,
-                    name,
+                    id: is_id.then(|| Text::from(key)),
+                    name: (!is_id).then(|| Text::from(key)),
                     ..Container::default()
                 })
             }
@@ -456,15 +490,15 @@ impl Message {
             let mut d = Fields::new();
             if !self.attrs.is_empty() {
                 let m: Fields = self.attrs.iter().collect();
-                d.insert(Text::const_new("attrs"), m);
+                d.insert(const { Text::const_new("attrs") }, m);
             }
             if let Some(s) = &self.source {
-                d.insert(Text::const_new("compose_name"), s.as_ref());
+                d.insert(const { Text::const_new("compose_name") }, s.as_ref());
             }
             if self.time.is_none() {
-                d.insert(Text::const_new("time_missing"), true);
+                d.insert(const { Text::const_new("time_missing") }, true);
             }
-            unmapped.insert(Text::const_new("docker"), d);
+            unmapped.insert(const { Text::const_new("docker") }, d);
         }
         // One struct expression, built in the caller's slot: `Event::new` plus assignments
         // moved the event (816 bytes) twice per line.
@@ -472,8 +506,8 @@ impl Message {
             id: None,
             time: time_of(self.time),
             observed: None,
-            source: Source::new(Product::Docker, Text::const_new(self.format.as_str())),
-            action: Some(Text::const_new("log")),
+            source: Source::new(Product::Docker, format_text(self.format)),
+            action: Some(const { Text::const_new("log") }),
             host: None,
             container,
             orchestrator: None,
@@ -506,14 +540,37 @@ impl Message {
 }
 
 /// The flush reason as `format!("{:?}").to_lowercase()` wrote it, without formatting.
-fn flush_name(f: Flush) -> &'static str {
+fn flush_text(f: Flush) -> Text {
     match f {
-        Flush::Complete => "complete",
-        Flush::SizeCap => "sizecap",
-        Flush::Idle => "idle",
-        Flush::EndOfInput => "endofinput",
-        Flush::ContainerExit => "containerexit",
-        Flush::Evicted => "evicted",
+        Flush::Complete => const { Text::const_new("complete") },
+        Flush::SizeCap => const { Text::const_new("sizecap") },
+        Flush::Idle => const { Text::const_new("idle") },
+        Flush::EndOfInput => const { Text::const_new("endofinput") },
+        Flush::ContainerExit => const { Text::const_new("containerexit") },
+        Flush::Evicted => const { Text::const_new("evicted") },
+    }
+}
+
+/// The log format's name as a prebuilt `Text`.
+fn format_text(f: LogFormat) -> Text {
+    match f {
+        LogFormat::JsonFile => const { Text::const_new("json-file") },
+        LogFormat::Cri => const { Text::const_new("cri") },
+        LogFormat::Timestamped => const { Text::const_new("docker-logs-t") },
+        LogFormat::Compose => const { Text::const_new("compose") },
+        LogFormat::ComposeStatus => const { Text::const_new("compose-status") },
+        LogFormat::Plain => const { Text::const_new("plain") },
+    }
+}
+
+/// The era's name as a prebuilt `Text`.
+fn era_text(e: Era) -> Text {
+    match e {
+        Era::Legacy => const { Text::const_new("legacy") },
+        Era::Transition => const { Text::const_new("transition") },
+        Era::Modern => const { Text::const_new("modern") },
+        Era::Compose => const { Text::const_new("compose") },
+        Era::Text => const { Text::const_new("text") },
     }
 }
 
