@@ -60,28 +60,6 @@ pub fn container_entity(info: &ContainerInfo) -> Container {
     }
 }
 
-/// [`Image::parse_reference`] with byte scans: the same split (name before the last `:`
-/// after the last `/`, digest after the first `@`) without the `char` searchers, which cost
-/// more than the rest of the container entity on every container event.
-fn image_reference(reference: &str) -> Image {
-    let (rest, digest) = match reference.bytes().position(|c| c == b'@') {
-        Some(i) => (&reference[..i], Some(Text::from(&reference[i + 1..]))),
-        None => (reference, None),
-    };
-    let b = rest.as_bytes();
-    let slash = b.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1);
-    let (name, tag) = match b[slash..].iter().rposition(|&c| c == b':') {
-        Some(i) => (&rest[..slash + i], Some(Text::from(&rest[slash + i + 1..]))),
-        None => (rest, None),
-    };
-    Image {
-        name: (!name.is_empty()).then(|| Text::from(name)),
-        tag,
-        digest,
-        id: None,
-    }
-}
-
 /// Splits an exec command the way a reader expects (whitespace; Docker joins the argv with
 /// spaces, so quoting is already lost).
 fn exec_process(cmd: &str) -> Process {
@@ -274,7 +252,7 @@ impl EventRecord<'_> {
                         None
                     },
                     image: if is_container {
-                        self.image().map(image_reference)
+                        self.image().map(Image::parse_reference)
                     } else {
                         None
                     },
@@ -577,34 +555,6 @@ fn era_text(e: Era) -> Text {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The byte-scan split gives the schema's split.
-    #[test]
-    fn image_reference_matches_schema() {
-        for r in [
-            "nginx:1.27",
-            "nginx",
-            "",
-            ":",
-            "@",
-            "a@b@c",
-            "registry:5000/app",
-            "registry:5000/app:1.2@sha256:abc",
-            "docker.io/library/nginx@sha256:0123",
-            "/x:",
-            "café/thé:1",
-            "a/b/c:d/e",
-        ] {
-            assert_eq!(image_reference(r), Image::parse_reference(r), "{r}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn image_reference_agrees_with_schema(r in "[a-z0-9:/@.é]{0,16}") {
-            proptest::prop_assert_eq!(image_reference(&r), Image::parse_reference(&r));
-        }
-    }
 
     /// The message is the CLI line whatever the attribute order, with repeated keys too.
     #[test]
