@@ -251,34 +251,18 @@ impl Process {
 }
 
 /// Equal when every field is: a process whose extra part is present but empty equals one
-/// without (both serialize alike).
+/// without (both serialize alike), so the flat views are compared.
 impl PartialEq for Process {
     fn eq(&self, other: &Process) -> bool {
-        self.pid == other.pid
-            && self.ppid == other.ppid
-            && self.tid == other.tid
-            && self.vpid == other.vpid
-            && self.entity_id == other.entity_id
-            && self.executable == other.executable
-            && self.name == other.name
-            && self.args == other.args
-            && self.command_line == other.command_line
-            && self.cwd == other.cwd
-            && self.exit_code == other.exit_code
-            && self.user == other.user
-            && self.login_user == other.login_user
-            && self.group == other.group
-            && self.tty == other.tty
-            && self.parent == other.parent
-            && self.extra() == other.extra()
+        self.flat() == other.flat()
     }
 }
 
 impl Eq for Process {}
 
 /// The JSON shape of a [`Process`]: flat, in this field order (the order of the original
-/// struct, so the native JSON is unchanged).
-#[derive(Serialize)]
+/// struct, so the native JSON is unchanged); also what equality compares.
+#[derive(Serialize, PartialEq)]
 struct ProcessRef<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pid: Option<u32>,
@@ -332,8 +316,9 @@ struct ProcessRef<'a> {
     parent: Option<&'a ParentProcess>,
 }
 
-impl Serialize for Process {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Process {
+    /// Every field, the extra part's inline.
+    fn flat(&self) -> ProcessRef<'_> {
         let x = self.extra();
         ProcessRef {
             pid: self.pid,
@@ -362,7 +347,12 @@ impl Serialize for Process {
             tty: self.tty.as_ref(),
             parent: self.parent.as_deref(),
         }
-        .serialize(serializer)
+    }
+}
+
+impl Serialize for Process {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.flat().serialize(serializer)
     }
 }
 
@@ -548,23 +538,19 @@ impl FileExtra {
     }
 }
 
-/// Equal when every field is: an extra part that is present but empty equals none.
+/// Equal when every field is: an extra part that is present but empty equals none, so the
+/// flat views are compared.
 impl PartialEq for File {
     fn eq(&self, other: &File) -> bool {
-        self.path == other.path
-            && self.file_type == other.file_type
-            && self.inode == other.inode
-            && self.device == other.device
-            && self.mode == other.mode
-            && self.target_path == other.target_path
-            && self.extra() == other.extra()
+        self.flat() == other.flat()
     }
 }
 
 impl Eq for File {}
 
-/// The JSON shape of a [`File`]: flat, in the original field order.
-#[derive(Serialize)]
+/// The JSON shape of a [`File`]: flat, in the original field order; also what equality
+/// compares.
+#[derive(Serialize, PartialEq)]
 struct FileRef<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<&'a Text>,
@@ -586,8 +572,9 @@ struct FileRef<'a> {
     target_path: Option<&'a Text>,
 }
 
-impl Serialize for File {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl File {
+    /// Every field, the extra part's inline.
+    fn flat(&self) -> FileRef<'_> {
         let x = self.extra();
         FileRef {
             path: self.path.as_ref(),
@@ -600,7 +587,12 @@ impl Serialize for File {
             size: x.size,
             target_path: self.target_path.as_ref(),
         }
-        .serialize(serializer)
+    }
+}
+
+impl Serialize for File {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.flat().serialize(serializer)
     }
 }
 
