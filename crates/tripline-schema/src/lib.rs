@@ -74,6 +74,7 @@ pub mod entity;
 mod error;
 pub mod event;
 pub mod fields;
+mod flat;
 pub mod kind;
 mod native;
 pub mod ocsf;
@@ -91,6 +92,7 @@ pub use entity::{
 pub use error::Error;
 pub use event::{Event, Location, Outcome, Product, Raw, Source};
 pub use fields::{Field, Fields, Text};
+pub use flat::FlatEvent;
 pub use kind::{
     AccountChange, AccountOp, AuthOp, Authentication, ContainerLifecycle, Direction, EventKind,
     FileAccess, FileOp, Finding, IdentityChange, IdentityOp, LogLine, NetworkActivity, NetworkOp,

@@ -142,16 +142,17 @@ impl FieldSource for serde_json::Value {
     }
 
     fn field_names(&self) -> Vec<Cow<'_, str>> {
-        fn walk<'v>(prefix: &str, v: &'v serde_json::Value, out: &mut Vec<Cow<'v, str>>) {
+        // `prefix` is `None` at the top level: a top-level key `""` still prefixes its
+        // children (`.x`, the name `field` finds them by).
+        fn walk<'v>(prefix: Option<&str>, v: &'v serde_json::Value, out: &mut Vec<Cow<'v, str>>) {
             if let Some(obj) = v.as_object() {
                 for (k, child) in obj {
-                    let name = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
+                    let name = match prefix {
+                        None => k.clone(),
+                        Some(p) => format!("{p}.{k}"),
                     };
                     if child.is_object() {
-                        walk(&name, child, out);
+                        walk(Some(&name), child, out);
                     } else {
                         out.push(Cow::Owned(name));
                     }
@@ -159,7 +160,7 @@ impl FieldSource for serde_json::Value {
             }
         }
         let mut out = Vec::new();
-        walk("", self, &mut out);
+        walk(None, self, &mut out);
         out
     }
 }

@@ -1,0 +1,385 @@
+//! [`FlatEvent`]: a JSON object flattened to dotted keys in two contiguous buffers.
+//!
+//! A `serde_json::Value` object scatters every key and value over its own heap allocation and
+//! B-tree node; a rules engine reading a stream of them spends more time waiting for those
+//! cache lines than matching. A `FlatEvent` keeps the same fields in one text buffer and one
+//! sorted entry table, so an event is a few adjacent cache lines and a lookup is a binary
+//! search over inline 8-byte key prefixes. It answers [`FieldSource`] exactly as the
+//! `serde_json::Value` it was built from does (tested field by field).
+
+use std::borrow::Cow;
+
+use crate::value::{FieldSource, Value};
+
+/// A generic JSON event (one NDJSON line) in a compact form for field lookups.
+///
+/// Keys are the object's dotted paths (`{"a": {"b": 1}}` holds `a` and `a.b`); an exact key
+/// containing dots wins over the nested path, as in the `serde_json::Value` lookup. Nested
+/// objects are also readable whole, as their compact JSON text.
+///
+/// ```
+/// use tripline_schema::{FieldSource, FlatEvent, Value};
+///
+/// let ev = FlatEvent::from_str(r#"{"Image":"/usr/bin/curl","proc":{"pid":7,"args":["-s"]}}"#)?;
+/// assert_eq!(ev.field("Image"), Some(Value::str("/usr/bin/curl")));
+/// assert_eq!(ev.field("proc.pid"), Some(Value::Int(7)));
+/// assert_eq!(ev.field("proc.args"), Some(Value::List(vec![Value::str("-s")])));
+/// assert_eq!(ev.field("missing"), None);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlatEvent {
+    /// Every key and string value, back to back.
+    text: Box<str>,
+    /// `entries[..keys]`: one per key path, sorted by key then depth; the rest: list items.
+    entries: Box<[Entry]>,
+    keys: u32,
+}
+
+/// A byte range of [`FlatEvent::text`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Span {
+    at: u32,
+    len: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Slot {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(Span),
+    /// Items at `entries[at..at + len]`.
+    List(Span),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Entry {
+    /// The key's first eight bytes, big-endian, zero-padded: orders like the key itself.
+    head: u64,
+    key: Span,
+    val: Slot,
+    /// Nesting depth (0 for a top-level key).
+    depth: u16,
+    /// Whether a dotted lookup reaches it (no segment below the top holds a dot).
+    reachable: bool,
+    /// Whether it is a leaf (not an object), i.e. listed by `field_names`.
+    leaf: bool,
+}
+
+/// Zero-padded big-endian head of a key.
+fn head(key: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    let n = key.len().min(8);
+    w[..n].copy_from_slice(&key[..n]);
+    u64::from_be_bytes(w)
+}
+
+/// Spans are `u32`: a field beyond 4 GiB of text is not representable (JSON lines that long
+/// are rejected by every reader before this point); saturating keeps the type total.
+fn span(at: usize, len: usize) -> Span {
+    Span {
+        at: u32::try_from(at).unwrap_or(u32::MAX),
+        len: u32::try_from(len).unwrap_or(u32::MAX),
+    }
+}
+
+/// Collects entries while walking the object.
+#[derive(Default)]
+struct Builder {
+    text: String,
+    keys: Vec<Entry>,
+    items: Vec<Slot>,
+}
+
+impl Builder {
+    fn push_text(&mut self, s: &str) -> Span {
+        let at = self.text.len();
+        self.text.push_str(s);
+        span(at, s.len())
+    }
+
+    /// The slot of a value as the `serde_json::Value` lookup renders it (objects as compact
+    /// JSON text, arrays as lists). List items go to `items`; their spans index it for now.
+    fn slot(&mut self, v: &serde_json::Value) -> Slot {
+        match v {
+            serde_json::Value::Null => Slot::Null,
+            serde_json::Value::Bool(b) => Slot::Bool(*b),
+            serde_json::Value::Number(n) => match crate::value::number_value(n) {
+                Value::Int(i) => Slot::Int(i),
+                Value::UInt(u) => Slot::UInt(u),
+                Value::Float(f) => Slot::Float(f),
+                _ => Slot::Null,
+            },
+            serde_json::Value::String(s) => Slot::Str(self.push_text(s)),
+            serde_json::Value::Object(_) => Slot::Str(self.push_text(&v.to_string())),
+            serde_json::Value::Array(a) => {
+                // Items of nested lists are laid out before their parent's run.
+                let slots: Vec<Slot> = a.iter().map(|x| self.slot(x)).collect();
+                let at = self.items.len();
+                self.items.extend(slots);
+                Slot::List(span(at, a.len()))
+            }
+        }
+    }
+
+    fn walk(
+        &mut self,
+        prefix: &str,
+        depth: u16,
+        reachable: bool,
+        obj: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        for (k, v) in obj {
+            let key = if prefix.is_empty() && depth == 0 {
+                Cow::Borrowed(k.as_str())
+            } else {
+                Cow::Owned(format!("{prefix}.{k}"))
+            };
+            // Below the top level a dotted segment cannot be reached by splitting the name;
+            // a dotted top-level key cannot be walked through either.
+            let reach = depth == 0 || (reachable && !k.contains('.'));
+            let key_span = self.push_text(&key);
+            let val = self.slot(v);
+            self.keys.push(Entry {
+                head: head(key.as_bytes()),
+                key: key_span,
+                val,
+                depth,
+                reachable: reach,
+                leaf: !v.is_object(),
+            });
+            if let Some(inner) = v.as_object() {
+                let next = reach && (depth > 0 || !k.contains('.'));
+                self.walk(&key, depth.saturating_add(1), next, inner);
+            }
+        }
+    }
+}
+
+impl FlatEvent {
+    /// Flattens a JSON value. Anything but an object gives an event without fields, as the
+    /// `serde_json::Value` lookup answers nothing for it.
+    pub fn from_value(v: &serde_json::Value) -> FlatEvent {
+        let Some(obj) = v.as_object() else {
+            return FlatEvent::default();
+        };
+        let mut b = Builder::default();
+        b.walk("", 0, true, obj);
+        let text = b.text.as_str();
+        let key_of = |e: &Entry| &text.as_bytes()[e.key.at as usize..][..e.key.len as usize];
+        b.keys
+            .sort_by(|x, y| key_of(x).cmp(key_of(y)).then(x.depth.cmp(&y.depth)));
+        let keys = u32::try_from(b.keys.len()).unwrap_or(u32::MAX);
+        // List spans move from `items` indices to entry indices after the keys.
+        let shift = |s: Slot| match s {
+            Slot::List(sp) => Slot::List(Span {
+                at: sp.at.saturating_add(keys),
+                len: sp.len,
+            }),
+            other => other,
+        };
+        let mut entries = b.keys;
+        for e in &mut entries {
+            e.val = shift(e.val);
+        }
+        entries.extend(b.items.into_iter().map(|s| Entry {
+            head: 0,
+            key: span(0, 0),
+            val: shift(s),
+            depth: 0,
+            reachable: false,
+            leaf: false,
+        }));
+        FlatEvent {
+            text: b.text.into_boxed_str(),
+            entries: entries.into_boxed_slice(),
+            keys,
+        }
+    }
+
+    /// Parses one JSON text (an NDJSON line) and flattens it.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(s: &str) -> Result<FlatEvent, serde_json::Error> {
+        Ok(FlatEvent::from_value(&serde_json::from_str(s)?))
+    }
+
+    /// Parses one JSON text from bytes and flattens it.
+    pub fn from_slice(b: &[u8]) -> Result<FlatEvent, serde_json::Error> {
+        Ok(FlatEvent::from_value(&serde_json::from_slice(b)?))
+    }
+
+    /// Number of key paths (leaves and nested objects).
+    pub fn len(&self) -> usize {
+        self.keys as usize
+    }
+
+    /// Whether the event has no fields.
+    pub fn is_empty(&self) -> bool {
+        self.keys == 0
+    }
+
+    fn text_of(&self, s: Span) -> &str {
+        self.text
+            .get(s.at as usize..(s.at as usize).saturating_add(s.len as usize))
+            .unwrap_or("")
+    }
+
+    fn value(&self, s: Slot) -> Value<'_> {
+        match s {
+            Slot::Null => Value::Null,
+            Slot::Bool(b) => Value::Bool(b),
+            Slot::Int(i) => Value::Int(i),
+            Slot::UInt(u) => Value::UInt(u),
+            Slot::Float(f) => Value::Float(f),
+            Slot::Str(sp) => Value::str(self.text_of(sp)),
+            Slot::List(sp) => {
+                let items = self
+                    .entries
+                    .get(sp.at as usize..(sp.at as usize).saturating_add(sp.len as usize))
+                    .unwrap_or(&[]);
+                Value::List(items.iter().map(|e| self.value(e.val)).collect())
+            }
+        }
+    }
+}
+
+impl FieldSource for FlatEvent {
+    fn field(&self, name: &str) -> Option<Value<'_>> {
+        let keys = &self.entries[..self.keys as usize];
+        let nb = name.as_bytes();
+        let h = head(nb);
+        let text = self.text.as_bytes();
+        let key_of = |e: &Entry| &text[e.key.at as usize..][..e.key.len as usize];
+        // First entry whose key is not below `name`.
+        let mut i = keys.partition_point(|e| e.head < h || (e.head == h && key_of(e) < nb));
+        while let Some(e) = keys.get(i) {
+            if e.head != h || key_of(e) != nb {
+                return None;
+            }
+            if e.reachable {
+                return Some(self.value(e.val));
+            }
+            i += 1;
+        }
+        None
+    }
+
+    fn raw_text(&self) -> Option<&str> {
+        None
+    }
+
+    fn field_names(&self) -> Vec<Cow<'_, str>> {
+        self.entries[..self.keys as usize]
+            .iter()
+            .filter(|e| e.leaf)
+            .map(|e| Cow::Borrowed(self.text_of(e.key)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn same(v: &serde_json::Value, names: &[String]) {
+        let f = FlatEvent::from_value(v);
+        for n in names {
+            assert_eq!(f.field(n), v.field(n), "field {n:?} of {v}");
+        }
+        let mut a: Vec<String> = f.field_names().into_iter().map(Cow::into_owned).collect();
+        let mut b: Vec<String> = v.field_names().into_iter().map(Cow::into_owned).collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "field names of {v}");
+    }
+
+    #[test]
+    fn answers_like_the_json_value() {
+        let v = json!({
+            "proc.name": "bash",
+            "proc": {"name": "sh", "pid": 7, "sub.key": {"x": 1}, "tags": ["a", {"b": 2}, [1, 2.5]]},
+            "a": {"b": {"c": u64::MAX}},
+            "n": null,
+            "t": true,
+            "e": "",
+            "": {"": 3},
+            "neg": -4,
+        });
+        let names: Vec<String> = [
+            "proc.name",
+            "proc",
+            "proc.pid",
+            "proc.sub.key",
+            "proc.sub.key.x",
+            "proc.tags",
+            "a",
+            "a.b",
+            "a.b.c",
+            "n",
+            "t",
+            "e",
+            "",
+            ".",
+            "neg",
+            "missing",
+            "a.b.x",
+            "proc.name.x",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        same(&v, &names);
+        let f = FlatEvent::from_value(&v);
+        assert_eq!(f.field("proc.name"), Some(Value::str("bash")));
+        assert_eq!(f.field("proc.sub.key.x"), None);
+        assert_eq!(f.field("a.b.c"), Some(Value::UInt(u64::MAX)));
+    }
+
+    #[test]
+    fn non_objects_have_no_fields() {
+        for v in [json!(null), json!([1, 2]), json!("x"), json!(3)] {
+            let f = FlatEvent::from_value(&v);
+            assert!(f.is_empty());
+            assert_eq!(f.field("x"), None);
+            assert!(f.field_names().is_empty());
+        }
+        assert!(FlatEvent::from_str("{").is_err());
+        assert_eq!(FlatEvent::from_slice(b"{\"k\":1}").unwrap().len(), 1);
+    }
+
+    fn json_tree() -> impl Strategy<Value = serde_json::Value> {
+        let key = "[a-c.]{0,3}";
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<u64>().prop_map(serde_json::Value::from),
+            (-1e6f64..1e6).prop_map(serde_json::Value::from),
+            "[a-zA-Z0-9 ./]{0,6}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 4, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+                prop::collection::btree_map(key, inner, 0..4)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn every_lookup_agrees_with_the_json_value(
+            v in json_tree(),
+            extra in prop::collection::vec("[a-c.]{0,7}", 0..12),
+        ) {
+            let mut names: Vec<String> = v.field_names().into_iter().map(Cow::into_owned).collect();
+            names.extend(extra);
+            same(&v, &names);
+        }
+    }
+}
