@@ -211,7 +211,7 @@ pub fn run(out: &mut Reporter) {
     let mut streamed = 0u64;
     for ev in stream.by_ref().flatten() {
         streamed += 1;
-        if streamed % 64 == 0 {
+        if streamed.is_multiple_of(64) {
             std::hint::black_box(ev.to_event());
         }
     }

@@ -30,7 +30,11 @@ impl Reporter {
 
     /// Prints one comparison row.
     pub fn row(&mut self, name: &str, ours_per_s: f64, peer: &str, peer_per_s: f64, unit: &str) {
-        let ratio = if peer_per_s > 0.0 { ours_per_s / peer_per_s } else { f64::INFINITY };
+        let ratio = if peer_per_s > 0.0 {
+            ours_per_s / peer_per_s
+        } else {
+            f64::INFINITY
+        };
         self.rows += 1;
         if self.json {
             println!(
@@ -41,7 +45,9 @@ impl Reporter {
                 })
             );
         } else {
-            println!("{name:<40} ours {ours_per_s:>14.0} {unit}/s  {peer:<24} {peer_per_s:>14.0} {unit}/s  ratio {ratio:>6.2}x");
+            println!(
+                "{name:<40} ours {ours_per_s:>14.0} {unit}/s  {peer:<24} {peer_per_s:>14.0} {unit}/s  ratio {ratio:>6.2}x"
+            );
         }
     }
 

@@ -20,8 +20,8 @@ use std::time::Duration;
 
 use serde_json::{Map, Value as J, json};
 use tripline_rules::{
-    Condition, Engine, FieldSource, LogSource, RuleSet, Scratch, Settings, SigmaValue, Target,
-    Value,
+    Condition, Engine, FieldSource, FlatEvent, LogSource, RuleSet, Scratch, Settings, SigmaValue,
+    Target, Value,
 };
 
 use crate::report::{Reporter, best_rate};
@@ -68,6 +68,29 @@ impl FieldSource for Ev {
     }
     fn field_names(&self) -> Vec<Cow<'_, str>> {
         self.json.field_names()
+    }
+}
+
+/// Our engine's native input for one event, built in a pass of its own before timing (so each
+/// sits beside the next in memory, as events parsed one after another do): a [`FlatEvent`] for
+/// JSON-shaped events, the parsed audit record for audit lines.
+enum Native {
+    Flat(FlatEvent),
+    Audit(tripline_auditd::RecordBuf),
+}
+
+impl FieldSource for Native {
+    fn field(&self, name: &str) -> Option<Value<'_>> {
+        match self {
+            Native::Flat(f) => f.field(name),
+            Native::Audit(r) => r.field(name),
+        }
+    }
+    fn raw_text(&self) -> Option<&str> {
+        match self {
+            Native::Flat(_) => None,
+            Native::Audit(r) => Some(r.line()),
+        }
     }
 }
 
@@ -461,7 +484,7 @@ fn rules_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-fn rule_files(dir: &PathBuf) -> Vec<PathBuf> {
+fn rule_files(dir: &std::path::Path) -> Vec<PathBuf> {
     fn walk(d: &std::path::Path, out: &mut Vec<PathBuf>) {
         let mut es: Vec<_> = std::fs::read_dir(d)
             .into_iter()
@@ -562,6 +585,13 @@ pub fn run(out: &mut Reporter) {
         }
         events.push(background(&mut rng, i));
     }
+    let natives: Vec<Native> = events
+        .iter()
+        .map(|e| match &e.audit {
+            Some(r) => Native::Audit(r.clone()),
+            None => Native::Flat(FlatEvent::from_value(&e.json)),
+        })
+        .collect();
     eprintln!(
         "sigma: {} events, {positives} synthesized positives, {} rule files",
         events.len(),
@@ -596,9 +626,9 @@ pub fn run(out: &mut Reporter) {
             .and_then(|v| v.parse::<usize>().ok())
         {
             for _ in 0..passes {
-                for e in &events {
+                for (e, nat) in events.iter().zip(&natives) {
                     buf.clear();
-                    engine.evaluate(&e.ls, e, &mut sc, &mut buf);
+                    engine.evaluate(&e.ls, nat, &mut sc, &mut buf);
                     std::hint::black_box(&buf);
                 }
             }
@@ -610,19 +640,50 @@ pub fn run(out: &mut Reporter) {
             continue;
         }
         let ours = best_rate(events.len() as f64, min, || {
-            for e in &events {
+            for (e, nat) in events.iter().zip(&natives) {
                 buf.clear();
-                engine.evaluate(&e.ls, e, &mut sc, &mut buf);
+                engine.evaluate(&e.ls, nat, &mut sc, &mut buf);
                 std::hint::black_box(&buf);
             }
         });
+        // `TRIPLINE_SIGMA_BREAKDOWN=1`: our time per event for each logsource of the corpus.
+        if std::env::var_os("TRIPLINE_SIGMA_BREAKDOWN").is_some() {
+            let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (i, e) in events.iter().enumerate() {
+                let kind = match &e.audit {
+                    Some(r) => format!("{} type={:?}", e.ls, r.record().record_type()),
+                    None => e.ls.to_string(),
+                };
+                groups.entry(kind).or_default().push(i);
+            }
+            let mut total = 0.0;
+            for (kind, idx) in &groups {
+                let rate = best_rate(idx.len() as f64, Duration::from_millis(500), || {
+                    for &i in idx {
+                        buf.clear();
+                        engine.evaluate(&events[i].ls, &natives[i], &mut sc, &mut buf);
+                        std::hint::black_box(&buf);
+                    }
+                });
+                let share = idx.len() as f64 / events.len() as f64;
+                total += share * 1e9 / rate;
+                eprintln!(
+                    "sigma {n}: {kind:<50} {:>6} events  {:>7.0} ns/event  {:>6.0} ns per corpus event",
+                    idx.len(),
+                    1e9 / rate,
+                    share * 1e9 / rate
+                );
+            }
+            eprintln!("sigma {n}: weighted total {total:.0} ns/event");
+            continue;
+        }
         if std::env::var_os("TRIPLINE_SIGMA_OURS_ONLY").is_some() {
             // CPU time of 10 passes too: steadier than wall time on a busy machine.
             let cpu0 = cpu_seconds();
             for _ in 0..10 {
-                for e in &events {
+                for (e, nat) in events.iter().zip(&natives) {
                     buf.clear();
-                    engine.evaluate(&e.ls, e, &mut sc, &mut buf);
+                    engine.evaluate(&e.ls, nat, &mut sc, &mut buf);
                     std::hint::black_box(&buf);
                 }
             }
@@ -641,13 +702,34 @@ pub fn run(out: &mut Reporter) {
                 .unwrap_or_default()
         };
         let mut our_set: BTreeSet<(usize, String)> = BTreeSet::new();
-        for (i, e) in events.iter().enumerate() {
+        for (i, (e, nat)) in events.iter().zip(&natives).enumerate() {
             buf.clear();
-            engine.evaluate(&e.ls, e, &mut sc, &mut buf);
+            engine.evaluate(&e.ls, nat, &mut sc, &mut buf);
             for m in &buf {
                 our_set.insert((i, file_of(m.rule)));
             }
         }
+        // The same events as the peers' `serde_json` objects (audit records still parsed):
+        // what our engine does on the peers' input form. Its matches must be the same.
+        let ours_json = best_rate(events.len() as f64, min, || {
+            for e in &events {
+                buf.clear();
+                engine.evaluate(&e.ls, e, &mut sc, &mut buf);
+                std::hint::black_box(&buf);
+            }
+        });
+        let mut json_set: BTreeSet<(usize, String)> = BTreeSet::new();
+        for (i, e) in events.iter().enumerate() {
+            buf.clear();
+            engine.evaluate(&e.ls, e, &mut sc, &mut buf);
+            for m in &buf {
+                json_set.insert((i, file_of(m.rule)));
+            }
+        }
+        assert_eq!(
+            our_set, json_set,
+            "FlatEvent and serde_json inputs must match the same rules"
+        );
 
         // rsigma-eval.
         let mut rs = rsigma_eval::Engine::new();
@@ -721,10 +803,11 @@ pub fn run(out: &mut Reporter) {
         }
         let ours_k: f64 = {
             let slice = &events[..k];
+            let nats = &natives[..k];
             best_rate(k as f64, min, || {
-                for e in slice {
+                for (e, nat) in slice.iter().zip(nats) {
                     buf.clear();
-                    engine.evaluate(&e.ls, e, &mut sc, &mut buf);
+                    engine.evaluate(&e.ls, nat, &mut sc, &mut buf);
                     std::hint::black_box(&buf);
                 }
             })
@@ -738,6 +821,13 @@ pub fn run(out: &mut Reporter) {
         out.row(
             &format!("sigma {label} linux rules, {} events", events.len()),
             ours,
+            "rsigma-eval 0.23.0 (routed)",
+            rs_rate,
+            "events",
+        );
+        out.row(
+            &format!("sigma {label} rules, serde_json input"),
+            ours_json,
             "rsigma-eval 0.23.0 (routed)",
             rs_rate,
             "events",
