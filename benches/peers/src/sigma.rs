@@ -86,6 +86,12 @@ impl FieldSource for Native {
             Native::Audit(r) => r.field(name),
         }
     }
+    fn field_by(&self, name: &tripline_schema::FieldName) -> Option<Value<'_>> {
+        match self {
+            Native::Flat(f) => f.field_by(name),
+            Native::Audit(r) => r.field(name.as_str()),
+        }
+    }
     fn raw_text(&self) -> Option<&str> {
         match self {
             Native::Flat(_) => None,

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
-use tripline_schema::{Attack, FieldSource, Severity, Value};
+use tripline_schema::{Attack, FieldName, FieldSource, Severity, Value};
 
 use crate::compile::{
     self, Anchor, Check, Compiled, Cx, Interner, Item, Prog, Src, Test, TimePart,
@@ -111,14 +111,15 @@ const MIN_GATED: usize = 4;
 #[derive(Debug)]
 pub struct Engine {
     entries: Vec<RuleEntry>,
-    slots: Vec<Vec<String>>,
+    /// Per slot, the event field names tried in order (hashes computed once).
+    slots: Vec<Vec<FieldName>>,
     /// Bucket keys; plan `i` (for `i < buckets.len()`) holds bucket `i` alone.
     buckets: Vec<LogSource>,
     /// One plan per bucket, then one per set of buckets that together cover an event of some
     /// bucket's logsource (a `product: linux, service: auditd` event reaches the `linux`
     /// bucket too).
     plans: Vec<Plan>,
-    keyword_fields: Vec<String>,
+    keyword_fields: Vec<FieldName>,
     correlations: Vec<Correlation>,
     rejected: Vec<Error>,
     stats: EngineStats,
@@ -526,10 +527,18 @@ impl Engine {
         stats.buckets = buckets.len();
         Engine {
             entries,
-            slots: interner.names,
+            slots: interner
+                .names
+                .iter()
+                .map(|ns| ns.iter().map(|n| FieldName::new(n)).collect())
+                .collect(),
             buckets,
             plans,
-            keyword_fields: pipeline.keyword_fields.clone(),
+            keyword_fields: pipeline
+                .keyword_fields
+                .iter()
+                .map(|n| FieldName::new(n))
+                .collect(),
             correlations: set.correlations.clone(),
             rejected,
             stats,
@@ -760,7 +769,7 @@ impl Engine {
                 return;
             }
             for name in &self.keyword_fields {
-                if let Some(v) = ev.field(name) {
+                if let Some(v) = ev.field_by(name) {
                     slot.state = if v.is_null() { NULL } else { PRESENT };
                     slot.push_value(&v);
                     return;
@@ -772,7 +781,7 @@ impl Engine {
         let first = slot.hint.min(names.len().saturating_sub(1));
         let order = std::iter::once(first).chain((0..names.len()).filter(|&i| i != first));
         for i in order {
-            if let Some(v) = ev.field(&names[i]) {
+            if let Some(v) = ev.field_by(&names[i]) {
                 slot.hint = i;
                 slot.state = if v.is_null() { NULL } else { PRESENT };
                 slot.push_value(&v);
@@ -864,7 +873,7 @@ impl Engine {
         let mut fields = BTreeMap::new();
         for (name, sid) in &e.c.fields {
             for n in &self.slots[*sid as usize] {
-                if let Some(v) = event.field(n) {
+                if let Some(v) = event.field_by(n) {
                     if let Some(t) = v.to_text() {
                         fields.insert(name.clone(), t.into_owned());
                     }

@@ -96,4 +96,4 @@ pub use rule::{
     Rule, Selection, SigmaValue,
 };
 pub use settings::Settings;
-pub use tripline_schema::{Attack, FieldSource, FlatEvent, Severity, Value};
+pub use tripline_schema::{Attack, FieldName, FieldSource, FlatEvent, Severity, Value};

@@ -48,7 +48,7 @@ static NULL: Field = Field::Null;
 /// byte that is then non-zero, since the padded prefixes differ) and is a proper prefix
 /// of the other, so it sorts first either way.
 #[inline]
-fn prefix(b: &[u8]) -> u64 {
+pub(crate) fn prefix(b: &[u8]) -> u64 {
     if let Some(head) = b.first_chunk::<8>() {
         return u64::from_be_bytes(*head);
     }

@@ -2,14 +2,15 @@
 //!
 //! A `serde_json::Value` object scatters every key and value over its own heap allocation and
 //! B-tree node; a rules engine reading a stream of them spends more time waiting for those
-//! cache lines than matching. A `FlatEvent` keeps the same fields in one text buffer and one
-//! sorted entry table, so an event is a few adjacent cache lines and a lookup is a binary
-//! search over inline 8-byte key prefixes. It answers [`FieldSource`] exactly as the
-//! `serde_json::Value` it was built from does (tested field by field).
+//! cache lines than matching. A `FlatEvent` keeps the same fields in one text buffer, one
+//! entry table and a small open-addressing hash index, so an event is a few adjacent cache
+//! lines and a lookup is one probe (none to hash when the caller passes a [`FieldName`]). It
+//! answers [`FieldSource`] exactly as the `serde_json::Value` it was built from does (tested
+//! field by field).
 
 use std::borrow::Cow;
 
-use crate::value::{FieldSource, Value};
+use crate::value::{FieldName, FieldSource, Value, field_hash};
 
 /// A generic JSON event (one NDJSON line) in a compact form for field lookups.
 ///
@@ -34,6 +35,9 @@ pub struct FlatEvent {
     /// `entries[..keys]`: one per key path, sorted by key then depth; the rest: list items.
     entries: Box<[Entry]>,
     keys: u32,
+    /// Hash index of the reachable keys: entry index + 1, `0` for a free place; a power of
+    /// two at least twice their number (linear probing).
+    index: Box<[u32]>,
 }
 
 /// A byte range of [`FlatEvent::text`].
@@ -57,8 +61,8 @@ enum Slot {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Entry {
-    /// The key's first eight bytes, big-endian, zero-padded: orders like the key itself.
-    head: u64,
+    /// [`field_hash`] of the key.
+    hash: u64,
     key: Span,
     val: Slot,
     /// Nesting depth (0 for a top-level key).
@@ -67,14 +71,6 @@ struct Entry {
     reachable: bool,
     /// Whether it is a leaf (not an object), i.e. listed by `field_names`.
     leaf: bool,
-}
-
-/// Zero-padded big-endian head of a key.
-fn head(key: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    let n = key.len().min(8);
-    w[..n].copy_from_slice(&key[..n]);
-    u64::from_be_bytes(w)
 }
 
 /// Spans are `u32`: a field beyond 4 GiB of text is not representable (JSON lines that long
@@ -144,7 +140,7 @@ impl Builder {
             let key_span = self.push_text(&key);
             let val = self.slot(v);
             self.keys.push(Entry {
-                head: head(key.as_bytes()),
+                hash: field_hash(&key),
                 key: key_span,
                 val,
                 depth,
@@ -185,8 +181,20 @@ impl FlatEvent {
         for e in &mut entries {
             e.val = shift(e.val);
         }
+        // Reachable keys in sorted order: along a probe run, an exact top-level key comes
+        // before the nested path spelled the same, as the `serde_json::Value` lookup prefers.
+        let reachable = entries.iter().filter(|e| e.reachable).count();
+        let size = (reachable * 2).max(4).next_power_of_two();
+        let mut index = vec![0u32; size];
+        for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.reachable) {
+            let mut at = e.hash as usize & (size - 1);
+            while index[at] != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            index[at] = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        }
         entries.extend(b.items.into_iter().map(|s| Entry {
-            head: 0,
+            hash: 0,
             key: span(0, 0),
             val: shift(s),
             depth: 0,
@@ -197,6 +205,7 @@ impl FlatEvent {
             text: b.text.into_boxed_str(),
             entries: entries.into_boxed_slice(),
             keys,
+            index: index.into_boxed_slice(),
         }
     }
 
@@ -246,25 +255,38 @@ impl FlatEvent {
     }
 }
 
+impl FlatEvent {
+    /// The reachable entry keyed `name` (hash `h`).
+    fn find(&self, name: &[u8], h: u64) -> Option<&Entry> {
+        let mask = self.index.len().checked_sub(1)?;
+        let mut at = h as usize & mask;
+        loop {
+            let slot = *self.index.get(at)? as usize;
+            let e = self.entries.get(slot.checked_sub(1)?)?;
+            if e.hash == h
+                && self
+                    .text
+                    .as_bytes()
+                    .get(e.key.at as usize..)?
+                    .get(..e.key.len as usize)
+                    == Some(name)
+            {
+                return Some(e);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
 impl FieldSource for FlatEvent {
     fn field(&self, name: &str) -> Option<Value<'_>> {
-        let keys = &self.entries[..self.keys as usize];
-        let nb = name.as_bytes();
-        let h = head(nb);
-        let text = self.text.as_bytes();
-        let key_of = |e: &Entry| &text[e.key.at as usize..][..e.key.len as usize];
-        // First entry whose key is not below `name`.
-        let mut i = keys.partition_point(|e| e.head < h || (e.head == h && key_of(e) < nb));
-        while let Some(e) = keys.get(i) {
-            if e.head != h || key_of(e) != nb {
-                return None;
-            }
-            if e.reachable {
-                return Some(self.value(e.val));
-            }
-            i += 1;
-        }
-        None
+        let e = self.find(name.as_bytes(), field_hash(name))?;
+        Some(self.value(e.val))
+    }
+
+    fn field_by(&self, name: &FieldName) -> Option<Value<'_>> {
+        let e = self.find(name.as_str().as_bytes(), name.hash())?;
+        Some(self.value(e.val))
     }
 
     fn raw_text(&self) -> Option<&str> {
@@ -290,6 +312,11 @@ mod tests {
         let f = FlatEvent::from_value(v);
         for n in names {
             assert_eq!(f.field(n), v.field(n), "field {n:?} of {v}");
+            assert_eq!(
+                f.field_by(&FieldName::new(n)),
+                v.field(n),
+                "field {n:?} of {v}"
+            );
         }
         let mut a: Vec<String> = f.field_names().into_iter().map(Cow::into_owned).collect();
         let mut b: Vec<String> = v.field_names().into_iter().map(Cow::into_owned).collect();

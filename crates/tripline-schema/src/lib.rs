@@ -101,4 +101,4 @@ pub use kind::{
 pub use native::NATIVE_SCHEMA;
 pub use ocsf::OcsfOptions;
 pub use severity::{Severity, SeverityLevel};
-pub use value::{FieldSource, Value};
+pub use value::{FieldName, FieldSource, Value, field_hash};

@@ -99,6 +99,58 @@ impl<'a> From<&'a str> for Value<'a> {
     }
 }
 
+/// A field name with its lookup hash computed once: a rules engine asks every event for the
+/// same few names, and a source with a hash index ([`FlatEvent`](crate::FlatEvent)) then skips
+/// hashing them again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FieldName {
+    name: Box<str>,
+    hash: u64,
+}
+
+impl FieldName {
+    /// The name and its [`field_hash`].
+    pub fn new(name: &str) -> FieldName {
+        FieldName {
+            name: name.into(),
+            hash: field_hash(name),
+        }
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    /// Its [`field_hash`].
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// The hash [`FieldName`] carries: the length and eight bytes at a time, multiplied through
+/// (a fixed function, so tables built with it can be compared across runs).
+pub fn field_hash(name: &str) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let b = name.as_bytes();
+    let mut h = (b.len() as u64 ^ crate::fields::prefix(b)).wrapping_mul(K);
+    if b.len() > 8 {
+        let mut rest = &b[8..];
+        while let Some((w, tail)) = rest.split_first_chunk::<8>() {
+            if tail.is_empty() {
+                break;
+            }
+            h = (h.rotate_left(26) ^ u64::from_le_bytes(*w)).wrapping_mul(K);
+            rest = tail;
+        }
+        // The last eight bytes (overlapping what came before).
+        if let Some(w) = b.last_chunk::<8>() {
+            h = (h.rotate_left(26) ^ u64::from_le_bytes(*w)).wrapping_mul(K);
+        }
+    }
+    h ^ (h >> 29)
+}
+
 /// Something detection rules can read fields from.
 ///
 /// `field` takes the name a rule uses after its logsource mapping was applied: an ECS dotted
@@ -108,6 +160,12 @@ impl<'a> From<&'a str> for Value<'a> {
 pub trait FieldSource {
     /// The value of the named field, if present.
     fn field(&self, name: &str) -> Option<Value<'_>>;
+
+    /// The value of the named field, looked up by a name whose hash is already known. The
+    /// default asks [`FieldSource::field`]; sources with a hash index override it.
+    fn field_by(&self, name: &FieldName) -> Option<Value<'_>> {
+        self.field(name.as_str())
+    }
 
     /// The whole raw message, which Sigma keyword searches run over.
     fn raw_text(&self) -> Option<&str>;
