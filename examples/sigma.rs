@@ -41,8 +41,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use clap::Parser;
 use tripline::detect::{self, Format};
-use tripline::schema::FieldSource;
 use tripline::schema::{Event, EventKind, Product};
+use tripline::schema::{FieldSource, FlatEvent, Value};
 use tripline::source::Sources;
 use tripline_rules::correlation::{self, CorrelationMatch, CorrelationSpec, Detection, Evidence};
 use tripline_rules::{Engine, LogSource, Match, Rule, RuleSet, Scratch, Settings};
@@ -244,33 +244,32 @@ impl Correlator {
 
 /// The time of a generic JSON event: RFC 3339 text, or epoch seconds, milliseconds or
 /// nanoseconds as a number (told apart by magnitude).
-fn json_time(v: &serde_json::Value, field: &str) -> Option<DateTime<Utc>> {
-    let value = v
-        .get(field)
-        .or_else(|| field.split('.').try_fold(v, |cur, part| cur.get(part)))?;
-    match value {
-        serde_json::Value::String(s) => DateTime::parse_from_rfc3339(s)
-            .ok()
-            .map(|t| t.with_timezone(&Utc)),
-        serde_json::Value::Number(n) => {
-            let x = n.as_f64()?;
-            let ns = if x.abs() >= 1e17 {
-                x
-            } else if x.abs() >= 1e14 {
-                x * 1e3
-            } else if x.abs() >= 1e11 {
-                x * 1e6
-            } else {
-                x * 1e9
-            };
-            let ns = n
-                .as_i64()
-                .filter(|i| i.abs() >= 100_000_000_000_000_000)
-                .unwrap_or(ns as i64);
-            Some(DateTime::from_timestamp_nanos(ns))
+fn json_time(v: &FlatEvent, field: &str) -> Option<DateTime<Utc>> {
+    let (x, exact) = match v.field(field)? {
+        Value::Str(s) => {
+            return DateTime::parse_from_rfc3339(&s)
+                .ok()
+                .map(|t| t.with_timezone(&Utc));
         }
-        _ => None,
-    }
+        Value::Int(i) => (i as f64, Some(i)),
+        Value::UInt(u) => (u as f64, i64::try_from(u).ok()),
+        Value::Float(f) => (f, None),
+        _ => return None,
+    };
+    let ns = if x.abs() >= 1e17 {
+        x
+    } else if x.abs() >= 1e14 {
+        x * 1e3
+    } else if x.abs() >= 1e11 {
+        x * 1e6
+    } else {
+        x * 1e9
+    };
+    // Nanoseconds given as an integer keep every digit.
+    let ns = exact
+        .filter(|i| i.abs() >= 100_000_000_000_000_000)
+        .unwrap_or(ns as i64);
+    Some(DateTime::from_timestamp_nanos(ns))
 }
 
 #[derive(Parser)]
@@ -444,7 +443,7 @@ fn main() -> ExitCode {
             };
             out.clear();
             if is_json {
-                let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                let Ok(v) = FlatEvent::from_str(line) else {
                     skipped += 1;
                     continue;
                 };

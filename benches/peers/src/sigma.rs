@@ -756,6 +756,37 @@ pub fn run(out: &mut Reporter) {
                 std::hint::black_box(&r);
             }
         });
+        // End to end on the JSON-shaped events (all but audit records): each engine parses
+        // the same JSON text into its input form, then evaluates it.
+        let json_rows: Vec<(usize, String)> = if n >= texts.len() {
+            events
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.audit.is_none())
+                .map(|(i, e)| (i, e.json.to_string()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let e2e = (!json_rows.is_empty()).then(|| {
+            let ours = best_rate(json_rows.len() as f64, min, || {
+                for (i, text) in &json_rows {
+                    let ev = FlatEvent::from_str(text).expect("valid");
+                    buf.clear();
+                    engine.evaluate(&events[*i].ls, &ev, &mut sc, &mut buf);
+                    std::hint::black_box(&buf);
+                }
+            });
+            let peer = best_rate(json_rows.len() as f64, min, || {
+                for (i, text) in &json_rows {
+                    let v: J = serde_json::from_str(text).expect("valid");
+                    let r =
+                        rs.evaluate_with_logsource(&rsigma_eval::JsonEvent::borrow(&v), &rs_ls[*i]);
+                    std::hint::black_box(&r);
+                }
+            });
+            (ours, peer)
+        });
         let title_file: BTreeMap<&str, &str> = rs_files
             .iter()
             .map(|(t, f)| (t.as_str(), f.as_str()))
@@ -838,6 +869,18 @@ pub fn run(out: &mut Reporter) {
             rs_rate,
             "events",
         );
+        if let Some((ours_e2e, peer_e2e)) = e2e {
+            out.row(
+                &format!(
+                    "sigma {label}, JSON text parse + evaluate ({} events)",
+                    json_rows.len()
+                ),
+                ours_e2e,
+                "serde_json + rsigma-eval",
+                peer_e2e,
+                "events",
+            );
+        }
         out.row(
             &format!("sigma {label} linux rules, {k} events"),
             ours_k,

@@ -28,7 +28,7 @@ use crate::value::{FieldName, FieldSource, Value, field_hash};
 /// assert_eq!(ev.field("missing"), None);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct FlatEvent {
     /// Every key and string value, back to back.
     text: Box<str>,
@@ -129,7 +129,7 @@ impl Builder {
         obj: &serde_json::Map<String, serde_json::Value>,
     ) {
         for (k, v) in obj {
-            let key = if prefix.is_empty() && depth == 0 {
+            let key = if depth == 0 {
                 Cow::Borrowed(k.as_str())
             } else {
                 Cow::Owned(format!("{prefix}.{k}"))
@@ -137,38 +137,43 @@ impl Builder {
             // Below the top level a dotted segment cannot be reached by splitting the name;
             // a dotted top-level key cannot be walked through either.
             let reach = depth == 0 || (reachable && !k.contains('.'));
-            let key_span = self.push_text(&key);
             let val = self.slot(v);
-            self.keys.push(Entry {
-                hash: field_hash(&key),
-                key: key_span,
-                val,
-                depth,
-                reachable: reach,
-                leaf: !v.is_object(),
-            });
+            self.push_key(&key, val, depth, reach, !v.is_object());
             if let Some(inner) = v.as_object() {
                 let next = reach && (depth > 0 || !k.contains('.'));
                 self.walk(&key, depth.saturating_add(1), next, inner);
             }
         }
     }
-}
 
-impl FlatEvent {
-    /// Flattens a JSON value. Anything but an object gives an event without fields, as the
-    /// `serde_json::Value` lookup answers nothing for it.
-    pub fn from_value(v: &serde_json::Value) -> FlatEvent {
-        let Some(obj) = v.as_object() else {
-            return FlatEvent::default();
-        };
-        let mut b = Builder::default();
-        b.walk("", 0, true, obj);
-        let text = b.text.as_str();
+    fn push_key(&mut self, key: &str, val: Slot, depth: u16, reachable: bool, leaf: bool) {
+        let key_span = self.push_text(key);
+        self.keys.push(Entry {
+            hash: field_hash(key),
+            key: key_span,
+            val,
+            depth,
+            reachable,
+            leaf,
+        });
+    }
+
+    /// Sorts the keys, lays out list items after them and builds the hash index; `None`
+    /// when `unique` is asked and two top-level keys are equal.
+    fn finish(mut self, unique: bool) -> Option<FlatEvent> {
+        let text = self.text.as_str();
         let key_of = |e: &Entry| &text.as_bytes()[e.key.at as usize..][..e.key.len as usize];
-        b.keys
+        self.keys
             .sort_by(|x, y| key_of(x).cmp(key_of(y)).then(x.depth.cmp(&y.depth)));
-        let keys = u32::try_from(b.keys.len()).unwrap_or(u32::MAX);
+        if unique
+            && self
+                .keys
+                .windows(2)
+                .any(|w| w[0].depth == 0 && w[1].depth == 0 && key_of(&w[0]) == key_of(&w[1]))
+        {
+            return None;
+        }
+        let keys = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
         // List spans move from `items` indices to entry indices after the keys.
         let shift = |s: Slot| match s {
             Slot::List(sp) => Slot::List(Span {
@@ -177,7 +182,7 @@ impl FlatEvent {
             }),
             other => other,
         };
-        let mut entries = b.keys;
+        let mut entries = self.keys;
         for e in &mut entries {
             e.val = shift(e.val);
         }
@@ -193,7 +198,7 @@ impl FlatEvent {
             }
             index[at] = u32::try_from(i + 1).unwrap_or(u32::MAX);
         }
-        entries.extend(b.items.into_iter().map(|s| Entry {
+        entries.extend(self.items.into_iter().map(|s| Entry {
             hash: 0,
             key: span(0, 0),
             val: shift(s),
@@ -201,23 +206,168 @@ impl FlatEvent {
             reachable: false,
             leaf: false,
         }));
-        FlatEvent {
-            text: b.text.into_boxed_str(),
+        Some(FlatEvent {
+            text: self.text.into_boxed_str(),
             entries: entries.into_boxed_slice(),
             keys,
             index: index.into_boxed_slice(),
+        })
+    }
+}
+
+/// What one top-level member's value deserializes to: a scalar read straight into the
+/// builder, or (objects and arrays, whose rendering follows `serde_json::Value`) the value.
+enum Member {
+    Scalar(Slot),
+    Tree(serde_json::Value),
+}
+
+/// Deserializes a member value, copying strings into the builder's text.
+struct MemberSeed<'b>(&'b mut Builder);
+
+impl<'de> serde::de::DeserializeSeed<'de> for MemberSeed<'_> {
+    type Value = Member;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Member, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for MemberSeed<'_> {
+    type Value = Member;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Member, E> {
+        Ok(Member::Scalar(Slot::Null))
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Member, E> {
+        Ok(Member::Scalar(Slot::Bool(b)))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Member, E> {
+        Ok(Member::Scalar(Slot::Int(i)))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Member, E> {
+        // As `serde_json::Number::as_i64` then `as_u64`.
+        Ok(Member::Scalar(match i64::try_from(u) {
+            Ok(i) => Slot::Int(i),
+            Err(_) => Slot::UInt(u),
+        }))
+    }
+    fn visit_f64<E>(self, f: f64) -> Result<Member, E> {
+        // `serde_json::Value` turns a non-finite float into `null`.
+        Ok(Member::Scalar(if f.is_finite() {
+            Slot::Float(f)
+        } else {
+            Slot::Null
+        }))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Member, E> {
+        Ok(Member::Scalar(Slot::Str(self.0.push_text(s))))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Member, A::Error> {
+        use serde::Deserialize as _;
+        let v = serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(Member::Tree(v))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Member, A::Error> {
+        use serde::Deserialize as _;
+        let v = serde_json::Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(Member::Tree(v))
+    }
+}
+
+/// Reads the top level: an object's members straight into the builder; anything else is
+/// read through and gives no fields. `false` when the object repeats a key (the caller then
+/// goes through `serde_json::Value`, which keeps the last).
+struct TopSeed<'b>(&'b mut Builder);
+
+impl<'de> serde::de::Visitor<'de> for TopSeed<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+        // Read as a value, not skipped: skipping would not check that strings are UTF-8.
+        use serde::Deserialize as _;
+        serde_json::Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(true)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let b = self.0;
+        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+            match map.next_value_seed(MemberSeed(b))? {
+                Member::Scalar(val) => b.push_key(&k, val, 0, true, true),
+                Member::Tree(v) => {
+                    let val = b.slot(&v);
+                    b.push_key(&k, val, 0, true, !v.is_object());
+                    if let Some(inner) = v.as_object() {
+                        b.walk(&k, 1, !k.contains('.'), inner);
+                    }
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+impl FlatEvent {
+    /// Flattens a JSON value. Anything but an object gives an event without fields, as the
+    /// `serde_json::Value` lookup answers nothing for it.
+    pub fn from_value(v: &serde_json::Value) -> FlatEvent {
+        let Some(obj) = v.as_object() else {
+            return FlatEvent::default();
+        };
+        let mut b = Builder::default();
+        b.walk("", 0, true, obj);
+        b.finish(false).unwrap_or_default()
+    }
+
+    /// Parses one JSON text (an NDJSON line) straight into the flat form: top-level scalars
+    /// never become a `serde_json::Value` (nested objects and arrays still do, to render them
+    /// as it does). Errors are `serde_json`'s, with line and column.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(s: &str) -> Result<FlatEvent, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(s);
+        let mut b = Builder::default();
+        serde::Deserializer::deserialize_any(&mut de, TopSeed(&mut b))?;
+        de.end()?;
+        match b.finish(true) {
+            Some(f) => Ok(f),
+            None => Ok(FlatEvent::from_value(&serde_json::from_str(s)?)),
         }
     }
 
-    /// Parses one JSON text (an NDJSON line) and flattens it.
-    #[allow(clippy::should_implement_trait)]
-    pub fn from_str(s: &str) -> Result<FlatEvent, serde_json::Error> {
-        Ok(FlatEvent::from_value(&serde_json::from_str(s)?))
-    }
-
-    /// Parses one JSON text from bytes and flattens it.
-    pub fn from_slice(b: &[u8]) -> Result<FlatEvent, serde_json::Error> {
-        Ok(FlatEvent::from_value(&serde_json::from_slice(b)?))
+    /// [`FlatEvent::from_str`] for bytes (which must be UTF-8 JSON).
+    pub fn from_slice(v: &[u8]) -> Result<FlatEvent, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_slice(v);
+        let mut b = Builder::default();
+        serde::Deserializer::deserialize_any(&mut de, TopSeed(&mut b))?;
+        de.end()?;
+        match b.finish(true) {
+            Some(f) => Ok(f),
+            None => Ok(FlatEvent::from_value(&serde_json::from_slice(v)?)),
+        }
     }
 
     /// Number of key paths (leaves and nested objects).
@@ -309,7 +459,18 @@ mod tests {
     use serde_json::json;
 
     fn same(v: &serde_json::Value, names: &[String]) {
-        let f = FlatEvent::from_value(v);
+        same_as(v, &FlatEvent::from_value(v), names);
+        // Parsed straight from text, compact and pretty, against `serde_json` parsing the
+        // same text (its float parsing need not round-trip `v` exactly).
+        let compact = v.to_string();
+        let parsed: serde_json::Value = serde_json::from_str(&compact).unwrap();
+        same_as(&parsed, &FlatEvent::from_str(&compact).unwrap(), names);
+        let pretty = serde_json::to_vec_pretty(v).unwrap();
+        let parsed: serde_json::Value = serde_json::from_slice(&pretty).unwrap();
+        same_as(&parsed, &FlatEvent::from_slice(&pretty).unwrap(), names);
+    }
+
+    fn same_as(v: &serde_json::Value, f: &FlatEvent, names: &[String]) {
         for n in names {
             assert_eq!(f.field(n), v.field(n), "field {n:?} of {v}");
             assert_eq!(
@@ -368,6 +529,53 @@ mod tests {
     }
 
     #[test]
+    fn repeated_keys_keep_the_last_as_serde_json_does() {
+        for text in [
+            r#"{"a":1,"a":{"b":2}}"#,
+            r#"{"a":{"x":1},"a":2,"c":"s"}"#,
+            r#"{"a":{"x":1},"a":{"y":[1,{"z":null}]}}"#,
+        ] {
+            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            let f = FlatEvent::from_str(text).unwrap();
+            let names: Vec<String> = ["a", "a.b", "a.x", "a.y", "c", "a.y.z"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            same_as(&v, &f, &names);
+        }
+        assert_eq!(
+            FlatEvent::from_str(r#"{"a":{"x":1},"a":2}"#)
+                .unwrap()
+                .field("a.x"),
+            None
+        );
+    }
+
+    #[test]
+    fn text_errors_carry_line_and_column() {
+        for text in ["{\n  \"a\": tru\n}", "{\"a\":1,\n\"b\" 2}", "{\"a\":[1,}"] {
+            let e = FlatEvent::from_str(text).unwrap_err();
+            let want = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+            assert_eq!(
+                (e.line(), e.column()),
+                (want.line(), want.column()),
+                "{text}"
+            );
+            assert!(e.line() > 0);
+        }
+        assert!(FlatEvent::from_str(r#"{"a":1} x"#).is_err());
+        assert!(FlatEvent::from_str("").is_err());
+        assert!(FlatEvent::from_slice(b"{\"a\":\"\xff\"}").is_err());
+        assert_eq!(FlatEvent::from_str("[1,{\"a\":2}]").unwrap().len(), 0);
+        assert_eq!(
+            FlatEvent::from_str(r#"{"big":18446744073709551615,"neg":-1,"f":1.0}"#)
+                .unwrap()
+                .field("big"),
+            Some(Value::UInt(u64::MAX))
+        );
+    }
+
+    #[test]
     fn non_objects_have_no_fields() {
         for v in [json!(null), json!([1, 2]), json!("x"), json!(3)] {
             let f = FlatEvent::from_value(&v);
@@ -407,6 +615,12 @@ mod tests {
             let mut names: Vec<String> = v.field_names().into_iter().map(Cow::into_owned).collect();
             names.extend(extra);
             same(&v, &names);
+        }
+
+        #[test]
+        fn arbitrary_bytes_parse_as_serde_json_does(data in prop::collection::vec(any::<u8>(), 0..64)) {
+            let flat = FlatEvent::from_slice(&data);
+            prop_assert_eq!(flat.is_ok(), serde_json::from_slice::<serde_json::Value>(&data).is_ok());
         }
     }
 }
