@@ -6,8 +6,10 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use super::detect::{Detect, LogParser};
-use super::line::LogLine;
+use super::jsonfile::fast_parts;
+use super::line::{LogFormat, LogLine};
 use super::partial::{Message, Reassembler, ReassemblyStats};
+use crate::attrs::Attributes;
 use crate::error::Location;
 use crate::lines::{Frame, LineReader};
 use crate::{Error, Settings, Stats};
@@ -29,7 +31,7 @@ impl<R: BufRead> LogReader<R> {
     pub fn with_parser(inner: R, parser: LogParser, settings: Settings) -> Self {
         let mut lines = LineReader::new(inner, settings);
         lines.multiline_json =
-            !matches!(parser.detect, Detect::Fixed(f) if f != super::line::LogFormat::JsonFile);
+            !matches!(parser.detect, Detect::Fixed(f) if f != LogFormat::JsonFile);
         LogReader { lines, parser }
     }
 
@@ -51,6 +53,54 @@ impl<R: BufRead> LogReader<R> {
         let loc = self.lines.loc;
         let parser = &mut self.parser;
         Some((loc, self.lines.parse_frame(joined, |b| parser.parse(b))))
+    }
+
+    /// The next step of a [`MessageReader`]: like [`LogReader::next_located`], except that
+    /// with `direct` (nothing queued) a complete json-file line in the writer's shape that
+    /// passes through `reasm` becomes its message at once, without the intermediate
+    /// [`LogLine`] (the same message `reasm` would emit for it).
+    fn next_for_messages(
+        &mut self,
+        container: &Arc<str>,
+        reasm: &mut Reassembler,
+        direct: bool,
+    ) -> Next<'_> {
+        let joined = match self.lines.next_frame(true) {
+            None => return Next::End,
+            Some(Frame::Error(e)) => {
+                self.lines.error();
+                return Next::Err(e);
+            }
+            Some(Frame::Line) => false,
+            Some(Frame::Joined) => true,
+        };
+        let loc = self.lines.loc;
+        let parser = &mut self.parser;
+        // Only once json-file is settled: then a line of the writer's shape parses to what
+        // `fast_parts` reads (it starts with `{`, so detection and the NUL check agree).
+        let json = parser.settled() == Some(LogFormat::JsonFile);
+        let r = self.lines.parse_frame(joined, |b| {
+            if json && let Some(p) = fast_parts(b) {
+                if direct && !p.partial && reasm.complete_passes_through(Some(p.time)) {
+                    return Ok(Next::Whole(Reassembler::whole_json_line(container, p, loc)));
+                }
+                return Ok(Next::Line(
+                    loc,
+                    LogLine {
+                        format: LogFormat::JsonFile,
+                        time: Some(p.time),
+                        stream: p.stream,
+                        content: p.content,
+                        partial: p.partial,
+                        tags: None,
+                        attrs: Attributes::default(),
+                        source: None,
+                    },
+                ));
+            }
+            parser.parse(b).map(|l| Next::Line(loc, l))
+        });
+        r.unwrap_or_else(Next::Err)
     }
 
     /// Where the last record or error started.
@@ -75,6 +125,18 @@ impl<R: BufRead> Iterator for LogReader<R> {
     fn next(&mut self) -> Option<Self::Item> {
         self.next_record().map(|r| r.map(LogLine::into_owned))
     }
+}
+
+/// A step of [`LogReader::next_for_messages`].
+enum Next<'a> {
+    /// End of input.
+    End,
+    /// A line that could not be framed or parsed.
+    Err(Error),
+    /// A parsed line, for the reassembler.
+    Line(Location, LogLine<'a>),
+    /// A complete line's message, already counted by the reassembler.
+    Whole(Message),
 }
 
 /// Reads log lines and yields reassembled messages (partials joined per
@@ -136,13 +198,18 @@ impl<R: BufRead> Iterator for MessageReader<R> {
             if self.done {
                 return None;
             }
-            match self.reader.next_located() {
-                None => {
+            let direct = self.ready.is_empty();
+            match self
+                .reader
+                .next_for_messages(&self.container, &mut self.reasm, direct)
+            {
+                Next::End => {
                     self.done = true;
                     self.reasm.finish(&mut self.scratch);
                 }
-                Some((_, Err(e))) => return Some(Err(e)),
-                Some((loc, Ok(line))) => {
+                Next::Err(e) => return Some(Err(e)),
+                Next::Whole(m) => return Some(Ok(m)),
+                Next::Line(loc, line) => {
                     let named;
                     let key = match &line.source {
                         Some(s) => {
