@@ -272,12 +272,9 @@ impl<R: BufRead> LineReader<R> {
         self.stats.errors += 1;
     }
 
-    /// Parses the current frame with `f`, counting the outcome and locating errors.
-    pub fn parse_frame<'s, T>(
-        &'s mut self,
-        joined: bool,
-        f: impl FnOnce(&'s [u8]) -> Result<T, Error>,
-    ) -> Result<T, Error> {
+    /// The current frame's bytes (an I/O error when a line framed in place is gone), with
+    /// the counters, so a caller can count the outcome while the bytes are borrowed.
+    pub fn frame(&mut self, joined: bool) -> (Result<&[u8], Error>, &mut Stats) {
         let loc = self.loc;
         let LineReader {
             inner,
@@ -287,14 +284,23 @@ impl<R: BufRead> LineReader<R> {
             stats,
             ..
         } = self;
-        let r = if joined {
-            f(joined_buf)
+        let b = if joined {
+            Ok(&joined_buf[..])
         } else {
-            match line_of(inner, *held, buf) {
-                Ok(b) => f(b),
-                Err(source) => Err(Error::Io { at: loc, source }),
-            }
+            line_of(inner, *held, buf).map_err(|source| Error::Io { at: loc, source })
         };
+        (b, stats)
+    }
+
+    /// Parses the current frame with `f`, counting the outcome and locating errors.
+    pub fn parse_frame<'s, T>(
+        &'s mut self,
+        joined: bool,
+        f: impl FnOnce(&'s [u8]) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let loc = self.loc;
+        let (b, stats) = self.frame(joined);
+        let r = b.and_then(f);
         match &r {
             Ok(_) => stats.records += 1,
             Err(_) => stats.errors += 1,

@@ -6,7 +6,7 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use super::detect::{Detect, LogParser};
-use super::jsonfile::fast_parts;
+use super::jsonfile::{FastParts, fast_parts};
 use super::line::{LogFormat, LogLine};
 use super::partial::{Message, Reassembler, ReassemblyStats};
 use crate::attrs::Attributes;
@@ -55,54 +55,6 @@ impl<R: BufRead> LogReader<R> {
         Some((loc, self.lines.parse_frame(joined, |b| parser.parse(b))))
     }
 
-    /// The next step of a [`MessageReader`]: like [`LogReader::next_located`], except that
-    /// with `direct` (nothing queued) a complete json-file line in the writer's shape that
-    /// passes through `reasm` becomes its message at once, without the intermediate
-    /// [`LogLine`] (the same message `reasm` would emit for it).
-    fn next_for_messages(
-        &mut self,
-        container: &Arc<str>,
-        reasm: &mut Reassembler,
-        direct: bool,
-    ) -> Next<'_> {
-        let joined = match self.lines.next_frame(true) {
-            None => return Next::End,
-            Some(Frame::Error(e)) => {
-                self.lines.error();
-                return Next::Err(e);
-            }
-            Some(Frame::Line) => false,
-            Some(Frame::Joined) => true,
-        };
-        let loc = self.lines.loc;
-        let parser = &mut self.parser;
-        // Only once json-file is settled: then a line of the writer's shape parses to what
-        // `fast_parts` reads (it starts with `{`, so detection and the NUL check agree).
-        let json = parser.settled() == Some(LogFormat::JsonFile);
-        let r = self.lines.parse_frame(joined, |b| {
-            if json && let Some(p) = fast_parts(b) {
-                if direct && !p.partial && reasm.complete_passes_through(Some(p.time)) {
-                    return Ok(Next::Whole(Reassembler::whole_json_line(container, p, loc)));
-                }
-                return Ok(Next::Line(
-                    loc,
-                    LogLine {
-                        format: LogFormat::JsonFile,
-                        time: Some(p.time),
-                        stream: p.stream,
-                        content: p.content,
-                        partial: p.partial,
-                        tags: None,
-                        attrs: Attributes::default(),
-                        source: None,
-                    },
-                ));
-            }
-            parser.parse(b).map(|l| Next::Line(loc, l))
-        });
-        r.unwrap_or_else(Next::Err)
-    }
-
     /// Where the last record or error started.
     pub fn location(&self) -> Location {
         self.lines.loc
@@ -127,16 +79,14 @@ impl<R: BufRead> Iterator for LogReader<R> {
     }
 }
 
-/// A step of [`LogReader::next_for_messages`].
-enum Next<'a> {
-    /// End of input.
-    End,
-    /// A line that could not be framed or parsed.
-    Err(Error),
-    /// A parsed line, for the reassembler.
-    Line(Location, LogLine<'a>),
-    /// A complete line's message, already counted by the reassembler.
-    Whole(Message),
+/// A framed line as [`MessageReader`] sees it.
+enum Parsed<'b> {
+    /// Read by the json-file fast path.
+    Fast(FastParts<'b>),
+    /// For the parser.
+    Other(&'b [u8]),
+    /// Not readable.
+    Failed(Error),
 }
 
 /// Reads log lines and yields reassembled messages (partials joined per
@@ -198,35 +148,84 @@ impl<R: BufRead> Iterator for MessageReader<R> {
             if self.done {
                 return None;
             }
-            let direct = self.ready.is_empty();
-            match self
-                .reader
-                .next_for_messages(&self.container, &mut self.reasm, direct)
-            {
-                Next::End => {
+            // `LogReader::next_located`, inlined so that the common message is built where it
+            // is returned.
+            let joined = match self.reader.lines.next_frame(true) {
+                None => {
                     self.done = true;
                     self.reasm.finish(&mut self.scratch);
-                }
-                Next::Err(e) => return Some(Err(e)),
-                Next::Whole(m) => return Some(Ok(m)),
-                Next::Line(loc, line) => {
-                    let named;
-                    let key = match &line.source {
-                        Some(s) => {
-                            named = Arc::from(s.as_ref());
-                            &named
-                        }
-                        None => &self.container,
-                    };
-                    // The common case: one complete line in, its message out, built where
-                    // it is returned (no queue, no moves of the message).
-                    if self.ready.is_empty() && self.reasm.passes_through(&line) {
-                        return Some(Ok(Reassembler::whole_line(key, &line, loc)));
+                    if self.scratch.len() == 1 {
+                        return self.scratch.pop().map(Ok);
                     }
-                    self.reasm.push(key, &line, loc, None, &mut self.scratch);
+                    self.ready.extend(self.scratch.drain(..).map(Ok));
+                    continue;
                 }
+                Some(Frame::Error(e)) => {
+                    self.reader.lines.error();
+                    return Some(Err(e));
+                }
+                Some(Frame::Line) => false,
+                Some(Frame::Joined) => true,
+            };
+            let loc = self.reader.lines.loc;
+            // Once json-file is settled, a line of the writer's shape parses to what
+            // `fast_parts` reads (it starts with `{`, so detection and the NUL check agree).
+            let json = self.reader.parser.settled() == Some(LogFormat::JsonFile);
+            let (bytes, stats) = self.reader.lines.frame(joined);
+            let parsed = match bytes {
+                Ok(b) => match if json { fast_parts(b) } else { None } {
+                    Some(p) => Parsed::Fast(p),
+                    None => Parsed::Other(b),
+                },
+                Err(e) => Parsed::Failed(e),
+            };
+            let line = match parsed {
+                // The common case: a complete line of the writer's shape, no partial open:
+                // its message is built from the parts (what `push` would emit), no `LogLine`.
+                Parsed::Fast(p)
+                    if !p.partial && self.reasm.complete_passes_through(Some(p.time)) =>
+                {
+                    stats.records += 1;
+                    return Some(Ok(Reassembler::whole_json_line(&self.container, p, loc)));
+                }
+                Parsed::Fast(p) => Ok(LogLine {
+                    format: LogFormat::JsonFile,
+                    time: Some(p.time),
+                    stream: p.stream,
+                    content: p.content,
+                    partial: p.partial,
+                    tags: None,
+                    attrs: Attributes::default(),
+                    source: None,
+                }),
+                Parsed::Other(b) => self.reader.parser.parse(b),
+                Parsed::Failed(e) => Err(e),
+            };
+            let line = match line {
+                Ok(l) => {
+                    stats.records += 1;
+                    l
+                }
+                Err(e) => {
+                    stats.errors += 1;
+                    return Some(Err(e.at(loc)));
+                }
+            };
+            let named;
+            let key = match &line.source {
+                Some(s) => {
+                    named = Arc::from(s.as_ref());
+                    &named
+                }
+                None => &self.container,
+            };
+            // One complete line in, its message out, built where it is returned (no queue,
+            // no moves of the message).
+            if self.reasm.passes_through(&line) {
+                return Some(Ok(Reassembler::whole_line(key, &line, loc)));
             }
-            if self.ready.is_empty() && self.scratch.len() == 1 {
+            self.reasm.push(key, &line, loc, None, &mut self.scratch);
+            if self.scratch.len() == 1 {
                 return self.scratch.pop().map(Ok);
             }
             self.ready.extend(self.scratch.drain(..).map(Ok));
