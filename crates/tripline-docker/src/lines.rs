@@ -35,6 +35,10 @@ pub(crate) struct LineReader<R> {
     pub terminated: bool,
     /// Join pretty-printed JSON objects.
     pub multiline_json: bool,
+    /// The current line was framed in place: it is the first `held - 1` bytes of `inner`'s
+    /// buffer (its `\n` included in `held`), consumed when the next frame is read. Nearly
+    /// every line is complete in the buffer, and is then parsed without a copy.
+    held: usize,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -51,12 +55,46 @@ impl<R: BufRead> LineReader<R> {
             pushed: None,
             terminated: true,
             multiline_json: true,
+            held: 0,
         }
     }
 
     /// Reads one physical line into `buf` (without `\n`). `Ok(None)` at end of input,
     /// `Ok(Some(n))` with the full length `n` (the stored part is capped).
     fn read_physical(&mut self) -> std::io::Result<Option<usize>> {
+        self.read_line(false)
+    }
+
+    /// Consumes the line framed in place, if any.
+    fn release(&mut self) {
+        if self.held > 0 {
+            self.inner.consume(self.held);
+            self.held = 0;
+        }
+    }
+
+    /// Moves a line framed in place into `buf` (for the paths that keep or join lines).
+    fn materialize(&mut self) -> std::io::Result<()> {
+        if self.held > 0 {
+            let len = self.held - 1;
+            let avail = self.inner.fill_buf()?;
+            let line = avail.get(..len).ok_or_else(buffer_changed)?;
+            self.buf.clear();
+            self.buf.extend_from_slice(line);
+            self.release();
+        }
+        Ok(())
+    }
+
+    /// The current line (without `\n`): in `inner`'s buffer when framed in place, else `buf`.
+    fn line(&mut self) -> std::io::Result<&[u8]> {
+        line_of(&mut self.inner, self.held, &self.buf)
+    }
+
+    /// Like [`LineReader::read_physical`]; with `in_place`, a line found complete (and within
+    /// the length cap) in `inner`'s buffer is left there (see `held`) instead of copied.
+    fn read_line(&mut self, in_place: bool) -> std::io::Result<Option<usize>> {
+        self.release();
         self.buf.clear();
         let mut total = 0usize;
         let cap = self.settings.max_line_bytes;
@@ -77,6 +115,12 @@ impl<R: BufRead> LineReader<R> {
                 Some(i) => (i + 1, true),
                 None => (avail.len(), false),
             };
+            if in_place && done && total == 0 && take <= cap {
+                self.held = take;
+                self.terminated = true;
+                self.count_line(take);
+                return Ok(Some(take - 1));
+            }
             let content = if done { take - 1 } else { take };
             let room = cap.saturating_add(1).saturating_sub(self.buf.len());
             self.buf.extend_from_slice(&avail[..content.min(room)]);
@@ -106,12 +150,13 @@ impl<R: BufRead> LineReader<R> {
     pub fn next_frame(&mut self, skip_blank: bool) -> Option<Frame> {
         loop {
             let len = if let Some((line, total, terminated)) = self.pushed.take() {
+                self.release();
                 self.buf = line;
                 self.terminated = terminated;
                 self.count_line(total);
                 total - usize::from(terminated)
             } else {
-                match self.read_physical() {
+                match self.read_line(true) {
                     Ok(None) => return None,
                     Ok(Some(n)) => n,
                     Err(source) => {
@@ -132,12 +177,35 @@ impl<R: BufRead> LineReader<R> {
                     snippet: Snippet::of(&self.buf),
                 }));
             }
-            let body = trim(&self.buf);
-            if skip_blank && (body.is_empty() || body == [0x1e]) {
+            let multiline_json = self.multiline_json;
+            let (blank, opens) = match self.line() {
+                Ok(line) => {
+                    let body = trim(line);
+                    (
+                        body.is_empty() || body == [0x1e],
+                        multiline_json && starts_open_object(body),
+                    )
+                }
+                Err(source) => {
+                    self.release();
+                    return Some(Frame::Error(Error::Io {
+                        at: self.loc,
+                        source,
+                    }));
+                }
+            };
+            if skip_blank && blank {
                 self.stats.skipped += 1;
                 continue;
             }
-            if self.multiline_json && starts_open_object(body) {
+            if opens {
+                if let Err(source) = self.materialize() {
+                    self.release();
+                    return Some(Frame::Error(Error::Io {
+                        at: self.loc,
+                        source,
+                    }));
+                }
                 return Some(self.join_json());
             }
             return Some(Frame::Line);
@@ -204,6 +272,26 @@ impl<R: BufRead> LineReader<R> {
         self.stats.errors += 1;
     }
 
+    /// The current frame's bytes (an I/O error when a line framed in place is gone), with
+    /// the counters, so a caller can count the outcome while the bytes are borrowed.
+    pub fn frame(&mut self, joined: bool) -> (Result<&[u8], Error>, &mut Stats) {
+        let loc = self.loc;
+        let LineReader {
+            inner,
+            held,
+            buf,
+            joined: joined_buf,
+            stats,
+            ..
+        } = self;
+        let b = if joined {
+            Ok(&joined_buf[..])
+        } else {
+            line_of(inner, *held, buf).map_err(|source| Error::Io { at: loc, source })
+        };
+        (b, stats)
+    }
+
     /// Parses the current frame with `f`, counting the outcome and locating errors.
     pub fn parse_frame<'s, T>(
         &'s mut self,
@@ -211,14 +299,35 @@ impl<R: BufRead> LineReader<R> {
         f: impl FnOnce(&'s [u8]) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let loc = self.loc;
-        let b: &'s [u8] = if joined { &self.joined } else { &self.buf };
-        let r = f(b);
+        let (b, stats) = self.frame(joined);
+        let r = b.and_then(f);
         match &r {
-            Ok(_) => self.stats.records += 1,
-            Err(_) => self.stats.errors += 1,
+            Ok(_) => stats.records += 1,
+            Err(_) => stats.errors += 1,
         }
         r.map_err(|e| e.at(loc))
     }
+}
+
+/// The current line of a [`LineReader`]: the first `held - 1` bytes of `inner`'s buffer when
+/// framed in place (`held > 0`), else `buf`.
+fn line_of<'b, R: BufRead>(
+    inner: &'b mut R,
+    held: usize,
+    buf: &'b [u8],
+) -> std::io::Result<&'b [u8]> {
+    if held > 0 {
+        let avail = inner.fill_buf()?;
+        avail.get(..held - 1).ok_or_else(buffer_changed)
+    } else {
+        Ok(buf)
+    }
+}
+
+/// A `BufRead` whose buffer no longer holds a line it returned, not yet consumed (its
+/// `fill_buf` must return the unconsumed data).
+fn buffer_changed() -> std::io::Error {
+    std::io::Error::other("reader buffer changed under an unconsumed line")
 }
 
 pub(crate) fn trim(b: &[u8]) -> &[u8] {
@@ -294,6 +403,59 @@ fn first_flagged<const NON_ASCII: bool>(b: &[u8]) -> Option<usize> {
         .iter()
         .position(|&c| c == b'"' || c == b'\\' || c < 0x20 || (NON_ASCII && c >= 0x80))
         .map(|j| i + j)
+}
+
+#[cfg(test)]
+mod framing_tests {
+    use super::*;
+
+    /// Every frame (kind, bytes, location) and the counters, for `input` read through a
+    /// `BufReader` of `cap` bytes (`0`: the slice itself, every line in place).
+    fn frames(input: &[u8], cap: usize) -> (Vec<String>, Stats) {
+        let settings = Settings {
+            max_line_bytes: 40,
+            max_json_lines: 4,
+            ..Settings::default()
+        };
+        let inner: Box<dyn BufRead + '_> = if cap == 0 {
+            Box::new(input)
+        } else {
+            Box::new(std::io::BufReader::with_capacity(cap, input))
+        };
+        let mut r = LineReader::new(inner, settings);
+        let mut out = Vec::new();
+        while let Some(f) = r.next_frame(true) {
+            let joined = match f {
+                Frame::Error(e) => {
+                    r.error();
+                    out.push(format!("error {e}"));
+                    continue;
+                }
+                Frame::Line => false,
+                Frame::Joined => true,
+            };
+            let loc = r.loc;
+            let text = r.parse_frame(joined, |b| Ok(String::from_utf8_lossy(b).into_owned()));
+            out.push(format!("{joined} {loc:?} {text:?}"));
+        }
+        (out, r.stats)
+    }
+
+    /// Lines framed in place in the reader's buffer are the lines the copying path frames,
+    /// whatever the buffer size (lines across refills, over the cap, joined, unterminated).
+    #[test]
+    fn in_place_framing_matches_copying() {
+        let input: &[u8] = b"first line\n\n  \n\x1e\nsecond\r\n{\"a\":1,\n  \"b\": 2\n}\n\
+            a line that is longer than the forty byte cap of these settings\n\
+            {\"open\":\nnot a continuation\n{\"x\":\n \"1\"\n \"2\"\n \"3\"\n \"4\"\n \"5\"\n}\n\
+            exactly forty bytes long, the cap itself\nlast without newline";
+        let reference = frames(input, 1);
+        assert!(reference.0.len() > 8, "{:?}", reference.0);
+        assert!(reference.1.balanced());
+        for cap in [0, 2, 5, 16, 41, 64, 4096] {
+            assert_eq!(frames(input, cap), reference, "cap {cap}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! Timestamps as Docker writes them (RFC 3339 with 0–9 fraction digits, `Z` or an offset) and
 //! the `--since`/`--until` argument forms of the Docker CLI.
 
+use std::cell::Cell;
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 use crate::Error;
 
@@ -55,8 +56,32 @@ impl Timestamp {
     }
 
     /// The instant as a chrono UTC time.
+    // Inlined: returned through memory, the result was written in 4-byte pieces and read
+    // back in 8-byte ones (a store-forwarding stall in normalization, perf).
+    #[inline]
     pub fn to_datetime(&self) -> Option<DateTime<Utc>> {
-        DateTime::from_timestamp(self.secs, self.nanos)
+        // `DateTime::from_timestamp` split in two: the calendar date of a day (chrono's
+        // days-to-date conversion, the costly part) is remembered per thread for the last
+        // days seen (direct-mapped by day number), since the lines and events of a stream
+        // fall on few distinct days.
+        thread_local! {
+            static DAYS: [Cell<(i64, NaiveDate)>; 16] =
+                const { [const { Cell::new((i64::MIN, NaiveDate::MIN)) }; 16] };
+        }
+        let day = self.secs.div_euclid(86_400);
+        let cached = DAYS.with(|d| d[(day & 15) as usize].get());
+        let date = if cached.0 == day {
+            cached.1
+        } else {
+            let date = DateTime::from_timestamp(day * 86_400, 0)?.date_naive();
+            DAYS.with(|d| d[(day & 15) as usize].set((day, date)));
+            date
+        };
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(
+            self.secs.rem_euclid(86_400) as u32,
+            self.nanos,
+        )?;
+        Some(NaiveDateTime::new(date, time).and_utc())
     }
 
     /// Parses RFC 3339 with 0–9 fraction digits and `Z`/`z` or `±hh:mm`, the exact forms of
@@ -612,6 +637,22 @@ pub fn parse_unix_arg(arg: &str) -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The cached-day conversion is chrono's `from_timestamp`, out-of-range instants and
+        /// leap nanoseconds included, whatever day was converted before.
+        #[test]
+        fn to_datetime_matches_chrono(
+            secs in proptest::prop_oneof![-70_000_000_000i64..300_000_000_000, 1_700_000_000i64..1_700_200_000, proptest::num::i64::ANY],
+            nanos in proptest::prop_oneof![0u32..1_000_000_000, 1_000_000_000u32..2_100_000_000, proptest::strategy::Just(0u32)],
+            step in -200_000i64..200_000,
+        ) {
+            for s in [secs, secs.saturating_add(step), secs] {
+                let t = Timestamp { secs: s, nanos, offset_secs: 0 };
+                proptest::prop_assert_eq!(t.to_datetime(), DateTime::from_timestamp(s, nanos));
+            }
+        }
+    }
 
     proptest::proptest! {
         /// The digit writer and the `fmt` writer agree on every instant and offset.

@@ -62,6 +62,45 @@ proptest! {
         prop_assert!(r.stats().balanced());
     }
 
+    /// `MessageReader` (which builds a complete json-file line's message straight from the
+    /// fast path) yields what `LogReader` lines pushed through a `Reassembler` give.
+    #[test]
+    fn message_reader_matches_log_reader_and_reassembler(lines in proptest::collection::vec(
+        prop_oneof![
+            4 => ("[ -~]{0,12}(\\\\[nt\"]|\\\\u003c|é)?[ -~]{0,6}(\\\\r)?(\\\\n)?", "(stdout|stderr|x)", ts())
+                .prop_map(|(log, s, t)| format!(
+                    r#"{{"log":"{log}","stream":"{s}","time":"{}"}}"#,
+                    Timestamp { offset_secs: 0, ..t }.to_rfc3339_nano()
+                )),
+            1 => Just(r#"{"log":"with attrs\n","stream":"stdout","attrs":{"a":"b"},"time":"2024-01-01T00:00:00Z"}"#.to_owned()),
+            1 => Just(r#"{"time":"2024-01-01T00:00:00Z","log":"keys reordered\n","stream":"stderr"}"#.to_owned()),
+            1 => "[ -~]{0,10}",
+            1 => Just(String::new()),
+        ], 0..14), crlf: bool) {
+        let text = lines.join(if crlf { "\r\n" } else { "\n" });
+        let got: Vec<String> = MessageReader::new(text.as_bytes(), "c")
+            .map(|m| format!("{m:?}"))
+            .collect();
+        let mut want = Vec::new();
+        let mut reader = LogReader::new(text.as_bytes());
+        let mut reasm = Reassembler::default();
+        let key: std::sync::Arc<str> = "c".into();
+        let mut out = Vec::new();
+        while let Some((loc, line)) = reader.next_located() {
+            match line {
+                Ok(line) => {
+                    let k = line.source.as_deref().map_or(key.clone(), std::sync::Arc::from);
+                    reasm.push(&k, &line, loc, None, &mut out);
+                    want.extend(out.drain(..).map(|m| format!("{:?}", Ok::<_, Error>(m))));
+                }
+                Err(e) => want.push(format!("{:?}", Err::<Message, _>(e))),
+            }
+        }
+        reasm.finish(&mut out);
+        want.extend(out.drain(..).map(|m| format!("{:?}", Ok::<_, Error>(m))));
+        prop_assert_eq!(got, want);
+    }
+
     #[test]
     fn timestamp_roundtrip(t in ts()) {
         let back = Timestamp::parse(&t.to_rfc3339_nano()).unwrap();

@@ -87,6 +87,37 @@ fn stream_of(b: &[u8]) -> Option<Stream> {
 /// but the final `\n`) read without a JSON parser and without copying; anything else goes
 /// through serde_json.
 fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
+    let p = fast_parts(b)?;
+    Some(LogLine {
+        format: LogFormat::JsonFile,
+        time: Some(p.time),
+        stream: p.stream,
+        content: p.content,
+        partial: p.partial,
+        tags: None,
+        attrs: Attributes::default(),
+        source: None,
+    })
+}
+
+/// What [`fast_parts`] reads from a line of the writer's shape: the fields of its
+/// [`LogLine`] that vary (the format is json-file; no tags, attributes or source).
+pub(crate) struct FastParts<'a> {
+    /// `log` without its final `\n`, decoded.
+    pub content: Cow<'a, [u8]>,
+    /// `log` had no final `\n`.
+    pub partial: bool,
+    /// `stream`.
+    pub stream: Stream,
+    /// `time`.
+    pub time: Timestamp,
+}
+
+/// The fast path's reading of a line, as parts (the message reader builds a complete line's
+/// message from them directly, without the intermediate [`LogLine`]). Every line it accepts
+/// parses to the same [`LogLine`] through [`parse_json_log`].
+#[inline(always)]
+pub(crate) fn fast_parts(b: &[u8]) -> Option<FastParts<'_>> {
     let rest = b.strip_prefix(br#"{"log":""#)?;
     // The first quote, backslash or control byte: only `"` or a final `\n"` keep the fast
     // path. The scan stops at a non-ASCII byte too, so ASCII text (nearly every line) needs
@@ -132,15 +163,11 @@ fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
         return None;
     }
     let time = crate::time::parse_rfc3339(time)?;
-    Some(LogLine {
-        format: LogFormat::JsonFile,
-        time: Some(time),
-        stream,
+    Some(FastParts {
         content,
         partial,
-        tags: None,
-        attrs: Attributes::default(),
-        source: None,
+        stream,
+        time,
     })
 }
 

@@ -6,9 +6,11 @@
 //! line completes, grows past the size cap, idles (by event time), the input ends, or the
 //! container dies; whatever was not completed is emitted flagged, never dropped.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::jsonfile::FastParts;
 use super::line::{LogFormat, LogLine, Stream};
 use crate::attrs::Attributes;
 use crate::error::Location;
@@ -171,10 +173,16 @@ impl Reassembler {
     /// (newest time, message count; no partial can idle out) and the caller builds the
     /// message itself with [`Reassembler::whole_line`], in place.
     pub(crate) fn passes_through(&mut self, line: &LogLine<'_>) -> bool {
-        if line.partial || !self.pending.is_empty() {
+        !line.partial && self.complete_passes_through(line.time)
+    }
+
+    /// [`Reassembler::passes_through`] for a complete line with time `time`.
+    #[inline]
+    pub(crate) fn complete_passes_through(&mut self, time: Option<Timestamp>) -> bool {
+        if !self.pending.is_empty() {
             return false;
         }
-        if let Some(ns) = line.time.map(|t| t.unix_nanos_saturating())
+        if let Some(ns) = time.map(|t| t.unix_nanos_saturating())
             && self.newest_ns.is_none_or(|n| ns > n)
         {
             self.newest_ns = Some(ns);
@@ -208,6 +216,38 @@ impl Reassembler {
                 line.attrs.clone().into_owned()
             },
             source: line.source.as_deref().map(Into::into),
+        }
+    }
+
+    /// [`Reassembler::whole_line`] for a complete json-file line read by the fast path: the
+    /// same message, built from its parts (decoded text moved, not copied).
+    #[inline]
+    pub(crate) fn whole_json_line(
+        container: &Arc<str>,
+        parts: FastParts<'_>,
+        location: Location,
+    ) -> Message {
+        let text = match parts.content {
+            Cow::Borrowed(c) => c.strip_suffix(b"\r").unwrap_or(c).to_vec(),
+            Cow::Owned(mut c) => {
+                if c.last() == Some(&b'\r') {
+                    c.pop();
+                }
+                c
+            }
+        };
+        Message {
+            container: container.clone(),
+            stream: parts.stream,
+            time: Some(parts.time),
+            text,
+            chunks: 1,
+            flush: Flush::Complete,
+            format: LogFormat::JsonFile,
+            location,
+            file: None,
+            attrs: Attributes::default(),
+            source: None,
         }
     }
 

@@ -6,8 +6,10 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use super::detect::{Detect, LogParser};
-use super::line::LogLine;
+use super::jsonfile::{FastParts, fast_parts};
+use super::line::{LogFormat, LogLine};
 use super::partial::{Message, Reassembler, ReassemblyStats};
+use crate::attrs::Attributes;
 use crate::error::Location;
 use crate::lines::{Frame, LineReader};
 use crate::{Error, Settings, Stats};
@@ -29,7 +31,7 @@ impl<R: BufRead> LogReader<R> {
     pub fn with_parser(inner: R, parser: LogParser, settings: Settings) -> Self {
         let mut lines = LineReader::new(inner, settings);
         lines.multiline_json =
-            !matches!(parser.detect, Detect::Fixed(f) if f != super::line::LogFormat::JsonFile);
+            !matches!(parser.detect, Detect::Fixed(f) if f != LogFormat::JsonFile);
         LogReader { lines, parser }
     }
 
@@ -75,6 +77,16 @@ impl<R: BufRead> Iterator for LogReader<R> {
     fn next(&mut self) -> Option<Self::Item> {
         self.next_record().map(|r| r.map(LogLine::into_owned))
     }
+}
+
+/// A framed line as [`MessageReader`] sees it.
+enum Parsed<'b> {
+    /// Read by the json-file fast path.
+    Fast(FastParts<'b>),
+    /// For the parser.
+    Other(&'b [u8]),
+    /// Not readable.
+    Failed(Error),
 }
 
 /// Reads log lines and yields reassembled messages (partials joined per
@@ -136,30 +148,84 @@ impl<R: BufRead> Iterator for MessageReader<R> {
             if self.done {
                 return None;
             }
-            match self.reader.next_located() {
+            // `LogReader::next_located`, inlined so that the common message is built where it
+            // is returned.
+            let joined = match self.reader.lines.next_frame(true) {
                 None => {
                     self.done = true;
                     self.reasm.finish(&mut self.scratch);
-                }
-                Some((_, Err(e))) => return Some(Err(e)),
-                Some((loc, Ok(line))) => {
-                    let named;
-                    let key = match &line.source {
-                        Some(s) => {
-                            named = Arc::from(s.as_ref());
-                            &named
-                        }
-                        None => &self.container,
-                    };
-                    // The common case: one complete line in, its message out, built where
-                    // it is returned (no queue, no moves of the message).
-                    if self.ready.is_empty() && self.reasm.passes_through(&line) {
-                        return Some(Ok(Reassembler::whole_line(key, &line, loc)));
+                    if self.scratch.len() == 1 {
+                        return self.scratch.pop().map(Ok);
                     }
-                    self.reasm.push(key, &line, loc, None, &mut self.scratch);
+                    self.ready.extend(self.scratch.drain(..).map(Ok));
+                    continue;
                 }
+                Some(Frame::Error(e)) => {
+                    self.reader.lines.error();
+                    return Some(Err(e));
+                }
+                Some(Frame::Line) => false,
+                Some(Frame::Joined) => true,
+            };
+            let loc = self.reader.lines.loc;
+            // Once json-file is settled, a line of the writer's shape parses to what
+            // `fast_parts` reads (it starts with `{`, so detection and the NUL check agree).
+            let json = self.reader.parser.settled() == Some(LogFormat::JsonFile);
+            let (bytes, stats) = self.reader.lines.frame(joined);
+            let parsed = match bytes {
+                Ok(b) => match if json { fast_parts(b) } else { None } {
+                    Some(p) => Parsed::Fast(p),
+                    None => Parsed::Other(b),
+                },
+                Err(e) => Parsed::Failed(e),
+            };
+            let line = match parsed {
+                // The common case: a complete line of the writer's shape, no partial open:
+                // its message is built from the parts (what `push` would emit), no `LogLine`.
+                Parsed::Fast(p)
+                    if !p.partial && self.reasm.complete_passes_through(Some(p.time)) =>
+                {
+                    stats.records += 1;
+                    return Some(Ok(Reassembler::whole_json_line(&self.container, p, loc)));
+                }
+                Parsed::Fast(p) => Ok(LogLine {
+                    format: LogFormat::JsonFile,
+                    time: Some(p.time),
+                    stream: p.stream,
+                    content: p.content,
+                    partial: p.partial,
+                    tags: None,
+                    attrs: Attributes::default(),
+                    source: None,
+                }),
+                Parsed::Other(b) => self.reader.parser.parse(b),
+                Parsed::Failed(e) => Err(e),
+            };
+            let line = match line {
+                Ok(l) => {
+                    stats.records += 1;
+                    l
+                }
+                Err(e) => {
+                    stats.errors += 1;
+                    return Some(Err(e.at(loc)));
+                }
+            };
+            let named;
+            let key = match &line.source {
+                Some(s) => {
+                    named = Arc::from(s.as_ref());
+                    &named
+                }
+                None => &self.container,
+            };
+            // One complete line in, its message out, built where it is returned (no queue,
+            // no moves of the message).
+            if self.reasm.passes_through(&line) {
+                return Some(Ok(Reassembler::whole_line(key, &line, loc)));
             }
-            if self.ready.is_empty() && self.scratch.len() == 1 {
+            self.reasm.push(key, &line, loc, None, &mut self.scratch);
+            if self.scratch.len() == 1 {
                 return self.scratch.pop().map(Ok);
             }
             self.ready.extend(self.scratch.drain(..).map(Ok));
