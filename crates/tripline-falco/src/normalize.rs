@@ -92,35 +92,73 @@ fn is_attack_tag(t: &str) -> bool {
 /// over, and the schema's tag parser allocates for every tag.
 const ATTACK_MEMO: usize = 64;
 
+/// A remembered tag set: the hash of its ATT&CK tags (see [`tag_hash`]), the tags, and
+/// their references.
+type MemoEntry = (u64, Vec<String>, Vec<Attack>);
+
 thread_local! {
-    static MEMO: std::cell::RefCell<Vec<(Vec<String>, Vec<Attack>)>> =
+    static MEMO: std::cell::RefCell<Vec<MemoEntry>> =
         const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Mixes one tag into a hash of a tag sequence: its length and its first and last eight
+/// bytes (the memo compares the tags themselves when hashes agree, so this only has to
+/// tell different tag sets apart cheaply, without a loop over every byte).
+#[inline(always)]
+fn tag_hash(h: u64, t: &str) -> u64 {
+    let b = t.as_bytes();
+    let word = |w: &[u8]| w.iter().fold(0u64, |acc, &c| acc << 8 | u64::from(c));
+    let (head, tail) = match (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+        (Some(h), Some(t)) => (u64::from_le_bytes(*h), u64::from_le_bytes(*t)),
+        _ => (word(b), 0),
+    };
+    (h ^ head ^ tail.rotate_left(23) ^ (b.len() as u64) << 56)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        .rotate_left(29)
 }
 
 /// ATT&CK references from Falco tags (schema parser, plus the `T1234-name` spellings of
 /// plugin rules).
 pub fn attacks_from_tags<S: AsRef<str>>(tags: &[S]) -> Vec<Attack> {
     let relevant = || tags.iter().map(AsRef::as_ref).filter(|t| is_attack_tag(t));
-    if relevant().next().is_none() {
+    // One pass: whether any tag is relevant, and the hash the memo is searched by.
+    let mut any = false;
+    let mut h = 0u64;
+    for t in relevant() {
+        any = true;
+        h = tag_hash(h, t);
+    }
+    if !any {
         return Vec::new();
     }
     let hit = MEMO.with(|m| {
         m.borrow()
             .iter()
-            .find(|(k, _)| k.iter().map(String::as_str).eq(relevant()))
-            .map(|(_, v)| v.clone())
+            .find(|(kh, k, _)| *kh == h && k.iter().map(String::as_str).eq(relevant()))
+            .map(|(_, _, v)| v.clone())
     });
     if let Some(v) = hit {
         return v;
     }
-    let parsed: Vec<Cow<'_, str>> = relevant().map(attack_tag).collect();
+    remember(h, relevant().collect())
+}
+
+/// Parses a tag set the memo does not hold yet, and remembers it.
+#[cold]
+#[inline(never)]
+fn remember(h: u64, relevant: Vec<&str>) -> Vec<Attack> {
+    let parsed: Vec<Cow<'_, str>> = relevant.iter().map(|t| attack_tag(t)).collect();
     let attacks = Attack::from_falco_tags(&parsed);
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= ATTACK_MEMO {
             m.remove(0);
         }
-        m.push((relevant().map(str::to_string).collect(), attacks.clone()));
+        m.push((
+            h,
+            relevant.iter().map(|t| (*t).to_string()).collect(),
+            attacks.clone(),
+        ));
     });
     attacks
 }
@@ -991,16 +1029,24 @@ impl Alert<'_> {
         let fields = self.output_fields.as_ref().map_or(&[][..], |f| f.entries());
         let mut event = build(env, fields, opts, raw);
         if self.uuid.is_some() || !self.extra.is_empty() || self.flavor != Flavor::Falco {
-            let vendor = event.vendor_mut("falco");
-            if let Some(u) = &self.uuid {
-                vendor.insert(fixed("uuid"), u.as_ref());
-            }
-            for (k, v) in &self.extra {
-                let v = Field::from_json_str(v.get()).unwrap_or(Field::Null);
-                vendor.insert(k.as_ref(), v);
-            }
+            self.vendor_keys(&mut event);
         }
         event
+    }
+
+    /// Keeps falcosidekick's `uuid` and any other top-level key under `unmapped.falco`
+    /// (out of line: Falco's own alerts have neither).
+    #[cold]
+    #[inline(never)]
+    fn vendor_keys(&self, event: &mut Event) {
+        let vendor = event.vendor_mut("falco");
+        if let Some(u) = &self.uuid {
+            vendor.insert(fixed("uuid"), u.as_ref());
+        }
+        for (k, v) in &self.extra {
+            let v = Field::from_json_str(v.get()).unwrap_or(Field::Null);
+            vendor.insert(k.as_ref(), v);
+        }
     }
 }
 
@@ -1149,6 +1195,36 @@ mod tests {
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].tactic.as_ref().unwrap().id, "TA0005");
         assert_eq!(a[0].technique.as_ref().unwrap().id, "T1562");
+    }
+
+    #[test]
+    fn memoized_attacks_match_the_schema_parser() {
+        // More tag sets than the memo holds, each asked twice (a miss, then a hit unless
+        // evicted), with sets that share tags, differ only in order or in one byte.
+        let sets: Vec<Vec<String>> = (0..ATTACK_MEMO + 10)
+            .flat_map(|i| {
+                let t = format!("T{:04}", 1000 + i);
+                [
+                    vec![t.clone(), "mitre_execution".to_string()],
+                    vec![
+                        "mitre_execution".to_string(),
+                        t.clone(),
+                        "shell".to_string(),
+                    ],
+                    vec![t, "mitre_persistence".to_string()],
+                ]
+            })
+            .collect();
+        for _ in 0..2 {
+            for tags in &sets {
+                assert_eq!(
+                    attacks_from_tags(tags),
+                    Attack::from_falco_tags(tags),
+                    "{tags:?}"
+                );
+            }
+        }
+        assert!(attacks_from_tags(&["container", "shell"]).is_empty());
     }
 
     #[test]
