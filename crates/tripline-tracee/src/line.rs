@@ -235,9 +235,29 @@ pub(crate) fn decode_compact_trace<'a>(
     if !text.starts_with("{\"timestamp\":") {
         return None;
     }
-    match TraceEvent::parse_keys(text) {
-        Ok((ev, false)) => Some(trace_record(text, ev, settings)),
+    // Decoded in place, inside the record handed back (not moved into it afterwards).
+    let mut record = Record::Trace(TraceEvent::empty(text));
+    let Record::Trace(ev) = &mut record else {
+        return None;
+    };
+    match ev.parse_into(text) {
+        Ok(false) if ev.args.len() > settings.max_args => {
+            Some(Err(too_many_args(text, ev, settings)))
+        }
+        Ok(false) => Some(Ok(record)),
         _ => None,
+    }
+}
+
+/// The error for an event with more args than `settings` allow.
+#[cold]
+fn too_many_args(text: &str, ev: &TraceEvent<'_>, settings: &Settings) -> Error {
+    Error::TooManyArgs {
+        line: 1,
+        offset: 0,
+        count: ev.args.len(),
+        limit: settings.max_args,
+        snippet: snippet(text.as_bytes()),
     }
 }
 
@@ -248,13 +268,7 @@ fn trace_record<'a>(
     settings: &Settings,
 ) -> Result<Record<'a>, Error> {
     if ev.args.len() > settings.max_args {
-        return Err(Error::TooManyArgs {
-            line: 1,
-            offset: 0,
-            count: ev.args.len(),
-            limit: settings.max_args,
-            snippet: snippet(text.as_bytes()),
-        });
+        return Err(too_many_args(text, &ev, settings));
     }
     Ok(Record::Trace(ev))
 }
