@@ -223,6 +223,56 @@ fn is_table_time(b: &[u8]) -> bool {
         })
 }
 
+/// A compact `trace.Event` line decoded without [`classify`] searching it for
+/// `"eventName"` first: `None` unless it starts with `{"timestamp":`, decodes, and spells
+/// its `eventName` key without escapes, so that the line holds `"eventName"` and
+/// [`classify`] would call it a trace event; the record (or the too-many-args error) is
+/// then the one classify + [`decode`] give. Anything else takes that path.
+pub(crate) fn decode_compact_trace<'a>(
+    text: &'a str,
+    settings: &Settings,
+) -> Option<Result<Record<'a>, Error>> {
+    if !text.starts_with("{\"timestamp\":") {
+        return None;
+    }
+    // Decoded in place, inside the record handed back (not moved into it afterwards).
+    let mut record = Record::Trace(TraceEvent::empty(text));
+    let Record::Trace(ev) = &mut record else {
+        return None;
+    };
+    match ev.parse_into(text) {
+        Ok(false) if ev.args.len() > settings.max_args => {
+            Some(Err(too_many_args(text, ev, settings)))
+        }
+        Ok(false) => Some(Ok(record)),
+        _ => None,
+    }
+}
+
+/// The error for an event with more args than `settings` allow.
+#[cold]
+fn too_many_args(text: &str, ev: &TraceEvent<'_>, settings: &Settings) -> Error {
+    Error::TooManyArgs {
+        line: 1,
+        offset: 0,
+        count: ev.args.len(),
+        limit: settings.max_args,
+        snippet: snippet(text.as_bytes()),
+    }
+}
+
+/// A decoded trace event as a record, within the argument limit.
+fn trace_record<'a>(
+    text: &'a str,
+    ev: TraceEvent<'a>,
+    settings: &Settings,
+) -> Result<Record<'a>, Error> {
+    if ev.args.len() > settings.max_args {
+        return Err(too_many_args(text, &ev, settings));
+    }
+    Ok(Record::Trace(ev))
+}
+
 /// Decodes a line already classified as an event kind; errors are at line 1, offset 0.
 pub(crate) fn decode<'a>(
     text: &'a str,
@@ -234,16 +284,7 @@ pub(crate) fn decode<'a>(
     match kind {
         Kind::Trace => {
             let ev = TraceEvent::parse(text).map_err(|e| Error::scan(text, &e))?;
-            if ev.args.len() > settings.max_args {
-                return Err(Error::TooManyArgs {
-                    line: 1,
-                    offset: 0,
-                    count: ev.args.len(),
-                    limit: settings.max_args,
-                    snippet: snippet(text.as_bytes()),
-                });
-            }
-            Ok(Record::Trace(ev))
+            trace_record(text, ev, settings)
         }
         Kind::V1 => {
             let mut ev: V1Event<'a> =
@@ -326,6 +367,9 @@ pub fn parse_line(text: &str) -> Result<Line<'_>, Error> {
 /// As [`parse_line`]; also [`Error::TooLong`] and [`Error::TooManyArgs`] past the limits.
 pub fn parse_line_with<'a>(text: &'a str, settings: &Settings) -> Result<Line<'a>, Error> {
     check_len(text, settings)?;
+    if let Some(r) = decode_compact_trace(text, settings) {
+        return r.map(Line::Record);
+    }
     match classify(text) {
         Kind::Skip(k) => Ok(Line::Skipped(k)),
         kind => decode(text, kind, settings).map(Line::Record),
@@ -354,6 +398,9 @@ pub fn from_str(text: &str) -> Result<Record<'_>, Error> {
     // (a record is close to a kilobyte; every wrapper is a copy).
     let settings = Settings::default();
     check_len(text, &settings)?;
+    if let Some(r) = decode_compact_trace(text, &settings) {
+        return r;
+    }
     match classify(text) {
         Kind::Skip(_) => Err(Error::NotAnEvent {
             line: 1,
@@ -411,6 +458,37 @@ mod tests {
         );
         assert_eq!(classify("hello"), Kind::Text);
         assert_eq!(classify(r#"{"a":1}"#), Kind::OtherJson);
+    }
+
+    #[test]
+    fn compact_lines_decode_as_classify_and_decode_read_them() {
+        let settings = Settings {
+            max_args: 2,
+            ..Settings::default()
+        };
+        let slow = |t: &str| match classify(t) {
+            Kind::Skip(k) => format!("skipped {k:?}"),
+            kind => format!("{:?}", decode(t, kind, &settings)),
+        };
+        let cases = [
+            r#"{"timestamp":1,"eventName":"openat","args":[]}"#,
+            r#"{"timestamp":1,"processId":7,"eventId":"257","eventName":"openat"}"#,
+            r#"{"timestamp":1,"event\u004eame":"openat","args":[]}"#,
+            r#"{"timestamp":1,"eventName":"openat","process\u0049d":3}"#,
+            r#"{"timestamp":1,"level":"info","msg":"starting"}"#,
+            r#"{"timestamp":1,"eventName":"x","args":[],"args":[]}"#,
+            r#"{"timestamp":1,"syscall":"\"eventName\""}"#,
+            r#"{"timestamp":1,"name":"x","eventName":1}"#,
+            r#"{"timestamp":1,"eventName":"a","args":[{"name":"a","type":"int","value":1},{"name":"b","type":"int","value":2},{"name":"c","type":"int","value":3}]}"#,
+            r#"{"timestamp":1,"eventName":"a"} x"#,
+            r#"{"timestamp": 1,"eventName":"a"}"#,
+        ];
+        for c in cases {
+            let fast = decode_compact_trace(c, &settings).map(|r| format!("{r:?}"));
+            assert_eq!(fast.unwrap_or_else(|| slow(c)), slow(c), "{c}");
+        }
+        assert!(decode_compact_trace(cases[0], &settings).is_some());
+        assert!(decode_compact_trace(cases[2], &settings).is_none());
     }
 
     #[test]

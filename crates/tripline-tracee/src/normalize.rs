@@ -250,9 +250,7 @@ impl<'e> Normalizer<'e> {
         if self.keep_unmapped && !host && !ev.host_name.is_empty() {
             own.host_name = Some(&ev.host_name);
         }
-        // The event's own members first, in key order; `build` adds args and the like.
-        let mut unmapped = own.into_fields(self.keep_unmapped.then_some((ev, origin)));
-        let mut event = self.build(
+        let (mut event, consumed, runtime) = self.build(
             "tracee-json",
             ev,
             &ev.event_name,
@@ -261,8 +259,14 @@ impl<'e> Normalizer<'e> {
             container,
             orchestrator,
             signature,
-            &mut unmapped,
         );
+        // Every member of `unmapped.tracee` in key order, into one `Vec`.
+        let unmapped = own.into_fields(self.keep_unmapped.then_some(TraceExtra {
+            ev,
+            origin,
+            consumed,
+            runtime,
+        }));
         event.source.event_code = ev.event_id.map(num_text);
         event.source.version = Some(shape(ev).into());
         if host {
@@ -284,7 +288,7 @@ impl<'e> Normalizer<'e> {
             event.raw = Some(self.raw(ev.raw, ev.line, ev.offset));
         }
         if !unmapped.is_empty() {
-            event.unmapped.insert("tracee", unmapped);
+            put_vendor(&mut event, unmapped);
         }
         event
     }
@@ -328,7 +332,8 @@ impl<'e> Normalizer<'e> {
         let pod = ev.pod_name();
         let ns = ev.pod_namespace();
         let orchestrator = orchestrator(pod.as_deref(), ns.as_deref(), None);
-        let mut event = self.build(
+        let signature = ev.threat.as_ref().map(|_| ev);
+        let (mut event, consumed, runtime) = self.build(
             "tracee-v1beta1",
             ev,
             &ev.name,
@@ -336,14 +341,22 @@ impl<'e> Normalizer<'e> {
             process,
             container,
             orchestrator,
-            ev.threat.as_ref().map(|_| ev),
-            &mut unmapped,
+            signature,
         );
         event.source.event_code = ev
             .id
             .map(|r| json::raw_str(r).map_or_else(|| Text::from(r.get()), Text::from));
         event.source.version = Some("v1beta1".into());
         if self.keep_unmapped {
+            if let Some(p) = runtime {
+                unmapped.insert("process", p);
+            }
+            if let Some(sig) = signature {
+                sig.finding_envelope(&mut event, &mut unmapped);
+            }
+            if let Some(rest) = leftover_args(ev, consumed) {
+                unmapped.insert("args", rest);
+            }
             if let Some(s) = ev.syscall().filter(|s| !s.is_empty()) {
                 unmapped.insert("syscall", s);
             }
@@ -383,7 +396,9 @@ impl<'e> Normalizer<'e> {
         }
     }
 
-    /// The shared part: kind by event name, container enrichment, finding data.
+    /// The shared part: kind by event name, container enrichment, finding data. Returns
+    /// the event, the args its mapping consumed and (container events, with `unmapped`
+    /// kept) the runtime process that reported it; the caller assembles `unmapped`.
     #[allow(clippy::too_many_arguments)]
     fn build<'a, A: ArgLookup<'a> + FindingSource<'a>>(
         &self,
@@ -395,8 +410,7 @@ impl<'e> Normalizer<'e> {
         mut container: Option<Container>,
         orchestrator: Option<Orchestrator>,
         signature: Option<&A>,
-        unmapped: &mut Fields,
-    ) -> Event {
+    ) -> (Event, &'static [&'static str], Option<Field>) {
         let runtime_process = name.starts_with("container_").then(|| process.clone());
         let (kind, consumed, event_container) = match signature {
             Some(sig) => (
@@ -406,16 +420,15 @@ impl<'e> Normalizer<'e> {
             ),
             None => map_kind(args, name, process),
         };
+        let mut runtime = None;
         if let Some(c) = event_container {
             // container_create/remove: the event is about the container in its args; the
             // process that reported it is the runtime, kept under unmapped.
             container = Some(c);
-            if let Some(p) = runtime_process
+            runtime = runtime_process
                 .filter(|_| self.keep_unmapped)
                 .and_then(|p| serde_json::to_value(p).ok())
-            {
-                unmapped.insert("process", Field::from(p));
-            }
+                .map(Field::from);
         }
         if let (Some(c), Some(enricher)) = (container.as_mut(), self.enricher)
             && let Some(id) = c.id.clone()
@@ -427,30 +440,45 @@ impl<'e> Normalizer<'e> {
         event.container = container;
         event.orchestrator = orchestrator.map(Box::new);
         if let Some(sig) = signature {
-            if self.keep_unmapped {
-                sig.finding_envelope(&mut event, unmapped);
-            } else {
-                sig.finding_envelope_only(&mut event);
-            }
+            // The leftovers (`FindingSource::finding_envelope`) are the caller's.
+            sig.finding_envelope_only(&mut event);
         }
-        if self.keep_unmapped {
-            // Args come in Tracee's order, not key order: collect them, sort once.
-            let mut rest: Vec<(Text, Field)> = Vec::new();
-            args.for_each_raw_arg(&mut |k, v| {
-                if !consumed.contains(&k) {
-                    if rest.is_empty() {
-                        rest.reserve_exact(args.arg_count());
-                    }
-                    rest.push((Text::from(k), raw_json(v)));
-                }
-            });
-            let rest = Fields::from_sorted(rest);
-            if !rest.is_empty() {
-                unmapped.insert("args", rest);
-            }
-        }
-        event
+        (event, consumed, runtime)
     }
+}
+
+/// Sets `unmapped.tracee` on an event whose vendor map is still empty (the usual case) as
+/// a one-entry map, else inserts it.
+fn put_vendor(event: &mut Event, tracee: Fields) {
+    let value = Field::Map(tracee);
+    if event.unmapped.is_empty() {
+        event.unmapped = Fields::from_sorted(vec![(const { Text::const_new("tracee") }, value)]);
+    } else {
+        event
+            .unmapped
+            .insert(const { Text::const_new("tracee") }, value);
+    }
+}
+
+/// The args a mapping did not consume, as a map (`None` when none is left). Args come in
+/// Tracee's order, not key order: they collect on the member stack and are sorted once
+/// there (see [`take_sorted`]), their values read with the same stack.
+fn leftover_args<'a, A: ArgLookup<'a>>(args: &A, consumed: &[&str]) -> Option<Fields> {
+    with_scratch(|scratch| {
+        let mut sorted = true;
+        args.for_each_raw_arg(&mut |k, v| {
+            if consumed.contains(&k) {
+                return;
+            }
+            let value = raw_json_in(v, scratch);
+            let key = Text::from(k);
+            if sorted && let Some((last, _)) = scratch.last() {
+                sorted = key_order(last, &key).is_lt();
+            }
+            scratch.push((key, value));
+        });
+        (!scratch.is_empty()).then(|| take_sorted(scratch, 0, sorted))
+    })
 }
 
 /// What a signature event contributes to a finding.
@@ -544,24 +572,8 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
 
     fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields) {
         self.finding_envelope_only(event);
-        if let Some(props) = self.properties() {
-            let mut extra = Fields::new();
-            for (k, v) in &props.raw().0 {
-                if !matches!(
-                    k.as_ref(),
-                    "signatureID"
-                        | "signatureName"
-                        | "Severity"
-                        | "Category"
-                        | "external_id"
-                        | "Technique"
-                ) {
-                    extra.insert(k.as_ref(), raw_json(v.get()));
-                }
-            }
-            if !extra.is_empty() {
-                unmapped.insert("properties", extra);
-            }
+        if let Some(extra) = extra_properties(self) {
+            unmapped.insert("properties", extra);
         }
         if let Some(t) = self.arg("triggeredBy") {
             unmapped.insert("triggeredBy", raw_json(t.raw()));
@@ -977,8 +989,8 @@ fn trace_process(ev: &TraceEvent<'_>) -> Process {
     }
 }
 
-/// What a `trace.Event` leaves under `unmapped.tracee` besides what [`Normalizer::build`]
-/// contributes (args, signature properties, `triggeredBy`, the runtime process).
+/// What a `trace.Event` leaves under `unmapped.tracee` that the record does not say by
+/// itself: the clock flags and a host name kept as a leftover.
 #[derive(Default)]
 struct TraceLeftovers<'t> {
     relative_time: bool,
@@ -986,91 +998,160 @@ struct TraceLeftovers<'t> {
     host_name: Option<&'t str>,
 }
 
-impl TraceLeftovers<'_> {
-    /// The event's own members (`full`: everything; `None`: only the clock flags), inserted
-    /// in key order so the sorted map only ever appends.
-    fn into_fields(self, full: Option<(&TraceEvent<'_>, Origin)>) -> Fields {
-        // Room for the members a v0.18+ event has below (11) plus what `build` adds (args,
-        // a signature's properties and trigger, the runtime process); nothing when there
-        // is nothing to keep. 16 entries are 896 bytes: allocators serve blocks up to 1 KiB
-        // from their per-thread caches (glibc's tcache), larger ones take the slow path,
-        // which cost more than the rare event that grows the map.
-        let cap = if full.is_some() {
-            16
-        } else {
-            usize::from(self.relative_time) + usize::from(self.timestamp_missing)
-        };
-        let mut out = Fields::with_capacity(cap);
-        // Members in key order.
-        let mut put = |k: &'static str, v: Option<Field>| {
-            if let Some(v) = v {
-                // A static key is borrowed, not copied.
-                out.insert(Text::const_new(k), v);
+/// The rest of `unmapped.tracee` (kept only with `keep_unmapped`): the event's members
+/// the schema does not model, the args the mapping did not consume, the runtime process
+/// of a container event, a signature's leftover properties and its trigger.
+struct TraceExtra<'e, 'a> {
+    ev: &'e TraceEvent<'a>,
+    origin: Origin,
+    consumed: &'static [&'static str],
+    runtime: Option<Field>,
+}
+
+/// The signature properties a finding does not map, as a map (`None` when none is left).
+fn extra_properties(ev: &TraceEvent<'_>) -> Option<Fields> {
+    let props = ev.properties()?;
+    with_scratch(|scratch| {
+        let mut sorted = true;
+        for (k, v) in &props.raw().0 {
+            if matches!(
+                k.as_ref(),
+                "signatureID"
+                    | "signatureName"
+                    | "Severity"
+                    | "Category"
+                    | "external_id"
+                    | "Technique"
+            ) {
+                continue;
             }
+            let value = raw_json_in(v.get(), scratch);
+            let key = Text::from(k.as_ref());
+            if sorted && let Some((last, _)) = scratch.last() {
+                sorted = key_order(last, &key).is_lt();
+            }
+            scratch.push((key, value));
+        }
+        (!scratch.is_empty()).then(|| take_sorted(scratch, 0, sorted))
+    })
+}
+
+impl TraceLeftovers<'_> {
+    /// `unmapped.tracee` (`extra`: everything; `None`: only the clock flags). Each member
+    /// is pushed in key order straight into the map's `Vec`, its key a constant (no
+    /// search, no shifting, no key built byte by byte), and the `Vec` taken as it is.
+    fn into_fields(self, extra: Option<TraceExtra<'_, '_>>) -> Fields {
+        let Some(x) = extra else {
+            let mut out = Vec::new();
+            if self.relative_time {
+                out.push((
+                    const { Text::const_new("relative_time") },
+                    Field::Bool(true),
+                ));
+            }
+            if self.timestamp_missing {
+                out.push((
+                    const { Text::const_new("timestamp_missing") },
+                    Field::Bool(true),
+                ));
+            }
+            return Fields::from_sorted(out);
         };
-        if let Some((ev, origin)) = full {
-            // eventId is in `source.event_code`.
-            put("cgroupId", ev.cgroup_id.map(Field::from));
-            put("hostName", self.host_name.map(Field::from));
-            put(
-                "isCompat",
-                ev.context_flags
-                    .and_then(|f| f.is_compat)
-                    .filter(|b| *b)
-                    .map(Field::from),
-            );
-            put(
+        let ev = x.ev;
+        // Room for what a v0.18+ event keeps (13 or 14 members); rarer members grow it.
+        // 16 entries are 896 bytes: allocators serve blocks up to 1 KiB from their
+        // per-thread caches (glibc's tcache), larger ones take the slow path.
+        let mut out: Vec<(Text, Field)> = Vec::with_capacity(16);
+        macro_rules! put {
+            ($key:literal, $value:expr) => {
+                out.push((const { Text::const_new($key) }, $value))
+            };
+        }
+        // Members in key order (byte order of the keys).
+        if let Some(args) = leftover_args(ev, x.consumed) {
+            put!("args", Field::Map(args));
+        }
+        if let Some(v) = ev.cgroup_id {
+            put!("cgroupId", Field::from(v));
+        }
+        if let Some(v) = self.host_name {
+            put!("hostName", Field::from(v));
+        }
+        if ev.context_flags.and_then(|f| f.is_compat) == Some(true) {
+            put!("isCompat", Field::Bool(true));
+        }
+        if let Some(p) = &ev.matched_policies {
+            put!(
                 "matchedPolicies",
-                ev.matched_policies.as_ref().map(|p| {
-                    Field::List(
-                        p.iter()
-                            .map(|s| Field::Str(Text::from(s.as_ref())))
-                            .collect(),
-                    )
-                }),
+                Field::List(
+                    p.iter()
+                        .map(|s| Field::Str(Text::from(s.as_ref())))
+                        .collect(),
+                )
             );
-            put("matchedScopes", ev.matched_scopes.map(Field::from));
-            put("mountNamespace", ev.mount_namespace.map(Field::from));
-            put(
-                "origin",
-                Some(Field::Str(Text::const_new(match origin {
-                    Origin::Host => "host",
-                    Origin::ContainerInit => "container-init",
-                    Origin::Container => "container",
-                }))),
-            );
-            put("pidNamespace", ev.pid_namespace.map(Field::from));
-            put("podSandbox", ev.pod_sandbox().map(Field::from));
-            put("processorId", ev.processor_id.map(Field::from));
         }
-        put(
-            "relative_time",
-            self.relative_time.then_some(Field::Bool(true)),
+        if let Some(v) = ev.matched_scopes {
+            put!("matchedScopes", Field::from(v));
+        }
+        if let Some(v) = ev.mount_namespace {
+            put!("mountNamespace", Field::from(v));
+        }
+        put!(
+            "origin",
+            Field::Str(match x.origin {
+                Origin::Host => const { Text::const_new("host") },
+                Origin::ContainerInit => const { Text::const_new("container-init") },
+                Origin::Container => const { Text::const_new("container") },
+            })
         );
-        if let Some((ev, _)) = full {
-            put("returnValue", ev.return_value.map(Field::from));
-            put(
+        if let Some(v) = ev.pid_namespace {
+            put!("pidNamespace", Field::from(v));
+        }
+        if let Some(v) = ev.pod_sandbox() {
+            put!("podSandbox", Field::from(v));
+        }
+        if let Some(p) = x.runtime {
+            put!("process", p);
+        }
+        if let Some(v) = ev.processor_id {
+            put!("processorId", Field::from(v));
+        }
+        let signature = ev.is_signature();
+        if signature && let Some(extra) = extra_properties(ev) {
+            put!("properties", Field::Map(extra));
+        }
+        if self.relative_time {
+            put!("relative_time", Field::Bool(true));
+        }
+        if let Some(v) = ev.return_value {
+            put!("returnValue", Field::from(v));
+        }
+        if let Some(a) = ev
+            .stack_addresses
+            .as_ref()
+            .filter(|a| a.iter().any(|x| *x != 0))
+        {
+            put!(
                 "stackAddresses",
-                ev.stack_addresses
-                    .as_ref()
-                    .filter(|a| a.iter().any(|x| *x != 0))
-                    .map(|a| Field::List(a.iter().map(|x| (*x).into()).collect())),
+                Field::List(a.iter().map(|x| (*x).into()).collect())
             );
-            put(
-                "syscall",
-                ev.syscall
-                    .as_deref()
-                    .filter(|s| !s.is_empty())
-                    .map(Field::from),
-            );
-            put("threadEntityId", ev.thread_entity_id.map(Field::from));
-            put("threadStartTime", ev.thread_start_time.map(Field::from));
         }
-        put(
-            "timestamp_missing",
-            self.timestamp_missing.then_some(Field::Bool(true)),
-        );
-        out
+        if let Some(v) = ev.syscall.as_deref().filter(|s| !s.is_empty()) {
+            put!("syscall", Field::from(v));
+        }
+        if let Some(v) = ev.thread_entity_id {
+            put!("threadEntityId", Field::from(v));
+        }
+        if let Some(v) = ev.thread_start_time {
+            put!("threadStartTime", Field::from(v));
+        }
+        if self.timestamp_missing {
+            put!("timestamp_missing", Field::Bool(true));
+        }
+        if signature && let Some(t) = ev.arg("triggeredBy") {
+            put!("triggeredBy", raw_json(t.raw()));
+        }
+        Fields::from_sorted(out)
     }
 }
 
