@@ -638,8 +638,13 @@ pub fn run(out: &mut Reporter) {
         {
             // `TRIPLINE_SIGMA_JSON=1`: the peers' serde_json objects instead of our native forms.
             let json = std::env::var_os("TRIPLINE_SIGMA_JSON").is_some();
+            // `TRIPLINE_SIGMA_ONLY=process_creation`: only events whose logsource contains it.
+            let only = std::env::var("TRIPLINE_SIGMA_ONLY").unwrap_or_default();
             for _ in 0..passes {
                 for (e, (ls, nat)) in events.iter().zip(&natives) {
+                    if !only.is_empty() && !ls.to_string().contains(&only) {
+                        continue;
+                    }
                     buf.clear();
                     if json {
                         engine.evaluate(&e.ls, e, &mut sc, &mut buf);
@@ -813,6 +818,20 @@ pub fn run(out: &mut Reporter) {
                     std::hint::black_box(&r);
                 }
             });
+            let parse_ours = best_rate(json_rows.len() as f64, min, || {
+                for (_, text) in &json_rows {
+                    std::hint::black_box(FlatEvent::from_str(text).expect("valid"));
+                }
+            });
+            let parse_peer = best_rate(json_rows.len() as f64, min, || {
+                for (_, text) in &json_rows {
+                    std::hint::black_box(serde_json::from_str::<J>(text).expect("valid"));
+                }
+            });
+            eprintln!(
+                "sigma {n}: parse only: FlatEvent::from_str {parse_ours:.0} events/s, serde_json::Value {parse_peer:.0} ({:.2}x)",
+                parse_ours / parse_peer
+            );
             (ours, peer)
         });
         let title_file: BTreeMap<&str, &str> = rs_files

@@ -31,13 +31,13 @@ use crate::value::{FieldName, FieldSource, Value, field_hash};
 #[derive(Debug, Clone, Default)]
 pub struct FlatEvent {
     /// Every key and string value, back to back.
-    text: Box<str>,
-    /// `entries[..keys]`: one per key path, sorted by key then depth; the rest: list items.
-    entries: Box<[Entry]>,
+    text: String,
+    /// `entries[..keys]`: one per key path, in input order; the rest: list items.
+    entries: Vec<Entry>,
     keys: u32,
     /// Hash index of the reachable keys: entry index + 1, `0` for a free place; a power of
     /// two at least twice their number (linear probing).
-    index: Box<[u32]>,
+    index: Vec<u32>,
 }
 
 /// A byte range of [`FlatEvent::text`].
@@ -91,6 +91,16 @@ struct Builder {
 }
 
 impl Builder {
+    /// Room for the text of a JSON document of `len` bytes (its keys and strings fit unless
+    /// nested keys repeat their prefixes) and a typical number of keys.
+    fn with_capacity(len: usize) -> Builder {
+        Builder {
+            text: String::with_capacity(len),
+            keys: Vec::with_capacity(16),
+            items: Vec::new(),
+        }
+    }
+
     fn push_text(&mut self, s: &str) -> Span {
         let at = self.text.len();
         self.text.push_str(s);
@@ -158,21 +168,9 @@ impl Builder {
         });
     }
 
-    /// Sorts the keys, lays out list items after them and builds the hash index; `None`
-    /// when `unique` is asked and two top-level keys are equal.
-    fn finish(mut self, unique: bool) -> Option<FlatEvent> {
-        let text = self.text.as_str();
-        let key_of = |e: &Entry| &text.as_bytes()[e.key.at as usize..][..e.key.len as usize];
-        self.keys
-            .sort_by(|x, y| key_of(x).cmp(key_of(y)).then(x.depth.cmp(&y.depth)));
-        if unique
-            && self
-                .keys
-                .windows(2)
-                .any(|w| w[0].depth == 0 && w[1].depth == 0 && key_of(&w[0]) == key_of(&w[1]))
-        {
-            return None;
-        }
+    /// Lays out list items after the keys and builds the hash index; `None` when `unique`
+    /// is asked and two top-level keys are equal. `compact` shrinks the buffers to fit.
+    fn finish(self, unique: bool, compact: bool) -> Option<FlatEvent> {
         let keys = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
         // List spans move from `items` indices to entry indices after the keys.
         let shift = |s: Slot| match s {
@@ -186,17 +184,30 @@ impl Builder {
         for e in &mut entries {
             e.val = shift(e.val);
         }
-        // Reachable keys in sorted order: along a probe run, an exact top-level key comes
-        // before the nested path spelled the same, as the `serde_json::Value` lookup prefers.
+        let text = self.text.as_bytes();
+        let key_of = |e: &Entry| &text[e.key.at as usize..][..e.key.len as usize];
         let reachable = entries.iter().filter(|e| e.reachable).count();
         let size = (reachable * 2).max(4).next_power_of_two();
         let mut index = vec![0u32; size];
-        for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.reachable) {
-            let mut at = e.hash as usize & (size - 1);
-            while index[at] != 0 {
-                at = (at + 1) & (size - 1);
+        // Top-level keys first, then nested paths: along a probe run an exact top-level key
+        // comes before the nested path spelled the same, as the `serde_json::Value` lookup
+        // prefers (at most one nested path per spelling is reachable).
+        for top in [true, false] {
+            for (i, e) in entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.reachable && (e.depth == 0) == top)
+            {
+                let mut at = e.hash as usize & (size - 1);
+                while let Some(o) = index[at].checked_sub(1) {
+                    let o = &entries[o as usize];
+                    if unique && top && o.hash == e.hash && key_of(o) == key_of(e) {
+                        return None;
+                    }
+                    at = (at + 1) & (size - 1);
+                }
+                index[at] = u32::try_from(i + 1).unwrap_or(u32::MAX);
             }
-            index[at] = u32::try_from(i + 1).unwrap_or(u32::MAX);
         }
         entries.extend(self.items.into_iter().map(|s| Entry {
             hash: 0,
@@ -206,11 +217,16 @@ impl Builder {
             reachable: false,
             leaf: false,
         }));
+        let mut text = self.text;
+        if compact {
+            text.shrink_to_fit();
+            entries.shrink_to_fit();
+        }
         Some(FlatEvent {
-            text: self.text.into_boxed_str(),
-            entries: entries.into_boxed_slice(),
+            text,
+            entries,
             keys,
-            index: index.into_boxed_slice(),
+            index,
         })
     }
 }
@@ -333,26 +349,28 @@ impl<'de> serde::de::Visitor<'de> for TopSeed<'_> {
 
 impl FlatEvent {
     /// Flattens a JSON value. Anything but an object gives an event without fields, as the
-    /// `serde_json::Value` lookup answers nothing for it.
+    /// `serde_json::Value` lookup answers nothing for it. The buffers are shrunk to fit, for
+    /// events held in memory (batches, windows).
     pub fn from_value(v: &serde_json::Value) -> FlatEvent {
         let Some(obj) = v.as_object() else {
             return FlatEvent::default();
         };
         let mut b = Builder::default();
         b.walk("", 0, true, obj);
-        b.finish(false).unwrap_or_default()
+        b.finish(false, true).unwrap_or_default()
     }
 
     /// Parses one JSON text (an NDJSON line) straight into the flat form: top-level scalars
     /// never become a `serde_json::Value` (nested objects and arrays still do, to render them
-    /// as it does). Errors are `serde_json`'s, with line and column.
+    /// as it does). Errors are `serde_json`'s, with line and column. Built for a stream (parse,
+    /// evaluate, drop): the text buffer keeps the capacity of the input's length, not shrunk.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(s: &str) -> Result<FlatEvent, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_str(s);
-        let mut b = Builder::default();
+        let mut b = Builder::with_capacity(s.len());
         serde::Deserializer::deserialize_any(&mut de, TopSeed(&mut b))?;
         de.end()?;
-        match b.finish(true) {
+        match b.finish(true, false) {
             Some(f) => Ok(f),
             None => Ok(FlatEvent::from_value(&serde_json::from_str(s)?)),
         }
@@ -361,10 +379,10 @@ impl FlatEvent {
     /// [`FlatEvent::from_str`] for bytes (which must be UTF-8 JSON).
     pub fn from_slice(v: &[u8]) -> Result<FlatEvent, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_slice(v);
-        let mut b = Builder::default();
+        let mut b = Builder::with_capacity(v.len());
         serde::Deserializer::deserialize_any(&mut de, TopSeed(&mut b))?;
         de.end()?;
-        match b.finish(true) {
+        match b.finish(true, false) {
             Some(f) => Ok(f),
             None => Ok(FlatEvent::from_value(&serde_json::from_slice(v)?)),
         }
