@@ -87,17 +87,7 @@ fn stream_of(b: &[u8]) -> Option<Stream> {
 /// but the final `\n`) read without a JSON parser and without copying; anything else goes
 /// through serde_json.
 fn fast_path(b: &[u8]) -> Option<LogLine<'_>> {
-    let p = fast_parts(b)?;
-    Some(LogLine {
-        format: LogFormat::JsonFile,
-        time: Some(p.time),
-        stream: p.stream,
-        content: p.content,
-        partial: p.partial,
-        tags: None,
-        attrs: Attributes::default(),
-        source: None,
-    })
+    Some(fast_parts(b)?.into_line())
 }
 
 /// What [`fast_parts`] reads from a line of the writer's shape: the fields of its
@@ -111,6 +101,23 @@ pub(crate) struct FastParts<'a> {
     pub stream: Stream,
     /// `time`.
     pub time: Timestamp,
+}
+
+impl<'a> FastParts<'a> {
+    /// The [`LogLine`] these parts are of.
+    #[inline(always)]
+    pub(crate) fn into_line(self) -> LogLine<'a> {
+        LogLine {
+            format: LogFormat::JsonFile,
+            time: Some(self.time),
+            stream: self.stream,
+            content: self.content,
+            partial: self.partial,
+            tags: None,
+            attrs: Attributes::default(),
+            source: None,
+        }
+    }
 }
 
 /// The fast path's reading of a line, as parts (the message reader builds a complete line's

@@ -9,7 +9,6 @@ use super::detect::{Detect, LogParser};
 use super::jsonfile::{FastParts, fast_parts};
 use super::line::{LogFormat, LogLine};
 use super::partial::{Message, Reassembler, ReassemblyStats};
-use crate::attrs::Attributes;
 use crate::error::Location;
 use crate::lines::{Frame, LineReader};
 use crate::{Error, Settings, Stats};
@@ -188,16 +187,7 @@ impl<R: BufRead> Iterator for MessageReader<R> {
                     stats.records += 1;
                     return Some(Ok(Reassembler::whole_json_line(&self.container, p, loc)));
                 }
-                Parsed::Fast(p) => Ok(LogLine {
-                    format: LogFormat::JsonFile,
-                    time: Some(p.time),
-                    stream: p.stream,
-                    content: p.content,
-                    partial: p.partial,
-                    tags: None,
-                    attrs: Attributes::default(),
-                    source: None,
-                }),
+                Parsed::Fast(p) => Ok(p.into_line()),
                 Parsed::Other(b) => self.reader.parser.parse(b),
                 Parsed::Failed(e) => Err(e),
             };
