@@ -598,7 +598,7 @@ pub fn run(out: &mut Reporter) {
         .map(|e| {
             let n = match &e.audit {
                 Some(r) => Native::Audit(r.clone()),
-                None => Native::Flat(FlatEvent::from_value(&e.json)),
+                None => Native::Flat(FlatEvent::from_value(&e.json).expect("small event")),
             };
             (e.ls.clone(), n)
         })

@@ -1,4 +1,4 @@
-//! [`FlatEvent`]: a JSON object flattened to dotted keys in two contiguous buffers.
+//! [`FlatEvent`]: a JSON object flattened to dotted keys in three contiguous buffers.
 //!
 //! A `serde_json::Value` object scatters every key and value over its own heap allocation and
 //! B-tree node; a rules engine reading a stream of them spends more time waiting for those
@@ -65,22 +65,17 @@ struct Entry {
     hash: u64,
     key: Span,
     val: Slot,
-    /// Nesting depth (0 for a top-level key).
-    depth: u16,
+    /// Whether it is a top-level key.
+    top: bool,
     /// Whether a dotted lookup reaches it (no segment below the top holds a dot).
     reachable: bool,
     /// Whether it is a leaf (not an object), i.e. listed by `field_names`.
     leaf: bool,
 }
 
-/// Spans are `u32`: a field beyond 4 GiB of text is not representable (JSON lines that long
-/// are rejected by every reader before this point); saturating keeps the type total.
-fn span(at: usize, len: usize) -> Span {
-    Span {
-        at: u32::try_from(at).unwrap_or(u32::MAX),
-        len: u32::try_from(len).unwrap_or(u32::MAX),
-    }
-}
+/// Positions are `u32`: an event's text, keys and list items stay below 4 Gi each, or it is
+/// rejected ([`TOO_LARGE`]).
+const TOO_LARGE: &str = "event too large for a FlatEvent (4 GiB of text or 4 Gi entries)";
 
 /// Collects entries while walking the object.
 #[derive(Default)]
@@ -88,6 +83,8 @@ struct Builder {
     text: String,
     keys: Vec<Entry>,
     items: Vec<Slot>,
+    /// A position did not fit in `u32`.
+    too_large: bool,
 }
 
 impl Builder {
@@ -98,13 +95,29 @@ impl Builder {
             text: String::with_capacity(len),
             keys: Vec::with_capacity(16),
             items: Vec::new(),
+            too_large: false,
+        }
+    }
+
+    /// `n` as a position, noting when it does not fit.
+    fn pos(&mut self, n: usize) -> u32 {
+        u32::try_from(n).unwrap_or_else(|_| {
+            self.too_large = true;
+            u32::MAX
+        })
+    }
+
+    fn span(&mut self, at: usize, len: usize) -> Span {
+        Span {
+            at: self.pos(at),
+            len: self.pos(len),
         }
     }
 
     fn push_text(&mut self, s: &str) -> Span {
         let at = self.text.len();
         self.text.push_str(s);
-        span(at, s.len())
+        self.span(at, s.len())
     }
 
     /// The slot of a value as the `serde_json::Value` lookup renders it (objects as compact
@@ -126,52 +139,57 @@ impl Builder {
                 let slots: Vec<Slot> = a.iter().map(|x| self.slot(x)).collect();
                 let at = self.items.len();
                 self.items.extend(slots);
-                Slot::List(span(at, a.len()))
+                Slot::List(self.span(at, a.len()))
             }
         }
     }
 
-    fn walk(
-        &mut self,
-        prefix: &str,
-        depth: u16,
-        reachable: bool,
-        obj: &serde_json::Map<String, serde_json::Value>,
-    ) {
-        for (k, v) in obj {
-            let key = if depth == 0 {
-                Cow::Borrowed(k.as_str())
-            } else {
-                Cow::Owned(format!("{prefix}.{k}"))
-            };
-            // Below the top level a dotted segment cannot be reached by splitting the name;
-            // a dotted top-level key cannot be walked through either.
-            let reach = depth == 0 || (reachable && !k.contains('.'));
-            let val = self.slot(v);
-            self.push_key(&key, val, depth, reach, !v.is_object());
-            if let Some(inner) = v.as_object() {
-                let next = reach && (depth > 0 || !k.contains('.'));
-                self.walk(&key, depth.saturating_add(1), next, inner);
+    /// Adds one member of an object under `prefix` (`None` at the top level) and, for an
+    /// object, its members; `reachable`: whether a dotted lookup can walk down to `prefix`.
+    fn member(&mut self, prefix: Option<&str>, k: &str, reachable: bool, v: &serde_json::Value) {
+        let key = match prefix {
+            None => Cow::Borrowed(k),
+            Some(p) => Cow::Owned(format!("{p}.{k}")),
+        };
+        // A dotted segment cannot be reached by splitting the name, except as a whole
+        // top-level key; nothing below a dotted segment can be either.
+        let top = prefix.is_none();
+        let reach = top || (reachable && !k.contains('.'));
+        let val = self.slot(v);
+        self.push_key(&key, val, top, reach, !v.is_object());
+        if let Some(inner) = v.as_object() {
+            let below = reachable && !k.contains('.');
+            for (k2, v2) in inner {
+                self.member(Some(&key), k2, below, v2);
             }
         }
     }
 
-    fn push_key(&mut self, key: &str, val: Slot, depth: u16, reachable: bool, leaf: bool) {
+    fn push_key(&mut self, key: &str, val: Slot, top: bool, reachable: bool, leaf: bool) {
         let key_span = self.push_text(key);
         self.keys.push(Entry {
             hash: field_hash(key),
             key: key_span,
             val,
-            depth,
+            top,
             reachable,
             leaf,
         });
     }
 
-    /// Lays out list items after the keys and builds the hash index; `None` when `unique`
-    /// is asked and two top-level keys are equal. `compact` shrinks the buffers to fit.
-    fn finish(self, unique: bool, compact: bool) -> Option<FlatEvent> {
-        let keys = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
+    /// Lays out list items after the keys and builds the hash index. `Ok(None)` when
+    /// `unique` is asked and two top-level keys are equal; an error when a position does not
+    /// fit. `compact` shrinks the buffers to fit.
+    fn finish(
+        mut self,
+        unique: bool,
+        compact: bool,
+    ) -> Result<Option<FlatEvent>, serde_json::Error> {
+        let keys = self.pos(self.keys.len());
+        self.pos(self.keys.len() + self.items.len());
+        if self.too_large {
+            return Err(serde::de::Error::custom(TOO_LARGE));
+        }
         // List spans move from `items` indices to entry indices after the keys.
         let shift = |s: Slot| match s {
             Slot::List(sp) => Slot::List(Span {
@@ -196,24 +214,25 @@ impl Builder {
             for (i, e) in entries
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| e.reachable && (e.depth == 0) == top)
+                .filter(|(_, e)| e.reachable && e.top == top)
             {
                 let mut at = e.hash as usize & (size - 1);
                 while let Some(o) = index[at].checked_sub(1) {
                     let o = &entries[o as usize];
                     if unique && top && o.hash == e.hash && key_of(o) == key_of(e) {
-                        return None;
+                        return Ok(None);
                     }
                     at = (at + 1) & (size - 1);
                 }
-                index[at] = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                // Below `keys + 1`, which fits.
+                index[at] = i as u32 + 1;
             }
         }
         entries.extend(self.items.into_iter().map(|s| Entry {
             hash: 0,
-            key: span(0, 0),
+            key: Span { at: 0, len: 0 },
             val: shift(s),
-            depth: 0,
+            top: false,
             reachable: false,
             leaf: false,
         }));
@@ -222,12 +241,12 @@ impl Builder {
             text.shrink_to_fit();
             entries.shrink_to_fit();
         }
-        Some(FlatEvent {
+        Ok(Some(FlatEvent {
             text,
             entries,
             keys,
             index,
-        })
+        }))
     }
 }
 
@@ -295,69 +314,75 @@ impl<'de> serde::de::Visitor<'de> for MemberSeed<'_> {
 }
 
 /// Reads the top level: an object's members straight into the builder; anything else is
-/// read through and gives no fields. `false` when the object repeats a key (the caller then
-/// goes through `serde_json::Value`, which keeps the last).
+/// read through (and checked) and gives no fields.
 struct TopSeed<'b>(&'b mut Builder);
 
 impl<'de> serde::de::Visitor<'de> for TopSeed<'_> {
-    type Value = bool;
+    type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a JSON value")
     }
-    fn visit_unit<E>(self) -> Result<bool, E> {
-        Ok(true)
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
-        Ok(true)
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
-        Ok(true)
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
-        Ok(true)
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
-        Ok(true)
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
-        Ok(true)
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         // Read as a value, not skipped: skipping would not check that strings are UTF-8.
         use serde::Deserialize as _;
         serde_json::Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-        Ok(true)
+        Ok(())
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let b = self.0;
         while let Some(k) = map.next_key::<Cow<'de, str>>()? {
             match map.next_value_seed(MemberSeed(b))? {
-                Member::Scalar(val) => b.push_key(&k, val, 0, true, true),
-                Member::Tree(v) => {
-                    let val = b.slot(&v);
-                    b.push_key(&k, val, 0, true, !v.is_object());
-                    if let Some(inner) = v.as_object() {
-                        b.walk(&k, 1, !k.contains('.'), inner);
-                    }
-                }
+                Member::Scalar(val) => b.push_key(&k, val, true, true, true),
+                Member::Tree(v) => b.member(None, &k, true, &v),
             }
         }
-        Ok(true)
+        Ok(())
     }
+}
+
+/// Parses a JSON text with `read` straight into the flat form; `Ok(None)` when a top-level
+/// key repeats. `len`: the text's length.
+fn parse<'de, R: serde_json::de::Read<'de>>(
+    read: R,
+    len: usize,
+) -> Result<Option<FlatEvent>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::new(read);
+    let mut b = Builder::with_capacity(len);
+    serde::Deserializer::deserialize_any(&mut de, TopSeed(&mut b))?;
+    de.end()?;
+    b.finish(true, false)
 }
 
 impl FlatEvent {
     /// Flattens a JSON value. Anything but an object gives an event without fields, as the
     /// `serde_json::Value` lookup answers nothing for it. The buffers are shrunk to fit, for
-    /// events held in memory (batches, windows).
-    pub fn from_value(v: &serde_json::Value) -> FlatEvent {
-        let Some(obj) = v.as_object() else {
-            return FlatEvent::default();
-        };
+    /// events held in memory (batches, windows). The one error: a value too large for the
+    /// form's 32-bit positions (4 GiB of text, 4 Gi keys and list items).
+    pub fn from_value(v: &serde_json::Value) -> Result<FlatEvent, serde_json::Error> {
         let mut b = Builder::default();
-        b.walk("", 0, true, obj);
-        b.finish(false, true).unwrap_or_default()
+        for (k, v) in v.as_object().into_iter().flatten() {
+            b.member(None, k, true, v);
+        }
+        Ok(b.finish(false, true)?.unwrap_or_default())
     }
 
     /// Parses one JSON text (an NDJSON line) straight into the flat form: top-level scalars
@@ -366,25 +391,17 @@ impl FlatEvent {
     /// evaluate, drop): the text buffer keeps the capacity of the input's length, not shrunk.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(s: &str) -> Result<FlatEvent, serde_json::Error> {
-        let mut de = serde_json::Deserializer::from_str(s);
-        let mut b = Builder::with_capacity(s.len());
-        serde::Deserializer::deserialize_any(&mut de, TopSeed(&mut b))?;
-        de.end()?;
-        match b.finish(true, false) {
+        match parse(serde_json::de::StrRead::new(s), s.len())? {
             Some(f) => Ok(f),
-            None => Ok(FlatEvent::from_value(&serde_json::from_str(s)?)),
+            None => FlatEvent::from_value(&serde_json::from_str(s)?),
         }
     }
 
     /// [`FlatEvent::from_str`] for bytes (which must be UTF-8 JSON).
     pub fn from_slice(v: &[u8]) -> Result<FlatEvent, serde_json::Error> {
-        let mut de = serde_json::Deserializer::from_slice(v);
-        let mut b = Builder::with_capacity(v.len());
-        serde::Deserializer::deserialize_any(&mut de, TopSeed(&mut b))?;
-        de.end()?;
-        match b.finish(true, false) {
+        match parse(serde_json::de::SliceRead::new(v), v.len())? {
             Some(f) => Ok(f),
-            None => Ok(FlatEvent::from_value(&serde_json::from_slice(v)?)),
+            None => FlatEvent::from_value(&serde_json::from_slice(v)?),
         }
     }
 
@@ -421,9 +438,7 @@ impl FlatEvent {
             }
         }
     }
-}
 
-impl FlatEvent {
     /// The reachable entry keyed `name` (hash `h`).
     fn find(&self, name: &[u8], h: u64) -> Option<&Entry> {
         let mask = self.index.len().checked_sub(1)?;
@@ -477,7 +492,7 @@ mod tests {
     use serde_json::json;
 
     fn same(v: &serde_json::Value, names: &[String]) {
-        same_as(v, &FlatEvent::from_value(v), names);
+        same_as(v, &FlatEvent::from_value(v).unwrap(), names);
         // Parsed straight from text, compact and pretty, against `serde_json` parsing the
         // same text (its float parsing need not round-trip `v` exactly).
         let compact = v.to_string();
@@ -540,7 +555,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         same(&v, &names);
-        let f = FlatEvent::from_value(&v);
+        let f = FlatEvent::from_value(&v).unwrap();
         assert_eq!(f.field("proc.name"), Some(Value::str("bash")));
         assert_eq!(f.field("proc.sub.key.x"), None);
         assert_eq!(f.field("a.b.c"), Some(Value::UInt(u64::MAX)));
@@ -594,9 +609,20 @@ mod tests {
     }
 
     #[test]
+    fn positions_past_u32_are_an_error_not_a_wrong_span() {
+        let mut b = Builder::default();
+        assert_eq!(b.pos(u32::MAX as usize), u32::MAX);
+        assert!(b.finish(false, true).is_ok());
+        let mut b = Builder::default();
+        b.pos(u32::MAX as usize + 1);
+        let e = b.finish(false, true).unwrap_err();
+        assert!(e.to_string().contains("too large"), "{e}");
+    }
+
+    #[test]
     fn non_objects_have_no_fields() {
         for v in [json!(null), json!([1, 2]), json!("x"), json!(3)] {
-            let f = FlatEvent::from_value(&v);
+            let f = FlatEvent::from_value(&v).unwrap();
             assert!(f.is_empty());
             assert_eq!(f.field("x"), None);
             assert!(f.field_names().is_empty());
