@@ -14,7 +14,7 @@ use tripline_schema::{
 };
 
 use crate::events::kind::{Action, EventType, split_action};
-use crate::events::record::{DAEMON_KEYS, Era, EventRecord, Trust};
+use crate::events::record::{Era, EventRecord, Trust};
 use crate::events::text::{head_len, render_text_event, write_attrs, write_head};
 use crate::inspect::{ContainerInfo, EnrichmentCache};
 use crate::logs::line::{LogFormat, Stream};
@@ -308,94 +308,76 @@ impl EventRecord<'_> {
     }
 }
 
-/// An attribute key as a `Text`: the well-known label keys longer than `Text`'s 24 inline
-/// bytes (Compose's and the OCI image annotations, on nearly every event of a Compose
-/// container) become static `Text`s that neither allocate nor copy; others are copied.
+/// A `match` from each listed name to itself as a static `Text` (neither allocated nor
+/// copied), each name written once; the list itself for the tests.
+macro_rules! static_names {
+    ($(#[$m:meta])* fn $f:ident, $list:ident = [$($name:literal),* $(,)?]) => {
+        $(#[$m])*
+        fn $f(k: &str) -> Option<Text> {
+            match k {
+                $($name => Some(const { Text::const_new($name) }),)*
+                _ => None,
+            }
+        }
+        #[cfg(test)]
+        const $list: &[&str] = &[$($name),*];
+    };
+}
+
+static_names! {
+    /// The well-known label keys longer than `Text`'s 24 inline bytes: Compose's and the
+    /// OCI image annotations, on nearly every event of a Compose container.
+    fn long_label_key,
+    LONG_LABEL_KEYS = [
+        "com.docker.compose.project",
+        "com.docker.compose.service",
+        "com.docker.compose.version",
+        "com.docker.compose.oneoff",
+        "com.docker.compose.config-hash",
+        "com.docker.compose.container-number",
+        "com.docker.compose.depends_on",
+        "com.docker.compose.project.config_files",
+        "com.docker.compose.project.working_dir",
+        "org.opencontainers.image.authors",
+        "org.opencontainers.image.created",
+        "org.opencontainers.image.description",
+        "org.opencontainers.image.documentation",
+        "org.opencontainers.image.licenses",
+        "org.opencontainers.image.ref.name",
+        "org.opencontainers.image.revision",
+        "org.opencontainers.image.source",
+        "org.opencontainers.image.title",
+        "org.opencontainers.image.url",
+        "org.opencontainers.image.vendor",
+        "org.opencontainers.image.version",
+    ]
+}
+
+static_names! {
+    /// `k` as the static name when the daemon sets it itself ([`DAEMON_KEYS`](crate::DAEMON_KEYS)), as a
+    /// `match` rather than a scan.
+    fn daemon_key,
+    DAEMON_KEY_NAMES = [
+        "exitCode",
+        "execDuration",
+        "signal",
+        "execID",
+        "oldName",
+        "height",
+        "width",
+        "comment",
+        "imageID",
+        "imageRef",
+        "reclaimed",
+    ]
+}
+
+/// An attribute key as a `Text`: a well-known long label key is static, others are copied.
 fn attribute_key(k: &str) -> Text {
     if k.len() <= 24 {
         return Text::from(k);
     }
-    match k {
-        "com.docker.compose.project" => const { Text::const_new("com.docker.compose.project") },
-        "com.docker.compose.service" => const { Text::const_new("com.docker.compose.service") },
-        "com.docker.compose.version" => const { Text::const_new("com.docker.compose.version") },
-        "com.docker.compose.oneoff" => const { Text::const_new("com.docker.compose.oneoff") },
-        "com.docker.compose.config-hash" => {
-            const { Text::const_new("com.docker.compose.config-hash") }
-        }
-        "com.docker.compose.container-number" => {
-            const { Text::const_new("com.docker.compose.container-number") }
-        }
-        "com.docker.compose.depends_on" => {
-            const { Text::const_new("com.docker.compose.depends_on") }
-        }
-        "com.docker.compose.image" => const { Text::const_new("com.docker.compose.image") },
-        "com.docker.compose.project.config_files" => {
-            const { Text::const_new("com.docker.compose.project.config_files") }
-        }
-        "com.docker.compose.project.working_dir" => {
-            const { Text::const_new("com.docker.compose.project.working_dir") }
-        }
-        "org.opencontainers.image.authors" => {
-            const { Text::const_new("org.opencontainers.image.authors") }
-        }
-        "org.opencontainers.image.created" => {
-            const { Text::const_new("org.opencontainers.image.created") }
-        }
-        "org.opencontainers.image.description" => {
-            const { Text::const_new("org.opencontainers.image.description") }
-        }
-        "org.opencontainers.image.documentation" => {
-            const { Text::const_new("org.opencontainers.image.documentation") }
-        }
-        "org.opencontainers.image.licenses" => {
-            const { Text::const_new("org.opencontainers.image.licenses") }
-        }
-        "org.opencontainers.image.ref.name" => {
-            const { Text::const_new("org.opencontainers.image.ref.name") }
-        }
-        "org.opencontainers.image.revision" => {
-            const { Text::const_new("org.opencontainers.image.revision") }
-        }
-        "org.opencontainers.image.source" => {
-            const { Text::const_new("org.opencontainers.image.source") }
-        }
-        "org.opencontainers.image.title" => {
-            const { Text::const_new("org.opencontainers.image.title") }
-        }
-        "org.opencontainers.image.url" => const { Text::const_new("org.opencontainers.image.url") },
-        "org.opencontainers.image.vendor" => {
-            const { Text::const_new("org.opencontainers.image.vendor") }
-        }
-        "org.opencontainers.image.version" => {
-            const { Text::const_new("org.opencontainers.image.version") }
-        }
-        _ => Text::from(k),
-    }
-}
-
-/// `k` as the static name when the daemon sets it itself ([`DAEMON_KEYS`]), as a `match`
-/// rather than a scan; the static name becomes a `Text` without copying.
-fn daemon_key(k: &str) -> Option<Text> {
-    let known = match k {
-        "exitCode" => const { Text::const_new("exitCode") },
-        "execDuration" => const { Text::const_new("execDuration") },
-        "signal" => const { Text::const_new("signal") },
-        "execID" => const { Text::const_new("execID") },
-        "oldName" => const { Text::const_new("oldName") },
-        "height" => const { Text::const_new("height") },
-        "width" => const { Text::const_new("width") },
-        "comment" => const { Text::const_new("comment") },
-        "imageID" => const { Text::const_new("imageID") },
-        "imageRef" => const { Text::const_new("imageRef") },
-        "reclaimed" => const { Text::const_new("reclaimed") },
-        _ => {
-            debug_assert!(!DAEMON_KEYS.contains(&k));
-            return None;
-        }
-    };
-    debug_assert!(DAEMON_KEYS.contains(&k));
-    Some(known)
+    long_label_key(k).unwrap_or_else(|| Text::from(k))
 }
 
 impl Message {
@@ -599,5 +581,22 @@ mod tests {
             assert_eq!(attribute_key(k), k);
         }
         assert_eq!(c.attributes.len(), 2);
+    }
+
+    /// The static key tables: every long label is past the inline size (else it would be
+    /// pointless) and maps to itself; the daemon keys are exactly [`crate::DAEMON_KEYS`].
+    #[test]
+    fn static_key_tables() {
+        for k in LONG_LABEL_KEYS {
+            assert!(k.len() > 24, "{k}");
+            assert_eq!(long_label_key(k).as_deref(), Some(*k));
+            assert_eq!(attribute_key(k), *k);
+        }
+        assert_eq!(DAEMON_KEY_NAMES, crate::DAEMON_KEYS);
+        for k in crate::DAEMON_KEYS {
+            assert_eq!(daemon_key(k).as_deref(), Some(*k));
+        }
+        assert_eq!(daemon_key("exitcode"), None);
+        assert_eq!(long_label_key("com.docker.compose.projec"), None);
     }
 }
