@@ -5,9 +5,14 @@
 //! [`Fields`] keeps its entries in a `Vec` sorted by key (vendor maps are small, so a binary
 //! search beats a tree, and the serialized order is the sorted order a `BTreeMap` gave), and
 //! [`Text`] keeps strings of up to 24 bytes inline. The JSON shape is unchanged.
+//!
+//! A map can also stay JSON text until it is first read ([`Fields::lazy`], written with
+//! [`ObjectWriter`](crate::ObjectWriter)): sources keep their leftovers that way, because most consumers never
+//! read them, and building their tree was what normalizing a Tracee event spent most on.
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -16,8 +21,121 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 pub type Text = compact_str::CompactString;
 
 /// A map of vendor fields, sorted by key.
-#[derive(Clone, Default, PartialEq)]
-pub struct Fields(Vec<(Text, Field)>);
+///
+/// Either built entry by entry, or kept as the JSON object text it was written as
+/// ([`Fields::lazy`]) and parsed the first time anything reads it; the two compare,
+/// serialize and read alike.
+#[derive(Clone, Default)]
+pub struct Fields(Repr);
+
+/// How a [`Fields`] holds its entries.
+#[derive(Clone)]
+enum Repr {
+    /// Entries sorted by key, unique.
+    Built(Vec<(Text, Field)>),
+    /// JSON object text, parsed into entries on first read (boxed: the rare case keeps
+    /// `Fields` the size of a `Vec`).
+    Lazy(Box<Lazy>),
+}
+
+impl Default for Repr {
+    fn default() -> Self {
+        Repr::Built(Vec::new())
+    }
+}
+
+/// A map still in JSON text.
+#[derive(Clone)]
+struct Lazy {
+    json: String,
+    parsed: OnceLock<Vec<(Text, Field)>>,
+}
+
+/// Key under which a lazy map that is not valid JSON object text keeps that text, so
+/// nothing is lost (sources only write valid text; this is a guard, not a format).
+pub const INVALID_JSON_KEY: &str = "_invalid_json";
+
+/// The entries of JSON object text: sorted, the last of repeated keys kept, as
+/// [`Deserialize`] reads them.
+///
+/// Text a source copied from its input can be valid JSON syntax that still does not parse
+/// into values (a number out of range, a lone surrogate escape, nesting past the parser's
+/// limit). Then the members are read one by one and a value that does not parse keeps
+/// its JSON text as a string, at the deepest object or array it stands in; text that is
+/// not a JSON object at all becomes one entry, [`INVALID_JSON_KEY`].
+fn parse_object(json: &str) -> Vec<(Text, Field)> {
+    if let Ok(Fields(Repr::Built(v))) = serde_json::from_str::<Fields>(json) {
+        return v;
+    }
+    match serde_json::from_str::<RawMembers<'_>>(json) {
+        Ok(m) => Fields::from_entries(
+            m.0.into_iter()
+                .map(|(k, v)| (k, lenient_value(v.get())))
+                .collect(),
+        )
+        .into_entries(),
+        Err(_) => vec![(
+            Text::const_new(INVALID_JSON_KEY),
+            Field::Str(Text::from(json)),
+        )],
+    }
+}
+
+/// A value of valid JSON syntax: parsed, or (when it does not parse) an object or array
+/// read member by member, or a scalar kept as its text.
+fn lenient_value(json: &str) -> Field {
+    if let Ok(f) = serde_json::from_str::<Field>(json) {
+        return f;
+    }
+    match json.as_bytes().first() {
+        Some(b'{') => {
+            if let Ok(m) = serde_json::from_str::<RawMembers<'_>>(json) {
+                return Field::Map(Fields::from_entries(
+                    m.0.into_iter()
+                        .map(|(k, v)| (k, lenient_value(v.get())))
+                        .collect(),
+                ));
+            }
+        }
+        Some(b'[') => {
+            if let Ok(items) = serde_json::from_str::<Vec<&serde_json::value::RawValue>>(json) {
+                return Field::List(items.into_iter().map(|v| lenient_value(v.get())).collect());
+            }
+        }
+        _ => {}
+    }
+    Field::Str(Text::from(json))
+}
+
+/// An object's members with their values as raw JSON text (syntax checked, not parsed).
+struct RawMembers<'a>(Vec<(Text, &'a serde_json::value::RawValue)>);
+
+impl<'de> Deserialize<'de> for RawMembers<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawMembers<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawMembers<'de>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<KeyText>()? {
+                    out.push((k.0, map.next_value()?));
+                }
+                Ok(RawMembers(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Whether JSON text is `{}` (whitespace aside): an empty lazy map, known without a parse.
+fn is_empty_object(json: &str) -> bool {
+    json.bytes()
+        .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .eq(*b"{}")
+}
 
 /// One vendor field value: the JSON data model with [`Text`] strings.
 #[derive(Clone, Default, PartialEq)]
@@ -124,36 +242,102 @@ fn sorted_insert_searched<V>(entries: &mut Vec<(Text, V)>, key: Text, value: V) 
 impl Fields {
     /// An empty map.
     pub const fn new() -> Self {
-        Fields(Vec::new())
+        Fields(Repr::Built(Vec::new()))
     }
 
     /// An empty map with room for `n` entries.
     pub fn with_capacity(n: usize) -> Self {
-        Fields(Vec::with_capacity(n))
+        Fields(Repr::Built(Vec::with_capacity(n)))
+    }
+
+    /// A map kept as JSON object text and parsed when first read: its keys then sort, and
+    /// a key given twice keeps its last value, exactly as deserializing the text gives.
+    /// Text that is not a JSON object becomes one entry, [`INVALID_JSON_KEY`], holding it;
+    /// a value of valid syntax that does not parse (a number out of range) keeps its text
+    /// as a string.
+    ///
+    /// ```
+    /// use tripline_schema::Fields;
+    ///
+    /// let m = Fields::lazy(r#"{"b":1,"a":{"x":"y"},"b":2}"#.to_string());
+    /// assert_eq!(m["a"]["x"], "y");
+    /// assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"a":{"x":"y"},"b":2}"#);
+    /// ```
+    pub fn lazy(json: String) -> Fields {
+        Fields(Repr::Lazy(Box::new(Lazy {
+            json,
+            parsed: OnceLock::new(),
+        })))
+    }
+
+    /// The entries, sorted (a lazy map is parsed here, once).
+    #[inline]
+    fn entries(&self) -> &[(Text, Field)] {
+        match &self.0 {
+            Repr::Built(v) => v,
+            Repr::Lazy(l) => l.parsed.get_or_init(|| parse_object(&l.json)),
+        }
+    }
+
+    /// The entries to change (a lazy map becomes a built one).
+    #[inline]
+    fn entries_mut(&mut self) -> &mut Vec<(Text, Field)> {
+        if let Repr::Lazy(l) = &mut self.0 {
+            let v = l.parsed.take().unwrap_or_else(|| parse_object(&l.json));
+            self.0 = Repr::Built(v);
+        }
+        match &mut self.0 {
+            Repr::Built(v) => v,
+            Repr::Lazy(_) => unreachable!("made a built map above"),
+        }
+    }
+
+    /// The entries, taken out.
+    fn into_entries(self) -> Vec<(Text, Field)> {
+        match self.0 {
+            Repr::Built(v) => v,
+            Repr::Lazy(l) => {
+                let Lazy { json, parsed } = *l;
+                parsed.into_inner().unwrap_or_else(|| parse_object(&json))
+            }
+        }
+    }
+
+    /// Whether the map is still unparsed JSON text ([`Fields::lazy`], not read yet).
+    pub fn is_unparsed(&self) -> bool {
+        matches!(&self.0, Repr::Lazy(l) if l.parsed.get().is_none())
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries().len()
     }
 
-    /// Whether the map has no entries.
+    /// Whether the map has no entries (an unparsed map answers without parsing).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        match &self.0 {
+            Repr::Built(v) => v.is_empty(),
+            Repr::Lazy(l) => match l.parsed.get() {
+                Some(v) => v.is_empty(),
+                None => is_empty_object(&l.json),
+            },
+        }
     }
 
     fn position(&self, key: &str) -> Result<usize, usize> {
-        sorted_position(&self.0, key)
+        sorted_position(self.entries(), key)
     }
 
     /// The value under `key`.
     pub fn get(&self, key: &str) -> Option<&Field> {
-        self.position(key).ok().map(|i| &self.0[i].1)
+        let e = self.entries();
+        sorted_position(e, key).ok().map(|i| &e[i].1)
     }
 
     /// The value under `key`, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Field> {
-        self.position(key).ok().map(|i| &mut self.0[i].1)
+        let e = self.entries_mut();
+        sorted_position(e, key).ok().map(|i| &mut e[i].1)
     }
 
     /// Whether `key` is present.
@@ -181,7 +365,7 @@ impl Fields {
 
     #[inline]
     fn insert_text(&mut self, key: Text, value: Field) -> Option<Field> {
-        sorted_insert(&mut self.0, key, value)
+        sorted_insert(self.entries_mut(), key, value)
     }
 
     /// A map from entries expected in strictly increasing key order, taking the `Vec` as
@@ -192,7 +376,7 @@ impl Fields {
             .windows(2)
             .all(|w| key_cmp(&w[0].0, &w[1].0) == Ordering::Less)
         {
-            Fields(entries)
+            Fields(Repr::Built(entries))
         } else {
             Fields::from_entries(entries)
         }
@@ -213,12 +397,13 @@ impl Fields {
                 false
             }
         });
-        Fields(entries)
+        Fields(Repr::Built(entries))
     }
 
     /// Removes `key`, returning its value.
     pub fn remove(&mut self, key: &str) -> Option<Field> {
-        self.position(key).ok().map(|i| self.0.remove(i).1)
+        let e = self.entries_mut();
+        sorted_position(e, key).ok().map(|i| e.remove(i).1)
     }
 
     /// The value under `key`, inserting `default()` first when missing.
@@ -227,14 +412,15 @@ impl Fields {
         key: &str,
         default: impl FnOnce() -> Field,
     ) -> &mut Field {
-        let i = match self.position(key) {
+        let e = self.entries_mut();
+        let i = match sorted_position(e, key) {
             Ok(i) => i,
             Err(i) => {
-                self.0.insert(i, (Text::from(key), default()));
+                e.insert(i, (Text::from(key), default()));
                 i
             }
         };
-        &mut self.0[i].1
+        &mut e[i].1
     }
 
     /// The object under `key`, created when missing; a non-object value found there is kept
@@ -255,17 +441,17 @@ impl Fields {
 
     /// Entries in key order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Text, &Field)> + '_ {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.entries().iter().map(|(k, v)| (k, v))
     }
 
     /// Keys in order.
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &Text> + '_ {
-        self.0.iter().map(|(k, _)| k)
+        self.entries().iter().map(|(k, _)| k)
     }
 
     /// The map as a `serde_json` object.
     pub fn to_json_map(&self) -> serde_json::Map<String, serde_json::Value> {
-        self.0
+        self.entries()
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_json()))
             .collect()
@@ -504,7 +690,7 @@ impl<'a> IntoIterator for &'a Fields {
         fn(&'a (Text, Field)) -> (&'a Text, &'a Field),
     >;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.entries().iter().map(|(k, v)| (k, v))
     }
 }
 
@@ -512,7 +698,14 @@ impl IntoIterator for Fields {
     type Item = (Text, Field);
     type IntoIter = std::vec::IntoIter<(Text, Field)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.into_entries().into_iter()
+    }
+}
+
+impl PartialEq for Fields {
+    /// Equal entries, however each map holds them (a lazy map is parsed to compare).
+    fn eq(&self, other: &Fields) -> bool {
+        self.entries() == other.entries()
     }
 }
 
@@ -617,7 +810,7 @@ impl fmt::Debug for Field {
 impl fmt::Debug for Fields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| (k.as_str(), v)))
+            .entries(self.entries().iter().map(|(k, v)| (k.as_str(), v)))
             .finish()
     }
 }
@@ -634,8 +827,9 @@ impl fmt::Display for Field {
 
 impl Serialize for Fields {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
+        let e = self.entries();
+        let mut m = s.serialize_map(Some(e.len()))?;
+        for (k, v) in e {
             m.serialize_entry(k.as_str(), v)?;
         }
         m.end()
@@ -920,7 +1114,118 @@ mod tests {
             ]
         }
 
+        fn json_tree() -> impl Strategy<Value = serde_json::Value> {
+            let leaf = prop_oneof![
+                Just(serde_json::Value::Null),
+                any::<bool>().prop_map(serde_json::Value::from),
+                any::<i64>().prop_map(serde_json::Value::from),
+                any::<u64>().prop_map(serde_json::Value::from),
+                (-1e6f64..1e6).prop_map(serde_json::Value::from),
+                ".{0,6}".prop_map(serde_json::Value::from),
+            ];
+            leaf.prop_recursive(4, 32, 4, move |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+                    prop::collection::vec((key(), inner), 0..5)
+                        .prop_map(|m| { serde_json::Value::Object(m.into_iter().collect()) }),
+                ]
+            })
+        }
+
+        /// JSON object text with repeated keys and whitespace a writer may leave.
+        fn object_text() -> impl Strategy<Value = String> {
+            prop::collection::vec((key(), json_tree(), any::<bool>()), 0..6).prop_map(|members| {
+                let body: Vec<String> = members
+                    .iter()
+                    .map(|(k, v, spaced)| {
+                        let (k, v) = (serde_json::to_string(k).unwrap(), v.to_string());
+                        if *spaced {
+                            format!(" {k} : {v} ")
+                        } else {
+                            format!("{k}:{v}")
+                        }
+                    })
+                    .collect();
+                format!("{{{}}}", body.join(","))
+            })
+        }
+
         proptest! {
+            #[test]
+            fn a_lazy_map_reads_as_the_deserialized_text(text in object_text(), mutate in any::<bool>()) {
+                let built: Fields = serde_json::from_str(&text).unwrap();
+                let mut lazy = Fields::lazy(text.clone());
+                prop_assert!(lazy.is_unparsed());
+                prop_assert_eq!(lazy.is_empty(), built.is_empty());
+                prop_assert!(lazy.is_unparsed());
+                if mutate {
+                    let mut b = built.clone();
+                    b.insert("zz", 1u64);
+                    lazy.insert("zz", 1u64);
+                    prop_assert_eq!(&lazy, &b);
+                } else {
+                    prop_assert_eq!(
+                        serde_json::to_string(&lazy).unwrap(),
+                        serde_json::to_string(&built).unwrap()
+                    );
+                    prop_assert_eq!(lazy.len(), built.len());
+                    for (k, v) in built.iter() {
+                        prop_assert_eq!(lazy.get(k), Some(v));
+                    }
+                    prop_assert_eq!(lazy.clone().into_iter().collect::<Fields>(), built);
+                }
+            }
+
+            #[test]
+            fn a_written_map_reads_as_inserting_its_members(
+                members in prop::collection::vec((key(), ".{0,8}", any::<i64>(), 0u8..4), 0..8),
+            ) {
+                let mut w = crate::ObjectWriter::with_capacity(0);
+                let mut want = Fields::new();
+                for (k, s, n, kind) in &members {
+                    match kind {
+                        0 => { w.str(k, s); want.insert(k.as_str(), s.as_str()); }
+                        1 => { w.i64(k, *n); want.insert(k.as_str(), *n); }
+                        2 => { w.raw(k, &serde_json::to_string(s).unwrap()); want.insert(k.as_str(), s.as_str()); }
+                        _ => { w.open(k); w.str(s, k); w.close(); want.insert(k.as_str(), Fields::from_iter([(s.as_str(), k.as_str())])); }
+                    }
+                }
+                prop_assert_eq!(w.finish(), want);
+            }
+
+            #[test]
+            fn values_that_do_not_parse_keep_their_text(
+                members in prop::collection::btree_map(key(), json_tree(), 0..5),
+                at in any::<prop::sample::Index>(),
+            ) {
+                // Unique keys, so no later member hides the one changed below.
+                let text = serde_json::Value::Object(members.into_iter().collect()).to_string();
+                // Give one object (the outer one or a nested one) a member whose number is
+                // out of range; a `{` inside a string breaks the syntax, and is skipped.
+                let spots: Vec<usize> = text.match_indices('{').map(|(i, _)| i + 1).collect();
+                let i = spots[at.index(spots.len())];
+                let sep = if text[i..].starts_with('}') { "" } else { "," };
+                let text = format!("{}\"~bad\":1e999999{sep}{}", &text[..i], &text[i..]);
+                let m = Fields::lazy(text.clone());
+                if serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok() {
+                    let out = serde_json::to_string(&m).unwrap();
+                    prop_assert!(out.contains(r#""~bad":"1e999999""#), "{} -> {}", text, out);
+                    prop_assert!(!m.contains_key(INVALID_JSON_KEY));
+                }
+            }
+
+            #[test]
+            fn arbitrary_text_as_a_lazy_map_never_loses_it(text in ".{0,40}") {
+                let m = Fields::lazy(text.clone());
+                match serde_json::from_str::<Fields>(&text) {
+                    Ok(b) => prop_assert_eq!(m, b),
+                    Err(_) => {
+                        prop_assert_eq!(m.len(), 1);
+                        prop_assert_eq!(&m[INVALID_JSON_KEY], text.as_str());
+                    }
+                }
+            }
+
             #[test]
             fn key_cmp_is_byte_order(a in key(), b in key()) {
                 prop_assert_eq!(key_cmp(&a, &b), a.as_bytes().cmp(b.as_bytes()));

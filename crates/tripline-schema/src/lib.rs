@@ -77,6 +77,7 @@ pub mod fields;
 mod flat;
 pub mod kind;
 mod native;
+mod object_writer;
 pub mod ocsf;
 pub mod paths;
 pub mod severity;
@@ -99,6 +100,7 @@ pub use kind::{
     Other, PartialInfo, ProcessAccess, ProcessAccessOp, ProcessEvent, Stream, TextMap, UserCommand,
 };
 pub use native::NATIVE_SCHEMA;
+pub use object_writer::ObjectWriter;
 pub use ocsf::OcsfOptions;
 pub use severity::{Severity, SeverityLevel};
 pub use value::{FieldName, FieldSource, Value, field_hash};

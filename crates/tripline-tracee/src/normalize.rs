@@ -13,7 +13,7 @@ use tripline_schema::{
     ParentProcess, Process, ProcessAccess, ProcessAccessOp, ProcessEvent, Product, Raw, Rule,
     Severity, Source, User,
 };
-use tripline_schema::{Field, Fields, Text};
+use tripline_schema::{Field, Fields, ObjectWriter, Text};
 
 use crate::arg::{Arg, Sockaddr};
 use crate::json::{self, RawMap};
@@ -921,28 +921,9 @@ fn cow_text(s: Cow<'_, str>) -> Text {
     }
 }
 
-/// A number as text, formatted in place (no `fmt` machinery; it always fits inline).
-fn num_text(n: impl Into<i128>) -> Text {
-    let n: i128 = n.into();
-    let mut buf = [0u8; 40];
-    let mut i = buf.len();
-    // Callers pass i64 or u64, whose magnitudes fit u64 (64-bit division, not 128-bit).
-    let mut m = u64::try_from(n.unsigned_abs()).unwrap_or(u64::MAX);
-    loop {
-        i -= 1;
-        // `m % 10` is below 10.
-        buf[i] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        i -= 1;
-        buf[i] = b'-';
-    }
-    // Only ASCII digits and `-` were written.
-    std::str::from_utf8(&buf[i..]).map_or_else(|_| Text::default(), Text::from)
+/// A number as text (`itoa`: no `fmt` machinery, no UTF-8 check; it always fits inline).
+fn num_text<N: itoa::Integer>(n: N) -> Text {
+    Text::from(itoa::Buffer::new().format(n))
 }
 
 /// `args` joined by single spaces, built in place.
@@ -1008,21 +989,23 @@ struct TraceExtra<'e, 'a> {
     runtime: Option<Field>,
 }
 
+/// Signature properties a finding maps; the others stay under `unmapped`.
+const MAPPED_PROPERTIES: &[&str] = &[
+    "signatureID",
+    "signatureName",
+    "Severity",
+    "Category",
+    "external_id",
+    "Technique",
+];
+
 /// The signature properties a finding does not map, as a map (`None` when none is left).
 fn extra_properties(ev: &TraceEvent<'_>) -> Option<Fields> {
     let props = ev.properties()?;
     with_scratch(|scratch| {
         let mut sorted = true;
         for (k, v) in &props.raw().0 {
-            if matches!(
-                k.as_ref(),
-                "signatureID"
-                    | "signatureName"
-                    | "Severity"
-                    | "Category"
-                    | "external_id"
-                    | "Technique"
-            ) {
+            if MAPPED_PROPERTIES.contains(&k.as_ref()) {
                 continue;
             }
             let value = raw_json_in(v.get(), scratch);
@@ -1058,100 +1041,108 @@ impl TraceLeftovers<'_> {
             return Fields::from_sorted(out);
         };
         let ev = x.ev;
-        // Room for what a v0.18+ event keeps (13 or 14 members); rarer members grow it.
-        // 16 entries are 896 bytes: allocators serve blocks up to 1 KiB from their
-        // per-thread caches (glibc's tcache), larger ones take the slow path.
-        let mut out: Vec<(Text, Field)> = Vec::with_capacity(16);
-        macro_rules! put {
-            ($key:literal, $value:expr) => {
-                out.push((const { Text::const_new($key) }, $value))
-            };
-        }
-        // Members in key order (byte order of the keys).
-        if let Some(args) = leftover_args(ev, x.consumed) {
-            put!("args", Field::Map(args));
+        // Written as JSON text and parsed only if something reads it (most consumers never
+        // do): raw arg values are copied as they were read, scalars printed. Key order does
+        // not matter, reading sorts.
+        let mut w = ObjectWriter::with_capacity(256 + ev.raw.len() / 4);
+        let mut args_open = false;
+        ev.for_each_raw_arg(&mut |k, v| {
+            if x.consumed.contains(&k) {
+                return;
+            }
+            if !args_open {
+                w.open("args");
+                args_open = true;
+            }
+            w.raw(k, v);
+        });
+        if args_open {
+            w.close();
         }
         if let Some(v) = ev.cgroup_id {
-            put!("cgroupId", Field::from(v));
+            w.u64("cgroupId", v);
         }
         if let Some(v) = self.host_name {
-            put!("hostName", Field::from(v));
+            w.str("hostName", v);
         }
         if ev.context_flags.and_then(|f| f.is_compat) == Some(true) {
-            put!("isCompat", Field::Bool(true));
+            w.bool("isCompat", true);
         }
         if let Some(p) = &ev.matched_policies {
-            put!(
-                "matchedPolicies",
-                Field::List(
-                    p.iter()
-                        .map(|s| Field::Str(Text::from(s.as_ref())))
-                        .collect(),
-                )
-            );
+            w.str_list("matchedPolicies", p.iter().map(|s| s.as_ref()));
         }
         if let Some(v) = ev.matched_scopes {
-            put!("matchedScopes", Field::from(v));
+            w.u64("matchedScopes", v);
         }
         if let Some(v) = ev.mount_namespace {
-            put!("mountNamespace", Field::from(v));
+            w.u64("mountNamespace", v);
         }
-        put!(
+        w.str(
             "origin",
-            Field::Str(match x.origin {
-                Origin::Host => const { Text::const_new("host") },
-                Origin::ContainerInit => const { Text::const_new("container-init") },
-                Origin::Container => const { Text::const_new("container") },
-            })
+            match x.origin {
+                Origin::Host => "host",
+                Origin::ContainerInit => "container-init",
+                Origin::Container => "container",
+            },
         );
         if let Some(v) = ev.pid_namespace {
-            put!("pidNamespace", Field::from(v));
+            w.u64("pidNamespace", v);
         }
         if let Some(v) = ev.pod_sandbox() {
-            put!("podSandbox", Field::from(v));
+            w.bool("podSandbox", v);
         }
-        if let Some(p) = x.runtime {
-            put!("process", p);
+        if let Some(p) = &x.runtime {
+            w.field("process", p);
         }
         if let Some(v) = ev.processor_id {
-            put!("processorId", Field::from(v));
+            w.i64("processorId", v);
         }
         let signature = ev.is_signature();
-        if signature && let Some(extra) = extra_properties(ev) {
-            put!("properties", Field::Map(extra));
+        if signature && let Some(props) = ev.properties() {
+            let mut open = false;
+            for (k, v) in &props.raw().0 {
+                if MAPPED_PROPERTIES.contains(&k.as_ref()) {
+                    continue;
+                }
+                if !open {
+                    w.open("properties");
+                    open = true;
+                }
+                w.raw(k, v.get());
+            }
+            if open {
+                w.close();
+            }
         }
         if self.relative_time {
-            put!("relative_time", Field::Bool(true));
+            w.bool("relative_time", true);
         }
         if let Some(v) = ev.return_value {
-            put!("returnValue", Field::from(v));
+            w.i64("returnValue", v);
         }
         if let Some(a) = ev
             .stack_addresses
             .as_ref()
             .filter(|a| a.iter().any(|x| *x != 0))
         {
-            put!(
-                "stackAddresses",
-                Field::List(a.iter().map(|x| (*x).into()).collect())
-            );
+            w.u64_list("stackAddresses", a.iter().copied());
         }
         if let Some(v) = ev.syscall.as_deref().filter(|s| !s.is_empty()) {
-            put!("syscall", Field::from(v));
+            w.str("syscall", v);
         }
         if let Some(v) = ev.thread_entity_id {
-            put!("threadEntityId", Field::from(v));
+            w.u64("threadEntityId", v);
         }
         if let Some(v) = ev.thread_start_time {
-            put!("threadStartTime", Field::from(v));
+            w.i64("threadStartTime", v);
         }
         if self.timestamp_missing {
-            put!("timestamp_missing", Field::Bool(true));
+            w.bool("timestamp_missing", true);
         }
         if signature && let Some(t) = ev.arg("triggeredBy") {
-            put!("triggeredBy", raw_json(t.raw()));
+            w.raw("triggeredBy", t.raw());
         }
-        Fields::from_sorted(out)
+        w.finish()
     }
 }
 
