@@ -24,5 +24,14 @@ fuzz_target!(|data: &[u8]| {
             let _ = Normalizer::default().trace(&t);
         }
     }
-    let _ = Normalizer::default().normalize(&r);
+    let ev = Normalizer::default().normalize(&r);
+    // `unmapped.tracee` is written as JSON text: it must always read back as an object
+    // (a text the reader cannot take would land under the invalid key).
+    if let Some(t) = ev.unmapped.get("tracee").and_then(|f| f.as_map()) {
+        assert!(
+            !t.contains_key(tripline_schema::fields::INVALID_JSON_KEY),
+            "unreadable unmapped text: {t:?}"
+        );
+    }
+    let _ = serde_json::to_string(&ev).expect("an event serializes");
 });
