@@ -447,6 +447,23 @@ fn fraction(f: &[u8]) -> Option<(u32, usize)> {
     Some((v * FRACTION_SCALE[n], n))
 }
 
+/// `YYYY-MM-DD` (its `-` at 4 and 7 already checked) as one number, distinct for distinct
+/// dates: the first eight bytes with the two day digits folded onto the two `-`.
+#[inline(always)]
+const fn date_key(b: &[u8]) -> u64 {
+    let w = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+    w ^ ((b[8] as u64) << 32) ^ ((b[9] as u64) << 56)
+}
+
+/// `1970-01-01`, day 0: every slot of [`DATES`] starts as a true entry (a slot marked
+/// empty by an impossible key could be matched by bytes that are not a date).
+const EPOCH_DATE: (u64, i64) = (date_key(b"1970-01-01"), 0);
+
+thread_local! {
+    /// Recently read dates and their day numbers, by the day's last digit.
+    static DATES: [Cell<(u64, i64)>; 16] = const { [const { Cell::new(EPOCH_DATE) }; 16] };
+}
+
 /// The full `YYYY-MM-DDTHH:MM:SS[.f…]zone` shape every writer uses, read at fixed offsets.
 /// Accepts a subset of what [`parse_rfc3339_general`] accepts, with the same result; `None`
 /// sends the input to the general parser.
@@ -460,19 +477,31 @@ fn parse_rfc3339_fixed(b: &[u8]) -> Option<Timestamp> {
     {
         return None;
     }
-    // The fourteen digits packed as `YYYYMMDD` and `HHMMSS00`, read eight at a time.
-    let date = [b[0], b[1], b[2], b[3], b[5], b[6], b[8], b[9]];
+    // The date's day number: the lines of a stream fall on few dates, so the last ones read
+    // are remembered per thread (direct-mapped by the day's last digit) and a date seen
+    // before is neither checked nor converted again.
+    let key = date_key(b);
+    let slot = usize::from(b[9] & 15);
+    let cached = DATES.with(|d| d[slot].get());
+    let days = if cached.0 == key {
+        cached.1
+    } else {
+        // The eight date digits packed as `YYYYMMDD`, read at once.
+        let date = [b[0], b[1], b[2], b[3], b[5], b[6], b[8], b[9]];
+        let date = eight_digits(&date)?;
+        let (y, m, d) = (date / 10_000, date / 100 % 100, date % 100);
+        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(i64::from(y), m) {
+            return None;
+        }
+        let days = days_from_civil(i64::from(y), m, d);
+        DATES.with(|d| d[slot].set((key, days)));
+        days
+    };
+    // The six time digits packed as `HHMMSS00`.
     let time = [b[11], b[12], b[14], b[15], b[17], b[18], b'0', b'0'];
-    let (date, time) = (eight_digits(&date)?, eight_digits(&time)? / 100);
-    let (y, m, d) = (date / 10_000, date / 100 % 100, date % 100);
+    let time = eight_digits(&time)? / 100;
     let (hh, mm, ss) = (time / 10_000, time / 100 % 100, time % 100);
-    if !(1..=12).contains(&m)
-        || d == 0
-        || d > days_in_month(i64::from(y), m)
-        || hh >= 24
-        || mm >= 60
-        || ss >= 60
-    {
+    if hh >= 24 || mm >= 60 || ss >= 60 {
         return None;
     }
     let mut rest = &b[19..];
@@ -483,7 +512,7 @@ fn parse_rfc3339_fixed(b: &[u8]) -> Option<Timestamp> {
         rest = &rest[1 + n..];
     }
     let off = parse_zone(rest)?;
-    let secs = days_from_civil(i64::from(y), m, d) * 86_400 + i64::from(hh * 3600 + mm * 60 + ss);
+    let secs = days * 86_400 + i64::from(hh * 3600 + mm * 60 + ss);
     Some(Timestamp {
         secs: secs - i64::from(off),
         nanos,
@@ -691,10 +720,13 @@ mod tests {
             s in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9](\\.[0-9]{0,11})?(Z|z|[+-][0-2][0-9]:[0-6][0-9]|[+-]0000|)x?",
         ) {
             let b = s.as_bytes();
-            if let Some(t) = parse_rfc3339_fixed(b) {
-                proptest::prop_assert_eq!(Some(t), parse_rfc3339_general(b));
+            // Twice: the second read finds its date remembered (when it was one).
+            for _ in 0..2 {
+                if let Some(t) = parse_rfc3339_fixed(b) {
+                    proptest::prop_assert_eq!(Some(t), parse_rfc3339_general(b));
+                }
+                proptest::prop_assert_eq!(parse_rfc3339(b), parse_rfc3339_general(b));
             }
-            proptest::prop_assert_eq!(parse_rfc3339(b), parse_rfc3339_general(b));
         }
     }
 
