@@ -392,6 +392,19 @@ pub(crate) fn parse_rfc3339(b: &[u8]) -> Option<Timestamp> {
 /// multiply-adds and eight branches.
 #[inline(always)]
 pub(crate) fn eight_digits(b: &[u8]) -> Option<u32> {
+    // Pairs, then quads, then the eight digits.
+    let v = digit_pairs(b)?;
+    let v = ((v & 0x0000_00FF_0000_00FF).wrapping_mul(100 + (1_000_000 << 32))
+        + ((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32)))
+        >> 32;
+    Some(v as u32)
+}
+
+/// The four two-digit numbers `b[..8]` spells, in bytes 0, 2, 4 and 6 (the first pair
+/// lowest), `None` unless `b` starts with eight digits: one word load, a digit check and one
+/// multiplication.
+#[inline(always)]
+fn digit_pairs(b: &[u8]) -> Option<u64> {
     const HI: u64 = 0xF0F0_F0F0_F0F0_F0F0;
     let mut w = [0u8; 8];
     w.copy_from_slice(b.get(..8)?);
@@ -401,13 +414,10 @@ pub(crate) fn eight_digits(b: &[u8]) -> Option<u32> {
     if (w & HI) | ((w.wrapping_add(0x0606_0606_0606_0606) & HI) >> 4) != 0x3333_3333_3333_3333 {
         return None;
     }
+    // Digit `k` is byte `k`; each byte becomes ten times itself plus the next (at most 99,
+    // no carry), so bytes 0, 2, 4, 6 hold the pairs.
     let v = w - 0x3030_3030_3030_3030;
-    // Pairs, then quads, then the eight digits (the first digit is the lowest byte).
-    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
-    let v = ((v & 0x0000_00FF_0000_00FF).wrapping_mul(100 + (1_000_000 << 32))
-        + ((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32)))
-        >> 32;
-    Some(v as u32)
+    Some(v.wrapping_mul(10).wrapping_add(v >> 8))
 }
 
 /// `10^(9 - n)`: scales an `n`-digit fraction to nanoseconds.
@@ -497,10 +507,15 @@ fn parse_rfc3339_fixed(b: &[u8]) -> Option<Timestamp> {
         DATES.with(|d| d[slot].set((key, days)));
         days
     };
-    // The six time digits packed as `HHMMSS00`.
+    // The six time digits packed as `HHMMSS00` and read as pairs (no divisions to split
+    // one number).
     let time = [b[11], b[12], b[14], b[15], b[17], b[18], b'0', b'0'];
-    let time = eight_digits(&time)? / 100;
-    let (hh, mm, ss) = (time / 10_000, time / 100 % 100, time % 100);
+    let pairs = digit_pairs(&time)?;
+    let (hh, mm, ss) = (
+        (pairs & 0xFF) as u32,
+        (pairs >> 16 & 0xFF) as u32,
+        (pairs >> 32 & 0xFF) as u32,
+    );
     if hh >= 24 || mm >= 60 || ss >= 60 {
         return None;
     }
@@ -701,7 +716,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The word-at-a-time digit reader agrees with a byte loop.
+        /// The word-at-a-time digit readers agree with a byte loop.
         #[test]
         fn eight_digits_agrees_with_bytewise(b in proptest::collection::vec(proptest::prop_oneof![
             b'0'..=b'9', proptest::num::u8::ANY, proptest::strategy::Just(b'/'),
@@ -709,6 +724,13 @@ mod tests {
             let expected = (b.len() >= 8 && b[..8].iter().all(u8::is_ascii_digit))
                 .then(|| b[..8].iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0')));
             proptest::prop_assert_eq!(eight_digits(&b), expected);
+            let pairs = (b.len() >= 8 && b[..8].iter().all(u8::is_ascii_digit)).then(|| {
+                [0, 2, 4, 6].map(|i| u64::from(b[i] - b'0') * 10 + u64::from(b[i + 1] - b'0'))
+            });
+            proptest::prop_assert_eq!(
+                digit_pairs(&b).map(|p| [0, 16, 32, 48].map(|s| p >> s & 0xFF)),
+                pairs
+            );
         }
     }
 
