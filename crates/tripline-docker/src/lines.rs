@@ -17,6 +17,17 @@ pub(crate) enum Frame {
     Error(Error),
 }
 
+/// What [`LineReader::frame_in_place`] found.
+pub(crate) enum InPlace<'b, T> {
+    /// A line read by the reader's function, with its location and the counters (the record
+    /// not yet counted).
+    Read(T, Location, &'b mut Stats),
+    /// Not a line the function reads: frame it with [`LineReader::next_frame`].
+    No,
+    /// The input failed (what [`LineReader::next_frame`] returns for it).
+    Error(Error),
+}
+
 /// Reads `\n`-terminated lines with a length cap; no allocation per line.
 #[derive(Debug)]
 pub(crate) struct LineReader<R> {
@@ -135,15 +146,60 @@ impl<R: BufRead> LineReader<R> {
         Ok(Some(total - usize::from(self.terminated)))
     }
 
-    fn count_line(&mut self, total: usize) {
-        self.loc = Location {
-            line: self.line_no + 1,
-            offset: self.next_offset,
+    /// Frames and reads the next line in one step when `read`, given the unread buffered
+    /// input, reads a line from its start and returns it with the line's length including
+    /// its `\n` (the framer's own search for the `\n` is then not needed). The line is then
+    /// the current one, as [`LineReader::next_frame`] would have framed it ([`Frame::Line`],
+    /// framed in place: `read` must only accept a line without a `\n` before its end that
+    /// is neither blank nor opens a JSON object across lines). [`InPlace::No`] when `read`
+    /// declines, the line is over the length cap, or a line given back by the JSON joiner
+    /// is pending; [`InPlace::Error`] for an input error.
+    #[inline(always)]
+    pub fn frame_in_place<'s, T>(
+        &'s mut self,
+        read: impl FnOnce(&'s [u8]) -> Option<(T, usize)>,
+    ) -> InPlace<'s, T> {
+        if self.pushed.is_some() {
+            return InPlace::No;
+        }
+        self.release();
+        self.buf.clear();
+        let LineReader {
+            inner,
+            loc,
+            next_offset,
+            line_no,
+            stats,
+            settings,
+            terminated,
+            held,
+            ..
+        } = self;
+        let avail = match inner.fill_buf() {
+            Ok(b) => b,
+            // `next_frame` reads again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return InPlace::No,
+            Err(source) => return InPlace::Error(Error::Io { at: *loc, source }),
         };
-        self.line_no += 1;
-        self.next_offset += total as u64;
-        self.stats.lines += 1;
-        self.stats.bytes += total as u64;
+        match read(avail) {
+            Some((t, take)) if take <= settings.max_line_bytes => {
+                *held = take;
+                *terminated = true;
+                count_line(loc, line_no, next_offset, stats, take);
+                InPlace::Read(t, *loc, stats)
+            }
+            _ => InPlace::No,
+        }
+    }
+
+    fn count_line(&mut self, total: usize) {
+        count_line(
+            &mut self.loc,
+            &mut self.line_no,
+            &mut self.next_offset,
+            &mut self.stats,
+            total,
+        );
     }
 
     /// The next frame, skipping blank lines (counted) when `skip_blank`.
@@ -307,6 +363,25 @@ impl<R: BufRead> LineReader<R> {
         }
         r.map_err(|e| e.at(loc))
     }
+}
+
+/// Counts a physical line of `total` bytes (its `\n` included) starting at `next_offset`.
+#[inline(always)]
+fn count_line(
+    loc: &mut Location,
+    line_no: &mut u64,
+    next_offset: &mut u64,
+    stats: &mut Stats,
+    total: usize,
+) {
+    *loc = Location {
+        line: *line_no + 1,
+        offset: *next_offset,
+    };
+    *line_no += 1;
+    *next_offset += total as u64;
+    stats.lines += 1;
+    stats.bytes += total as u64;
 }
 
 /// The current line of a [`LineReader`]: the first `held - 1` bytes of `inner`'s buffer when
