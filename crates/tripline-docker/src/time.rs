@@ -478,6 +478,14 @@ thread_local! {
 /// Accepts a subset of what [`parse_rfc3339_general`] accepts, with the same result; `None`
 /// sends the input to the general parser.
 fn parse_rfc3339_fixed(b: &[u8]) -> Option<Timestamp> {
+    rfc3339_prefix(b).and_then(|(t, n)| (n == b.len()).then_some(t))
+}
+
+/// The timestamp of [`parse_rfc3339_fixed`]'s shape at the start of `b`, with its length
+/// (what follows it is not looked at: a caller that knows where its text ends need not
+/// find the end first).
+#[inline(always)]
+pub(crate) fn rfc3339_prefix(b: &[u8]) -> Option<(Timestamp, usize)> {
     if b.len() < 20
         || b[4] != b'-'
         || b[7] != b'-'
@@ -519,20 +527,31 @@ fn parse_rfc3339_fixed(b: &[u8]) -> Option<Timestamp> {
     if hh >= 24 || mm >= 60 || ss >= 60 {
         return None;
     }
-    let mut rest = &b[19..];
+    let mut len = 19;
     let mut nanos = 0;
-    if rest.first() == Some(&b'.') {
-        let (v, n) = fraction(&rest[1..])?;
+    if b[19] == b'.' {
+        let (v, n) = fraction(&b[20..])?;
         nanos = v;
-        rest = &rest[1 + n..];
+        len += 1 + n;
     }
-    let off = parse_zone(rest)?;
+    let (off, n) = zone_prefix(&b[len..])?;
     let secs = days * 86_400 + i64::from(hh * 3600 + mm * 60 + ss);
-    Some(Timestamp {
+    let t = Timestamp {
         secs: secs - i64::from(off),
         nanos,
         offset_secs: off,
-    })
+    };
+    Some((t, len + n))
+}
+
+/// [`parse_zone`] of the zone at the start of `b`, with its length.
+#[inline(always)]
+fn zone_prefix(b: &[u8]) -> Option<(i32, usize)> {
+    match b {
+        [b'Z' | b'z', ..] => Some((0, 1)),
+        [b'+' | b'-', _, _, b':', _, _, ..] => Some((parse_zone(&b[..6])?, 6)),
+        _ => None,
+    }
 }
 
 fn parse_rfc3339_general(b: &[u8]) -> Option<Timestamp> {
@@ -748,6 +767,14 @@ mod tests {
                     proptest::prop_assert_eq!(Some(t), parse_rfc3339_general(b));
                 }
                 proptest::prop_assert_eq!(parse_rfc3339(b), parse_rfc3339_general(b));
+            }
+            // Read at the start of longer text: the timestamp of the prefix it reports.
+            let longer = [b, &b"\"}\n"[..]].concat();
+            if let Some((t, n)) = rfc3339_prefix(&longer) {
+                proptest::prop_assert_eq!(Some(t), parse_rfc3339_general(&longer[..n]));
+            }
+            if let Some(t) = parse_rfc3339_fixed(b) {
+                proptest::prop_assert_eq!(rfc3339_prefix(&longer), Some((t, b.len())));
             }
         }
     }

@@ -130,7 +130,9 @@ pub(crate) fn fast_parts(b: &[u8]) -> Option<FastParts<'_>> {
         return None;
     }
     Some(FastParts {
-        time: crate::time::parse_rfc3339(time)?,
+        time: time
+            .or_else(|t| crate::time::parse_rfc3339(t).ok_or(()))
+            .ok()?,
         ..parts
     })
 }
@@ -150,17 +152,22 @@ pub(crate) fn fast_parts_framed(buf: &[u8]) -> Option<(FastParts<'_>, usize)> {
     }
     let take = buf.len() - rest.len() + 2;
     let parts = FastParts {
-        time: crate::time::parse_rfc3339(time)?,
+        time: time
+            .or_else(|t| crate::time::parse_rfc3339(t).ok_or(()))
+            .ok()?,
         ..parts
     };
     Some((parts, take))
 }
 
+/// A time the fast path read at its fixed offsets, or the text of one of another shape.
+type FastTime<'a> = Result<Timestamp, &'a [u8]>;
+
 /// The fields of a line of the writer's shape from its start: the parts (time still
-/// unset), the time's text, and what follows the time's closing quote. Escapes inside
-/// the text are decoded with `decode`, else `None`.
+/// unset), the time (read, or its text when not of the fixed shape), and what follows the
+/// time's closing quote. Escapes inside the text are decoded with `decode`, else `None`.
 #[inline(always)]
-fn fast_fields(b: &[u8], decode: bool) -> Option<(FastParts<'_>, &[u8], &[u8])> {
+fn fast_fields(b: &[u8], decode: bool) -> Option<(FastParts<'_>, FastTime<'_>, &[u8])> {
     let rest = b.strip_prefix(br#"{"log":""#)?;
     // The first quote, backslash or control byte: only `"` or a final `\n"` keep the fast
     // path. The scan stops at a non-ASCII byte too, so ASCII text (nearly every line) needs
@@ -201,7 +208,15 @@ fn fast_fields(b: &[u8], decode: bool) -> Option<(FastParts<'_>, &[u8], &[u8])> 
         let (stream, rest) = plain_string(rest.strip_prefix(br#","stream":""#)?)?;
         (stream_of(stream)?, rest.strip_prefix(br#","time":""#)?)
     };
-    let (time, rest) = plain_string(rest)?;
+    // The time read where it starts (its shape bounds it: no search for its closing quote
+    // first); a time of another shape is read from its string.
+    let (time, rest) = match crate::time::rfc3339_prefix(rest) {
+        Some((t, n)) if rest.get(n) == Some(&b'"') => (Ok(t), &rest[n + 1..]),
+        _ => {
+            let (time, rest) = plain_string(rest)?;
+            (Err(time), rest)
+        }
+    };
     let parts = FastParts {
         content,
         partial,
