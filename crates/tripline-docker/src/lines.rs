@@ -17,6 +17,17 @@ pub(crate) enum Frame {
     Error(Error),
 }
 
+/// What [`LineReader::frame_in_place`] found.
+pub(crate) enum InPlace<'b, T> {
+    /// A line read by the reader's function, with its location and the counters (the record
+    /// not yet counted).
+    Read(T, Location, &'b mut Stats),
+    /// Not a line the function reads: frame it with [`LineReader::next_frame`].
+    No,
+    /// The input failed (what [`LineReader::next_frame`] returns for it).
+    Error(Error),
+}
+
 /// Reads `\n`-terminated lines with a length cap; no allocation per line.
 #[derive(Debug)]
 pub(crate) struct LineReader<R> {
@@ -135,15 +146,60 @@ impl<R: BufRead> LineReader<R> {
         Ok(Some(total - usize::from(self.terminated)))
     }
 
-    fn count_line(&mut self, total: usize) {
-        self.loc = Location {
-            line: self.line_no + 1,
-            offset: self.next_offset,
+    /// Frames and reads the next line in one step when `read`, given the unread buffered
+    /// input, reads a line from its start and returns it with the line's length including
+    /// its `\n` (the framer's own search for the `\n` is then not needed). The line is then
+    /// the current one, as [`LineReader::next_frame`] would have framed it ([`Frame::Line`],
+    /// framed in place: `read` must only accept a line without a `\n` before its end that
+    /// is neither blank nor opens a JSON object across lines). [`InPlace::No`] when `read`
+    /// declines, the line is over the length cap, or a line given back by the JSON joiner
+    /// is pending; [`InPlace::Error`] for an input error.
+    #[inline(always)]
+    pub fn frame_in_place<'s, T>(
+        &'s mut self,
+        read: impl FnOnce(&'s [u8]) -> Option<(T, usize)>,
+    ) -> InPlace<'s, T> {
+        if self.pushed.is_some() {
+            return InPlace::No;
+        }
+        self.release();
+        self.buf.clear();
+        let LineReader {
+            inner,
+            loc,
+            next_offset,
+            line_no,
+            stats,
+            settings,
+            terminated,
+            held,
+            ..
+        } = self;
+        let avail = match inner.fill_buf() {
+            Ok(b) => b,
+            // `next_frame` reads again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return InPlace::No,
+            Err(source) => return InPlace::Error(Error::Io { at: *loc, source }),
         };
-        self.line_no += 1;
-        self.next_offset += total as u64;
-        self.stats.lines += 1;
-        self.stats.bytes += total as u64;
+        match read(avail) {
+            Some((t, take)) if take <= settings.max_line_bytes => {
+                *held = take;
+                *terminated = true;
+                count_line(loc, line_no, next_offset, stats, take);
+                InPlace::Read(t, *loc, stats)
+            }
+            _ => InPlace::No,
+        }
+    }
+
+    fn count_line(&mut self, total: usize) {
+        count_line(
+            &mut self.loc,
+            &mut self.line_no,
+            &mut self.next_offset,
+            &mut self.stats,
+            total,
+        );
     }
 
     /// The next frame, skipping blank lines (counted) when `skip_blank`.
@@ -309,6 +365,25 @@ impl<R: BufRead> LineReader<R> {
     }
 }
 
+/// Counts a physical line of `total` bytes (its `\n` included) starting at `next_offset`.
+#[inline(always)]
+fn count_line(
+    loc: &mut Location,
+    line_no: &mut u64,
+    next_offset: &mut u64,
+    stats: &mut Stats,
+    total: usize,
+) {
+    *loc = Location {
+        line: *line_no + 1,
+        offset: *next_offset,
+    };
+    *line_no += 1;
+    *next_offset += total as u64;
+    stats.lines += 1;
+    stats.bytes += total as u64;
+}
+
 /// The current line of a [`LineReader`]: the first `held - 1` bytes of `inner`'s buffer when
 /// framed in place (`held > 0`), else `buf`.
 fn line_of<'b, R: BufRead>(
@@ -364,35 +439,50 @@ pub(crate) fn plain_string_end(b: &[u8]) -> Option<usize> {
 
 /// The index of the first `"`, `\` or control byte (< 0x20) in `b`.
 pub(crate) fn first_special(b: &[u8]) -> Option<usize> {
-    first_flagged::<false>(b)
+    first_flagged(
+        b,
+        |x| {
+            let q = x ^ (LO * u64::from(b'"'));
+            let s = x ^ (LO * u64::from(b'\\'));
+            // The lowest flagged byte of each term is exact (borrows only run upwards), so
+            // the lowest flagged byte overall is the first quote, backslash or control byte.
+            (q.wrapping_sub(LO) & !q) | (s.wrapping_sub(LO) & !s) | (x.wrapping_sub(LO * 0x20) & !x)
+        },
+        |c| c == b'"' || c == b'\\' || c < 0x20,
+    )
 }
 
 /// Like [`first_special`], stopping at a non-ASCII byte (>= 0x80) too: a caller that finds
-/// ASCII up to the special byte needs no UTF-8 check (one more OR per word instead of a
-/// second pass).
+/// ASCII up to the special byte needs no UTF-8 check.
 pub(crate) fn first_special_or_non_ascii(b: &[u8]) -> Option<usize> {
-    first_flagged::<true>(b)
+    // The first quote or backslash, 32 bytes at a time (a log line's text is long enough
+    // for `memchr2` to beat the word loop), then the first control or non-ASCII byte before
+    // it, a word at a time with three operations instead of eleven.
+    let end = memchr::memchr2(b'"', b'\\', b).unwrap_or(b.len());
+    first_flagged(
+        &b[..end],
+        // A byte below 0x20 borrows (its high bit is set after subtracting 0x20), one at or
+        // above 0x80 has it set already; a borrow only runs upwards from a flagged byte.
+        |x| x.wrapping_sub(LO * 0x20) | x,
+        |c| !(0x20..0x80).contains(&c),
+    )
+    .or((end < b.len()).then_some(end))
 }
 
-fn first_flagged<const NON_ASCII: bool>(b: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
+/// Every byte's lowest bit.
+const LO: u64 = 0x0101_0101_0101_0101;
+
+/// The index of the first byte of `b` that `byte` flags, read a word at a time: `word` sets
+/// the high bit of the lowest byte of a word that `byte` flags and of no byte below it.
+#[inline(always)]
+fn first_flagged(b: &[u8], word: impl Fn(u64) -> u64, byte: impl Fn(u8) -> bool) -> Option<usize> {
     const HI: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
     let mut chunks = b.chunks_exact(8);
     for c in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w);
-        let q = x ^ (LO * u64::from(b'"'));
-        let s = x ^ (LO * u64::from(b'\\'));
-        // The lowest flagged byte of each term is exact (borrows only run upwards), so
-        // the lowest flagged byte overall is the first quote, backslash or control byte
-        // (or, with `NON_ASCII`, byte with its high bit set: `x` flags exactly those).
-        let m = ((q.wrapping_sub(LO) & !q)
-            | (s.wrapping_sub(LO) & !s)
-            | (x.wrapping_sub(LO * 0x20) & !x)
-            | if NON_ASCII { x } else { 0 })
-            & HI;
+        let m = word(u64::from_le_bytes(w)) & HI;
         if m != 0 {
             return Some(i + (m.trailing_zeros() / 8) as usize);
         }
@@ -401,7 +491,7 @@ fn first_flagged<const NON_ASCII: bool>(b: &[u8]) -> Option<usize> {
     chunks
         .remainder()
         .iter()
-        .position(|&c| c == b'"' || c == b'\\' || c < 0x20 || (NON_ASCII && c >= 0x80))
+        .position(|&c| byte(c))
         .map(|j| i + j)
 }
 

@@ -392,6 +392,19 @@ pub(crate) fn parse_rfc3339(b: &[u8]) -> Option<Timestamp> {
 /// multiply-adds and eight branches.
 #[inline(always)]
 pub(crate) fn eight_digits(b: &[u8]) -> Option<u32> {
+    // Pairs, then quads, then the eight digits.
+    let v = digit_pairs(b)?;
+    let v = ((v & 0x0000_00FF_0000_00FF).wrapping_mul(100 + (1_000_000 << 32))
+        + ((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32)))
+        >> 32;
+    Some(v as u32)
+}
+
+/// The four two-digit numbers `b[..8]` spells, in bytes 0, 2, 4 and 6 (the first pair
+/// lowest), `None` unless `b` starts with eight digits: one word load, a digit check and one
+/// multiplication.
+#[inline(always)]
+fn digit_pairs(b: &[u8]) -> Option<u64> {
     const HI: u64 = 0xF0F0_F0F0_F0F0_F0F0;
     let mut w = [0u8; 8];
     w.copy_from_slice(b.get(..8)?);
@@ -401,13 +414,10 @@ pub(crate) fn eight_digits(b: &[u8]) -> Option<u32> {
     if (w & HI) | ((w.wrapping_add(0x0606_0606_0606_0606) & HI) >> 4) != 0x3333_3333_3333_3333 {
         return None;
     }
+    // Digit `k` is byte `k`; each byte becomes ten times itself plus the next (at most 99,
+    // no carry), so bytes 0, 2, 4, 6 hold the pairs.
     let v = w - 0x3030_3030_3030_3030;
-    // Pairs, then quads, then the eight digits (the first digit is the lowest byte).
-    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
-    let v = ((v & 0x0000_00FF_0000_00FF).wrapping_mul(100 + (1_000_000 << 32))
-        + ((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32)))
-        >> 32;
-    Some(v as u32)
+    Some(v.wrapping_mul(10).wrapping_add(v >> 8))
 }
 
 /// `10^(9 - n)`: scales an `n`-digit fraction to nanoseconds.
@@ -447,10 +457,35 @@ fn fraction(f: &[u8]) -> Option<(u32, usize)> {
     Some((v * FRACTION_SCALE[n], n))
 }
 
+/// `YYYY-MM-DD` (its `-` at 4 and 7 already checked) as one number, distinct for distinct
+/// dates: the first eight bytes with the two day digits folded onto the two `-`.
+#[inline(always)]
+const fn date_key(b: &[u8]) -> u64 {
+    let w = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+    w ^ ((b[8] as u64) << 32) ^ ((b[9] as u64) << 56)
+}
+
+/// `1970-01-01`, day 0: every slot of [`DATES`] starts as a true entry (a slot marked
+/// empty by an impossible key could be matched by bytes that are not a date).
+const EPOCH_DATE: (u64, i64) = (date_key(b"1970-01-01"), 0);
+
+thread_local! {
+    /// Recently read dates and their day numbers, by the day's last digit.
+    static DATES: [Cell<(u64, i64)>; 16] = const { [const { Cell::new(EPOCH_DATE) }; 16] };
+}
+
 /// The full `YYYY-MM-DDTHH:MM:SS[.f…]zone` shape every writer uses, read at fixed offsets.
 /// Accepts a subset of what [`parse_rfc3339_general`] accepts, with the same result; `None`
 /// sends the input to the general parser.
 fn parse_rfc3339_fixed(b: &[u8]) -> Option<Timestamp> {
+    rfc3339_prefix(b).and_then(|(t, n)| (n == b.len()).then_some(t))
+}
+
+/// The timestamp of [`parse_rfc3339_fixed`]'s shape at the start of `b`, with its length
+/// (what follows it is not looked at: a caller that knows where its text ends need not
+/// find the end first).
+#[inline(always)]
+pub(crate) fn rfc3339_prefix(b: &[u8]) -> Option<(Timestamp, usize)> {
     if b.len() < 20
         || b[4] != b'-'
         || b[7] != b'-'
@@ -460,35 +495,63 @@ fn parse_rfc3339_fixed(b: &[u8]) -> Option<Timestamp> {
     {
         return None;
     }
-    // The fourteen digits packed as `YYYYMMDD` and `HHMMSS00`, read eight at a time.
-    let date = [b[0], b[1], b[2], b[3], b[5], b[6], b[8], b[9]];
+    // The date's day number: the lines of a stream fall on few dates, so the last ones read
+    // are remembered per thread (direct-mapped by the day's last digit) and a date seen
+    // before is neither checked nor converted again.
+    let key = date_key(b);
+    let slot = usize::from(b[9] & 15);
+    let cached = DATES.with(|d| d[slot].get());
+    let days = if cached.0 == key {
+        cached.1
+    } else {
+        // The eight date digits packed as `YYYYMMDD`, read at once.
+        let date = [b[0], b[1], b[2], b[3], b[5], b[6], b[8], b[9]];
+        let date = eight_digits(&date)?;
+        let (y, m, d) = (date / 10_000, date / 100 % 100, date % 100);
+        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(i64::from(y), m) {
+            return None;
+        }
+        let days = days_from_civil(i64::from(y), m, d);
+        DATES.with(|d| d[slot].set((key, days)));
+        days
+    };
+    // The six time digits packed as `HHMMSS00` and read as pairs (no divisions to split
+    // one number).
     let time = [b[11], b[12], b[14], b[15], b[17], b[18], b'0', b'0'];
-    let (date, time) = (eight_digits(&date)?, eight_digits(&time)? / 100);
-    let (y, m, d) = (date / 10_000, date / 100 % 100, date % 100);
-    let (hh, mm, ss) = (time / 10_000, time / 100 % 100, time % 100);
-    if !(1..=12).contains(&m)
-        || d == 0
-        || d > days_in_month(i64::from(y), m)
-        || hh >= 24
-        || mm >= 60
-        || ss >= 60
-    {
+    let pairs = digit_pairs(&time)?;
+    let (hh, mm, ss) = (
+        (pairs & 0xFF) as u32,
+        (pairs >> 16 & 0xFF) as u32,
+        (pairs >> 32 & 0xFF) as u32,
+    );
+    if hh >= 24 || mm >= 60 || ss >= 60 {
         return None;
     }
-    let mut rest = &b[19..];
+    let mut len = 19;
     let mut nanos = 0;
-    if rest.first() == Some(&b'.') {
-        let (v, n) = fraction(&rest[1..])?;
+    if b[19] == b'.' {
+        let (v, n) = fraction(&b[20..])?;
         nanos = v;
-        rest = &rest[1 + n..];
+        len += 1 + n;
     }
-    let off = parse_zone(rest)?;
-    let secs = days_from_civil(i64::from(y), m, d) * 86_400 + i64::from(hh * 3600 + mm * 60 + ss);
-    Some(Timestamp {
+    let (off, n) = zone_prefix(&b[len..])?;
+    let secs = days * 86_400 + i64::from(hh * 3600 + mm * 60 + ss);
+    let t = Timestamp {
         secs: secs - i64::from(off),
         nanos,
         offset_secs: off,
-    })
+    };
+    Some((t, len + n))
+}
+
+/// [`parse_zone`] of the zone at the start of `b`, with its length.
+#[inline(always)]
+fn zone_prefix(b: &[u8]) -> Option<(i32, usize)> {
+    match b {
+        [b'Z' | b'z', ..] => Some((0, 1)),
+        [b'+' | b'-', _, _, b':', _, _, ..] => Some((parse_zone(&b[..6])?, 6)),
+        _ => None,
+    }
 }
 
 fn parse_rfc3339_general(b: &[u8]) -> Option<Timestamp> {
@@ -672,7 +735,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The word-at-a-time digit reader agrees with a byte loop.
+        /// The word-at-a-time digit readers agree with a byte loop.
         #[test]
         fn eight_digits_agrees_with_bytewise(b in proptest::collection::vec(proptest::prop_oneof![
             b'0'..=b'9', proptest::num::u8::ANY, proptest::strategy::Just(b'/'),
@@ -680,6 +743,13 @@ mod tests {
             let expected = (b.len() >= 8 && b[..8].iter().all(u8::is_ascii_digit))
                 .then(|| b[..8].iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0')));
             proptest::prop_assert_eq!(eight_digits(&b), expected);
+            let pairs = (b.len() >= 8 && b[..8].iter().all(u8::is_ascii_digit)).then(|| {
+                [0, 2, 4, 6].map(|i| u64::from(b[i] - b'0') * 10 + u64::from(b[i + 1] - b'0'))
+            });
+            proptest::prop_assert_eq!(
+                digit_pairs(&b).map(|p| [0, 16, 32, 48].map(|s| p >> s & 0xFF)),
+                pairs
+            );
         }
     }
 
@@ -691,10 +761,21 @@ mod tests {
             s in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9](\\.[0-9]{0,11})?(Z|z|[+-][0-2][0-9]:[0-6][0-9]|[+-]0000|)x?",
         ) {
             let b = s.as_bytes();
-            if let Some(t) = parse_rfc3339_fixed(b) {
-                proptest::prop_assert_eq!(Some(t), parse_rfc3339_general(b));
+            // Twice: the second read finds its date remembered (when it was one).
+            for _ in 0..2 {
+                if let Some(t) = parse_rfc3339_fixed(b) {
+                    proptest::prop_assert_eq!(Some(t), parse_rfc3339_general(b));
+                }
+                proptest::prop_assert_eq!(parse_rfc3339(b), parse_rfc3339_general(b));
             }
-            proptest::prop_assert_eq!(parse_rfc3339(b), parse_rfc3339_general(b));
+            // Read at the start of longer text: the timestamp of the prefix it reports.
+            let longer = [b, &b"\"}\n"[..]].concat();
+            if let Some((t, n)) = rfc3339_prefix(&longer) {
+                proptest::prop_assert_eq!(Some(t), parse_rfc3339_general(&longer[..n]));
+            }
+            if let Some(t) = parse_rfc3339_fixed(b) {
+                proptest::prop_assert_eq!(rfc3339_prefix(&longer), Some((t, b.len())));
+            }
         }
     }
 

@@ -62,12 +62,20 @@ proptest! {
         prop_assert!(r.stats().balanced());
     }
 
-    /// `MessageReader` (which builds a complete json-file line's message straight from the
-    /// fast path) yields what `LogReader` lines pushed through a `Reassembler` give.
+    /// `MessageReader` (which frames and reads a json-file line of the writer's shape in one
+    /// pass and builds a complete line's message straight from the fast path) yields what
+    /// `LogReader` lines pushed through a `Reassembler` give, with the same counters, whatever
+    /// the reader's buffer size (lines split across refills) and line length cap.
     #[test]
     fn message_reader_matches_log_reader_and_reassembler(lines in proptest::collection::vec(
         prop_oneof![
-            4 => ("[ -~]{0,12}(\\\\[nt\"]|\\\\u003c|é)?[ -~]{0,6}(\\\\r)?(\\\\n)?", "(stdout|stderr|x)", ts())
+            4 => ("[ -~]{0,12}(\\\\[nt\"]|\\\\u003c|é)?[ -~]{0,6}(\\\\r)?(\\\\n)?", "(stdout|stderr|x)", ts(), "(\\}|\\} |\\}\r| \\})")
+                .prop_map(|(log, s, t, end)| format!(
+                    r#"{{"log":"{log}","stream":"{s}","time":"{}"{end}"#,
+                    Timestamp { offset_secs: 0, ..t }.to_rfc3339_nano()
+                )),
+            // The writer's exact shape (read in place when complete in the buffer).
+            4 => ("[a-z <>é]{0,30}(\\\\n)?", "(stdout|stderr)", ts())
                 .prop_map(|(log, s, t)| format!(
                     r#"{{"log":"{log}","stream":"{s}","time":"{}"}}"#,
                     Timestamp { offset_secs: 0, ..t }.to_rfc3339_nano()
@@ -76,13 +84,27 @@ proptest! {
             1 => Just(r#"{"time":"2024-01-01T00:00:00Z","log":"keys reordered\n","stream":"stderr"}"#.to_owned()),
             1 => "[ -~]{0,10}",
             1 => Just(String::new()),
-        ], 0..14), crlf: bool) {
+        ], 0..14), crlf in proptest::bool::weighted(0.2), cap in 0usize..90,
+        capped: bool, at in any::<proptest::sample::Index>(), delta in -1isize..=1) {
         let text = lines.join(if crlf { "\r\n" } else { "\n" });
-        let got: Vec<String> = MessageReader::new(text.as_bytes(), "c")
-            .map(|m| format!("{m:?}"))
-            .collect();
+        // The cap at, just under or just over the length of one of the lines.
+        let max_line = match (capped, lines.is_empty()) {
+            (true, false) => lines[at.index(lines.len())].len().saturating_add_signed(delta),
+            _ => 1 << 20,
+        };
+        let settings = Settings { max_line_bytes: max_line, ..Settings::default() };
+        // `cap` 0: the slice itself (every line complete in the buffer).
+        let input = || -> Box<dyn std::io::BufRead + '_> {
+            if cap == 0 {
+                Box::new(text.as_bytes())
+            } else {
+                Box::new(std::io::BufReader::with_capacity(cap, text.as_bytes()))
+            }
+        };
+        let mut messages = MessageReader::with_parser(input(), "c", LogParser::default(), settings.clone());
+        let got: Vec<String> = messages.by_ref().map(|m| format!("{m:?}")).collect();
         let mut want = Vec::new();
-        let mut reader = LogReader::new(text.as_bytes());
+        let mut reader = LogReader::with_parser(input(), LogParser::default(), settings);
         let mut reasm = Reassembler::default();
         let key: std::sync::Arc<str> = "c".into();
         let mut out = Vec::new();
@@ -99,6 +121,7 @@ proptest! {
         reasm.finish(&mut out);
         want.extend(out.drain(..).map(|m| format!("{:?}", Ok::<_, Error>(m))));
         prop_assert_eq!(got, want);
+        prop_assert_eq!(messages.stats(), reader.stats());
     }
 
     #[test]

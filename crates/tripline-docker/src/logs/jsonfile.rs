@@ -125,6 +125,49 @@ impl<'a> FastParts<'a> {
 /// parses to the same [`LogLine`] through [`parse_json_log`].
 #[inline(always)]
 pub(crate) fn fast_parts(b: &[u8]) -> Option<FastParts<'_>> {
+    let (parts, time, rest) = fast_fields(b, true)?;
+    if rest != b"}" && crate::lines::trim(rest) != b"}" {
+        return None;
+    }
+    Some(FastParts {
+        time: time
+            .or_else(|t| crate::time::parse_rfc3339(t).ok_or(()))
+            .ok()?,
+        ..parts
+    })
+}
+
+/// [`fast_parts`] of the line at the start of `buf`, unread input that may hold more lines
+/// (a reader's buffer), without looking for the line's end first: a line of the writer's
+/// exact shape, `}` and its `\n` right after the time, is read with its length including
+/// the `\n`. `buf` has no `\n` before that one (a raw `\n` stops every scan), so the line
+/// is the one a framer finds, and its parts are what [`fast_parts`] reads from it. Anything
+/// else (escapes inside the text, a `\r` or blank before the `\n`, no `\n` in `buf`) is
+/// `None`, for the framer and [`fast_parts`].
+#[inline(always)]
+pub(crate) fn fast_parts_framed(buf: &[u8]) -> Option<(FastParts<'_>, usize)> {
+    let (parts, time, rest) = fast_fields(buf, false)?;
+    if !rest.starts_with(b"}\n") {
+        return None;
+    }
+    let take = buf.len() - rest.len() + 2;
+    let parts = FastParts {
+        time: time
+            .or_else(|t| crate::time::parse_rfc3339(t).ok_or(()))
+            .ok()?,
+        ..parts
+    };
+    Some((parts, take))
+}
+
+/// A time the fast path read at its fixed offsets, or the text of one of another shape.
+type FastTime<'a> = Result<Timestamp, &'a [u8]>;
+
+/// The fields of a line of the writer's shape from its start: the parts (time still
+/// unset), the time (read, or its text when not of the fixed shape), and what follows the
+/// time's closing quote. Escapes inside the text are decoded with `decode`, else `None`.
+#[inline(always)]
+fn fast_fields(b: &[u8], decode: bool) -> Option<(FastParts<'_>, FastTime<'_>, &[u8])> {
     let rest = b.strip_prefix(br#"{"log":""#)?;
     // The first quote, backslash or control byte: only `"` or a final `\n"` keep the fast
     // path. The scan stops at a non-ASCII byte too, so ASCII text (nearly every line) needs
@@ -137,7 +180,7 @@ pub(crate) fn fast_parts(b: &[u8]) -> Option<FastParts<'_>> {
         (Cow::Borrowed(&rest[..i]), true, &rest[i + 1..])
     } else if rest[i] == b'\\' && rest.get(i + 1) == Some(&b'n') && rest.get(i + 2) == Some(&b'"') {
         (Cow::Borrowed(&rest[..i]), false, &rest[i + 3..])
-    } else if rest[i] == b'\\' {
+    } else if rest[i] == b'\\' && decode {
         // Escapes inside the text (`\"`, `\t`, `\u003c` — Go escapes `<`, `>`, `&`):
         // decoded here instead of sending the whole line through serde_json.
         let (mut text, used) = unescape(rest)?;
@@ -165,17 +208,22 @@ pub(crate) fn fast_parts(b: &[u8]) -> Option<FastParts<'_>> {
         let (stream, rest) = plain_string(rest.strip_prefix(br#","stream":""#)?)?;
         (stream_of(stream)?, rest.strip_prefix(br#","time":""#)?)
     };
-    let (time, rest) = plain_string(rest)?;
-    if rest != b"}" && crate::lines::trim(rest) != b"}" {
-        return None;
-    }
-    let time = crate::time::parse_rfc3339(time)?;
-    Some(FastParts {
+    // The time read where it starts (its shape bounds it: no search for its closing quote
+    // first); a time of another shape is read from its string.
+    let (time, rest) = match crate::time::rfc3339_prefix(rest) {
+        Some((t, n)) if rest.get(n) == Some(&b'"') => (Ok(t), &rest[n + 1..]),
+        _ => {
+            let (time, rest) = plain_string(rest)?;
+            (Err(time), rest)
+        }
+    };
+    let parts = FastParts {
         content,
         partial,
         stream,
-        time,
-    })
+        time: Timestamp::default(),
+    };
+    Some((parts, time, rest))
 }
 
 /// Decodes a JSON string body starting at `b[0]` up to its closing quote: the text and the

@@ -6,11 +6,11 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use super::detect::{Detect, LogParser};
-use super::jsonfile::{FastParts, fast_parts};
+use super::jsonfile::{FastParts, fast_parts, fast_parts_framed};
 use super::line::{LogFormat, LogLine};
 use super::partial::{Message, Reassembler, ReassemblyStats};
 use crate::error::Location;
-use crate::lines::{Frame, LineReader};
+use crate::lines::{Frame, InPlace, LineReader};
 use crate::{Error, Settings, Stats};
 
 /// Reads log lines of any supported layout from a `BufRead`.
@@ -93,11 +93,57 @@ enum Parsed<'b> {
 #[derive(Debug)]
 pub struct MessageReader<R> {
     reader: LogReader<R>,
+    out: Assembly,
+    done: bool,
+}
+
+/// The reassembly side of a [`MessageReader`], apart from its line reader (whose buffer the
+/// lines it is given borrow).
+#[derive(Debug)]
+struct Assembly {
     reasm: Reassembler,
     container: Arc<str>,
     ready: VecDeque<Result<Message, Error>>,
     scratch: Vec<Message>,
-    done: bool,
+}
+
+impl Assembly {
+    /// Takes a line read by the json-file fast path: its message, or the first of those it
+    /// completed (the rest queued in `ready`), or `None`.
+    #[inline(always)]
+    fn fast(&mut self, p: FastParts<'_>, loc: Location) -> Option<Result<Message, Error>> {
+        // The common case: a complete line of the writer's shape, no partial open: its
+        // message is built from the parts (what `push` would emit), no `LogLine`.
+        if !p.partial && self.reasm.complete_passes_through(Some(p.time)) {
+            return Some(Ok(Reassembler::whole_json_line(&self.container, p, loc)));
+        }
+        self.line(&p.into_line(), loc)
+    }
+
+    /// Takes a line: its message, or the first of those it completed (the rest queued in
+    /// `ready`), or `None`.
+    #[inline(always)]
+    fn line(&mut self, line: &LogLine<'_>, loc: Location) -> Option<Result<Message, Error>> {
+        let named;
+        let key = match &line.source {
+            Some(s) => {
+                named = Arc::from(s.as_ref());
+                &named
+            }
+            None => &self.container,
+        };
+        // One complete line in, its message out, built where it is returned (no queue, no
+        // moves of the message).
+        if self.reasm.passes_through(line) {
+            return Some(Ok(Reassembler::whole_line(key, line, loc)));
+        }
+        self.reasm.push(key, line, loc, None, &mut self.scratch);
+        if self.scratch.len() == 1 {
+            return self.scratch.pop().map(Ok);
+        }
+        self.ready.extend(self.scratch.drain(..).map(Ok));
+        None
+    }
 }
 
 impl<R: BufRead> MessageReader<R> {
@@ -111,18 +157,21 @@ impl<R: BufRead> MessageReader<R> {
     pub fn with_parser(inner: R, container: &str, parser: LogParser, settings: Settings) -> Self {
         MessageReader {
             reader: LogReader::with_parser(inner, parser, settings.clone()),
-            reasm: Reassembler::new(settings),
-            container: container.into(),
-            ready: VecDeque::new(),
-            scratch: Vec::new(),
+            out: Assembly {
+                reasm: Reassembler::new(settings),
+                container: container.into(),
+                ready: VecDeque::new(),
+                scratch: Vec::new(),
+            },
             done: false,
         }
     }
 
     /// Flushes the open partials of `container` (call on its `die`/`destroy` event).
     pub fn container_exit(&mut self, container: &str) {
-        self.reasm.container_exit(container, &mut self.scratch);
-        self.ready.extend(self.scratch.drain(..).map(Ok));
+        let out = &mut self.out;
+        out.reasm.container_exit(container, &mut out.scratch);
+        out.ready.extend(out.scratch.drain(..).map(Ok));
     }
 
     /// Line counters.
@@ -132,7 +181,7 @@ impl<R: BufRead> MessageReader<R> {
 
     /// Reassembly counters.
     pub fn reassembly_stats(&self) -> ReassemblyStats {
-        self.reasm.stats()
+        self.out.reasm.stats()
     }
 }
 
@@ -141,22 +190,44 @@ impl<R: BufRead> Iterator for MessageReader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(m) = self.ready.pop_front() {
+            if let Some(m) = self.out.ready.pop_front() {
                 return Some(m);
             }
             if self.done {
                 return None;
+            }
+            // Once json-file is settled, a line of the writer's shape parses to what
+            // `fast_parts` reads (it starts with `{`, so detection and the NUL check agree).
+            let json = self.reader.parser.settled() == Some(LogFormat::JsonFile);
+            // Such a line complete in the reader's buffer is framed and read in one pass,
+            // with no search for its end first.
+            if json {
+                match self.reader.lines.frame_in_place(fast_parts_framed) {
+                    InPlace::Read(p, loc, stats) => {
+                        stats.records += 1;
+                        match self.out.fast(p, loc) {
+                            Some(m) => return Some(m),
+                            None => continue,
+                        }
+                    }
+                    InPlace::Error(e) => {
+                        self.reader.lines.error();
+                        return Some(Err(e));
+                    }
+                    InPlace::No => {}
+                }
             }
             // `LogReader::next_located`, inlined so that the common message is built where it
             // is returned.
             let joined = match self.reader.lines.next_frame(true) {
                 None => {
                     self.done = true;
-                    self.reasm.finish(&mut self.scratch);
-                    if self.scratch.len() == 1 {
-                        return self.scratch.pop().map(Ok);
+                    let out = &mut self.out;
+                    out.reasm.finish(&mut out.scratch);
+                    if out.scratch.len() == 1 {
+                        return out.scratch.pop().map(Ok);
                     }
-                    self.ready.extend(self.scratch.drain(..).map(Ok));
+                    out.ready.extend(out.scratch.drain(..).map(Ok));
                     continue;
                 }
                 Some(Frame::Error(e)) => {
@@ -167,9 +238,6 @@ impl<R: BufRead> Iterator for MessageReader<R> {
                 Some(Frame::Joined) => true,
             };
             let loc = self.reader.lines.loc;
-            // Once json-file is settled, a line of the writer's shape parses to what
-            // `fast_parts` reads (it starts with `{`, so detection and the NUL check agree).
-            let json = self.reader.parser.settled() == Some(LogFormat::JsonFile);
             let (bytes, stats) = self.reader.lines.frame(joined);
             let parsed = match bytes {
                 Ok(b) => match if json { fast_parts(b) } else { None } {
@@ -179,15 +247,13 @@ impl<R: BufRead> Iterator for MessageReader<R> {
                 Err(e) => Parsed::Failed(e),
             };
             let line = match parsed {
-                // The common case: a complete line of the writer's shape, no partial open:
-                // its message is built from the parts (what `push` would emit), no `LogLine`.
-                Parsed::Fast(p)
-                    if !p.partial && self.reasm.complete_passes_through(Some(p.time)) =>
-                {
+                Parsed::Fast(p) => {
                     stats.records += 1;
-                    return Some(Ok(Reassembler::whole_json_line(&self.container, p, loc)));
+                    match self.out.fast(p, loc) {
+                        Some(m) => return Some(m),
+                        None => continue,
+                    }
                 }
-                Parsed::Fast(p) => Ok(p.into_line()),
                 Parsed::Other(b) => self.reader.parser.parse(b),
                 Parsed::Failed(e) => Err(e),
             };
@@ -201,24 +267,52 @@ impl<R: BufRead> Iterator for MessageReader<R> {
                     return Some(Err(e.at(loc)));
                 }
             };
-            let named;
-            let key = match &line.source {
-                Some(s) => {
-                    named = Arc::from(s.as_ref());
-                    &named
-                }
-                None => &self.container,
+            if let Some(m) = self.out.line(&line, loc) {
+                return Some(m);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line of the writer's shape read in place obeys the line length cap as a framed
+    /// line does: accepted up to the cap, a `Limit` error one byte over it.
+    #[test]
+    fn in_place_lines_obey_the_length_cap() {
+        let line = r#"{"log":"hello\n","stream":"stdout","time":"2024-01-01T00:00:00Z"}"#;
+        let text = [line; 4].join("\n") + "\n";
+        for (max, ok) in [
+            (line.len() - 1, false),
+            (line.len(), true),
+            (line.len() + 1, true),
+        ] {
+            let settings = Settings {
+                max_line_bytes: max,
+                ..Settings::default()
             };
-            // One complete line in, its message out, built where it is returned (no queue,
-            // no moves of the message).
-            if self.reasm.passes_through(&line) {
-                return Some(Ok(Reassembler::whole_line(key, &line, loc)));
+            let mut r = MessageReader::with_parser(
+                text.as_bytes(),
+                "c",
+                LogParser::new(Detect::Fixed(LogFormat::JsonFile)),
+                settings,
+            );
+            let got: Vec<_> = r.by_ref().collect();
+            assert_eq!(got.len(), 4, "{max}");
+            for m in &got {
+                match m {
+                    Ok(m) => assert!(ok && m.text == b"hello", "{max} {m:?}"),
+                    Err(e) => assert!(!ok && matches!(e, Error::Limit { .. }), "{max} {e:?}"),
+                }
             }
-            self.reasm.push(key, &line, loc, None, &mut self.scratch);
-            if self.scratch.len() == 1 {
-                return self.scratch.pop().map(Ok);
-            }
-            self.ready.extend(self.scratch.drain(..).map(Ok));
+            let s = r.stats();
+            assert_eq!(
+                (s.lines, s.records, s.errors),
+                (4, if ok { 4 } else { 0 }, 4 - s.records)
+            );
+            assert_eq!(s.limited, if ok { 0 } else { 4 });
         }
     }
 }
