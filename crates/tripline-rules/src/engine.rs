@@ -194,9 +194,6 @@ fn needs_lowering(b: &[u8]) -> bool {
 #[derive(Debug, Default, Clone)]
 struct Slot {
     epoch: u32,
-    /// Index of the candidate name that was present last time: tried first, so a stream of
-    /// same-shaped events pays one lookup per field.
-    hint: usize,
     state: u8,
     n: usize,
     items: Vec<Val>,
@@ -777,12 +774,10 @@ impl Engine {
             }
             return;
         }
-        let names = &self.slots[sid];
-        let first = slot.hint.min(names.len().saturating_sub(1));
-        let order = std::iter::once(first).chain((0..names.len()).filter(|&i| i != first));
-        for i in order {
-            if let Some(v) = ev.field_by(&names[i]) {
-                slot.hint = i;
+        // The first of the slot's names the event has, in order (an event may carry both a
+        // mapped name and the rule's own).
+        for name in &self.slots[sid] {
+            if let Some(v) = ev.field_by(name) {
                 slot.state = if v.is_null() { NULL } else { PRESENT };
                 slot.push_value(&v);
                 return;
