@@ -192,6 +192,11 @@ fn merged_plans_and_gates_equal_direct_evaluation() {
             "sel:\n    type: EXECVE\n    a0: tool\n  condition: not sel and kw\n  kw:\n    - boom",
         ),
         ("kw_product", "", "kw:\n    - tool\n  condition: kw"),
+        (
+            "g_exec_kw",
+            "service: audit",
+            "sel:\n    type: EXECVE\n  kw:\n    - secret\n  condition: sel and kw",
+        ),
     ];
     let mut set = RuleSet::new(Settings::default());
     for (i, (title, service, det)) in rules.iter().enumerate() {
@@ -259,6 +264,24 @@ fn merged_plans_and_gates_equal_direct_evaluation() {
             json!({"type": "EXECVE", "a0": "tool", "message": "tool"}),
             &["kw_product"],
         ),
+        // The raw slot's needles of the gated keyword rule are in an automaton of their own
+        // that only EXECVE events go through, the ungated rules' needles in both.
+        (
+            &audit,
+            json!({"type": "EXECVE", "message": "top secret"}),
+            &["g_exec_kw"],
+        ),
+        (
+            &audit,
+            json!({"type": "SYSCALL", "message": "top secret tool"}),
+            &["kw_product"],
+        ),
+        (
+            &audit,
+            json!({"type": "EXECVE", "a0": "tool", "message": "secret tool"}),
+            &["g_exec", "kw_product", "g_exec_kw"],
+        ),
+        (&audit, json!({"message": "secret tool"}), &["kw_product"]),
         (&audit, json!({"type": null, "a0": "tool"}), &[]),
         (&audit, json!({}), &[]),
     ];
