@@ -638,11 +638,16 @@ pub fn run(out: &mut Reporter) {
         {
             // `TRIPLINE_SIGMA_JSON=1`: the peers' serde_json objects instead of our native forms.
             let json = std::env::var_os("TRIPLINE_SIGMA_JSON").is_some();
-            // `TRIPLINE_SIGMA_ONLY=process_creation`: only events whose logsource contains it.
+            // `TRIPLINE_SIGMA_ONLY=process_creation`: only events whose kind (the breakdown's
+            // label: logsource, and the record type of audit records) contains it.
             let only = std::env::var("TRIPLINE_SIGMA_ONLY").unwrap_or_default();
+            let picked: Vec<bool> = events
+                .iter()
+                .map(|e| only.is_empty() || kind(e).contains(&only))
+                .collect();
             for _ in 0..passes {
-                for (e, (ls, nat)) in events.iter().zip(&natives) {
-                    if !only.is_empty() && !ls.to_string().contains(&only) {
+                for ((e, (ls, nat)), &p) in events.iter().zip(&natives).zip(&picked) {
+                    if !p {
                         continue;
                     }
                     buf.clear();
@@ -672,11 +677,7 @@ pub fn run(out: &mut Reporter) {
         if std::env::var_os("TRIPLINE_SIGMA_BREAKDOWN").is_some() {
             let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             for (i, e) in events.iter().enumerate() {
-                let kind = match &e.audit {
-                    Some(r) => format!("{} type={:?}", e.ls, r.record().record_type()),
-                    None => e.ls.to_string(),
-                };
-                groups.entry(kind).or_default().push(i);
+                groups.entry(kind(e)).or_default().push(i);
             }
             let mut total = 0.0;
             for (kind, idx) in &groups {
@@ -948,6 +949,15 @@ pub fn run(out: &mut Reporter) {
             our_set.iter().filter(|(i, _)| *i < k).cloned().collect();
         diff("rsigma-eval", &our_set, &rs_set, &events);
         diff("sigma-rust", &ours_k_set, &sr_set, &events);
+    }
+}
+
+/// An event's kind for the breakdown and `TRIPLINE_SIGMA_ONLY`: its logsource, and the record
+/// type of an audit record.
+fn kind(e: &Ev) -> String {
+    match &e.audit {
+        Some(r) => format!("{} type={:?}", e.ls, r.record().record_type()),
+        None => e.ls.to_string(),
     }
 }
 

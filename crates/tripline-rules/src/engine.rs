@@ -88,9 +88,8 @@ struct Plan {
     /// Rules with no necessary literal.
     always: Vec<u32>,
     automata: Vec<Automaton>,
-    /// Per automaton: whether some rule without a gate needs it, and the gate values (bits
-    /// into `gate.values`) whose rules need it.
-    need: Vec<(bool, u64)>,
+    /// Per automaton: when the event must go through it.
+    need: Vec<Need>,
     gate: Option<Gate>,
 }
 
@@ -102,6 +101,18 @@ struct Gate {
     src: Src,
     /// Gate value (lowercase) → its bit.
     values: HashMap<Box<str>, u32, FastHash>,
+}
+
+/// When an event goes through one automaton of a plan.
+#[derive(Debug, Clone, Copy, Default)]
+struct Need {
+    /// Some rule without a gate needs it: always, unless `unless` says otherwise.
+    ungated: bool,
+    /// The gate values (bits into `gate.values`) whose rules need it.
+    bits: u64,
+    /// Skipped when the event holds one of these gate values: another automaton of the same
+    /// slot, holding these needles and those of the gated rules, is scanned instead.
+    unless: u64,
 }
 
 /// A gate is only worth its lookup when it spares this many rules.
@@ -166,37 +177,34 @@ impl Val {
 }
 
 /// Whether lowercasing could change `b`: an ASCII uppercase letter or any non-ASCII byte.
-/// Eight bytes at a time: for ASCII bytes, adding `0x80 - b'A'` sets a byte's high bit when
-/// it is `>= b'A'`, adding `0x80 - b'Z' - 1` when it is `> b'Z'` (no carries between bytes).
+/// Eight bytes at a time (the tail zero-padded: a zero byte changes nothing): for ASCII
+/// bytes, adding `0x80 - b'A'` sets a byte's high bit when it is `>= b'A'`, adding
+/// `0x80 - b'Z' - 1` when it is `> b'Z'` (no carries between bytes).
 fn needs_lowering(b: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |x: u64| {
+        let ge_a = x.wrapping_add(ONES * u64::from(0x80 - b'A'));
+        let gt_z = x.wrapping_add(ONES * u64::from(0x80 - b'Z' - 1));
+        x & HIGH != 0 || ge_a & !gt_z & HIGH != 0
+    };
     let mut chunks = b.chunks_exact(8);
     for c in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w);
-        if x & HIGH != 0 {
-            return true;
-        }
-        let ge_a = x.wrapping_add(ONES * u64::from(0x80 - b'A'));
-        let gt_z = x.wrapping_add(ONES * u64::from(0x80 - b'Z' - 1));
-        if ge_a & !gt_z & HIGH != 0 {
+        if word(u64::from_le_bytes(w)) {
             return true;
         }
     }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&c| !c.is_ascii() || c.is_ascii_uppercase())
+    let rest = chunks.remainder();
+    let mut w = [0u8; 8];
+    w[..rest.len()].copy_from_slice(rest);
+    word(u64::from_le_bytes(w))
 }
 
 #[derive(Debug, Default, Clone)]
 struct Slot {
     epoch: u32,
-    /// Index of the candidate name that was present last time: tried first, so a stream of
-    /// same-shaped events pays one lookup per field.
-    hint: usize,
     state: u8,
     n: usize,
     items: Vec<Val>,
@@ -498,23 +506,39 @@ impl Engine {
                     }
                 };
                 let (gate, gates) = choose_gate(&entries, &by_slot, src_of);
-                let need = by_slot
-                    .values()
-                    .map(|ns| {
-                        let mut n = (false, 0u64);
-                        for (_, _, r) in ns {
-                            match gates.get(r) {
-                                Some(bits) => n.1 |= bits,
-                                None => n.0 = true,
-                            }
+                let mut need = Vec::new();
+                let mut automata = Vec::new();
+                for (sid, ns) in by_slot {
+                    let mut n = Need::default();
+                    for (_, _, r) in &ns {
+                        match gates.get(r) {
+                            Some(bits) => n.bits |= bits,
+                            None => n.ungated = true,
                         }
-                        n
-                    })
-                    .collect();
-                let automata = by_slot
-                    .into_iter()
-                    .map(|(sid, ns)| automaton(src_of(sid), &ns))
-                    .collect();
+                    }
+                    // The gated rules' substring needles cost every event a scan (and, when
+                    // short, the prescreen): events whose gate value no gated rule of this
+                    // slot wants go through an automaton of the ungated rules' needles alone.
+                    let gated_any = ns
+                        .iter()
+                        .any(|(_, a, r)| *a == Anchor::Any && gates.contains_key(r));
+                    if n.ungated && gated_any {
+                        let ungated: Vec<(String, Anchor, u32)> = ns
+                            .iter()
+                            .filter(|(_, _, r)| !gates.contains_key(r))
+                            .cloned()
+                            .collect();
+                        need.push(Need {
+                            ungated: true,
+                            bits: 0,
+                            unless: n.bits,
+                        });
+                        automata.push(automaton(src_of(sid), &ungated));
+                        n.ungated = false;
+                    }
+                    need.push(n);
+                    automata.push(automaton(src_of(sid), &ns));
+                }
                 Plan {
                     buckets: set,
                     always: all,
@@ -708,8 +732,8 @@ impl Engine {
             }
             None => u64::MAX,
         };
-        for (a, &(ungated, bits)) in p.automata.iter().zip(&p.need) {
-            if !ungated && bits & live == 0 {
+        for (a, n) in p.automata.iter().zip(&p.need) {
+            if (!n.ungated && n.bits & live == 0) || n.unless & live != 0 {
                 continue;
             }
             let sid = self.slot_id(a.src);
@@ -753,36 +777,36 @@ impl Engine {
         }
     }
 
+    /// Reads slot `sid` of the event unless this event's value is already there.
+    #[inline]
     fn fill<E: FieldSource + ?Sized>(&self, sid: usize, ev: &E, sc: &mut Scratch) {
-        let epoch = sc.epoch;
-        let slot = &mut sc.slots[sid];
-        if slot.epoch == epoch {
-            return;
+        if sc.slots[sid].epoch != sc.epoch {
+            self.read_slot(sid, ev, sc);
         }
-        slot.epoch = epoch;
+    }
+
+    #[inline(never)]
+    fn read_slot<E: FieldSource + ?Sized>(&self, sid: usize, ev: &E, sc: &mut Scratch) {
+        let slot = &mut sc.slots[sid];
+        slot.epoch = sc.epoch;
         slot.n = 0;
         slot.state = ABSENT;
-        if sid == self.slots.len() {
-            if let Some(t) = ev.raw_text() {
-                slot.state = PRESENT;
-                slot.push_value(&Value::str(t));
-                return;
-            }
-            for name in &self.keyword_fields {
-                if let Some(v) = ev.field_by(name) {
-                    slot.state = if v.is_null() { NULL } else { PRESENT };
-                    slot.push_value(&v);
+        let names = match self.slots.get(sid) {
+            Some(names) => names,
+            // The raw message, else the first keyword field present.
+            None => {
+                if let Some(t) = ev.raw_text() {
+                    slot.state = PRESENT;
+                    slot.push_value(&Value::str(t));
                     return;
                 }
+                &self.keyword_fields
             }
-            return;
-        }
-        let names = &self.slots[sid];
-        let first = slot.hint.min(names.len().saturating_sub(1));
-        let order = std::iter::once(first).chain((0..names.len()).filter(|&i| i != first));
-        for i in order {
-            if let Some(v) = ev.field_by(&names[i]) {
-                slot.hint = i;
+        };
+        // The first of the slot's names the event has, in order (an event may carry both a
+        // mapped name and the rule's own).
+        for name in names {
+            if let Some(v) = ev.field_by(name) {
                 slot.state = if v.is_null() { NULL } else { PRESENT };
                 slot.push_value(&v);
                 return;

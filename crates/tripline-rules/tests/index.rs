@@ -192,6 +192,11 @@ fn merged_plans_and_gates_equal_direct_evaluation() {
             "sel:\n    type: EXECVE\n    a0: tool\n  condition: not sel and kw\n  kw:\n    - boom",
         ),
         ("kw_product", "", "kw:\n    - tool\n  condition: kw"),
+        (
+            "g_exec_kw",
+            "service: audit",
+            "sel:\n    type: EXECVE\n  kw:\n    - secret\n  condition: sel and kw",
+        ),
     ];
     let mut set = RuleSet::new(Settings::default());
     for (i, (title, service, det)) in rules.iter().enumerate() {
@@ -259,6 +264,24 @@ fn merged_plans_and_gates_equal_direct_evaluation() {
             json!({"type": "EXECVE", "a0": "tool", "message": "tool"}),
             &["kw_product"],
         ),
+        // The raw slot's needles of the gated keyword rule are in an automaton of their own
+        // that only EXECVE events go through, the ungated rules' needles in both.
+        (
+            &audit,
+            json!({"type": "EXECVE", "message": "top secret"}),
+            &["g_exec_kw"],
+        ),
+        (
+            &audit,
+            json!({"type": "SYSCALL", "message": "top secret tool"}),
+            &["kw_product"],
+        ),
+        (
+            &audit,
+            json!({"type": "EXECVE", "a0": "tool", "message": "secret tool"}),
+            &["g_exec", "kw_product", "g_exec_kw"],
+        ),
+        (&audit, json!({"message": "secret tool"}), &["kw_product"]),
         (&audit, json!({"type": null, "a0": "tool"}), &[]),
         (&audit, json!({}), &[]),
     ];
@@ -313,4 +336,36 @@ fn scratch_moves_between_engines() {
     out.clear();
     two.evaluate(&ls, &json!({"a0": "x0"}), &mut sc, &mut out);
     assert!(out.is_empty());
+}
+
+/// A mapped field reads the first of its names the event has (`process.executable` before
+/// `Image` for process_creation), whatever shape the previous events of the stream had.
+#[test]
+fn mapped_names_are_tried_in_order_for_every_event() {
+    let mut set = RuleSet::new(Settings::default());
+    set.add_str(
+        "title: img\nid: 11111111-2222-4333-8444-000000000099\nlogsource: {product: linux, category: process_creation}\ndetection:\n  sel:\n    Image|endswith: /curl\n  condition: sel\n",
+        "img.yml",
+    );
+    let e = Engine::new(&set);
+    let ls = LogSource::new("linux", "process_creation", "");
+    let sysmon = json!({"Image": "/usr/bin/curl"});
+    let both = json!({"process.executable": "/usr/bin/ls", "Image": "/usr/bin/curl"});
+    let ecs = json!({"process.executable": "/usr/bin/curl"});
+    let mut sc = Scratch::new();
+    let mut out = Vec::new();
+    let mut fires = |ev: &serde_json::Value| {
+        out.clear();
+        e.evaluate(&ls, ev, &mut sc, &mut out);
+        !out.is_empty()
+    };
+    // Fresh, then after events of each shape: the ECS name wins when both are present.
+    assert!(!fires(&both));
+    assert!(fires(&sysmon));
+    assert!(
+        !fires(&both),
+        "the Image-only event before must not change the lookup order"
+    );
+    assert!(fires(&ecs));
+    assert!(!fires(&both));
 }
