@@ -1115,21 +1115,7 @@ mod tests {
         }
 
         fn json_tree() -> impl Strategy<Value = serde_json::Value> {
-            let leaf = prop_oneof![
-                Just(serde_json::Value::Null),
-                any::<bool>().prop_map(serde_json::Value::from),
-                any::<i64>().prop_map(serde_json::Value::from),
-                any::<u64>().prop_map(serde_json::Value::from),
-                (-1e6f64..1e6).prop_map(serde_json::Value::from),
-                ".{0,6}".prop_map(serde_json::Value::from),
-            ];
-            leaf.prop_recursive(4, 32, 4, move |inner| {
-                prop_oneof![
-                    prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
-                    prop::collection::vec((key(), inner), 0..5)
-                        .prop_map(|m| { serde_json::Value::Object(m.into_iter().collect()) }),
-                ]
-            })
+            crate::testgen::json_tree(key().boxed(), ".{0,6}")
         }
 
         /// JSON object text with repeated keys and whitespace a writer may leave.

@@ -632,22 +632,7 @@ mod tests {
     }
 
     fn json_tree() -> impl Strategy<Value = serde_json::Value> {
-        let key = "[a-c.]{0,3}";
-        let leaf = prop_oneof![
-            Just(serde_json::Value::Null),
-            any::<bool>().prop_map(serde_json::Value::from),
-            any::<i64>().prop_map(serde_json::Value::from),
-            any::<u64>().prop_map(serde_json::Value::from),
-            (-1e6f64..1e6).prop_map(serde_json::Value::from),
-            "[a-zA-Z0-9 ./]{0,6}".prop_map(serde_json::Value::from),
-        ];
-        leaf.prop_recursive(4, 32, 4, move |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
-                prop::collection::btree_map(key, inner, 0..4)
-                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
-            ]
-        })
+        crate::testgen::json_tree("[a-c.]{0,3}".boxed(), "[a-zA-Z0-9 ./]{0,6}")
     }
 
     proptest! {

@@ -81,6 +81,8 @@ mod object_writer;
 pub mod ocsf;
 pub mod paths;
 pub mod severity;
+#[cfg(test)]
+mod testgen;
 pub mod value;
 
 pub use attack::{Attack, Tactic, Technique};
