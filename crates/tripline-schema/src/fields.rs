@@ -64,20 +64,9 @@ pub const INVALID_JSON_KEY: &str = "_invalid_json";
 /// its JSON text as a string, at the deepest object or array it stands in; text that is
 /// not a JSON object at all becomes one entry, [`INVALID_JSON_KEY`].
 fn parse_object(json: &str) -> Vec<(Text, Field)> {
-    if let Ok(Fields(Repr::Built(v))) = serde_json::from_str::<Fields>(json) {
-        return v;
-    }
-    match serde_json::from_str::<RawMembers<'_>>(json) {
-        Ok(m) => Fields::from_entries(
-            m.0.into_iter()
-                .map(|(k, v)| (k, lenient_value(v.get())))
-                .collect(),
-        )
-        .into_entries(),
-        Err(_) => vec![(
-            Text::const_new(INVALID_JSON_KEY),
-            Field::Str(Text::from(json)),
-        )],
+    match lenient_value(json) {
+        Field::Map(m) => m.into_entries(),
+        _ => vec![(Text::const_new(INVALID_JSON_KEY), Field::Str(Text::from(json)))],
     }
 }
 
@@ -87,7 +76,7 @@ fn lenient_value(json: &str) -> Field {
     if let Ok(f) = serde_json::from_str::<Field>(json) {
         return f;
     }
-    match json.as_bytes().first() {
+    match json.trim_start_matches([' ', '\t', '\n', '\r']).as_bytes().first() {
         Some(b'{') => {
             if let Ok(m) = serde_json::from_str::<RawMembers<'_>>(json) {
                 return Field::Map(Fields::from_entries(
@@ -1026,6 +1015,16 @@ mod tests {
             serde_json::to_string(&m).unwrap(),
             r#"{"a":1,"b":2,"c":4,"d":5}"#
         );
+    }
+
+    #[test]
+    fn a_lazy_value_that_does_not_parse_keeps_its_text_after_leading_space() {
+        let m = Fields::lazy(" \n{\"a\":1e999,\"b\":[2,1e999]}".to_string());
+        assert_eq!(m["a"], "1e999");
+        assert_eq!(m["b"][0], 2u64);
+        assert_eq!(m["b"][1], "1e999");
+        let bad = Fields::lazy("{\"a\":".to_string());
+        assert_eq!(bad[INVALID_JSON_KEY], "{\"a\":");
     }
 
     #[test]
