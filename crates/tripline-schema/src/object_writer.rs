@@ -5,7 +5,9 @@
 
 use std::fmt::Write as _;
 
-use crate::fields::{Field, Fields};
+use serde::Serialize;
+
+use crate::fields::Fields;
 
 /// Writes one JSON object, member by member, into a single string.
 ///
@@ -112,14 +114,15 @@ impl ObjectWriter {
         self.buf.push_str("null,");
     }
 
-    /// A member holding a [`Field`] (serialized; for the rare values a source has already
-    /// built).
-    pub fn field(&mut self, key: &str, value: &Field) {
+    /// A member holding any serializable value as its JSON (for the rare values a source
+    /// has as a typed struct or an already built [`Field`](crate::Field)).
+    pub fn serialized<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
         self.key(key);
         match serde_json::to_string(value) {
             Ok(json) => self.buf.push_str(&json),
-            // Unreachable: every `Field` serializes to JSON (string keys, finite numbers).
-            Err(_) => self.buf.push_str("null"),
+            // A value serde_json cannot write (a map with non-string keys; never a schema
+            // type) leaves the serializer's error message in its place, so it shows.
+            Err(e) => push_json_str(&mut self.buf, &e.to_string()),
         }
         self.buf.push(',');
     }
@@ -278,6 +281,7 @@ fn push_escaped(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Field;
 
     #[test]
     fn members_of_every_kind_read_back_as_a_parsed_map() {

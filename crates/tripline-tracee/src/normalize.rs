@@ -348,11 +348,15 @@ impl<'e> Normalizer<'e> {
             .map(|r| json::raw_str(r).map_or_else(|| Text::from(r.get()), Text::from));
         event.source.version = Some("v1beta1".into());
         if self.keep_unmapped {
-            if let Some(p) = runtime {
-                unmapped.insert("process", p);
+            if let Some(p) = runtime.and_then(|p| serde_json::to_value(p).ok()) {
+                unmapped.insert("process", Field::from(p));
             }
-            if let Some(sig) = signature {
-                sig.finding_envelope(&mut event, &mut unmapped);
+            if let Some(p) = ev.threat.as_ref().and_then(|t| t.properties.as_ref()) {
+                let m: Fields =
+                    p.0.iter()
+                        .map(|(k, v)| (k.as_ref(), raw_json(v.get())))
+                        .collect();
+                unmapped.insert("threat_properties", m);
             }
             if let Some(rest) = leftover_args(ev, consumed) {
                 unmapped.insert("args", rest);
@@ -410,7 +414,7 @@ impl<'e> Normalizer<'e> {
         mut container: Option<Container>,
         orchestrator: Option<Orchestrator>,
         signature: Option<&A>,
-    ) -> (Event, &'static [&'static str], Option<Field>) {
+    ) -> (Event, &'static [&'static str], Option<Process>) {
         let runtime_process = name.starts_with("container_").then(|| process.clone());
         let (kind, consumed, event_container) = match signature {
             Some(sig) => (
@@ -425,10 +429,7 @@ impl<'e> Normalizer<'e> {
             // container_create/remove: the event is about the container in its args; the
             // process that reported it is the runtime, kept under unmapped.
             container = Some(c);
-            runtime = runtime_process
-                .filter(|_| self.keep_unmapped)
-                .and_then(|p| serde_json::to_value(p).ok())
-                .map(Field::from);
+            runtime = runtime_process.filter(|_| self.keep_unmapped);
         }
         if let (Some(c), Some(enricher)) = (container.as_mut(), self.enricher)
             && let Some(id) = c.id.clone()
@@ -440,8 +441,7 @@ impl<'e> Normalizer<'e> {
         event.container = container;
         event.orchestrator = orchestrator.map(Box::new);
         if let Some(sig) = signature {
-            // The leftovers (`FindingSource::finding_envelope`) are the caller's.
-            sig.finding_envelope_only(&mut event);
+            sig.finding_envelope(&mut event);
         }
         (event, consumed, runtime)
     }
@@ -485,15 +485,10 @@ fn leftover_args<'a, A: ArgLookup<'a>>(args: &A, consumed: &[&str]) -> Option<Fi
 pub trait FindingSource<'a> {
     /// The finding payload.
     fn finding(&self, name: &str, process: Process) -> Finding;
-    /// Severity, message and vendor leftovers on the envelope.
-    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields);
-    /// Severity and message on the envelope, without the vendor leftovers (what the
-    /// normalizer sets when it keeps no `unmapped`). By default [`Self::finding_envelope`]
-    /// with its leftovers thrown away; implementations skip building them.
-    fn finding_envelope_only(&self, event: &mut Event) {
-        self.finding_envelope(event, &mut Fields::new());
-    }
-    /// Args [`FindingSource::finding_envelope`] already keeps, left out of `unmapped.args`.
+    /// Severity, message and tags on the envelope (the leftovers under `unmapped` are the
+    /// normalizer's, written with the rest of the event's).
+    fn finding_envelope(&self, event: &mut Event);
+    /// Args the normalizer keeps elsewhere under `unmapped`, left out of `unmapped.args`.
     fn envelope_args(&self) -> &'static [&'static str] {
         &[]
     }
@@ -570,17 +565,7 @@ impl<'a> FindingSource<'a> for TraceEvent<'a> {
         }
     }
 
-    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields) {
-        self.finding_envelope_only(event);
-        if let Some(extra) = extra_properties(self) {
-            unmapped.insert("properties", extra);
-        }
-        if let Some(t) = self.arg("triggeredBy") {
-            unmapped.insert("triggeredBy", raw_json(t.raw()));
-        }
-    }
-
-    fn finding_envelope_only(&self, event: &mut Event) {
+    fn finding_envelope(&self, event: &mut Event) {
         let props = self.properties();
         if let Some(s) = props.and_then(|p| p.severity()) {
             event.severity = Severity::from_tracee(s).unwrap_or_else(|| Severity {
@@ -632,18 +617,7 @@ impl<'a> FindingSource<'a> for V1Event<'a> {
         }
     }
 
-    fn finding_envelope(&self, event: &mut Event, unmapped: &mut Fields) {
-        self.finding_envelope_only(event);
-        if let Some(p) = self.threat.as_ref().and_then(|t| t.properties.as_ref()) {
-            let m: Fields =
-                p.0.iter()
-                    .map(|(k, v)| (k.as_ref(), raw_json(v.get())))
-                    .collect();
-            unmapped.insert("threat_properties", m);
-        }
-    }
-
-    fn finding_envelope_only(&self, event: &mut Event) {
+    fn finding_envelope(&self, event: &mut Event) {
         let Some(t) = &self.threat else { return };
         if let Some(sev) = t.severity_num().and_then(Severity::from_tracee) {
             event.severity = sev;
@@ -986,7 +960,7 @@ struct TraceExtra<'e, 'a> {
     ev: &'e TraceEvent<'a>,
     origin: Origin,
     consumed: &'static [&'static str],
-    runtime: Option<Field>,
+    runtime: Option<Process>,
 }
 
 /// Signature properties a finding maps; the others stay under `unmapped`.
@@ -998,26 +972,6 @@ const MAPPED_PROPERTIES: &[&str] = &[
     "external_id",
     "Technique",
 ];
-
-/// The signature properties a finding does not map, as a map (`None` when none is left).
-fn extra_properties(ev: &TraceEvent<'_>) -> Option<Fields> {
-    let props = ev.properties()?;
-    with_scratch(|scratch| {
-        let mut sorted = true;
-        for (k, v) in &props.raw().0 {
-            if MAPPED_PROPERTIES.contains(&k.as_ref()) {
-                continue;
-            }
-            let value = raw_json_in(v.get(), scratch);
-            let key = Text::from(k.as_ref());
-            if sorted && let Some((last, _)) = scratch.last() {
-                sorted = key_order(last, &key).is_lt();
-            }
-            scratch.push((key, value));
-        }
-        (!scratch.is_empty()).then(|| take_sorted(scratch, 0, sorted))
-    })
-}
 
 impl TraceLeftovers<'_> {
     /// `unmapped.tracee` (`extra`: everything; `None`: only the clock flags). Each member
@@ -1092,7 +1046,7 @@ impl TraceLeftovers<'_> {
             w.bool("podSandbox", v);
         }
         if let Some(p) = &x.runtime {
-            w.field("process", p);
+            w.serialized("process", p);
         }
         if let Some(v) = ev.processor_id {
             w.i64("processorId", v);
