@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tripline_docker::{EventReader, EventRecord, MessageReader, parse_json_log};
 
-use crate::report::{Reporter, best_rate};
+use crate::report::{Reporter, best_rate, value_rate};
 
 /// Deterministic json-file lines: mostly complete lines, stdout/stderr interleaved, every
 /// 50th line split into 16 KiB-style partial chunks, some escapes.
@@ -86,15 +86,6 @@ pub fn event_lines(n: usize) -> Vec<String> {
     out
 }
 
-fn peer_rate(lines: &[String], min: Duration) -> f64 {
-    best_rate(lines.len() as f64, min, || {
-        for l in lines {
-            let v: serde_json::Value = serde_json::from_str(l).expect("valid");
-            std::hint::black_box(&v);
-        }
-    })
-}
-
 /// Runs the Docker comparisons.
 pub fn run(out: &mut Reporter) {
     let min = Duration::from_secs(2);
@@ -102,7 +93,7 @@ pub fn run(out: &mut Reporter) {
     let logs = log_lines(50_000);
     let text = logs.join("\n");
     let n = logs.len() as f64;
-    let peer = peer_rate(&logs, min);
+    let peer = value_rate(&logs, min);
     let parse = best_rate(n, min, || {
         for l in &logs {
             let r = parse_json_log(l.as_bytes()).expect("valid");
@@ -160,7 +151,7 @@ pub fn run(out: &mut Reporter) {
     let events = event_lines(30_000);
     let text = events.join("\n");
     let n = events.len() as f64;
-    let peer = peer_rate(&events, min);
+    let peer = value_rate(&events, min);
     let parse = best_rate(n, min, || {
         for l in &events {
             let r = EventRecord::from_str(l).expect("valid");

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tripline_falco::{NormalizeOptions, Reader, from_str};
 
-use crate::report::{Reporter, best_rate};
+use crate::report::{Reporter, best_rate, value_rate};
 
 /// Deterministic alert lines in the shapes a host emits: default-config 0.39+ syscall alerts
 /// with `output` and `tags`, the seed's config (no `output`, no `tags`), grafted pre-0.39
@@ -63,12 +63,7 @@ pub fn run(out: &mut Reporter) {
     let min = Duration::from_secs(2);
     let opts = NormalizeOptions::default();
 
-    let peer = best_rate(n, min, || {
-        for l in &lines {
-            let v: serde_json::Value = serde_json::from_str(l).expect("valid");
-            std::hint::black_box(&v);
-        }
-    });
+    let peer = value_rate(&lines, min);
     let parse = best_rate(n, min, || {
         for l in &lines {
             let a = from_str(l).expect("valid");

@@ -22,6 +22,16 @@ pub fn best_rate(units: f64, min: Duration, mut f: impl FnMut()) -> f64 {
     units / best
 }
 
+/// The peer of the JSON families: every line decoded into a `serde_json::Value`.
+pub fn value_rate(lines: &[String], min: Duration) -> f64 {
+    best_rate(lines.len() as f64, min, || {
+        for l in lines {
+            let v: serde_json::Value = serde_json::from_str(l).expect("valid");
+            std::hint::black_box(&v);
+        }
+    })
+}
+
 impl Reporter {
     /// A reporter printing JSON lines when `json` is set.
     pub fn new(json: bool) -> Self {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tripline_tracee::{Normalizer, Reader, from_str};
 
-use crate::report::{Reporter, best_rate};
+use crate::report::{Reporter, best_rate, value_rate};
 
 /// Deterministic v0.19-shape lines: exec, file open, connect, signature with triggeredBy,
 /// DNS packet, in the proportions of a busy container host.
@@ -101,12 +101,7 @@ pub fn run(out: &mut Reporter) {
     let (mut peer, mut parse, mut full, mut stream) = (0f64, 0f64, 0f64, 0f64);
     let mut lean_rate = 0f64;
     for _ in 0..4 {
-        peer = peer.max(best_rate(n, min, || {
-            for l in &lines {
-                let v: serde_json::Value = serde_json::from_str(l).expect("valid");
-                std::hint::black_box(&v);
-            }
-        }));
+        peer = peer.max(value_rate(&lines, min));
         parse = parse.max(best_rate(n, min, || {
             for l in &lines {
                 let r = from_str(l).expect("valid");
@@ -167,12 +162,7 @@ pub fn run(out: &mut Reporter) {
     let procs = process_lines(20_000);
     let (mut peer2, mut full2) = (0f64, 0f64);
     for _ in 0..3 {
-        peer2 = peer2.max(best_rate(n, min, || {
-            for l in &procs {
-                let v: serde_json::Value = serde_json::from_str(l).expect("valid");
-                std::hint::black_box(&v);
-            }
-        }));
+        peer2 = peer2.max(value_rate(&procs, min));
         full2 = full2.max(best_rate(n, min, || {
             for l in &procs {
                 let ev = norm.normalize(&from_str(l).expect("valid"));
