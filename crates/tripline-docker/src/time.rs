@@ -69,14 +69,9 @@ impl Timestamp {
                 const { [const { Cell::new((i64::MIN, NaiveDate::MIN)) }; 16] };
         }
         let day = self.secs.div_euclid(86_400);
-        let cached = DAYS.with(|d| d[(day & 15) as usize].get());
-        let date = if cached.0 == day {
-            cached.1
-        } else {
-            let date = DateTime::from_timestamp(day * 86_400, 0)?.date_naive();
-            DAYS.with(|d| d[(day & 15) as usize].set((day, date)));
-            date
-        };
+        let date = memo(&DAYS, (day & 15) as usize, day, || {
+            Some(DateTime::from_timestamp(day * 86_400, 0)?.date_naive())
+        })?;
         let time = NaiveTime::from_num_seconds_from_midnight_opt(
             self.secs.rem_euclid(86_400) as u32,
             self.nanos,
@@ -469,6 +464,25 @@ const fn date_key(b: &[u8]) -> u64 {
 /// empty by an impossible key could be matched by bytes that are not a date).
 const EPOCH_DATE: (u64, i64) = (date_key(b"1970-01-01"), 0);
 
+/// A per-thread direct-mapped memo of 16 slots: the value for `key` when slot `slot & 15`
+/// last held it, else `compute`'s (stored when there is one). Both date caches of this
+/// module use it.
+#[inline(always)]
+fn memo<K: Copy + PartialEq, V: Copy>(
+    cache: &'static std::thread::LocalKey<[Cell<(K, V)>; 16]>,
+    slot: usize,
+    key: K,
+    compute: impl FnOnce() -> Option<V>,
+) -> Option<V> {
+    let (k, v) = cache.with(|c| c[slot & 15].get());
+    if k == key {
+        return Some(v);
+    }
+    let v = compute()?;
+    cache.with(|c| c[slot & 15].set((key, v)));
+    Some(v)
+}
+
 thread_local! {
     /// Recently read dates and their day numbers, by the day's last digit.
     static DATES: [Cell<(u64, i64)>; 16] = const { [const { Cell::new(EPOCH_DATE) }; 16] };
@@ -498,23 +512,15 @@ pub(crate) fn rfc3339_prefix(b: &[u8]) -> Option<(Timestamp, usize)> {
     // The date's day number: the lines of a stream fall on few dates, so the last ones read
     // are remembered per thread (direct-mapped by the day's last digit) and a date seen
     // before is neither checked nor converted again.
-    let key = date_key(b);
-    let slot = usize::from(b[9] & 15);
-    let cached = DATES.with(|d| d[slot].get());
-    let days = if cached.0 == key {
-        cached.1
-    } else {
+    let days = memo(&DATES, usize::from(b[9] & 15), date_key(b), || {
         // The eight date digits packed as `YYYYMMDD`, read at once.
-        let date = [b[0], b[1], b[2], b[3], b[5], b[6], b[8], b[9]];
-        let date = eight_digits(&date)?;
+        let date = eight_digits(&[b[0], b[1], b[2], b[3], b[5], b[6], b[8], b[9]])?;
         let (y, m, d) = (date / 10_000, date / 100 % 100, date % 100);
         if !(1..=12).contains(&m) || d == 0 || d > days_in_month(i64::from(y), m) {
             return None;
         }
-        let days = days_from_civil(i64::from(y), m, d);
-        DATES.with(|d| d[slot].set((key, days)));
-        days
-    };
+        Some(days_from_civil(i64::from(y), m, d))
+    })?;
     // The six time digits packed as `HHMMSS00` and read as pairs (no divisions to split
     // one number).
     let time = [b[11], b[12], b[14], b[15], b[17], b[18], b'0', b'0'];
