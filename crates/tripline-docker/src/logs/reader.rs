@@ -138,6 +138,13 @@ impl Assembly {
             return Some(Ok(Reassembler::whole_line(key, line, loc)));
         }
         self.reasm.push(key, line, loc, None, &mut self.scratch);
+        self.emit()
+    }
+
+    /// The messages the reassembler just put in `scratch`: a single one returned, several
+    /// queued in `ready` (`None` then, and for none).
+    #[inline(always)]
+    fn emit(&mut self) -> Option<Result<Message, Error>> {
         if self.scratch.len() == 1 {
             return self.scratch.pop().map(Ok);
         }
@@ -224,11 +231,10 @@ impl<R: BufRead> Iterator for MessageReader<R> {
                     self.done = true;
                     let out = &mut self.out;
                     out.reasm.finish(&mut out.scratch);
-                    if out.scratch.len() == 1 {
-                        return out.scratch.pop().map(Ok);
+                    match out.emit() {
+                        Some(m) => return Some(m),
+                        None => continue,
                     }
-                    out.ready.extend(out.scratch.drain(..).map(Ok));
-                    continue;
                 }
                 Some(Frame::Error(e)) => {
                     self.reader.lines.error();
