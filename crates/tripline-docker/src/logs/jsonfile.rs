@@ -125,11 +125,16 @@ impl<'a> FastParts<'a> {
 /// parses to the same [`LogLine`] through [`parse_json_log`].
 #[inline(always)]
 pub(crate) fn fast_parts(b: &[u8]) -> Option<FastParts<'_>> {
-    let (parts, rest) = fast_fields(b, true)?;
+    let (parts, time, rest) = fast_fields(b, true)?;
     if rest != b"}" && crate::lines::trim(rest) != b"}" {
         return None;
     }
-    Some(parts)
+    Some(FastParts {
+        time: time
+            .or_else(|t| crate::time::parse_rfc3339(t).ok_or(()))
+            .ok()?,
+        ..parts
+    })
 }
 
 /// [`fast_parts`] of the line at the start of `buf`, unread input that may hold more lines
@@ -141,17 +146,28 @@ pub(crate) fn fast_parts(b: &[u8]) -> Option<FastParts<'_>> {
 /// `None`, for the framer and [`fast_parts`].
 #[inline(always)]
 pub(crate) fn fast_parts_framed(buf: &[u8]) -> Option<(FastParts<'_>, usize)> {
-    let (parts, rest) = fast_fields(buf, false)?;
+    let (parts, time, rest) = fast_fields(buf, false)?;
     if !rest.starts_with(b"}\n") {
         return None;
     }
-    Some((parts, buf.len() - rest.len() + 2))
+    let take = buf.len() - rest.len() + 2;
+    let parts = FastParts {
+        time: time
+            .or_else(|t| crate::time::parse_rfc3339(t).ok_or(()))
+            .ok()?,
+        ..parts
+    };
+    Some((parts, take))
 }
 
-/// The fields of a line of the writer's shape from its start, and what follows the time's
-/// closing quote. Escapes inside the text are decoded with `decode`, else `None`.
+/// A time the fast path read at its fixed offsets, or the text of one of another shape.
+type FastTime<'a> = Result<Timestamp, &'a [u8]>;
+
+/// The fields of a line of the writer's shape from its start: the parts (time still
+/// unset), the time (read, or its text when not of the fixed shape), and what follows the
+/// time's closing quote. Escapes inside the text are decoded with `decode`, else `None`.
 #[inline(always)]
-fn fast_fields(b: &[u8], decode: bool) -> Option<(FastParts<'_>, &[u8])> {
+fn fast_fields(b: &[u8], decode: bool) -> Option<(FastParts<'_>, FastTime<'_>, &[u8])> {
     let rest = b.strip_prefix(br#"{"log":""#)?;
     // The first quote, backslash or control byte: only `"` or a final `\n"` keep the fast
     // path. The scan stops at a non-ASCII byte too, so ASCII text (nearly every line) needs
@@ -195,19 +211,19 @@ fn fast_fields(b: &[u8], decode: bool) -> Option<(FastParts<'_>, &[u8])> {
     // The time read where it starts (its shape bounds it: no search for its closing quote
     // first); a time of another shape is read from its string.
     let (time, rest) = match crate::time::rfc3339_prefix(rest) {
-        Some((t, n)) if rest.get(n) == Some(&b'"') => (t, &rest[n + 1..]),
+        Some((t, n)) if rest.get(n) == Some(&b'"') => (Ok(t), &rest[n + 1..]),
         _ => {
             let (time, rest) = plain_string(rest)?;
-            (crate::time::parse_rfc3339(time)?, rest)
+            (Err(time), rest)
         }
     };
     let parts = FastParts {
         content,
         partial,
         stream,
-        time,
+        time: Timestamp::default(),
     };
-    Some((parts, rest))
+    Some((parts, time, rest))
 }
 
 /// Decodes a JSON string body starting at `b[0]` up to its closing quote: the text and the
