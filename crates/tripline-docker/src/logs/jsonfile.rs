@@ -130,9 +130,7 @@ pub(crate) fn fast_parts(b: &[u8]) -> Option<FastParts<'_>> {
         return None;
     }
     Some(FastParts {
-        time: time
-            .or_else(|t| crate::time::parse_rfc3339(t).ok_or(()))
-            .ok()?,
+        time: resolve_time(time)?,
         ..parts
     })
 }
@@ -152,9 +150,7 @@ pub(crate) fn fast_parts_framed(buf: &[u8]) -> Option<(FastParts<'_>, usize)> {
     }
     let take = buf.len() - rest.len() + 2;
     let parts = FastParts {
-        time: time
-            .or_else(|t| crate::time::parse_rfc3339(t).ok_or(()))
-            .ok()?,
+        time: resolve_time(time)?,
         ..parts
     };
     Some((parts, take))
@@ -162,6 +158,14 @@ pub(crate) fn fast_parts_framed(buf: &[u8]) -> Option<(FastParts<'_>, usize)> {
 
 /// A time the fast path read at its fixed offsets, or the text of one of another shape.
 type FastTime<'a> = Result<Timestamp, &'a [u8]>;
+
+/// The time of a [`FastTime`]: read already, or parsed from its text now (after the caller
+/// checked the line's end, so a line that fails that check never pays for it).
+#[inline(always)]
+fn resolve_time(time: FastTime<'_>) -> Option<Timestamp> {
+    time.or_else(|t| crate::time::parse_rfc3339(t).ok_or(()))
+        .ok()
+}
 
 /// The fields of a line of the writer's shape from its start: the parts (time still
 /// unset), the time (read, or its text when not of the fixed shape), and what follows the
