@@ -181,6 +181,26 @@ pub fn run(out: &mut Reporter) {
         peer,
         "lines",
     );
+    // Not a goal row: a floor for any normalizer of these lines. Copying the finished
+    // events (every heap part allocated and its bytes copied, then dropped) is what
+    // building the same owned events costs before any parsing or mapping.
+    let built: Vec<_> = events
+        .iter()
+        .map(|l| EventRecord::from_str(l).expect("valid").normalize())
+        .collect();
+    let floor = best_rate(n, min, || {
+        for ev in &built {
+            std::hint::black_box(&ev.clone());
+        }
+    });
+    drop(built);
+    out.row(
+        "docker events Event clone+drop (floor)",
+        floor,
+        "serde_json::Value",
+        peer,
+        "lines",
+    );
     let full = best_rate(n, min, || {
         let mut r = EventReader::new(text.as_bytes());
         while let Some(rec) = r.next_record() {
