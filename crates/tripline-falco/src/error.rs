@@ -96,6 +96,17 @@ pub enum Error {
         /// The start of the line.
         snippet: String,
     },
+    /// A pretty-printed JSON alert whose object does not close: the input ended, or it ran
+    /// past [`Settings::max_document_lines`](crate::Settings::max_document_lines).
+    #[error("{at}: JSON alert not closed after {lines} lines: `{snippet}`")]
+    Unterminated {
+        /// Where the alert starts.
+        at: Location,
+        /// The lines read.
+        lines: usize,
+        /// The start of the alert.
+        snippet: String,
+    },
     /// Reading the underlying stream failed.
     #[error("{at}: read error: {source}")]
     Io {
@@ -117,6 +128,7 @@ impl Error {
             | Error::BadPriority { at, .. }
             | Error::LineTooLong { at, .. }
             | Error::TooManyFields { at, .. }
+            | Error::Unterminated { at, .. }
             | Error::Io { at, .. } => *at,
         }
     }
@@ -130,6 +142,7 @@ impl Error {
             | Error::BadPriority { at, .. }
             | Error::LineTooLong { at, .. }
             | Error::TooManyFields { at, .. }
+            | Error::Unterminated { at, .. }
             | Error::Io { at, .. } => *at = to,
         }
         self

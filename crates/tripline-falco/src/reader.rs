@@ -1,4 +1,5 @@
-//! The streaming reader: one result per alert line, non-alert lines skipped and counted.
+//! The streaming reader: one result per alert line (or pretty-printed JSON alert), non-alert
+//! lines skipped and counted.
 
 use std::io::{self, BufRead};
 
@@ -7,7 +8,7 @@ use crate::record::{Record, parse_alert};
 use crate::settings::Settings;
 use crate::text::{AlertClass, LineClass, SkipKind, classify};
 
-/// Counters of a [`Reader`]. Always `lines == records + errors + skipped`.
+/// Counters of a [`Reader`]. Always `lines == records + errors + skipped + continuation`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Stats {
@@ -33,6 +34,9 @@ pub struct Stats {
     pub skipped_summary: u64,
     /// Skipped unrecognized lines.
     pub skipped_other: u64,
+    /// Lines after the first of a pretty-printed JSON alert (`jq .` output): the alert is
+    /// one record, or one error, at its first line.
+    pub continuation: u64,
     /// Lines over [`Settings::max_line_bytes`] (also counted in `errors`).
     pub lines_too_long: u64,
     /// Alerts over [`Settings::max_output_fields`] (also counted in `errors`).
@@ -58,7 +62,40 @@ impl Stats {
     }
 }
 
+/// Nesting depth of JSON text read a line at a time: brackets outside strings, with the
+/// string state carried from one line to the next.
+#[derive(Default)]
+struct Nesting {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Nesting {
+    /// Takes in one more piece of the document; `true` once the top-level value is closed.
+    fn closed_after(&mut self, text: &[u8]) -> bool {
+        for &c in text {
+            match (self.in_string, self.escaped, c) {
+                (true, true, _) => self.escaped = false,
+                (true, false, b'\\') => self.escaped = true,
+                (true, false, b'"') | (false, _, b'"') => self.in_string = !self.in_string,
+                (false, _, b'{' | b'[') => self.depth += 1,
+                (false, _, b'}' | b']') => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+}
+
 /// Reads Falco output line by line from any `BufRead`, auto-detecting JSON vs text per line.
+/// A JSON alert pretty-printed over several lines (`jq .` of the alert file, webhook dumps)
+/// is read whole when its first line is a lone `{`.
 ///
 /// [`Reader::next_record`] lends records borrowing the reader's line buffer (no allocation
 /// per field); the `Iterator` impl yields owned records.
@@ -215,6 +252,13 @@ impl<R: BufRead> Reader<R> {
             if self.buf.last() == Some(&b'\r') {
                 self.buf.pop();
             }
+            if self.buf.trim_ascii() == b"{"
+                && self.next_line_continues_document()
+                && let Err(e) = self.read_document(at)
+            {
+                self.stats.errors += 1;
+                return Some(Err(e));
+            }
             match String::from_utf8(std::mem::take(&mut self.buf)) {
                 Ok(line) => self.line = line,
                 Err(e) => {
@@ -234,6 +278,72 @@ impl<R: BufRead> Reader<R> {
                     self.stats.skip(kind);
                 }
                 LineClass::Alert(class) => return Some(Ok((class, at))),
+            }
+        }
+    }
+
+    /// Whether the next buffered line looks like the inside of a pretty-printed object: a
+    /// key, an indented line or the closing brace, never a new compact alert (`{"`).
+    fn next_line_continues_document(&mut self) -> bool {
+        let Ok(next) = self.inner.fill_buf() else {
+            return false;
+        };
+        matches!(next.first(), Some(b' ' | b'\t' | b'"' | b'}'))
+    }
+
+    /// Appends the lines of a pretty-printed alert whose first line (`{`) is in `buf`, until
+    /// its object closes. Each appended line counts in `lines` and `continuation`. The whole
+    /// document is bounded by [`Settings::max_line_bytes`] and
+    /// [`Settings::max_document_lines`]; past either, or at the end of input, it is one
+    /// error at its first line, and what follows is read line by line again.
+    fn read_document(&mut self, at: Location) -> Result<(), Error> {
+        let mut doc = std::mem::take(&mut self.buf);
+        let mut nesting = Nesting::default();
+        nesting.closed_after(&doc);
+        let mut lines = 1usize;
+        let unterminated = |doc: &[u8], lines: usize| Error::Unterminated {
+            at,
+            lines,
+            snippet: snippet(doc),
+        };
+        loop {
+            if lines >= self.settings.max_document_lines {
+                return Err(unterminated(&doc, lines));
+            }
+            let (total, newline) = match self.read_line() {
+                Ok(Some(x)) => x,
+                Ok(None) => return Err(unterminated(&doc, lines)),
+                Err(source) => {
+                    self.failed = true;
+                    let at = Location {
+                        line: self.line_no + 1,
+                        offset: self.offset,
+                    };
+                    return Err(Error::Io { at, source });
+                }
+            };
+            self.line_no += 1;
+            self.offset += total as u64 + u64::from(newline);
+            self.stats.lines += 1;
+            self.stats.continuation += 1;
+            lines += 1;
+            if self.buf.last() == Some(&b'\r') {
+                self.buf.pop();
+            }
+            if doc.len() + 1 + total > self.settings.max_line_bytes {
+                self.stats.lines_too_long += 1;
+                return Err(Error::LineTooLong {
+                    at,
+                    len: doc.len() + 1 + total,
+                    limit: self.settings.max_line_bytes,
+                    snippet: snippet(&doc),
+                });
+            }
+            doc.push(b'\n');
+            doc.extend_from_slice(&self.buf);
+            if nesting.closed_after(&self.buf) {
+                self.buf = doc;
+                return Ok(());
             }
         }
     }

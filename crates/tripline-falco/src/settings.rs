@@ -15,6 +15,10 @@ pub struct Settings {
     /// Most `k=v` pairs recovered from one text line. Default 256; further pairs are not
     /// recovered and counted in [`Stats::text_pairs_truncated`](crate::Stats::text_pairs_truncated).
     pub max_text_pairs: usize,
+    /// Most lines a pretty-printed JSON alert may span. Default 10 000 (an alert printed by
+    /// `jq .` takes a line per output field); longer is an
+    /// [`Error::Unterminated`](crate::Error::Unterminated).
+    pub max_document_lines: usize,
 }
 
 impl Default for Settings {
@@ -23,6 +27,7 @@ impl Default for Settings {
             max_line_bytes: 1 << 20,
             max_output_fields: 4096,
             max_text_pairs: 256,
+            max_document_lines: 10_000,
         }
     }
 }
@@ -43,6 +48,12 @@ impl Settings {
     /// Sets [`Settings::max_text_pairs`].
     pub fn max_text_pairs(mut self, n: usize) -> Self {
         self.max_text_pairs = n;
+        self
+    }
+
+    /// Sets [`Settings::max_document_lines`].
+    pub fn max_document_lines(mut self, n: usize) -> Self {
+        self.max_document_lines = n;
         self
     }
 }

@@ -94,7 +94,7 @@ proptest! {
         let mut r = Reader::new(&data[..]);
         while r.next_record().is_some() {}
         let s = r.stats();
-        prop_assert_eq!(s.lines, s.records + s.errors + s.skipped);
+        prop_assert_eq!(s.lines, s.records + s.errors + s.skipped + s.continuation);
         let newlines = data.iter().filter(|&&b| b == b'\n').count() as u64;
         let tail = u64::from(!data.is_empty() && data.last() != Some(&b'\n'));
         prop_assert_eq!(s.lines, newlines + tail);
@@ -128,6 +128,21 @@ proptest! {
             Some(Ok(Record::Json(b))) => prop_assert_eq!(&b, &a),
             other => prop_assert!(false, "{:?}", other),
         }
+        // The same alert pretty-printed (as `jq .` shows it), twice in a row: two records,
+        // every line accounted.
+        let pretty = serde_json::to_string_pretty(&a).unwrap();
+        let twice = format!("{pretty}\n{pretty}\n");
+        let mut r = Reader::new(twice.as_bytes());
+        for _ in 0..2 {
+            match r.next_record() {
+                Some(Ok(Record::Json(b))) => prop_assert_eq!(&b, &a),
+                other => prop_assert!(false, "{:?}\n{}", other, pretty),
+            }
+        }
+        prop_assert!(r.next_record().is_none());
+        let s = r.stats();
+        prop_assert_eq!(s.lines, 2 * pretty.lines().count() as u64);
+        prop_assert_eq!(s.lines, s.records + s.continuation);
     }
 
     #[test]

@@ -62,7 +62,7 @@ fn mixed_stdout_is_classified_line_by_line() {
 
     let s = r.stats();
     assert_eq!(s.lines, 23);
-    assert_eq!(s.lines, s.records + s.errors + s.skipped);
+    assert_eq!(s.lines, s.records + s.errors + s.skipped + s.continuation);
     assert_eq!((s.records, s.json, s.text, s.errors), (4, 1, 3, 2));
     assert_eq!(s.skipped_logger, 6);
     assert_eq!(s.skipped_banner, 1);
@@ -162,7 +162,7 @@ fn io_errors_end_the_stream_after_one_err() {
     assert!(matches!(r.next_record(), Some(Err(Error::Io { .. }))));
     assert!(r.next_record().is_none());
     let s = r.stats();
-    assert_eq!(s.lines, s.records + s.errors + s.skipped);
+    assert_eq!(s.lines, s.records + s.errors + s.skipped + s.continuation);
 }
 
 #[test]
@@ -176,4 +176,126 @@ fn glued_events_detected_summary_is_split_off() {
     assert_eq!(t.get("resource"), Some("configmaps"));
     assert_eq!(t.events_detected, Some(1));
     assert_eq!(r.stats().events_detected, Some(1));
+}
+
+/// Every record of a reader, in order, with the errors.
+fn read_all(text: &str, settings: Settings) -> (Vec<Record<'static>>, Vec<Error>, Reader<&[u8]>) {
+    let mut r = Reader::with_settings(text.as_bytes(), settings);
+    let (mut records, mut errors) = (Vec::new(), Vec::new());
+    while let Some(item) = r.next_record() {
+        match item {
+            Ok(rec) => records.push(rec.into_owned()),
+            Err(e) => errors.push(e),
+        }
+    }
+    (records, errors, r)
+}
+
+#[test]
+fn pretty_printed_alerts_read_as_their_compact_lines() {
+    let pretty = fixture("pretty_alerts.json");
+    let compact = fixture("pretty_alerts.compact.json");
+    let (ours, errors, r) = read_all(&pretty, Settings::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    let (want, _, _) = read_all(&compact, Settings::default());
+    assert_eq!(ours.len(), 3);
+    assert_eq!(ours, want);
+    // Braces and escaped quotes inside strings did not end the document early.
+    let Record::Json(a) = &ours[0] else { panic!() };
+    assert_eq!(
+        a.output_field("proc.cmdline").and_then(|v| v.as_str()),
+        Some("cat \"/etc/shadow\" }")
+    );
+    let s = r.stats();
+    assert_eq!(s.lines, 42);
+    assert_eq!((s.records, s.json, s.errors, s.skipped), (3, 3, 0, 2));
+    // 42 lines: the banner, the summary, the compact alert and the first line of each
+    // pretty alert; the rest continue those two.
+    assert_eq!(s.continuation, 42 - 5);
+    assert_eq!(s.lines, s.records + s.errors + s.skipped + s.continuation);
+    assert_eq!(s.events_detected, Some(3));
+}
+
+#[cfg(feature = "schema")]
+#[test]
+fn a_pretty_printed_alert_keeps_its_first_line_and_whole_text() {
+    let pretty = fixture("pretty_alerts.json");
+    let mut r = Reader::new(pretty.as_bytes());
+    let opts = tripline_falco::NormalizeOptions::default();
+    let ev = r.next_event(&opts).unwrap().unwrap();
+    let raw = ev.raw.as_ref().unwrap();
+    assert_eq!(raw.location.as_ref().unwrap().line, Some(2));
+    assert_eq!(raw.location.as_ref().unwrap().offset, Some(31));
+    assert!(raw.text.starts_with("{\n  \"hostname\""));
+    assert!(raw.text.ends_with("\n}"));
+    let second = r.next_event(&opts).unwrap().unwrap();
+    let second_at = pretty.lines().take(23).map(|l| l.len() + 1).sum::<usize>();
+    assert_eq!(second.location().unwrap().line, Some(24));
+    assert_eq!(
+        second.location().unwrap().offset,
+        Some(second_at as u64),
+        "the second alert starts after the first one's 22 lines"
+    );
+}
+
+#[test]
+fn an_unclosed_pretty_alert_is_one_located_error() {
+    let pretty = fixture("pretty_alerts.json");
+    // Cut inside the second alert: the first reads, the second is one error at its first
+    // line, and nothing after it is lost (there is nothing).
+    let cut: String = pretty.lines().take(25).map(|l| format!("{l}\n")).collect();
+    let (records, errors, r) = read_all(&cut, Settings::default());
+    assert_eq!(records.len(), 1);
+    assert_eq!(errors.len(), 1);
+    assert!(
+        matches!(&errors[0], Error::Unterminated { lines: 2, snippet, .. } if snippet.starts_with('{')),
+        "{:?}",
+        errors[0]
+    );
+    assert_eq!(errors[0].location().line, 24);
+    let s = r.stats();
+    assert_eq!(s.lines, 25);
+    assert_eq!(s.lines, s.records + s.errors + s.skipped + s.continuation);
+}
+
+#[test]
+fn a_pretty_alert_past_the_line_limit_is_an_error_and_reading_goes_on() {
+    let pretty = fixture("pretty_alerts.json");
+    let (records, errors, r) = read_all(&pretty, Settings::default().max_document_lines(5));
+    assert!(matches!(&errors[0], Error::Unterminated { lines: 5, .. }));
+    assert_eq!(errors[0].location().line, 2);
+    // The rest of the first alert's lines are read as lines again (skipped and counted),
+    // and the compact alert after the pretty ones still reads.
+    let Record::Json(last) = records.last().unwrap() else {
+        panic!()
+    };
+    assert_eq!(last.rule, "Terminal shell in container");
+    let s = r.stats();
+    assert_eq!(s.lines, 42);
+    assert!(s.skipped_other > 0);
+    assert_eq!(s.lines, s.records + s.errors + s.skipped + s.continuation);
+}
+
+#[test]
+fn a_pretty_alert_past_the_byte_limit_is_too_long() {
+    let pretty = fixture("pretty_alerts.json");
+    let (_, errors, r) = read_all(&pretty, Settings::default().max_line_bytes(300));
+    assert!(
+        matches!(&errors[0], Error::LineTooLong { limit: 300, .. }),
+        "{:?}",
+        errors[0]
+    );
+    assert_eq!(errors[0].location().line, 2);
+    let s = r.stats();
+    assert_eq!(s.lines, s.records + s.errors + s.skipped + s.continuation);
+}
+
+#[test]
+fn a_lone_brace_before_a_compact_alert_does_not_swallow_it() {
+    let text = "{\n{\"time\":\"2024-05-07T18:54:19.341081180Z\",\"rule\":\"R\",\"priority\":\"Warning\"}\n";
+    let (records, errors, r) = read_all(text, Settings::default());
+    assert_eq!(records.len(), 1);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].location().line, 1);
+    assert_eq!(r.stats().continuation, 0);
 }
