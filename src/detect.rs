@@ -64,6 +64,33 @@ const DOCKER_TYPES: &[&str] = &[
     "builder",
 ];
 
+/// Classifies one JSON document (a line, or a pretty-printed object) by its keys.
+pub(crate) fn detect_json(v: &serde_json::Value) -> Option<Format> {
+    let obj = match v {
+        serde_json::Value::Array(a) => {
+            let first = a.first()?.as_object()?;
+            return (first.contains_key("Id") && first.contains_key("State"))
+                .then_some(Format::DockerInspect);
+        }
+        serde_json::Value::Object(o) => o,
+        _ => return None,
+    };
+    let has = |k: &str| obj.contains_key(k);
+    if has("output_fields") || (has("rule") && has("priority")) {
+        Some(Format::FalcoJson)
+    } else if has("eventName") || (has("workload") && has("name")) {
+        Some(Format::TraceeJson)
+    } else if has("log") && has("stream") {
+        Some(Format::ContainerLogs)
+    } else if (has("Type") && has("Action")) || (has("status") && has("id")) {
+        Some(Format::DockerEventsJson)
+    } else if has("Id") && has("State") && has("Config") {
+        Some(Format::DockerInspect)
+    } else {
+        None
+    }
+}
+
 /// Classifies one line, or `None` when it could belong to several formats or to none.
 pub fn detect_line(line: &str) -> Option<Format> {
     let line = line.trim_start_matches('\u{1e}').trim();
@@ -74,30 +101,7 @@ pub fn detect_line(line: &str) -> Option<Format> {
         return Some(Format::AuditLog);
     }
     if line.starts_with('{') || line.starts_with('[') {
-        let v: serde_json::Value = serde_json::from_str(line).ok()?;
-        let obj = match &v {
-            serde_json::Value::Array(a) => {
-                let first = a.first()?.as_object()?;
-                return (first.contains_key("Id") && first.contains_key("State"))
-                    .then_some(Format::DockerInspect);
-            }
-            serde_json::Value::Object(o) => o,
-            _ => return None,
-        };
-        let has = |k: &str| obj.contains_key(k);
-        return if has("output_fields") || (has("rule") && has("priority")) {
-            Some(Format::FalcoJson)
-        } else if has("eventName") || (has("workload") && has("name")) {
-            Some(Format::TraceeJson)
-        } else if has("log") && has("stream") {
-            Some(Format::ContainerLogs)
-        } else if (has("Type") && has("Action")) || (has("status") && has("id")) {
-            Some(Format::DockerEventsJson)
-        } else if has("Id") && has("State") && has("Config") {
-            Some(Format::DockerInspect)
-        } else {
-            None
-        };
+        return detect_json(&serde_json::from_str(line).ok()?);
     }
     let b = line.as_bytes();
     // Falco text: `HH:MM:SS.nnnnnnnnn: Priority …` or ISO 8601 with `+0000: `.

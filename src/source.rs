@@ -220,8 +220,8 @@ impl Input {
             }
             State::Falco(r, _) => {
                 let s = r.stats();
-                (c.lines, c.records, c.errors, c.skipped) =
-                    (s.lines, s.records, s.errors, s.skipped);
+                (c.lines, c.records, c.errors, c.skipped, c.continuation) =
+                    (s.lines, s.records, s.errors, s.skipped, s.continuation);
             }
             State::Tracee(r, _) => {
                 let s = r.counts();
@@ -580,7 +580,8 @@ impl Sources {
 }
 
 /// Detects the format of an input from its first bytes: line by line ([`detect`]), else as
-/// one JSON document (a pretty-printed `docker inspect` array).
+/// JSON documents (pretty-printed: a `docker inspect` array, `jq .` output of alerts or
+/// events), by the keys of the first one.
 pub fn detect_sample(sample: &[u8]) -> Option<Format> {
     let text = String::from_utf8_lossy(sample);
     // Drop a partial last line (the sample is cut at a buffer boundary).
@@ -594,6 +595,13 @@ pub fn detect_sample(sample: &[u8]) -> Option<Format> {
     }
     let t = cut.trim_start();
     if t.starts_with('[') || t.starts_with('{') {
+        let first = serde_json::Deserializer::from_str(t)
+            .into_iter::<serde_json::Value>()
+            .next();
+        if let Some(Ok(v)) = first {
+            return crate::detect::detect_json(&v);
+        }
+        // A document longer than the sample: an inspect array is the one that large.
         let looks_inspect = t.contains("\"Id\"") && t.contains("\"State\"");
         if looks_inspect {
             return Some(Format::DockerInspect);
@@ -737,6 +745,34 @@ type=EOE msg=audit(1700000000.100:7):
     fn pretty_inspect_is_detected_as_a_document() {
         let doc = "[\n  {\n    \"Id\": \"ab\",\n    \"State\": {}\n  }\n]\n";
         assert_eq!(detect_sample(doc.as_bytes()), Some(Format::DockerInspect));
+    }
+
+    #[test]
+    fn pretty_printed_alerts_and_events_are_detected_by_their_keys() {
+        let falco = "{\n  \"output_fields\": {\n    \"proc.pid\": 1\n  },\n  \"priority\": \"Warning\",\n  \"rule\": \"R\",\n  \"time\": \"2024-05-07T18:54:19.341081180Z\"\n}\n";
+        assert_eq!(detect_sample(falco.as_bytes()), Some(Format::FalcoJson));
+        let tracee = "{\n  \"timestamp\": 1,\n  \"eventName\": \"execve\",\n  \"args\": []\n}\n";
+        assert_eq!(detect_sample(tracee.as_bytes()), Some(Format::TraceeJson));
+        // Unknown keys stay unknown; a truncated document is not guessed from.
+        assert_eq!(detect_sample(b"{\n  \"level\": \"info\"\n}\n"), None);
+        assert_eq!(detect_sample(b"{\n  \"rule\": \"R\",\n"), None);
+    }
+
+    #[test]
+    fn a_pretty_printed_falco_file_reads_through_the_facade() {
+        let alert = r#"{"output_fields":{"container.id":"3f4e8a1c9b2d","proc.cmdline":"sh -i"},"priority":"Warning","rule":"Terminal shell in container","time":"2024-05-01T10:00:00.123456789Z"}"#;
+        let v: serde_json::Value = serde_json::from_str(alert).unwrap();
+        let pretty = serde_json::to_string_pretty(&v).unwrap();
+        let s = input(&format!("{pretty}\n{pretty}\n"), None);
+        let (mut inputs, _) = s.into_parts();
+        assert_eq!(inputs[0].format(), Format::FalcoJson);
+        let mut input = inputs.remove(0);
+        let events: Vec<_> = input.by_ref().collect::<Result<_, _>>().unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[1].location().unwrap().line, Some(10));
+        let c = input.counts();
+        assert_eq!((c.lines, c.records, c.continuation), (18, 2, 16));
+        assert!(c.balanced());
     }
 
     #[test]
