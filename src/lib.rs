@@ -1,7 +1,8 @@
 //! Tripline: container-security telemetry in Rust.
 //!
 //! This facade re-exports the workspace crates under short names and adds what joins them:
-//! input [`detect`]ion, [`source`]s that read any supported file as normalized events, a
+//! input [`detect`]ion, [`source`]s that read any supported file as normalized events (Falco
+//! and Tracee output inside container logs included: both usually run as containers), a
 //! time-ordered [`merge`] of several streams, the [`enrich`]ment step (Docker inspect cache,
 //! the container argument of a `docker exec` command line) and the [`pipeline`] that runs
 //! detection, correlation and the findings lifecycle over the merged stream.
@@ -17,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod detect;
+mod embedded;
 pub mod enrich;
 pub mod merge;
 pub mod output;

@@ -264,6 +264,10 @@ impl Input {
             }
             State::Logs(r) => Some(match r.next()? {
                 Ok(msg) => {
+                    // A sensor running as a container: its alert or event, not a log line.
+                    if let Some(ev) = crate::embedded::sensor_event(&msg, name) {
+                        return Some(Ok(ev));
+                    }
                     let opts = tripline_docker::NormalizeOptions {
                         file: Some(name),
                         ..tripline_docker::NormalizeOptions::default()
@@ -661,6 +665,7 @@ fn is_data_file(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tripline_schema::{EventKind, Product};
 
     fn input(text: &str, format: Option<Format>) -> Sources {
         let mut s = Sources::new();
@@ -773,6 +778,74 @@ type=EOE msg=audit(1700000000.100:7):
         let c = input.counts();
         assert_eq!((c.lines, c.records, c.continuation), (18, 2, 16));
         assert!(c.balanced());
+    }
+
+    #[test]
+    fn sensor_output_in_container_logs_becomes_the_sensors_events() {
+        let falco_json = r#"{"hostname":"h","output":"o","output_fields":{"container.id":"3f4e8a1c9b2d","proc.cmdline":"sh -i"},"priority":"Warning","rule":"Terminal shell in container","source":"syscall","time":"2024-05-01T10:00:00.123456789Z"}"#;
+        let falco_text = "23:59:58.500000000: Critical Shell spawned (user=root command=sh -i container_id=3f4e8a1c9b2d)";
+        let tracee =
+            std::fs::read_to_string("crates/tripline-tracee/tests/fixtures/v0.19_events.jsonl")
+                .unwrap();
+        let tracee = tracee.lines().next().unwrap();
+        let app = r#"{"level":"warn","rule":"r1","priority":"high","output":"not falco"}"#;
+        let wrap = |text: &str, time: &str| {
+            serde_json::json!({"log": format!("{text}\n"), "stream": "stdout", "time": time})
+                .to_string()
+        };
+        let log = [
+            wrap(falco_json, "2024-05-01T10:00:00.2Z"),
+            wrap(falco_text, "2024-05-02T00:00:01Z"),
+            wrap(tracee, "2023-11-14T22:13:20.1Z"),
+            wrap(app, "2024-05-01T10:00:03Z"),
+            wrap("plain text", "2024-05-01T10:00:04Z"),
+        ]
+        .join("\n");
+        let id = "3f4e8a1c9b2d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f";
+        let mut s = Sources::new();
+        s.add_reader(
+            format!("/var/lib/docker/containers/{id}/{id}-json.log"),
+            Box::new(io::Cursor::new(log.into_bytes())),
+            None,
+        );
+        let (mut inputs, _) = s.into_parts();
+        assert_eq!(inputs[0].format(), Format::ContainerLogs);
+        let events: Vec<Event> = inputs.remove(0).collect::<Result<_, _>>().unwrap();
+        assert_eq!(events.len(), 5);
+        let finding = |e: &Event| match &e.kind {
+            EventKind::Finding(f) => f.rule.name.as_deref().map(str::to_string),
+            _ => None,
+        };
+        // The JSON alert: a Falco finding of the monitored container, at its log line, with
+        // the sensor's own container kept as the carrier.
+        assert_eq!(events[0].source.product, Product::Falco);
+        assert_eq!(
+            finding(&events[0]).as_deref(),
+            Some("Terminal shell in container")
+        );
+        assert_eq!(
+            events[0].container.as_ref().unwrap().id.as_deref(),
+            Some("3f4e8a1c9b2d")
+        );
+        assert_eq!(events[0].location().unwrap().line, Some(1));
+        let carrier = &events[0].unmapped["docker"]["carrier"];
+        assert_eq!(carrier["container"], id);
+        assert_eq!(carrier["stream"], "stdout");
+        assert_eq!(carrier["time"], "2024-05-01T10:00:00.2Z");
+        // The text alert: its time of day dated by the log line (just after midnight, so
+        // the alert is from the day before).
+        assert_eq!(events[1].source.product, Product::Falco);
+        assert_eq!(events[1].time.to_rfc3339(), "2024-05-01T23:59:58.500+00:00");
+        assert_eq!(events[1].location().unwrap().line, Some(2));
+        // The Tracee event.
+        assert_eq!(events[2].source.product, Product::Tracee);
+        assert_eq!(events[2].action.as_deref(), Some("sched_process_exec"));
+        assert_eq!(events[2].location().unwrap().line, Some(3));
+        // Application JSON that only looks like an alert, and plain text: log lines.
+        for e in &events[3..] {
+            assert_eq!(e.source.product, Product::Docker);
+            assert!(matches!(e.kind, EventKind::LogLine(_)), "{:?}", e.kind);
+        }
     }
 
     #[test]
