@@ -18,12 +18,16 @@ const DAY_NS: i64 = 86_400_000_000_000;
 
 /// The event a sensor wrote into this message, when it wrote one.
 pub(crate) fn sensor_event(msg: &Message, file: &str) -> Option<Event> {
+    // Most log lines are told apart by their first byte, before any other work.
+    let first = *msg.text.iter().find(|b| !b.is_ascii_whitespace())?;
+    if first != b'{' && !first.is_ascii_digit() {
+        return None;
+    }
     let text = std::str::from_utf8(&msg.text).ok()?;
-    let first = *text.trim_start().as_bytes().first()?;
-    let mut ev = match first {
-        b'{' => json_record(text, file)?,
-        b'0'..=b'9' => falco_text(text, msg, file)?,
-        _ => return None,
+    let mut ev = if first == b'{' {
+        json_record(text, file)?
+    } else {
+        falco_text(text, msg, file)?
     };
     // The record's own location is line 1 of its text; the log line is where it sits.
     let raw = ev.raw.get_or_insert_with(Raw::default);
