@@ -20,8 +20,11 @@ pub struct ReaderStats {
     pub records: u64,
     /// Lines that produced an error instead of a record.
     pub errors: u64,
-    /// Blank and `#` comment lines, skipped.
+    /// Blank and `#` comment lines, skipped (and the `foreign` lines).
     pub skipped: u64,
+    /// Lines that are not audit records, skipped under
+    /// [`Settings::skip_foreign_lines`] (also counted in `skipped`).
+    pub foreign: u64,
     /// Extra records found spliced inside another line.
     pub spliced: u64,
     /// Lines longer than [`Settings::max_line_len`] (also counted in `errors`).
@@ -47,6 +50,13 @@ fn is_skippable(line: &str) -> bool {
 fn is_skippable_bytes(line: &[u8]) -> bool {
     let t = line.trim_ascii();
     t.is_empty() || t.starts_with(b"#")
+}
+
+/// Whether a line cannot be an audit record: it lacks a `type=` or an `audit(` header. Only
+/// asked under [`Settings::skip_foreign_lines`].
+fn is_foreign(line: &[u8]) -> bool {
+    memchr::memmem::find(line, b"type=").is_none()
+        || memchr::memmem::find(line, b"audit(").is_none()
 }
 
 fn too_long(line_no: u64, offset: u64, head: &[u8]) -> Error {
@@ -105,6 +115,7 @@ pub struct StrRecords<'a> {
     offset: u64,
     line_no: u64,
     max_line_len: usize,
+    skip_foreign: bool,
     splice: Option<(&'a str, usize, u64)>,
     stats: ReaderStats,
 }
@@ -115,13 +126,15 @@ impl<'a> StrRecords<'a> {
         Self::with_settings(input, &Settings::default())
     }
 
-    /// Iterates with explicit settings (only `max_line_len` applies here).
+    /// Iterates with explicit settings (only `max_line_len` and `skip_foreign_lines` apply
+    /// here).
     pub fn with_settings(input: &'a str, settings: &Settings) -> Self {
         StrRecords {
             rest: input,
             offset: 0,
             line_no: 0,
             max_line_len: settings.max_line_len,
+            skip_foreign: settings.skip_foreign_lines,
             splice: None,
             stats: ReaderStats::default(),
         }
@@ -167,6 +180,11 @@ impl<'a> Iterator for StrRecords<'a> {
             }
             if is_skippable(line) {
                 self.stats.skipped += 1;
+                continue;
+            }
+            if self.skip_foreign && is_foreign(line.as_bytes()) {
+                self.stats.skipped += 1;
+                self.stats.foreign += 1;
                 continue;
             }
             let r = parse_at(raw, 0, &mut self.stats, self.line_no, off);
@@ -342,6 +360,11 @@ impl<R: BufRead> Reader<R> {
                 }
             } else if is_skippable_bytes(&self.bytes) {
                 self.stats.skipped += 1;
+                continue;
+            }
+            if self.settings.skip_foreign_lines && is_foreign(&self.bytes) {
+                self.stats.skipped += 1;
+                self.stats.foreign += 1;
                 continue;
             }
             return Some(self.emit(0));

@@ -283,16 +283,23 @@ fn by_name() -> &'static [u16] {
 }
 
 impl RecordType {
-    /// Parses a header type: a table name (`SYSCALL`) or `UNKNOWN[n]` (any `u16` n).
+    /// Parses a header type: a table name (`SYSCALL`), `UNKNOWN[n]`, or the bare number the
+    /// kernel prints when no audit daemon reads its records (`audit: type=1300 audit(…)` in
+    /// the kernel log), any `u16` n.
     pub fn from_name(name: &str) -> Option<RecordType> {
+        let digits = |num: &str| {
+            (!num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| num.parse().ok().map(RecordType))
+                .flatten()
+        };
         if let Some(num) = name
             .strip_prefix("UNKNOWN[")
             .and_then(|r| r.strip_suffix(']'))
         {
-            if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            return num.parse().ok().map(RecordType);
+            return digits(num);
+        }
+        if name.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            return digits(name);
         }
         // The types that make up nearly every log, without the table search.
         let common = match name {
@@ -446,6 +453,8 @@ mod tests {
             assert_eq!(ty.to_string(), name);
             let unknown = format!("UNKNOWN[{}]", ty.0);
             assert_eq!(RecordType::from_name(&unknown), Some(ty));
+            // The kernel log's bare number.
+            assert_eq!(RecordType::from_name(&ty.0.to_string()), Some(ty));
         }
         assert_eq!(RecordType::SYSCALL.0, 1300);
         assert_eq!(RecordType::USER_CMD.0, 1123);
@@ -469,6 +478,8 @@ mod tests {
             "UNKNOWN[70000]",
             "UNKNOWN[-1]",
             "UNKNOWN[1",
+            "70000",
+            "13a0",
         ] {
             assert_eq!(RecordType::from_name(bad), None, "{bad}");
         }

@@ -39,6 +39,12 @@ pub struct Settings {
     /// ausearch 3.0.9 checks the timeout only when a record starts a new event, so in a
     /// file whose log time jumps, an old event stays open while records join other events.
     pub expire_on_join: bool,
+    /// Whether lines that are not audit records (no `type=` and `audit(` header: the other
+    /// messages of a kernel log or syslog file that also carries the kernel's own printing
+    /// of audit records) are skipped and counted in
+    /// [`ReaderStats::foreign`](crate::ReaderStats::foreign) instead of being errors (default
+    /// `false`: in an audit log such a line is damage and is reported).
+    pub skip_foreign_lines: bool,
 }
 
 impl Default for Settings {
@@ -53,11 +59,18 @@ impl Default for Settings {
             close_on_terminator: true,
             ordered_output: false,
             expire_on_join: true,
+            skip_foreign_lines: false,
         }
     }
 }
 
 impl Settings {
+    /// Sets [`Settings::skip_foreign_lines`].
+    pub fn skip_foreign_lines(mut self, skip: bool) -> Self {
+        self.skip_foreign_lines = skip;
+        self
+    }
+
     /// Event grouping exactly like ausearch 3.0.9 (Debian 12's `auditd` package): `LOGIN`
     /// alone, user-space messages never merged with kernel records, multi-record events closed
     /// only by the timeout (checked when a record starts a new event) or the end of input,
