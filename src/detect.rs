@@ -100,6 +100,14 @@ pub fn detect_line(line: &str) -> Option<Format> {
     if line.starts_with("type=") || (line.starts_with("node=") && line.contains(" type=")) {
         return Some(Format::AuditLog);
     }
+    // The kernel's own printing of a record when no audit daemon reads them (dmesg,
+    // kern.log, journald): `… kernel: audit: type=1300 audit(1700000000.123:42): …`.
+    if let Some(at) = line.find("audit: type=")
+        && (at == 0 || line.as_bytes()[at - 1] == b' ')
+        && line[at..].contains(" audit(")
+    {
+        return Some(Format::AuditLog);
+    }
     if line.starts_with('{') || line.starts_with('[') {
         return detect_json(&serde_json::from_str(line).ok()?);
     }
@@ -157,6 +165,11 @@ mod tests {
                 Format::AuditLog,
             ),
             (r#"node=web1 type=EOE msg=audit(1.0:2): "#, Format::AuditLog),
+            (
+                "Nov 27 10:00:00 web1 kernel: [12.5] audit: type=1300 audit(1.0:2): arch=c000003e",
+                Format::AuditLog,
+            ),
+            ("audit: type=1320 audit(1.0:2): ", Format::AuditLog),
             (
                 r#"{"Type":"container","Action":"start","Actor":{"ID":"ab"},"time":1}"#,
                 Format::DockerEventsJson,

@@ -343,10 +343,16 @@ struct AuditState {
 }
 
 impl AuditState {
-    fn new(reader: Buf, file: String) -> AuditState {
-        // Default limits: lines up to 64 KiB (the kernel writes at most ~9 KB per record).
+    fn new(mut reader: Buf, file: String) -> AuditState {
+        // Default limits: lines up to 64 KiB (the kernel writes at most ~9 KB per record). A
+        // kernel log (the kernel's own `audit: type=1300 audit(…)` printing, between other
+        // kernel messages) skips and counts the other messages instead of reporting each.
+        let kernel_log = reader
+            .fill_buf()
+            .is_ok_and(|b| b.windows(12).any(|w| w == b"audit: type="));
+        let settings = tripline_auditd::Settings::default().skip_foreign_lines(kernel_log);
         AuditState {
-            events: tripline_auditd::Events::new(reader),
+            events: tripline_auditd::Events::with_settings(reader, settings),
             file,
         }
     }
@@ -846,6 +852,33 @@ type=EOE msg=audit(1700000000.100:7):
             assert_eq!(e.source.product, Product::Docker);
             assert!(matches!(e.kind, EventKind::LogLine(_)), "{:?}", e.kind);
         }
+    }
+
+    #[test]
+    fn a_kernel_log_reads_its_audit_records_and_skips_the_rest() {
+        let log = "\
+Nov 27 09:59:59 web1 kernel: [12344.0] eth0: link becomes ready
+Nov 27 10:00:00 web1 kernel: [12345.6] audit: type=1300 audit(1764237600.123:4242): arch=c000003e syscall=59 success=yes exit=0 items=1 ppid=1000 pid=1001 auid=1000 uid=0 tty=pts0 ses=3 comm=\"docker\" exe=\"/usr/bin/docker\" key=\"docker-daemon\"
+Nov 27 10:00:00 web1 kernel: [12345.6] audit: type=1309 audit(1764237600.123:4242): argc=3 a0=\"docker\" a1=\"exec\" a2=\"web\"
+Nov 27 10:00:00 web1 kernel: [12345.6] audit: type=1320 audit(1764237600.123:4242):
+Nov 27 10:00:01 web1 systemd[1]: Started Session 3 of user alice.
+";
+        let (mut inputs, _) = input(log, None).into_parts();
+        assert_eq!(inputs[0].format(), Format::AuditLog);
+        let mut audit = inputs.remove(0);
+        let events: Vec<Event> = audit.by_ref().collect::<Result<_, _>>().unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].action.as_deref(), Some("execve"));
+        let c = audit.counts();
+        assert_eq!((c.lines, c.records, c.errors, c.skipped), (5, 3, 0, 2));
+        // An audit.log keeps reporting such a line as damage.
+        let damaged = "type=SYSCALL msg=audit(1.0:1): syscall=59 pid=1\n\
+            Nov 27 10:00:01 web1 systemd[1]: Started Session 3 of user alice.\n\
+            type=EOE msg=audit(1.0:1):\n";
+        let (mut inputs, _) = input(damaged, None).into_parts();
+        assert_eq!(inputs[0].format(), Format::AuditLog);
+        let errors = inputs.remove(0).filter(Result::is_err).count();
+        assert_eq!(errors, 1);
     }
 
     #[test]
