@@ -6,7 +6,7 @@
 //! cargo run --example sigma -- --rules rules/ --check
 //! ```
 //!
-//! Inputs: audit logs (`--input auditd`, one record per line, evaluated by `product: linux,
+//! Inputs (files, or directories read recursively): audit logs (`--input auditd`, one record per line, evaluated by `product: linux,
 //! service: auditd` rules and product-only linux rules); Falco alerts, Tracee events, Docker
 //! events and container logs (`--input falco|tracee|docker`), read by the facade into
 //! normalized events and evaluated twice: under `product: linux` with the category of the
@@ -43,7 +43,7 @@ use clap::Parser;
 use tripline::detect::{self, Format};
 use tripline::schema::{Event, EventKind, Product};
 use tripline::schema::{FieldSource, FlatEvent, Value};
-use tripline::source::Sources;
+use tripline::source::{InputError, Sources};
 use tripline_rules::correlation::{self, CorrelationMatch, CorrelationSpec, Detection, Evidence};
 use tripline_rules::{Engine, LogSource, Match, Rule, RuleSet, Scratch, Settings};
 
@@ -72,7 +72,10 @@ fn event_logsources(ev: &Event, format: Format) -> Vec<LogSource> {
     out
 }
 
-/// Evaluates the normalized events of a Falco, Tracee or Docker file.
+/// Evaluates the normalized events of every Falco, Tracee or Docker file at `path` (a file,
+/// or a directory read recursively in sorted order). Returns the number of matches and the
+/// files left to read line by line: audit logs, and files of no recognized format (read as
+/// NDJSON).
 fn run_normalized(
     engine: &Engine,
     path: &std::path::Path,
@@ -80,44 +83,61 @@ fn run_normalized(
     sc: &mut Scratch,
     corr: &mut Correlator,
     w: &mut dyn Write,
-) -> Option<usize> {
+) -> (usize, Vec<std::path::PathBuf>) {
     let mut sources = Sources::new();
     sources.add_path(path, format);
-    let (inputs, _cache) = sources.into_parts();
-    let input = inputs.into_iter().next()?;
-    let fmt = input.format();
-    if matches!(fmt, Format::AuditLog | Format::DockerInspect) {
-        return None;
-    }
-    let name = path.display().to_string();
-    let mut total = 0;
-    let mut out = Vec::new();
-    for ev in input.flatten() {
-        let line = ev
-            .raw
-            .as_ref()
-            .and_then(|r| r.location.as_ref())
-            .and_then(|l| l.line)
-            .unwrap_or(0);
-        for ls in event_logsources(&ev, fmt) {
-            out.clear();
-            engine.evaluate(&ls, &ev, sc, &mut out);
-            let extra = [("logsource", serde_json::Value::String(ls.to_string()))];
-            report(
-                engine,
-                corr,
-                &out,
-                &ev,
-                Some(ev.time),
-                &name,
-                line,
-                &extra,
-                w,
-            );
-            total += out.len();
+    let mut line_files: Vec<std::path::PathBuf> = Vec::new();
+    for e in sources.errors() {
+        match e {
+            InputError::UnknownFormat { file, .. } => line_files.push(file.into()),
+            other => eprintln!("{other}"),
         }
     }
-    Some(total)
+    let (inputs, _cache) = sources.into_parts();
+    let mut total = 0;
+    let mut out = Vec::new();
+    for input in inputs {
+        let fmt = input.format();
+        let name = input.name().to_string();
+        if fmt == Format::AuditLog {
+            line_files.push(name.into());
+            continue;
+        }
+        let mut errors = 0u64;
+        for item in input {
+            let Ok(ev) = item else {
+                errors += 1;
+                continue;
+            };
+            let line = ev
+                .raw
+                .as_ref()
+                .and_then(|r| r.location.as_ref())
+                .and_then(|l| l.line)
+                .unwrap_or(0);
+            for ls in event_logsources(&ev, fmt) {
+                out.clear();
+                engine.evaluate(&ls, &ev, sc, &mut out);
+                let extra = [("logsource", serde_json::Value::String(ls.to_string()))];
+                report(
+                    engine,
+                    corr,
+                    &out,
+                    &ev,
+                    Some(ev.time),
+                    &name,
+                    line,
+                    &extra,
+                    w,
+                );
+                total += out.len();
+            }
+        }
+        if errors > 0 {
+            eprintln!("{name}: {errors} records could not be read");
+        }
+    }
+    (total, line_files)
 }
 
 /// Prints the detection matches in `out` (unless a correlation swallows them) and feeds them to
@@ -354,13 +374,12 @@ fn main() -> ExitCode {
     let mut line_files = Vec::new();
     for f in &args.files {
         if matches!(args.input.as_str(), "json" | "auditd") {
-            line_files.push(f.clone());
+            line_files.extend(tripline::source::files_under(f));
             continue;
         }
-        match run_normalized(&engine, f, forced, &mut sc, &mut corr, &mut w) {
-            Some(n) => total += n,
-            None => line_files.push(f.clone()),
-        }
+        let (n, rest) = run_normalized(&engine, f, forced, &mut sc, &mut corr, &mut w);
+        total += n;
+        line_files.extend(rest);
     }
     type Input = (String, Box<dyn BufRead>, bool);
     let inputs: Vec<Input> = if args.files.is_empty() {

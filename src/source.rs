@@ -424,16 +424,8 @@ impl Sources {
     /// format is not recognized are recorded in [`Sources::errors`] (a directory may hold
     /// unrelated files).
     pub fn add_path(&mut self, path: impl AsRef<Path>, format: Option<Format>) -> &mut Self {
-        let path = path.as_ref();
-        if path.is_dir() {
-            let mut files = Vec::new();
-            collect_files(path, &mut files, 0);
-            files.sort();
-            for f in files {
-                self.add_file(&f, format);
-            }
-        } else {
-            self.add_file(path, format);
+        for f in files_under(path.as_ref()) {
+            self.add_file(&f, format);
         }
         self
     }
@@ -618,6 +610,18 @@ pub fn detect_sample(sample: &[u8]) -> Option<Format> {
         }
     }
     None
+}
+
+/// The files [`Sources::add_path`] reads for `path`: the path itself, or for a directory
+/// every regular file below it (hidden ones left out) in sorted order.
+pub fn files_under(path: &Path) -> Vec<PathBuf> {
+    if !path.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut files = Vec::new();
+    collect_files(path, &mut files, 0);
+    files.sort();
+    files
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
