@@ -6,8 +6,9 @@
 //! cargo run --example sigma -- --rules rules/ --check
 //! ```
 //!
-//! Inputs (files, or directories read recursively): audit logs (`--input auditd`, one record per line, evaluated by `product: linux,
-//! service: auditd` rules and product-only linux rules); Falco alerts, Tracee events, Docker
+//! Inputs (files, or directories read recursively): audit logs (`--input auditd`, one record
+//! per line, evaluated by `product: linux, service: auditd` rules and product-only linux
+//! rules); Falco alerts, Tracee events, Docker
 //! events and container logs (`--input falco|tracee|docker`), read by the facade into
 //! normalized events and evaluated twice: under `product: linux` with the category of the
 //! event (`process_creation`, `file_event`, `network_connection`; Sysmon names map to ECS) and
