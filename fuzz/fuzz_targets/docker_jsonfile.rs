@@ -1,6 +1,7 @@
 #![no_main]
-//! json-file lines: parse or error, never panic; accepted lines re-render and re-parse to the
-//! same content; reassembly over arbitrary input never loses a line.
+//! json-file and journald (`journalctl -o json`) lines: parse or error, never panic; accepted
+//! json-file lines re-render and re-parse to the same content; reassembly over arbitrary
+//! input never loses a line.
 
 use libfuzzer_sys::fuzz_target;
 
@@ -12,6 +13,9 @@ fuzz_target!(|data: &[u8]| {
         if std::str::from_utf8(&line.content).is_ok() {
             assert_eq!(back.content, line.content);
         }
+    }
+    if let Ok(line) = tripline_docker::parse_journald(data) {
+        assert_eq!(line.format, tripline_docker::LogFormat::Journald);
     }
     let mut r = tripline_docker::LogReader::new(data);
     r.by_ref().for_each(drop);

@@ -25,7 +25,8 @@
 //! assert_eq!(msgs[1].chunks, 2);
 //! ```
 //!
-//! Layers: [`events`] (records, text lines, filters), [`logs`] (line formats, detection,
+//! Layers: [`events`] (records, text lines, filters), [`logs`] (line formats — json-file, CRI,
+//! journald entries, `docker logs -t`, compose — detection,
 //! [`Reassembler`], rotated files), [`inspect`] ([`ContainerInfo`], [`EnrichmentCache`]),
 //! and with the default `schema` feature, normalization into `tripline_schema::Event` and
 //! `FieldSource` for raw events.
@@ -57,6 +58,7 @@ pub use inspect::{ContainerInfo, EnrichmentCache, Mount, parse_inspect};
 pub use logs::compose::{parse_compose, render_compose};
 pub use logs::cri::{parse_cri, render_cri};
 pub use logs::detect::{Detect, LogParser, detect_line, parse_log_line};
+pub use logs::journald::parse_journald;
 pub use logs::jsonfile::{parse_json_log, render_json_log};
 pub use logs::line::{LogFormat, LogLine, Stream};
 pub use logs::partial::{Flush, Message, Reassembler, ReassemblyStats};

@@ -422,11 +422,19 @@ impl Message {
                 // moved through an `(id, name)` pair stalled on store forwarding (perf).
                 let key: &str = &self.container;
                 let is_id = key.len() >= 12 && key.bytes().all(|c| c.is_ascii_hexdigit());
-                Some(Container {
+                let mut c = Container {
                     id: is_id.then(|| Text::from(key)),
                     name: (!is_id).then(|| Text::from(key)),
                     ..Container::default()
-                })
+                };
+                if self.format == LogFormat::Journald {
+                    // The journald driver names the container and its image in every entry.
+                    if let Some(n) = self.attrs.get("CONTAINER_NAME") {
+                        c.name = Some(Text::from(n));
+                    }
+                    c.image = self.attrs.get("IMAGE_NAME").map(Image::parse_reference);
+                }
+                Some(c)
             }
         };
         let file = opts
@@ -508,6 +516,7 @@ fn format_text(f: LogFormat) -> Text {
         LogFormat::Compose => const { Text::const_new("compose") },
         LogFormat::ComposeStatus => const { Text::const_new("compose-status") },
         LogFormat::Plain => const { Text::const_new("plain") },
+        LogFormat::Journald => const { Text::const_new("journald") },
     }
 }
 

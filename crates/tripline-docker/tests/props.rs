@@ -145,6 +145,7 @@ proptest! {
             tags: None,
             attrs: Attributes(attrs.into_iter().map(|(k, v)| (Cow::Owned(k), Cow::Owned(v))).collect()),
             source: None,
+            container: None,
         };
         let text = render_json_log(&line);
         let back = parse_json_log(text.as_bytes()).unwrap();
@@ -163,6 +164,7 @@ proptest! {
             tags: None,
             attrs: Attributes::default(),
             source: None,
+            container: None,
         };
         let bytes = render_cri(&line);
         let back = parse_cri(&bytes).unwrap();
@@ -213,5 +215,59 @@ proptest! {
         let got: Vec<(&str, &str)> = t.attributes.iter().collect();
         let want: Vec<(&str, &str)> = attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         prop_assert_eq!(got, want);
+    }
+}
+
+proptest! {
+    /// A journald entry written the way `journalctl -o json` writes one (the message as a
+    /// string, or as byte values when it is not UTF-8) parses back to its message, stream,
+    /// container, partial flag and time, with its other fields as attributes.
+    #[test]
+    fn journald_entries_parse_back(
+        msg in prop::collection::vec(any::<u8>(), 0..64),
+        stderr in any::<bool>(),
+        container in prop::option::of("[0-9a-f]{64}"),
+        partial in any::<bool>(),
+        micros in 0i64..4_000_000_000_000_000,
+        extra in prop::collection::btree_map("[A-Z][A-Z_]{0,8}", "[ -~]{0,12}", 0..4),
+    ) {
+        let mut e = serde_json::Map::new();
+        e.insert("__CURSOR".into(), "s=1".into());
+        e.insert("__REALTIME_TIMESTAMP".into(), micros.to_string().into());
+        let message = match std::str::from_utf8(&msg) {
+            Ok(s) => serde_json::Value::from(s),
+            Err(_) => serde_json::Value::from(msg.clone()),
+        };
+        e.insert("MESSAGE".into(), message);
+        e.insert("PRIORITY".into(), if stderr { "3" } else { "6" }.into());
+        if let Some(c) = &container {
+            e.insert("CONTAINER_ID_FULL".into(), c.clone().into());
+        }
+        if partial {
+            e.insert("CONTAINER_PARTIAL_MESSAGE".into(), "true".into());
+        }
+        let extra: Vec<_> = extra
+            .into_iter()
+            .filter(|(k, _)| !["MESSAGE", "PRIORITY", "CONTAINER_ID", "SYSLOG_TIMESTAMP"].contains(&k.as_str()) && !k.starts_with("CONTAINER_"))
+            .collect();
+        for (k, v) in &extra {
+            e.insert(k.clone(), v.clone().into());
+        }
+        let line = serde_json::Value::Object(e).to_string();
+        let l = parse_journald(line.as_bytes()).unwrap();
+        prop_assert_eq!(&*l.content, &msg[..]);
+        let want_stream = match (&container, stderr) {
+            (None, _) => Stream::Unknown,
+            (Some(_), true) => Stream::Stderr,
+            (Some(_), false) => Stream::Stdout,
+        };
+        prop_assert_eq!(l.stream, want_stream);
+        prop_assert_eq!(l.container.as_deref(), container.as_deref());
+        prop_assert_eq!(l.partial, partial);
+        prop_assert_eq!(l.time.unwrap().unix_nanos(), Some(micros * 1000));
+        for (k, v) in &extra {
+            prop_assert_eq!(l.attrs.get(k), Some(v.as_str()));
+        }
+        prop_assert_eq!(detect_line(line.as_bytes()), LogFormat::Journald);
     }
 }

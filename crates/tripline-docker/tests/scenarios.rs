@@ -514,3 +514,62 @@ fn into_event_builds_the_same_event_as_normalize() {
     assert!(n > 10, "{n} messages");
     assert!(lossy >= 1, "{lossy} lossy messages");
 }
+
+/// `journalctl -o json` of the journald log driver: every entry names its container, so one
+/// export interleaving two containers reassembles each one's partial line by (container,
+/// stream), and the events carry the driver's container name and image.
+#[test]
+fn journald_export_of_two_containers() {
+    let data = fixture("journald-export.jsonl");
+    let mut r = MessageReader::new(&data[..], "");
+    let msgs: Vec<Message> = r.by_ref().collect::<Result<_, _>>().unwrap();
+    let web = "3f4e8a1c9b2d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f";
+    let db = "9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d";
+    let got: Vec<(&str, &str, String, u32)> = msgs
+        .iter()
+        .map(|m| {
+            let text = String::from_utf8_lossy(&m.text).into_owned();
+            (&*m.container, m.stream.as_str(), text, m.chunks)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (web, "stdout", "nginx: starting".to_string(), 1),
+            // stderr passes while stdout's partial is open.
+            (web, "stderr", "warning: cache dir missing".to_string(), 1),
+            (db, "stdout", "db ready".to_string(), 1),
+            (
+                web,
+                "stdout",
+                "a very long line, first chunk and its last chunk".to_string(),
+                2
+            ),
+            // A TTY's line, written as bytes for its `\r`, which is removed.
+            (web, "stdout", "hi".to_string(), 1),
+        ]
+    );
+    assert!(msgs.iter().all(|m| m.format == LogFormat::Journald));
+    // The merged line keeps its first chunk's time and line; the driver's own time wins.
+    assert_eq!(msgs[3].location.line, 2);
+    assert_eq!(
+        msgs[3].time.unwrap().unix_nanos(),
+        Some(1_763_629_200_200_000_000)
+    );
+    assert_eq!(
+        msgs[2].time.unwrap().unix_nanos(),
+        Some(1_763_629_200_201_000_123)
+    );
+    let s = r.stats();
+    assert_eq!((s.lines, s.records, s.errors), (6, 6, 0));
+
+    let ev = msgs[1].normalize();
+    let c = ev.container.as_ref().unwrap();
+    assert_eq!(c.id.as_deref(), Some(web));
+    assert_eq!(c.name.as_deref(), Some("web"));
+    assert_eq!(c.image.as_ref().unwrap().name.as_deref(), Some("nginx"));
+    assert_eq!(ev.source.format, "journald");
+    let attrs = &ev.unmapped["docker"]["attrs"];
+    assert_eq!(attrs["_SYSTEMD_UNIT"], "docker.service");
+    assert_eq!(attrs["CONTAINER_TAG"], "3f4e8a1c9b2d");
+}

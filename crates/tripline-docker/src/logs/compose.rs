@@ -101,6 +101,7 @@ pub fn parse_compose(b: &[u8]) -> Result<LogLine<'_>, Error> {
         tags: None,
         attrs: Attributes::default(),
         source: Some(Cow::Borrowed(name)),
+        container: None,
     })
 }
 

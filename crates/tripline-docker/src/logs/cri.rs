@@ -54,6 +54,7 @@ pub fn parse_cri(b: &[u8]) -> Result<LogLine<'_>, Error> {
         tags,
         attrs: Attributes::default(),
         source: None,
+        container: None,
     })
 }
 

@@ -2,6 +2,7 @@
 
 use super::compose::{compose_prefix, looks_like_status, parse_compose};
 use super::cri::{cri_head, parse_cri};
+use super::journald::{is_journal_entry, parse_journald};
 use super::jsonfile::parse_json_log;
 use super::line::{LogFormat, LogLine};
 use super::timestamped::parse_timestamped;
@@ -22,10 +23,11 @@ pub enum Detect {
     Fixed(LogFormat),
 }
 
-/// Guesses the layout of one line: `{` → json-file; `<ts> stdout|stderr` → CRI; `<ts> ` →
-/// `docker logs -t`; `name | ` → compose; otherwise plain.
+/// Guesses the layout of one line: `{"__CURSOR"` → a journald entry; `{` → json-file; `<ts>
+/// stdout|stderr` → CRI; `<ts> ` → `docker logs -t`; `name | ` → compose; otherwise plain.
 pub fn detect_line(b: &[u8]) -> LogFormat {
     match b.iter().find(|c| !c.is_ascii_whitespace()) {
+        Some(b'{') if is_journal_entry(b) => return LogFormat::Journald,
         Some(b'{') => return LogFormat::JsonFile,
         Some(c) if c.is_ascii_digit() => {
             if cri_head(b).is_some() {
@@ -94,7 +96,10 @@ impl LogParser {
         let detected = detect_line(b);
         let format = match (self.detect, self.sticky) {
             (Detect::Fixed(f), _) => f,
-            (Detect::Auto, Some(s @ (LogFormat::JsonFile | LogFormat::Cri))) => s,
+            (
+                Detect::Auto,
+                Some(s @ (LogFormat::JsonFile | LogFormat::Cri | LogFormat::Journald)),
+            ) => s,
             (Detect::Auto, Some(LogFormat::Compose)) => LogFormat::Compose,
             _ => detected,
         };
@@ -102,7 +107,7 @@ impl LogParser {
             && self.sticky.is_none()
             && matches!(
                 detected,
-                LogFormat::JsonFile | LogFormat::Cri | LogFormat::Compose
+                LogFormat::JsonFile | LogFormat::Cri | LogFormat::Compose | LogFormat::Journald
             )
         {
             self.sticky = Some(detected);
@@ -120,6 +125,7 @@ impl LogParser {
                 parse_json_log(b)
             }
             LogFormat::Cri => parse_cri(b),
+            LogFormat::Journald => parse_journald(b),
             LogFormat::Timestamped => parse_timestamped(b, self.details),
             LogFormat::Compose | LogFormat::ComposeStatus => parse_compose(b),
             _ => {

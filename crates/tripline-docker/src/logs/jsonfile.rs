@@ -64,6 +64,7 @@ fn serde_path(b: &[u8]) -> Result<LogLine<'_>, Error> {
         tags: None,
         attrs: raw.attrs.unwrap_or_default(),
         source: None,
+        container: None,
     })
 }
 
@@ -116,6 +117,7 @@ impl<'a> FastParts<'a> {
             tags: None,
             attrs: Attributes::default(),
             source: None,
+            container: None,
         }
     }
 }

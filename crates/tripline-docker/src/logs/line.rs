@@ -64,6 +64,8 @@ pub enum LogFormat {
     ComposeStatus,
     /// Anything else (plain `docker logs` output).
     Plain,
+    /// A `journalctl -o json` entry of the journald log driver.
+    Journald,
 }
 
 impl LogFormat {
@@ -76,6 +78,7 @@ impl LogFormat {
             LogFormat::Compose => "compose",
             LogFormat::ComposeStatus => "compose-status",
             LogFormat::Plain => "plain",
+            LogFormat::Journald => "journald",
         }
     }
 }
@@ -100,6 +103,9 @@ pub struct LogLine<'a> {
     pub attrs: Attributes<'a>,
     /// The compose prefix name (`web-1`, `web_1`).
     pub source: Option<Cow<'a, str>>,
+    /// The container the line names itself (journald's `CONTAINER_ID_FULL`): its partials
+    /// are keyed by it instead of by the reader's container.
+    pub container: Option<Cow<'a, str>>,
 }
 
 impl<'a> LogLine<'a> {
@@ -114,6 +120,7 @@ impl<'a> LogLine<'a> {
             tags: None,
             attrs: Attributes::default(),
             source: None,
+            container: None,
         }
     }
 
@@ -133,6 +140,7 @@ impl<'a> LogLine<'a> {
             tags: self.tags.map(|t| Cow::Owned(t.into_owned())),
             attrs: self.attrs.into_owned(),
             source: self.source.map(|t| Cow::Owned(t.into_owned())),
+            container: self.container.map(|t| Cow::Owned(t.into_owned())),
         }
     }
 }

@@ -1,9 +1,10 @@
-//! Container logs: json-file, CRI, `docker logs -t`, compose output; detection, partial
-//! reassembly, rotated files.
+//! Container logs: json-file, CRI, `docker logs -t`, compose output, journald entries;
+//! detection, partial reassembly, rotated files.
 
 pub mod compose;
 pub mod cri;
 pub mod detect;
+pub mod journald;
 pub mod jsonfile;
 pub mod line;
 pub mod partial;

@@ -125,7 +125,8 @@ impl Assembly {
     #[inline(always)]
     fn line(&mut self, line: &LogLine<'_>, loc: Location) -> Option<Result<Message, Error>> {
         let named;
-        let key = match &line.source {
+        // A line that names its container (journald) or its compose service is keyed by it.
+        let key = match line.container.as_ref().or(line.source.as_ref()) {
             Some(s) => {
                 named = Arc::from(s.as_ref());
                 &named

@@ -68,6 +68,7 @@ pub fn parse_timestamped(b: &[u8], details: bool) -> Result<LogLine<'_>, Error> 
         tags: None,
         attrs,
         source: None,
+        container: None,
     })
 }
 
