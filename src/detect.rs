@@ -76,6 +76,11 @@ pub(crate) fn detect_json(v: &serde_json::Value) -> Option<Format> {
         _ => return None,
     };
     let has = |k: &str| obj.contains_key(k);
+    // `journalctl -o json`: container logs of the journald driver, or any unit's lines
+    // (whose Falco alerts and Tracee events are read as such).
+    if has("__CURSOR") || has("__REALTIME_TIMESTAMP") {
+        return Some(Format::ContainerLogs);
+    }
     if has("output_fields") || (has("rule") && has("priority")) {
         Some(Format::FalcoJson)
     } else if has("eventName") || (has("workload") && has("name")) {
@@ -184,6 +189,10 @@ mod tests {
             ),
             (
                 r#"{"log":"hello\n","stream":"stdout","time":"2024-01-02T03:04:05.1Z"}"#,
+                Format::ContainerLogs,
+            ),
+            (
+                r#"{"__CURSOR":"s=1","__REALTIME_TIMESTAMP":"1","MESSAGE":"hello","CONTAINER_ID":"3f4e8a1c9b2d"}"#,
                 Format::ContainerLogs,
             ),
             (

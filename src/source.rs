@@ -886,6 +886,36 @@ Nov 27 10:00:01 web1 systemd[1]: Started Session 3 of user alice.
     }
 
     #[test]
+    fn a_journal_export_reads_container_lines_and_falco_alerts() {
+        let alert = r#"{"output_fields":{"container.id":"3f4e8a1c9b2d","proc.cmdline":"sh -i"},"priority":"Warning","rule":"Terminal shell in container","time":"2024-05-01T10:00:00.123456789Z"}"#;
+        let entries = [
+            serde_json::json!({"__CURSOR": "s=1;i=1", "__REALTIME_TIMESTAMP": "1714557600100000",
+                "MESSAGE": "GET / 200", "PRIORITY": "6", "CONTAINER_ID": "3f4e8a1c9b2d",
+                "CONTAINER_ID_FULL": "3f4e8a1c9b2d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f",
+                "CONTAINER_NAME": "web", "IMAGE_NAME": "nginx:1.27"}),
+            serde_json::json!({"__CURSOR": "s=1;i=2", "__REALTIME_TIMESTAMP": "1714557600200000",
+                "MESSAGE": alert, "PRIORITY": "6", "_SYSTEMD_UNIT": "falco.service",
+                "SYSLOG_IDENTIFIER": "falco"}),
+        ];
+        let text: String = entries.iter().map(|e| format!("{e}\n")).collect();
+        let (mut inputs, _) = input(&text, None).into_parts();
+        assert_eq!(inputs[0].format(), Format::ContainerLogs);
+        let events: Vec<Event> = inputs.remove(0).collect::<Result<_, _>>().unwrap();
+        assert_eq!(events.len(), 2);
+        assert!(matches!(events[0].kind, EventKind::LogLine(_)));
+        assert_eq!(
+            events[0].container.as_ref().unwrap().name.as_deref(),
+            Some("web")
+        );
+        assert_eq!(events[1].source.product, Product::Falco);
+        assert_eq!(events[1].location().unwrap().line, Some(2));
+        assert_eq!(
+            events[1].unmapped["docker"]["carrier"]["format"],
+            "journald"
+        );
+    }
+
+    #[test]
     fn container_key_from_json_file_name() {
         let id = "3f4e8a1c9b2d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f";
         assert_eq!(
