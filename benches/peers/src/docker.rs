@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tripline_docker::{EventReader, EventRecord, MessageReader, parse_json_log};
 
-use crate::report::{Reporter, best_rate, value_rate};
+use crate::report::{Reporter, best_rate, clone_rate, value_rate};
 
 /// Deterministic json-file lines: mostly complete lines, stdout/stderr interleaved, every
 /// 50th line split into 16 KiB-style partial chunks, some escapes.
@@ -188,11 +188,7 @@ pub fn run(out: &mut Reporter) {
         .iter()
         .map(|l| EventRecord::from_str(l).expect("valid").normalize())
         .collect();
-    let floor = best_rate(n, min, || {
-        for ev in &built {
-            std::hint::black_box(&ev.clone());
-        }
-    });
+    let floor = clone_rate(&built, min);
     drop(built);
     out.row(
         "docker events Event clone+drop (floor)",

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tripline_falco::{NormalizeOptions, Reader, from_str};
 
-use crate::report::{Reporter, best_rate, value_rate};
+use crate::report::{Reporter, best_rate, clone_rate, value_rate};
 
 /// Deterministic alert lines in the shapes a host emits: default-config 0.39+ syscall alerts
 /// with `output` and `tags`, the seed's config (no `output`, no `tags`), grafted pre-0.39
@@ -97,11 +97,7 @@ pub fn run(out: &mut Reporter) {
         .iter()
         .map(|l| from_str(l).expect("valid").normalize_with(&opts))
         .collect();
-    let floor = best_rate(n, min, || {
-        for ev in &built {
-            std::hint::black_box(&ev.clone());
-        }
-    });
+    let floor = clone_rate(&built, min);
     drop(built);
     out.row(
         "falco Event clone+drop (floor)",

@@ -32,6 +32,16 @@ pub fn value_rate(lines: &[String], min: Duration) -> f64 {
     })
 }
 
+/// Copies of already built values per second (each cloned, then dropped): the floor of any
+/// producer of the same owned values, before parsing or mapping.
+pub fn clone_rate<T: Clone>(built: &[T], min: Duration) -> f64 {
+    best_rate(built.len() as f64, min, || {
+        for v in built {
+            std::hint::black_box(&v.clone());
+        }
+    })
+}
+
 impl Reporter {
     /// A reporter printing JSON lines when `json` is set.
     pub fn new(json: bool) -> Self {
