@@ -1,5 +1,6 @@
-//! Print container logs from json-file log files like `docker logs -t`, with partial lines
-//! reassembled, rotated (and gzipped) files read in order, and `--follow` across rotation.
+//! Print container logs from json-file log files (or `journalctl -o json` exports of the
+//! journald driver) like `docker logs -t`, with partial lines reassembled, rotated (and
+//! gzipped) files read in order, and `--follow` across rotation.
 //!
 //! ```text
 //! cargo run --example docker_logs -- /var/lib/docker/containers/<id>
@@ -13,7 +14,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use tripline_docker::{
-    Follower, Message, Start, Stream, Timestamp, container_log_path, parse_time_arg,
+    Follower, LogFormat, Message, Start, Stream, Timestamp, container_log_path, parse_time_arg,
 };
 
 /// Reassembled container logs from json-file log files.
@@ -78,8 +79,13 @@ impl Printer {
 
     fn print(&self, m: &Message) {
         let mut line = String::new();
-        if self.prefix {
-            line.push_str(&m.container[..m.container.len().min(12)]);
+        // A journal export holds many containers: each line says whose it is.
+        let journald = m.format == LogFormat::Journald;
+        if self.prefix || journald {
+            match m.attrs.get("CONTAINER_NAME") {
+                Some(name) if journald => line.push_str(name),
+                _ => line.push_str(&m.container[..m.container.len().min(12)]),
+            }
             line.push_str(" | ");
         }
         if self.timestamps {

@@ -111,7 +111,7 @@ proptest! {
         while let Some((loc, line)) = reader.next_located() {
             match line {
                 Ok(line) => {
-                    let k = line.source.as_deref().map_or(key.clone(), std::sync::Arc::from);
+                    let k = line.own_key().map_or(key.clone(), std::sync::Arc::from);
                     reasm.push(&k, &line, loc, None, &mut out);
                     want.extend(out.drain(..).map(|m| format!("{:?}", Ok::<_, Error>(m))));
                 }

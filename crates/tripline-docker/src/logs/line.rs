@@ -124,6 +124,12 @@ impl<'a> LogLine<'a> {
         }
     }
 
+    /// What keys this line's partials when not the reader's container: the container the
+    /// line names (journald), else its compose service.
+    pub fn own_key(&self) -> Option<&str> {
+        self.container.as_deref().or(self.source.as_deref())
+    }
+
     /// The content as text (lossy for non-UTF-8 CRI bytes).
     pub fn text(&self) -> Cow<'_, str> {
         String::from_utf8_lossy(&self.content)

@@ -125,10 +125,9 @@ impl Assembly {
     #[inline(always)]
     fn line(&mut self, line: &LogLine<'_>, loc: Location) -> Option<Result<Message, Error>> {
         let named;
-        // A line that names its container (journald) or its compose service is keyed by it.
-        let key = match line.container.as_ref().or(line.source.as_ref()) {
+        let key = match line.own_key() {
             Some(s) => {
-                named = Arc::from(s.as_ref());
+                named = Arc::from(s);
                 &named
             }
             None => &self.container,

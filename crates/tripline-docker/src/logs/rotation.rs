@@ -149,8 +149,8 @@ impl Core {
         match self.parser.parse(body) {
             Ok(l) => {
                 self.stats.records += 1;
-                let key: Arc<str> = match &l.source {
-                    Some(s) => Arc::from(s.as_ref()),
+                let key: Arc<str> = match l.own_key() {
+                    Some(s) => Arc::from(s),
                     None => self.container.clone(),
                 };
                 self.reasm
