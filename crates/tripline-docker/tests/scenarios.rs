@@ -563,6 +563,20 @@ fn journald_export_of_two_containers() {
     let s = r.stats();
     assert_eq!((s.lines, s.records, s.errors), (6, 6, 0));
 
+    // A followed journal export keys the partials the same way.
+    let d = tmpdir("journald");
+    let path = d.join("containers.journal.jsonl");
+    fs::write(&path, &data).unwrap();
+    let mut f = Follower::open(&path, Start::Beginning).unwrap();
+    let mut followed = Vec::new();
+    f.poll(&mut followed).unwrap();
+    f.finish(&mut followed);
+    let mut followed: Vec<Message> = followed.into_iter().collect::<Result<_, _>>().unwrap();
+    assert!(followed.iter().all(|m| m.file.as_deref() == Some(path.as_path())));
+    followed.iter_mut().for_each(|m| m.file = None);
+    assert_eq!(followed, msgs);
+    fs::remove_dir_all(&d).unwrap();
+
     let ev = msgs[1].normalize();
     let c = ev.container.as_ref().unwrap();
     assert_eq!(c.id.as_deref(), Some(web));
