@@ -42,6 +42,13 @@ struct Args {
     /// Print input accounting and pipeline counters.
     #[arg(long)]
     stats: bool,
+    /// Detect only on events at or after this time: RFC 3339, Unix seconds, or a duration
+    /// back from now (`10m`, `2h`), as `docker events --since` takes it.
+    #[arg(long)]
+    since: Option<String>,
+    /// Detect only on events before this time (same forms as `--since`).
+    #[arg(long)]
+    until: Option<String>,
     /// Input files or directories (`-` for stdin); the lab scenario when none.
     files: Vec<std::path::PathBuf>,
 }
@@ -58,6 +65,23 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let lab = args.files.is_empty();
+    let mut settings = tripline::pipeline::PipelineSettings::default();
+    for (arg, slot) in [
+        (&args.since, &mut settings.since),
+        (&args.until, &mut settings.until),
+    ] {
+        let Some(text) = arg else { continue };
+        let now = chrono::Utc::now();
+        let now =
+            tripline::docker::Timestamp::from_unix(now.timestamp(), now.timestamp_subsec_nanos());
+        match tripline::docker::parse_time_arg(text, now, 0).map(|t| t.to_datetime()) {
+            Ok(Some(t)) => *slot = Some(t),
+            _ => {
+                eprintln!("not a time, Unix timestamp or duration: {text}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let opts = RunOptions {
         paths: if lab {
             vec![lab_dir()]
@@ -67,7 +91,7 @@ fn main() -> ExitCode {
         rules: args.rules.clone(),
         pack: !args.no_pack,
         suppress: args.suppress.clone(),
-        ..RunOptions::default()
+        settings,
     };
     let prepared = match prepare(&opts) {
         Ok(p) => p,

@@ -273,6 +273,13 @@ pub fn stats_text(report: &Report) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     let _ = writeln!(s, "  by product: {}", by.join(" "));
+    if p.outside_window > 0 {
+        let _ = writeln!(
+            s,
+            "  outside the --since/--until window: {} events",
+            p.outside_window
+        );
+    }
     let m = &report.merge;
     let _ = writeln!(
         s,

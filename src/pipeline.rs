@@ -130,6 +130,13 @@ pub struct PipelineSettings {
     /// this many distinct ones are held, so memory stays flat on any input size (a repeat
     /// after a release starts a new finding). Default 2000.
     pub release_findings_at: usize,
+    /// Only events at or after this time are detected on (an investigation window). Events
+    /// before it still teach the enricher (container names, `docker exec` targets) and are
+    /// counted in [`PipelineStats::outside_window`]. Default none.
+    pub since: Option<DateTime<Utc>>,
+    /// Only events before this time are detected on; later ones are counted in
+    /// [`PipelineStats::outside_window`]. Default none.
+    pub until: Option<DateTime<Utc>>,
 }
 
 impl Default for PipelineSettings {
@@ -144,6 +151,8 @@ impl Default for PipelineSettings {
             metrics_bucket_secs: 3600,
             max_errors_kept: 1000,
             release_findings_at: 2_000,
+            since: None,
+            until: None,
         }
     }
 }
@@ -179,6 +188,9 @@ pub struct PipelineStats {
     pub findings_streamed: u64,
     /// Times the held findings were released to the sink before the end.
     pub releases: u64,
+    /// Events outside the [`PipelineSettings::since`]/[`PipelineSettings::until`] window,
+    /// not detected on (not in `events`).
+    pub outside_window: u64,
 }
 
 /// Everything a run produced.
@@ -536,8 +548,13 @@ impl Pipeline {
 
     /// Processes one event (events should arrive in time order; see [`Pipeline::run`]).
     pub fn process(&mut self, mut ev: Event) {
-        self.seq += 1;
         self.enricher.apply(&mut ev);
+        let s = &self.settings;
+        if s.since.is_some_and(|t| ev.time < t) || s.until.is_some_and(|t| ev.time >= t) {
+            self.stats.outside_window += 1;
+            return;
+        }
+        self.seq += 1;
         self.stats.events += 1;
         *self
             .stats

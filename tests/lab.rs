@@ -236,6 +236,45 @@ fn replay_gives_the_same_findings() {
 }
 
 #[test]
+fn an_investigation_window_detects_only_inside_it() {
+    use chrono::{TimeZone, Utc};
+    let all = lab_report(RunOptions::default());
+    let mut settings = tripline::pipeline::PipelineSettings::default();
+    settings.since = Some(Utc.with_ymd_and_hms(2026, 11, 20, 9, 3, 0).unwrap());
+    settings.until = Some(Utc.with_ymd_and_hms(2026, 11, 20, 9, 3, 40).unwrap());
+    let r = lab_report(RunOptions {
+        settings,
+        ..RunOptions::default()
+    });
+    let titles: BTreeSet<_> = r
+        .findings
+        .iter()
+        .filter_map(|e| finding(e).rule.name.as_deref())
+        .collect();
+    assert_eq!(
+        titles,
+        BTreeSet::from([
+            "Interactive shell in a container attributed to a host user",
+            "Read sensitive file untrusted",
+            "Terminal shell in container",
+        ])
+    );
+    // Every event is accounted: detected on, or counted outside the window.
+    assert_eq!(r.stats.events + r.stats.outside_window, all.stats.events);
+    assert!(r.stats.outside_window > 0 && r.stats.events > 0);
+    // The shell is still attributed: the docker exec it comes from is inside the window,
+    // and the container names learned before it still apply.
+    let shell = one(
+        &r,
+        "Interactive shell in a container attributed to a host user",
+    );
+    assert_eq!(
+        shell.container.as_ref().unwrap().name.as_deref(),
+        Some("web")
+    );
+}
+
+#[test]
 fn without_the_pack_only_source_findings_remain() {
     let r = lab_report(RunOptions {
         pack: false,
