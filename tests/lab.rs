@@ -239,9 +239,11 @@ fn replay_gives_the_same_findings() {
 fn an_investigation_window_detects_only_inside_it() {
     use chrono::{TimeZone, Utc};
     let all = lab_report(RunOptions::default());
-    let mut settings = tripline::pipeline::PipelineSettings::default();
-    settings.since = Some(Utc.with_ymd_and_hms(2026, 11, 20, 9, 3, 0).unwrap());
-    settings.until = Some(Utc.with_ymd_and_hms(2026, 11, 20, 9, 3, 40).unwrap());
+    let settings = tripline::pipeline::PipelineSettings {
+        since: Some(Utc.with_ymd_and_hms(2026, 11, 20, 9, 3, 0).unwrap()),
+        until: Some(Utc.with_ymd_and_hms(2026, 11, 20, 9, 3, 40).unwrap()),
+        ..Default::default()
+    };
     let r = lab_report(RunOptions {
         settings,
         ..RunOptions::default()

@@ -572,7 +572,11 @@ fn journald_export_of_two_containers() {
     f.poll(&mut followed).unwrap();
     f.finish(&mut followed);
     let mut followed: Vec<Message> = followed.into_iter().collect::<Result<_, _>>().unwrap();
-    assert!(followed.iter().all(|m| m.file.as_deref() == Some(path.as_path())));
+    assert!(
+        followed
+            .iter()
+            .all(|m| m.file.as_deref() == Some(path.as_path()))
+    );
     followed.iter_mut().for_each(|m| m.file = None);
     assert_eq!(followed, msgs);
     fs::remove_dir_all(&d).unwrap();
