@@ -12,8 +12,8 @@ use tripline_docker::Message;
 use tripline_falco::{Line as FalcoLine, Record as FalcoRecord, TextTime};
 use tripline_schema::{Event, Field, Fields, Location, Raw};
 
-/// Nanoseconds in a day, and half of one: how far a local time of day may sit from the log
-/// time before it is taken to belong to the day before or after.
+/// Nanoseconds in a day. A local time of day more than half a day from the log line's time
+/// belongs to the day before or after.
 const DAY_NS: i64 = 86_400_000_000_000;
 
 /// The event a sensor wrote into this message, when it wrote one.
