@@ -221,6 +221,12 @@ impl Slot {
         it
     }
 
+    fn push_str(&mut self, s: &str) {
+        let it = self.push();
+        it.orig.push_str(s);
+        it.lower();
+    }
+
     fn push_value(&mut self, v: &Value<'_>) {
         match v {
             Value::Null => {}
@@ -229,11 +235,7 @@ impl Slot {
                     self.push_value(x);
                 }
             }
-            Value::Str(s) => {
-                let it = self.push();
-                it.orig.push_str(s);
-                it.lower();
-            }
+            Value::Str(s) => self.push_str(s),
             other => {
                 let it = self.push();
                 let _ = match other {
@@ -322,6 +324,9 @@ fn choose_gate(
         .collect();
     (Some(Gate { src, values }), bits)
 }
+
+/// Cached routes looked up without hashing the logsource.
+const DIRECT_ROUTES: usize = 8;
 
 /// Hash of a logsource's routing key.
 fn route_hash(l: &LogSource) -> u64 {
@@ -670,16 +675,28 @@ impl Engine {
     }
 
     fn route(&self, ls: &LogSource, sc: &mut Scratch) -> usize {
-        let hash = route_hash(ls);
+        // The category and service tell most logsources apart by length alone.
         let same = |l: &LogSource| {
-            l.product == ls.product && l.category == ls.category && l.service == ls.service
+            l.category == ls.category && l.service == ls.service && l.product == ls.product
         };
+        // A stream has a handful of logsources: the first routes are compared directly
+        // (cheaper than hashing the three names), the rest by hash first.
         if let Some(i) = sc
             .routes
             .iter()
-            .position(|r| r.hash == hash && same(&r.key))
+            .take(DIRECT_ROUTES)
+            .position(|r| same(&r.key))
         {
             return i;
+        }
+        let hash = route_hash(ls);
+        if let Some(i) = sc
+            .routes
+            .iter()
+            .skip(DIRECT_ROUTES)
+            .position(|r| r.hash == hash && same(&r.key))
+        {
+            return i + DIRECT_ROUTES;
         }
         if sc.routes.len() >= 256 {
             sc.routes.clear();
@@ -807,8 +824,18 @@ impl Engine {
         // mapped name and the rule's own).
         for name in names {
             if let Some(v) = ev.field_by(name) {
-                slot.state = if v.is_null() { NULL } else { PRESENT };
-                slot.push_value(&v);
+                // A string (most values) is pushed without the general path or the value's
+                // out-of-line drop.
+                match v {
+                    Value::Str(s) => {
+                        slot.state = PRESENT;
+                        slot.push_str(&s);
+                    }
+                    v => {
+                        slot.state = if v.is_null() { NULL } else { PRESENT };
+                        slot.push_value(&v);
+                    }
+                }
                 return;
             }
         }
@@ -1010,6 +1037,39 @@ mod tests {
         ] {
             assert_eq!(needs_lowering(s.as_bytes()), reference(s), "{s:?}");
         }
+    }
+
+    #[test]
+    fn routes_past_the_directly_compared_ones() {
+        let mut set = RuleSet::new(crate::Settings::default());
+        for i in 0..12 {
+            set.add_str(
+                &format!(
+                    "title: r{i}\nlogsource:\n  product: p{i}\ndetection:\n  sel:\n    f: x\n  condition: sel\n"
+                ),
+                &format!("r{i}.yml"),
+            );
+        }
+        let engine = Engine::new(&set);
+        assert_eq!(engine.stats().rules, 12);
+        let ev = serde_json::json!({"f": "x"});
+        let mut sc = Scratch::new();
+        let mut out = Vec::new();
+        // Twice over, so the second round finds every route cached, the last ones by hash.
+        for _ in 0..2 {
+            for i in (0..12).rev() {
+                out.clear();
+                let ls = LogSource::new(&format!("p{i}"), "", "");
+                engine.evaluate(&ls, &ev, &mut sc, &mut out);
+                let rules: Vec<&str> = out
+                    .iter()
+                    .filter_map(|m| engine.rule(m.rule))
+                    .map(|r| r.meta.title.as_str())
+                    .collect();
+                assert_eq!(rules, [format!("r{i}")]);
+            }
+        }
+        assert!(sc.routes.len() > DIRECT_ROUTES);
     }
 
     #[test]

@@ -191,16 +191,36 @@ impl Prescreen {
         if h.len() < GRAM {
             return false;
         }
-        let last = h.len() - GRAM;
         let mut q = 0;
+        // At stride 1 (which a needle of 4 bytes imposes on all the others: raw audit lines,
+        // command lines), one 8-byte load gives the grams of five positions. (At wider
+        // strides the load does not pay: measured.)
+        if self.stride == 1 {
+            while let Some(w) = h.get(q..).and_then(|c| c.first_chunk::<8>()) {
+                let w = u64::from_le_bytes(*w);
+                for k in 0..=8 - GRAM {
+                    if self.has((w >> (8 * k)) as u32) {
+                        return true;
+                    }
+                }
+                q += 8 - GRAM + 1;
+            }
+        }
+        let last = h.len() - GRAM;
         while q <= last {
-            let i = self.index(gram(&h[q..]));
-            if self.bits[i >> 6] >> (i & 63) & 1 != 0 {
+            if self.has(gram(&h[q..])) {
                 return true;
             }
             q += self.stride;
         }
         false
+    }
+
+    /// Whether the gram's bit is set.
+    #[inline]
+    fn has(&self, gram: u32) -> bool {
+        let i = self.index(gram);
+        self.bits[i >> 6] >> (i & 63) & 1 != 0
     }
 }
 
@@ -289,14 +309,33 @@ mod tests {
         assert!(!p.may_match(b"wge"));
     }
 
+    /// The prescreen probing every position one gram at a time.
+    fn may_match_by_position(p: &Prescreen, h: &[u8]) -> bool {
+        h.len() >= GRAM
+            && (0..=h.len() - GRAM)
+                .step_by(p.stride)
+                .any(|q| p.has(gram(&h[q..])))
+    }
+
     proptest! {
+        /// The word-at-a-time probes at stride 1 answer as probing each position does.
+        #[test]
+        fn word_probes_agree_with_position_probes(
+            needles in proptest::collection::vec("[a-z /.-]{4,12}", 1..40),
+            hay in "[a-z /.-]{0,120}",
+        ) {
+            let refs: Vec<&str> = needles.iter().map(String::as_str).collect();
+            let p = Prescreen::build(&refs).unwrap_or_else(|| unreachable!());
+            prop_assert_eq!(p.may_match(hay.as_bytes()), may_match_by_position(&p, hay.as_bytes()));
+        }
+
         /// A value holding a needle anywhere always passes the prescreen.
         #[test]
         fn prescreen_never_misses_a_needle(
             needles in proptest::collection::vec("[a-z /.-]{4,12}", 1..40),
             pick in any::<prop::sample::Index>(),
-            before in "[a-z /.-]{0,40}",
-            after in "[a-z /.-]{0,40}",
+            before in "[a-z /.-]{0,60}",
+            after in "[a-z /.-]{0,60}",
         ) {
             let refs: Vec<&str> = needles.iter().map(String::as_str).collect();
             let p = Prescreen::build(&refs).unwrap_or_else(|| unreachable!());
