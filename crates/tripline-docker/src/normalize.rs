@@ -402,6 +402,23 @@ impl Message {
         self.event_with_text(text, lossy, opts)
     }
 
+    /// The container of a journald entry without an inspect record: the driver names it and
+    /// its image in every entry (out of line: the json-file path is measured per line).
+    #[cold]
+    #[inline(never)]
+    fn journald_container(&self, key: &str, is_id: bool) -> Container {
+        Container {
+            id: is_id.then(|| Text::from(key)),
+            name: self
+                .attrs
+                .get("CONTAINER_NAME")
+                .or((!is_id).then_some(key))
+                .map(Text::from),
+            image: self.attrs.get("IMAGE_NAME").map(Image::parse_reference),
+            ..Container::default()
+        }
+    }
+
     fn event_with_text(&self, text: Text, lossy: bool, opts: &NormalizeOptions<'_>) -> Event {
         let partial = (self.chunks > 1 || self.flush != Flush::Complete).then(|| PartialInfo {
             chunks: self.chunks,
@@ -422,19 +439,15 @@ impl Message {
                 // moved through an `(id, name)` pair stalled on store forwarding (perf).
                 let key: &str = &self.container;
                 let is_id = key.len() >= 12 && key.bytes().all(|c| c.is_ascii_hexdigit());
-                let mut c = Container {
-                    id: is_id.then(|| Text::from(key)),
-                    name: (!is_id).then(|| Text::from(key)),
-                    ..Container::default()
-                };
                 if self.format == LogFormat::Journald {
-                    // The journald driver names the container and its image in every entry.
-                    if let Some(n) = self.attrs.get("CONTAINER_NAME") {
-                        c.name = Some(Text::from(n));
-                    }
-                    c.image = self.attrs.get("IMAGE_NAME").map(Image::parse_reference);
+                    Some(self.journald_container(key, is_id))
+                } else {
+                    Some(Container {
+                        id: is_id.then(|| Text::from(key)),
+                        name: (!is_id).then(|| Text::from(key)),
+                        ..Container::default()
+                    })
                 }
-                Some(c)
             }
         };
         let file = opts
