@@ -376,13 +376,15 @@ impl AuditState {
         })
     }
 
-    /// Lines as the facade counts them: a record spliced into another's line is not a line.
+    /// Lines as the facade counts them: a record (or a failed record) spliced into another's
+    /// line is not a line.
     fn counts(&self) -> (u64, u64, u64, u64) {
         let s = self.events.reader_stats();
         (
             s.lines,
-            s.records.saturating_sub(s.spliced),
-            s.errors,
+            s.records
+                .saturating_sub(s.spliced.saturating_sub(s.spliced_errors)),
+            s.errors.saturating_sub(s.spliced_errors),
             s.skipped,
         )
     }

@@ -2,7 +2,7 @@
 //!
 //! Accounting invariant (asserted in the tests): `lines = records − spliced + errors +
 //! skipped`, where `skipped` are blank and `#` comment lines and `spliced` counts the extra
-//! records found inside another record's line.
+//! items (records, or errors) found inside another record's line.
 
 use std::io::BufRead;
 
@@ -25,8 +25,11 @@ pub struct ReaderStats {
     /// Lines that are not audit records, skipped under
     /// [`Settings::skip_foreign_lines`] (also counted in `skipped`).
     pub foreign: u64,
-    /// Extra records found spliced inside another line.
+    /// Extra items found spliced inside another line: records, and records that failed to
+    /// parse (those also in `errors` and `spliced_errors`).
     pub spliced: u64,
+    /// Spliced parts that failed to parse (counted in `spliced` and `errors`).
+    pub spliced_errors: u64,
     /// Lines longer than [`Settings::max_line_len`] (also counted in `errors`).
     pub too_long: u64,
     /// Lines that were not valid UTF-8 and were decoded lossily (still records or errors).
@@ -94,6 +97,11 @@ fn parse_at<'a>(
         }
         Err(e) => {
             stats.errors += 1;
+            if from > 0 {
+                // The line is already counted by its first record.
+                stats.spliced += 1;
+                stats.spliced_errors += 1;
+            }
             Err(e.at(line_no, offset))
         }
     }
