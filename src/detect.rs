@@ -96,6 +96,14 @@ pub(crate) fn detect_json(v: &serde_json::Value) -> Option<Format> {
     }
 }
 
+/// Whether a line is the kernel's own printing of an audit record, made when no audit daemon
+/// reads them (dmesg, kern.log, journald): `… kernel: audit: type=1300 audit(1700000000.123:42): …`.
+pub(crate) fn is_kernel_audit_line(line: &str) -> bool {
+    line.find("audit: type=").is_some_and(|at| {
+        (at == 0 || line.as_bytes()[at - 1] == b' ') && line[at..].contains(" audit(")
+    })
+}
+
 /// Classifies one line, or `None` when it could belong to several formats or to none.
 pub fn detect_line(line: &str) -> Option<Format> {
     let line = line.trim_start_matches('\u{1e}').trim();
@@ -105,12 +113,7 @@ pub fn detect_line(line: &str) -> Option<Format> {
     if line.starts_with("type=") || (line.starts_with("node=") && line.contains(" type=")) {
         return Some(Format::AuditLog);
     }
-    // The kernel's own printing of a record when no audit daemon reads them (dmesg,
-    // kern.log, journald): `… kernel: audit: type=1300 audit(1700000000.123:42): …`.
-    if let Some(at) = line.find("audit: type=")
-        && (at == 0 || line.as_bytes()[at - 1] == b' ')
-        && line[at..].contains(" audit(")
-    {
+    if is_kernel_audit_line(line) {
         return Some(Format::AuditLog);
     }
     if line.starts_with('{') || line.starts_with('[') {

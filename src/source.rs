@@ -347,9 +347,11 @@ impl AuditState {
         // Default limits: lines up to 64 KiB (the kernel writes at most ~9 KB per record). A
         // kernel log (the kernel's own `audit: type=1300 audit(…)` printing, between other
         // kernel messages) skips and counts the other messages instead of reporting each.
-        let kernel_log = reader
-            .fill_buf()
-            .is_ok_and(|b| b.windows(12).any(|w| w == b"audit: type="));
+        let kernel_log = reader.fill_buf().is_ok_and(|b| {
+            String::from_utf8_lossy(b)
+                .lines()
+                .any(crate::detect::is_kernel_audit_line)
+        });
         let settings = tripline_auditd::Settings::default().skip_foreign_lines(kernel_log);
         AuditState {
             events: tripline_auditd::Events::with_settings(reader, settings),
