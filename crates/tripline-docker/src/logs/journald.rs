@@ -67,14 +67,11 @@ pub fn parse_journald(b: &[u8]) -> Result<LogLine<'static>, Error> {
         Some(Value::Array(a)) => a.iter().rev().find_map(Value::as_str),
         _ => None,
     };
-    let content = match entry.get("MESSAGE") {
-        Some(v) => message_bytes(v).ok_or_else(|| Error::corrupt("MESSAGE is not text", b))?,
-        None => Vec::new(),
-    };
     let container = text("CONTAINER_ID_FULL")
         .or_else(|| text("CONTAINER_ID"))
-        .filter(|s| !s.is_empty());
-    let stream = match (container, text("PRIORITY")) {
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let stream = match (&container, text("PRIORITY")) {
         (Some(_), Some("6")) => Stream::Stdout,
         (Some(_), Some("3")) => Stream::Stderr,
         _ => Stream::Unknown,
@@ -89,40 +86,47 @@ pub fn parse_journald(b: &[u8]) -> Result<LogLine<'static>, Error> {
         .and_then(|s| Timestamp::parse(s).ok())
         .or_else(|| micros("_SOURCE_REALTIME_TIMESTAMP"))
         .or_else(|| micros("__REALTIME_TIMESTAMP"));
+    let partial = text("CONTAINER_PARTIAL_MESSAGE") == Some("true");
+    // The entry is ours: the message and the attributes move out of it, uncopied.
+    let mut entry = entry;
+    let content = match entry.remove("MESSAGE") {
+        Some(v) => message_bytes(v).ok_or_else(|| Error::corrupt("MESSAGE is not text", b))?,
+        None => Vec::new(),
+    };
     let mut attrs = Attributes::default();
-    for (k, v) in &entry {
+    for (k, v) in entry {
         if CONSUMED.contains(&k.as_str()) {
             continue;
         }
         let v = match v {
-            Value::String(s) => s.clone(),
+            Value::String(s) => s,
             other => other.to_string(),
         };
-        attrs.push(k.clone(), v);
+        attrs.push(k, v);
     }
     Ok(LogLine {
         format: LogFormat::Journald,
         time,
         stream,
         content: Cow::Owned(content),
-        partial: text("CONTAINER_PARTIAL_MESSAGE") == Some("true"),
+        partial,
         tags: None,
         attrs,
         source: None,
-        container: container.map(|c| Cow::Owned(c.to_string())),
+        container: container.map(Cow::Owned),
     })
 }
 
 /// A `MESSAGE` value: a string, an array of byte values, or (written several times) the
 /// last of an array of either.
-fn message_bytes(v: &Value) -> Option<Vec<u8>> {
+fn message_bytes(v: Value) -> Option<Vec<u8>> {
     match v {
-        Value::String(s) => Some(s.as_bytes().to_vec()),
+        Value::String(s) => Some(s.into_bytes()),
         Value::Array(a) if a.iter().all(Value::is_u64) => a
             .iter()
             .map(|n| n.as_u64().and_then(|n| u8::try_from(n).ok()))
             .collect(),
-        Value::Array(a) => a.last().and_then(message_bytes),
+        Value::Array(a) => a.into_iter().last().and_then(message_bytes),
         _ => None,
     }
 }
