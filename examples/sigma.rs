@@ -21,7 +21,12 @@
 //! Output per match: `rule_id`, `rule_title`, `level`, `author` (Detection Rule License
 //! attribution), `file`, `line` (1-based line of the event in its file: for audit logs the first
 //! line of the multi-record event, with the matching record's own line in `record_line`), `selections`,
-//! `fields`. `--check` only loads and compiles the rules and prints a load report.
+//! `fields`. `--check` only loads and compiles the rules and prints a load report; `--fields`
+//! prints the event fields the rules read for `--logsource` events (one JSON object per field:
+//! the event `names` tried in order; `read`: `every_event` when the candidate index reads it
+//! for every event, `gated` for the audit record types whose rules it indexes, `candidate`
+//! when only a rule being evaluated does; `raw_text` for the raw line of keyword rules):
+//! what a shipper must keep.
 //!
 //! Correlation rules in the loaded files run over the detection matches (event time: the
 //! record's own time, the normalized event's time, or for `--input json` the `--time-field`,
@@ -311,6 +316,10 @@ struct Args {
     /// Only load the rules and print the load report.
     #[arg(long)]
     check: bool,
+    /// Only load the rules and print the event fields they read for `--logsource` events
+    /// (each with the event names tried, and when it is read).
+    #[arg(long)]
+    fields: bool,
     /// Input files (stdin when none).
     files: Vec<std::path::PathBuf>,
 }
@@ -358,6 +367,25 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.fields {
+        let read = engine.fields_read(&json_ls);
+        let one = |f: &tripline_rules::FieldRead, raw: bool| {
+            let names: Vec<&str> = f.names.iter().map(|n| n.as_str()).collect();
+            let when = match f.when {
+                tripline_rules::ReadWhen::EveryEvent => "every_event",
+                tripline_rules::ReadWhen::Gated => "gated",
+                _ => "candidate",
+            };
+            serde_json::json!({ "names": names, "read": when, "raw_text": raw })
+        };
+        for f in &read.fields {
+            println!("{}", one(f, false));
+        }
+        if let Some(r) = &read.raw {
+            println!("{}", one(r, true));
+        }
+        return ExitCode::SUCCESS;
+    }
     let audit_ls = LogSource::new("linux", "", "auditd");
     let mut corr = Correlator::new(&set);
     let mut sc = Scratch::new();

@@ -116,6 +116,8 @@ pub(crate) struct Compiled {
     pub(crate) prog: Prog,
     /// Rule field name → slot, for reporting matched values.
     pub(crate) fields: Vec<(String, u32)>,
+    /// Whether a keyword item reads the raw text.
+    pub(crate) raw: bool,
 }
 
 pub(crate) struct Cx<'a> {
@@ -136,6 +138,7 @@ pub(crate) fn compile(
         names: Vec::new(),
         prog: Prog::And(Vec::new()),
         fields: Vec::new(),
+        raw: false,
     };
     let prog = compile_detection(det, &mut out, cx, "")?;
     let mut parts = vec![prog];
@@ -243,7 +246,10 @@ fn compile_item(it: &FieldItem, cx: &mut Cx<'_>, out: &mut Compiled) -> Result<I
     let fname = it.field.as_deref().unwrap_or("");
     let src = match &it.field {
         Some(f) => Src::Field(slot_for(f, cx, out)),
-        None => Src::Raw,
+        None => {
+            out.raw = true;
+            Src::Raw
+        }
     };
     let has = |m: M| it.has(m);
     if has(M::Exists) {

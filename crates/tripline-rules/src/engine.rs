@@ -37,6 +37,43 @@ pub struct EngineStats {
     pub filters_applied: usize,
 }
 
+/// The event fields an engine's rules read for one logsource ([`Engine::fields_read`]): what
+/// a shipper must keep of its events, and what a source must carry for those rules to work.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldsRead {
+    /// One per rule field (after the pipeline's mapping), by the rule's own name (the last
+    /// of [`FieldRead::names`]).
+    pub fields: Vec<FieldRead>,
+    /// Keyword rules read the raw text: the event's raw line, else the first of these
+    /// fields it has (`None`: no rule for the logsource has keywords).
+    pub raw: Option<FieldRead>,
+}
+
+/// One field a rule set reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldRead {
+    /// The event names tried, in order: the first one an event has is the field's value
+    /// (a rule's `Image` is read as `process.executable`, else `Image`).
+    pub names: Vec<FieldName>,
+    /// When an event's value of it is read.
+    pub when: ReadWhen,
+}
+
+/// When [`Engine::evaluate`] reads a field of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReadWhen {
+    /// For every event of the logsource: the candidate index (or a gate) reads it.
+    EveryEvent,
+    /// For every event whose gate value (an audit record's `type`) some rule indexed on it
+    /// asks for.
+    Gated,
+    /// Only when a rule that needs it is evaluated.
+    Candidate,
+}
+
 /// A rule match: which rule (index into [`Engine::rules`]) and which selections were true
 /// (bit `i` = `Engine::selection_names(m)[i]`, first 64 selections).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -640,6 +677,73 @@ impl Engine {
         }
         sc.routes[route].plans = plans;
         out.len() - before
+    }
+
+    /// The event fields the rules for events of logsource `ls` read (those of every bucket
+    /// covering it, as [`Engine::evaluate`] routes them).
+    pub fn fields_read(&self, ls: &LogSource) -> FieldsRead {
+        let covering: Vec<usize> = (0..self.buckets.len())
+            .filter(|&b| self.buckets[b].covers(ls))
+            .collect();
+        // The index's slots: those of the plan evaluate would run, else of each bucket's.
+        let plans: Vec<&Plan> = match self.plans.iter().find(|p| {
+            p.buckets
+                .iter()
+                .map(|&b| b as usize)
+                .eq(covering.iter().copied())
+        }) {
+            Some(p) => vec![p],
+            None => covering.iter().filter_map(|&b| self.plans.get(b)).collect(),
+        };
+        let mut when = vec![ReadWhen::Candidate; self.slots.len() + 1];
+        for p in &plans {
+            let mut mark = |src: Src, w: ReadWhen| {
+                let at = &mut when[self.slot_id(src)];
+                *at = (*at).min(w);
+            };
+            if let Some(g) = &p.gate {
+                mark(g.src, ReadWhen::EveryEvent);
+            }
+            for (a, n) in p.automata.iter().zip(&p.need) {
+                let w = if n.ungated {
+                    ReadWhen::EveryEvent
+                } else {
+                    ReadWhen::Gated
+                };
+                mark(a.src, w);
+            }
+        }
+        let mut out = FieldsRead::default();
+        let mut seen = vec![false; self.slots.len()];
+        let mut raw = false;
+        for e in &self.entries {
+            let key = e.rule.logsource.key();
+            if !covering.iter().any(|&b| self.buckets[b] == key) {
+                continue;
+            }
+            raw |= e.c.raw;
+            for &(_, sid) in &e.c.fields {
+                let sid = sid as usize;
+                if seen.get(sid).copied() == Some(false) {
+                    seen[sid] = true;
+                    out.fields.push(FieldRead {
+                        names: self.slots[sid].clone(),
+                        when: when[sid],
+                    });
+                }
+            }
+        }
+        out.fields.sort_by(|a, b| {
+            a.names
+                .last()
+                .map(FieldName::as_str)
+                .cmp(&b.names.last().map(FieldName::as_str))
+        });
+        out.raw = raw.then(|| FieldRead {
+            names: self.keyword_fields.clone(),
+            when: when[self.slots.len()],
+        });
+        out
     }
 
     /// Whether the rule at `index` matches the event (no index, no logsource check).

@@ -86,7 +86,7 @@ mod rule;
 mod settings;
 
 pub use condition::{Condition, Target};
-pub use engine::{Engine, EngineStats, Finding, Match, Scratch};
+pub use engine::{Engine, EngineStats, FieldRead, FieldsRead, Finding, Match, ReadWhen, Scratch};
 pub use error::{Error, Location, SNIPPET_MAX};
 pub use load::{LoadStats, RuleSet};
 pub use modifier::Modifier;
