@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 use tripline_schema::{Attack, FieldName, FieldSource, Severity, Value};
@@ -124,7 +125,7 @@ struct Plan {
     buckets: Vec<u32>,
     /// Rules with no necessary literal.
     always: Vec<u32>,
-    automata: Vec<Automaton>,
+    automata: Vec<Arc<Automaton>>,
     /// Per automaton: when the event must go through it.
     need: Vec<Need>,
     gate: Option<Gate>,
@@ -151,6 +152,9 @@ struct Need {
     /// slot, holding these needles and those of the gated rules, is scanned instead.
     unless: u64,
 }
+
+/// One slot's `(needle, anchor, rule)`s in a plan.
+type Needles = Vec<(String, Anchor, u32)>;
 
 /// A gate is only worth its lookup when it spares this many rules.
 const MIN_GATED: usize = 4;
@@ -307,7 +311,7 @@ struct Route {
 }
 
 /// Per-plan needles: slot → (needle, anchor, rule).
-type SlotNeedles = BTreeMap<u32, Vec<(String, Anchor, u32)>>;
+type SlotNeedles = BTreeMap<u32, Needles>;
 
 /// A rule and the gate values it requires.
 type Gated = (u32, Vec<String>);
@@ -526,6 +530,15 @@ impl Engine {
                 sets.push(cover);
             }
         }
+        // Plans that merge buckets share their slots' needle sets (every linux plan holds the
+        // linux keyword rules' raw-line automaton, ~1.4 MB as a DFA): one automaton each.
+        let mut built: HashMap<(u32, Needles), Arc<Automaton>> = HashMap::new();
+        let mut automaton_of = |sid: u32, src: Src, ns: Needles| {
+            built
+                .entry((sid, ns))
+                .or_insert_with_key(|(_, ns)| Arc::new(automaton(src, ns)))
+                .clone()
+        };
         let plans = sets
             .into_iter()
             .map(|set| {
@@ -575,11 +588,11 @@ impl Engine {
                             bits: 0,
                             unless: n.bits,
                         });
-                        automata.push(automaton(src_of(sid), &ungated));
+                        automata.push(automaton_of(sid, src_of(sid), ungated));
                         n.ungated = false;
                     }
                     need.push(n);
-                    automata.push(automaton(src_of(sid), &ns));
+                    automata.push(automaton_of(sid, src_of(sid), ns));
                 }
                 Plan {
                     buckets: set,
