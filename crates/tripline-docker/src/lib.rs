@@ -25,6 +25,11 @@
 //! assert_eq!(msgs[1].chunks, 2);
 //! ```
 //!
+//! Docker's `local` log driver (and the dual-logging cache `container-cached.log`) writes
+//! binary frames — `[u32 BE length][protobuf LogEntry][u32 BE length]` — instead of lines;
+//! [`LocalReader`] reads them from any `Read` into the same [`LogLine`]s, resynchronising
+//! after damage (format and damage handling in [`logs::local`]).
+//!
 //! Layers: [`events`] (records, text lines, filters), [`logs`] (line formats — json-file, CRI,
 //! journald entries, `docker logs -t`, compose — detection, the `local` driver's binary
 //! frames ([`LocalReader`], format in [`logs::local`]),

@@ -336,6 +336,8 @@ pub struct LocalReader<R> {
     buf: Vec<u8>,
     /// Start of the unconsumed bytes in `buf`.
     pos: usize,
+    /// End of the bytes read into `buf`.
+    end: usize,
     /// Stream offset of `buf[pos]`.
     offset: u64,
     eof: bool,
@@ -366,6 +368,7 @@ impl<R: Read> LocalReader<R> {
             settings,
             buf: Vec::new(),
             pos: 0,
+            end: 0,
             offset: 0,
             eof: false,
             done: false,
@@ -387,30 +390,32 @@ impl<R: Read> LocalReader<R> {
 
     /// Unconsumed bytes buffered.
     fn avail(&self) -> usize {
-        self.buf.len() - self.pos
+        self.end - self.pos
     }
 
-    /// Buffers until `need` bytes are available or the input ends.
+    /// The unconsumed bytes.
+    fn data(&self) -> &[u8] {
+        &self.buf[self.pos..self.end]
+    }
+
+    /// Buffers until `need` bytes are available or the input ends. The buffer is zeroed only
+    /// when it grows, never per read (a source handing out a few bytes at a time).
     fn fill(&mut self, need: usize) -> io::Result<()> {
         while self.avail() < need && !self.eof {
-            if self.pos > 0 {
-                self.buf.drain(..self.pos);
+            if self.buf.len() - self.pos < need.max(CHUNK / 2) && self.pos > 0 {
+                self.buf.copy_within(self.pos..self.end, 0);
+                self.end -= self.pos;
                 self.pos = 0;
             }
-            let have = self.buf.len();
-            let want = CHUNK.max(need - have);
-            self.buf.resize(have + want, 0);
-            match self.inner.read(&mut self.buf[have..]) {
-                Ok(0) => {
-                    self.buf.truncate(have);
-                    self.eof = true;
-                }
-                Ok(n) => self.buf.truncate(have + n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.buf.truncate(have),
-                Err(e) => {
-                    self.buf.truncate(have);
-                    return Err(e);
-                }
+            if self.buf.len() - self.pos < need {
+                let grown = (self.pos + need).max(self.buf.len() * 2).max(CHUNK);
+                self.buf.resize(grown, 0);
+            }
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.end += n.min(self.buf.len() - self.end),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(())
@@ -448,7 +453,7 @@ impl<R: Read> LocalReader<R> {
             self.done = true;
             return None;
         }
-        let Some(len) = be32(&self.buf[self.pos..]) else {
+        let Some(len) = be32(self.data()) else {
             let damage = FrameDamage::Truncated {
                 needed: LEN as u64,
                 available: avail as u64,
@@ -513,7 +518,7 @@ impl<R: Read> LocalReader<R> {
         if let Err(e) = self.fill(HEX_SNIPPET_MAX + 1) {
             self.pending_io = Some(e);
         }
-        Snippet::hex(&self.buf[self.pos..])
+        Snippet::hex(self.data())
     }
 
     /// An I/O error ends the input.
@@ -555,13 +560,13 @@ impl<R: Read> LocalReader<R> {
                 self.consume(avail);
                 break;
             }
-            let len = be32(&self.buf[self.pos..]).unwrap_or_default() as usize;
+            let len = be32(self.data()).unwrap_or_default() as usize;
             if len != 0 && len <= max {
                 if let Err(e) = self.fill(LEN + len + LEN) {
                     self.pending_io = Some(e);
                     break;
                 }
-                if frame_at(&self.buf[self.pos..], max).is_some() {
+                if frame_at(self.data(), max).is_some() {
                     break;
                 }
             }
