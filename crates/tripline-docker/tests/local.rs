@@ -282,6 +282,14 @@ fn moby_written_partials_join_through_reassembly() {
     // The large entry is one frame, one message.
     assert_eq!(msgs[8].text.len(), 16 * 1250);
     assert!(r.stats().balanced());
+    // Normalized, the message names its format and keeps its location.
+    let ev = joined.normalize();
+    assert_eq!(ev.source.format.as_str(), "local");
+    let loc = ev.location().unwrap();
+    assert_eq!(
+        (loc.line, loc.offset),
+        (Some(6), Some(joined.location.offset))
+    );
 }
 
 #[test]
