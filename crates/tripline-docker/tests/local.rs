@@ -799,3 +799,9 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_line_parser_fixed_to_local_refuses_lines() {
+    let mut p = LogParser::new(Detect::Fixed(LogFormat::Local));
+    assert!(matches!(p.parse(b"hello"), Err(Error::Format { .. })));
+}
