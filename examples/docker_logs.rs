@@ -100,7 +100,7 @@ fn read_local(base: &Path) -> std::io::Result<Vec<Result<Message, Error>>> {
         .skip(1)
         .take(2)
         .filter_map(|d| d.file_name()?.to_str())
-        .find(|d| d.len() == 64)
+        .find(|d| d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()))
         .unwrap_or("local")
         .into();
     let mut reasm = Reassembler::default();
