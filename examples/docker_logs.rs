@@ -1,20 +1,24 @@
 //! Print container logs from json-file log files (or `journalctl -o json` exports of the
-//! journald driver) like `docker logs -t`, with partial lines reassembled, rotated (and
-//! gzipped) files read in order, and `--follow` across rotation.
+//! journald driver, or the binary files of the `local` driver and the dual-logging cache
+//! `container-cached.log`) like `docker logs -t`, with partial lines reassembled, rotated (and
+//! gzipped) files read in order, and `--follow` across rotation (json-file).
 //!
 //! ```text
 //! cargo run --example docker_logs -- /var/lib/docker/containers/<id>
+//! cargo run --example docker_logs -- /var/lib/docker/containers/<id>/local-logs/container.log
 //! cargo run --example docker_logs -- --since 10m --tail 20 --stream stderr /var/lib/docker/containers
 //! cargo run --example docker_logs -- --follow examples/data/lab/<id>-json.log
 //! ```
 
 use std::collections::VecDeque;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Parser;
 use tripline_docker::{
-    Follower, LogFormat, Message, Start, Stream, Timestamp, container_log_path, parse_time_arg,
+    Error, Follower, LocalReader, LogFormat, Message, Reassembler, Start, Stream, Timestamp,
+    container_log_path, is_local_frame, parse_time_arg, rotated_files,
 };
 
 /// Reassembled container logs from json-file log files.
@@ -48,6 +52,8 @@ fn log_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
             out.push(p.clone());
         } else if let Some(f) = container_log_path(p)? {
             out.push(f);
+        } else if let Some(f) = local_log_path(p) {
+            out.push(f);
         } else {
             let mut dirs: Vec<PathBuf> = std::fs::read_dir(p)?
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -57,11 +63,69 @@ fn log_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
             for d in dirs {
                 if let Some(f) = container_log_path(&d)? {
                     out.push(f);
+                } else if let Some(f) = local_log_path(&d) {
+                    out.push(f);
                 }
             }
         }
     }
     Ok(out)
+}
+
+/// The `local` driver's log in a container directory, else its dual-logging cache.
+fn local_log_path(dir: &Path) -> Option<PathBuf> {
+    [
+        dir.join("local-logs/container.log"),
+        dir.join("container-cached.log"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
+}
+
+/// Whether `path` is a `local` driver file: its first frame (read up to 1 MB) is whole and
+/// plausible.
+fn is_local_file(path: &Path) -> std::io::Result<bool> {
+    let mut head = Vec::new();
+    std::fs::File::open(path)?
+        .take(1_000_008)
+        .read_to_end(&mut head)?;
+    Ok(is_local_frame(&head, 1_000_000))
+}
+
+/// Every message of a `local` driver log and its rotated files (`.N`, `.N.gz`), oldest
+/// first, partials joined across files.
+fn read_local(base: &Path) -> std::io::Result<Vec<Result<Message, Error>>> {
+    let key = base
+        .ancestors()
+        .skip(1)
+        .take(2)
+        .filter_map(|d| d.file_name()?.to_str())
+        .find(|d| d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or("local")
+        .into();
+    let mut reasm = Reassembler::default();
+    let mut out = Vec::new();
+    let mut items = Vec::new();
+    for f in rotated_files(base)? {
+        let file = std::fs::File::open(&f)?;
+        let input: Box<dyn Read> = if f.extension().is_some_and(|e| e == "gz") {
+            Box::new(flate2::read::MultiGzDecoder::new(file))
+        } else {
+            Box::new(std::io::BufReader::new(file))
+        };
+        let path = std::sync::Arc::from(f.as_path());
+        let mut r = LocalReader::new(input);
+        while let Some((loc, item)) = r.next_located() {
+            match item {
+                Ok(line) => reasm.push(&key, &line, loc, Some(&path), &mut out),
+                Err(e) => items.push(Err(e)),
+            }
+            items.extend(out.drain(..).map(Ok));
+        }
+    }
+    reasm.finish(&mut out);
+    items.extend(out.drain(..).map(Ok));
+    Ok(items)
 }
 
 struct Printer {
@@ -109,6 +173,33 @@ impl Printer {
     }
 }
 
+/// Prints the wanted messages of `items` (the last `tail` of them), errors to stderr.
+fn print_history(
+    printer: &Printer,
+    tail: Option<usize>,
+    items: Vec<Result<Message, Error>>,
+    f: &Path,
+    errors: &mut u64,
+) {
+    let mut history: VecDeque<Message> = VecDeque::new();
+    for it in items {
+        match it {
+            Ok(m) if printer.wanted(&m) => {
+                history.push_back(m);
+                if tail.is_some_and(|n| history.len() > n) {
+                    history.pop_front();
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                *errors += 1;
+                eprintln!("{}: {e}", f.display());
+            }
+        }
+    }
+    history.iter().for_each(|m| printer.print(m));
+}
+
 fn now() -> Timestamp {
     let d = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -120,7 +211,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let files = log_files(&args.paths)?;
     if files.is_empty() {
-        return Err("no *-json.log files found".into());
+        return Err("no *-json.log or local driver files found".into());
     }
     let printer = Printer {
         since: args
@@ -138,29 +229,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut followers = Vec::new();
     let mut errors = 0u64;
     for f in &files {
+        if is_local_file(f)? {
+            if args.follow {
+                return Err(format!("{}: --follow reads json-file logs only", f.display()).into());
+            }
+            let items = read_local(f)?;
+            print_history(&printer, args.tail, items, f, &mut errors);
+            continue;
+        }
         let mut fl = Follower::open(Path::new(f), Start::Beginning)?;
         let mut items = Vec::new();
         fl.poll(&mut items)?;
         if !args.follow {
             fl.finish(&mut items);
         }
-        let mut history: VecDeque<Message> = VecDeque::new();
-        for it in items {
-            match it {
-                Ok(m) if printer.wanted(&m) => {
-                    history.push_back(m);
-                    if args.tail.is_some_and(|n| history.len() > n) {
-                        history.pop_front();
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    errors += 1;
-                    eprintln!("{}: {e}", f.display());
-                }
-            }
-        }
-        history.iter().for_each(|m| printer.print(m));
+        print_history(&printer, args.tail, items, f, &mut errors);
         followers.push((f.clone(), fl));
     }
     if args.follow {

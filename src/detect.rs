@@ -14,7 +14,9 @@ pub enum Format {
     DockerEventsJson,
     /// Plain-text `docker events` lines.
     DockerEventsText,
-    /// Container logs: Docker json-file, CRI, compose or `docker logs -t` lines.
+    /// Container logs: Docker json-file, CRI, compose or `docker logs -t` lines, journald
+    /// exports, or the binary frames of Docker's `local` driver (and its dual-logging cache
+    /// `container-cached.log`), told apart by [`is_local_log`].
     ContainerLogs,
     /// `docker container inspect` JSON, for the enrichment cache.
     DockerInspect,
@@ -144,6 +146,13 @@ pub fn detect_line(line: &str) -> Option<Format> {
         return Some(Format::ContainerLogs);
     }
     None
+}
+
+/// Whether a sample (an input's first bytes) is a log of Docker's `local` driver: binary
+/// frames, the first one whole in the sample — a plausible big-endian length, the same length
+/// after the entry, an entry that decodes and starts with its `source` or `time_nano` field.
+pub fn is_local_log(sample: &[u8]) -> bool {
+    tripline_docker::is_local_frame(sample, tripline_docker::Settings::default().max_entry_bytes)
 }
 
 /// Detects the format of a sample (the first lines of a file) by majority vote over its

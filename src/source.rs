@@ -3,7 +3,8 @@
 //!
 //! Every input is a stream (`Iterator<Item = Result<Event, InputError>>`): audit logs are
 //! assembled into events by `tripline-auditd`, Docker events and container logs (json-file,
-//! CRI, compose; partial lines reassembled) by `tripline-docker`, Falco alerts and Tracee events
+//! CRI, compose, journald exports, the `local` driver's binary frames; partial lines
+//! reassembled) by `tripline-docker`, Falco alerts and Tracee events
 //! by their crates. `docker inspect` JSON is not a stream: [`Sources`] loads it into the
 //! [`EnrichmentCache`] that the pipeline's enrichment step reads. Every event carries
 //! `raw.location` (file, 1-based line, byte offset) and an id; every error names file, line and
@@ -16,7 +17,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use tripline_docker::{EnrichmentCache, EventReader, MessageReader};
+use tripline_docker::{
+    EnrichmentCache, EventReader, LocalMessageReader, LocalReader, MessageReader,
+};
 use tripline_schema::{Event, Location, Raw};
 
 use crate::detect::{Format, detect};
@@ -112,6 +115,8 @@ enum State {
     Audit(Box<AuditState>),
     DockerEvents(EventReader<Buf>),
     Logs(MessageReader<Buf>),
+    /// Container logs in the `local` driver's binary frames.
+    LocalLogs(LocalMessageReader<Buf>),
     Falco(
         tripline_falco::Reader<Buf>,
         tripline_falco::NormalizeOptions,
@@ -156,8 +161,24 @@ fn container_key_from_path(name: &str) -> String {
     }
 }
 
+/// The container a `local` driver log belongs to, by its place:
+/// `containers/<id>/local-logs/container.log[.N]` or `containers/<id>/container-cached.log`.
+fn local_container_key(name: &str) -> String {
+    Path::new(name)
+        .ancestors()
+        .skip(1)
+        .take(2)
+        .filter_map(|d| d.file_name()?.to_str())
+        .find(|d| d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_default()
+        .to_string()
+}
+
 impl Input {
-    fn new(name: String, format: Format, reader: Buf, bytes: Arc<AtomicU64>) -> Input {
+    fn new(name: String, format: Format, mut reader: Buf, bytes: Arc<AtomicU64>) -> Input {
+        // Container logs in binary frames: the sample says (a read error recurs when read).
+        let local = format == Format::ContainerLogs
+            && reader.fill_buf().is_ok_and(crate::detect::is_local_log);
         let state = match format {
             Format::AuditLog => State::Audit(Box::new(AuditState::new(reader, name.clone()))),
             Format::DockerEventsJson | Format::DockerEventsText => {
@@ -172,6 +193,9 @@ impl Input {
                 tripline_tracee::Reader::new(reader),
                 tripline_tracee::Normalizer::default().with_file(name.clone()),
             ),
+            _ if local => {
+                State::LocalLogs(LocalReader::new(reader).messages(&local_container_key(&name)))
+            }
             // Inspect files are loaded by `Sources`; anything else is a container log.
             _ => State::Logs(MessageReader::new(reader, &container_key_from_path(&name))),
         };
@@ -218,6 +242,11 @@ impl Input {
                 (c.lines, c.records, c.errors, c.skipped, c.continuation) =
                     (s.lines, s.records, s.errors, s.skipped, s.continuation);
             }
+            State::LocalLogs(r) => {
+                // Each frame or damaged region counts as a line.
+                let s = r.stats().to_stats();
+                (c.lines, c.records, c.errors) = (s.lines, s.records, s.errors);
+            }
             State::Falco(r, _) => {
                 let s = r.stats();
                 (c.lines, c.records, c.errors, c.skipped, c.continuation) =
@@ -262,24 +291,8 @@ impl Input {
                     Err(e) => Err(perr(loc.line, loc.offset, e.to_string())),
                 })
             }
-            State::Logs(r) => Some(match r.next()? {
-                Ok(msg) => {
-                    // A sensor running as a container: its alert or event, not a log line.
-                    if let Some(ev) = crate::embedded::sensor_event(&msg, name) {
-                        return Some(Ok(ev));
-                    }
-                    let opts = tripline_docker::NormalizeOptions {
-                        file: Some(name),
-                        ..tripline_docker::NormalizeOptions::default()
-                    };
-                    // The message is ours: its text moves into the event, not copied.
-                    Ok(msg.into_event_with(&opts))
-                }
-                Err(e) => {
-                    let (line, offset) = e.location().map_or((0, 0), |l| (l.line, l.offset));
-                    Err(perr(line, offset, e.to_string()))
-                }
-            }),
+            State::Logs(r) => Some(log_event(r.next()?, name, perr)),
+            State::LocalLogs(r) => Some(log_event(r.next()?, name, perr)),
             State::Falco(r, opts) => Some(match r.next_event(opts)? {
                 Ok(ev) => Ok(ev),
                 Err(e) => {
@@ -291,6 +304,32 @@ impl Input {
                 Ok(ev) => Ok(ev),
                 Err(e) => Err(perr(e.line(), e.offset(), e.to_string())),
             }),
+        }
+    }
+}
+
+/// The event of a container log message (of any layout), or its error located.
+fn log_event(
+    item: Result<tripline_docker::Message, tripline_docker::Error>,
+    name: &str,
+    perr: impl Fn(u64, u64, String) -> InputError,
+) -> Result<Event, InputError> {
+    match item {
+        Ok(msg) => {
+            // A sensor running as a container: its alert or event, not a log line.
+            if let Some(ev) = crate::embedded::sensor_event(&msg, name) {
+                return Ok(ev);
+            }
+            let opts = tripline_docker::NormalizeOptions {
+                file: Some(name),
+                ..tripline_docker::NormalizeOptions::default()
+            };
+            // The message is ours: its text moves into the event, not copied.
+            Ok(msg.into_event_with(&opts))
+        }
+        Err(e) => {
+            let (line, offset) = e.location().map_or((0, 0), |l| (l.line, l.offset));
+            Err(perr(line, offset, e.to_string()))
         }
     }
 }
@@ -585,10 +624,15 @@ impl Sources {
     }
 }
 
-/// Detects the format of an input from its first bytes: line by line ([`detect`]), else as
+/// Detects the format of an input from its first bytes: a `local` log driver file by its
+/// first frame ([`is_local_log`](crate::detect::is_local_log)), else line by line ([`detect`]), else as
 /// JSON documents (pretty-printed: a `docker inspect` array, `jq .` output of alerts or
 /// events), by the keys of the first one.
 pub fn detect_sample(sample: &[u8]) -> Option<Format> {
+    // Binary frames of the `local` log driver, not lines.
+    if crate::detect::is_local_log(sample) {
+        return Some(Format::ContainerLogs);
+    }
     let text = String::from_utf8_lossy(sample);
     // Drop a partial last line (the sample is cut at a buffer boundary).
     let cut = if sample.len() >= SAMPLE_BYTES {
@@ -920,6 +964,80 @@ Nov 27 10:00:01 web1 systemd[1]: Started Session 3 of user alice.
     }
 
     #[test]
+    fn a_local_driver_log_reads_as_container_logs() {
+        // Written by moby 20.10.24's own `local` driver (the docker crate's fixture).
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("crates/tripline-docker/tests/fixtures/local-driver/basic.log");
+        let bytes = std::fs::read(&fixture).unwrap();
+        assert_eq!(detect_sample(&bytes), Some(Format::ContainerLogs));
+        let id = "5f2c0c6f2b1e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c";
+        let root = std::env::temp_dir().join(format!("tripline-local-{}", std::process::id()));
+        let dir = root.join("containers").join(id).join("local-logs");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("container.log"), &bytes).unwrap();
+        let mut sources = Sources::new();
+        sources.add_path(dir.join("container.log"), None);
+        std::fs::remove_dir_all(&root).unwrap();
+        let (mut inputs, _) = sources.into_parts();
+        assert_eq!(inputs[0].format(), Format::ContainerLogs);
+        let mut logs = inputs.remove(0);
+        let events: Vec<Event> = logs.by_ref().collect::<Result<_, _>>().unwrap();
+        let texts: Vec<&str> = events
+            .iter()
+            .map(|e| match &e.kind {
+                EventKind::LogLine(l) => l.text.as_str(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(texts.len(), 10, "{texts:?}");
+        assert_eq!(texts[0], "hello from web");
+        assert_eq!(texts[6], "part-A part-B part-C");
+        assert!(
+            events
+                .iter()
+                .all(|e| e.container.as_ref().unwrap().id.as_deref() == Some(id))
+        );
+        assert_eq!(events[1].location().unwrap().offset, Some(42));
+        let c = logs.counts();
+        assert_eq!((c.lines, c.records, c.errors, c.events), (12, 12, 0, 10));
+        assert!(c.balanced());
+        assert_eq!(c.bytes, bytes.len() as u64);
+
+        // Declared as container logs, from a reader, with damage: one located error, the
+        // rest read.
+        let mut damaged = bytes[..42].to_vec();
+        damaged.extend_from_slice(b"\x00\x00\x00\x09garbage");
+        damaged.extend_from_slice(&bytes[42..]);
+        let mut sources = Sources::new();
+        sources.add_reader(
+            "-",
+            Box::new(io::Cursor::new(damaged)),
+            Some(Format::ContainerLogs),
+        );
+        let (mut inputs, _) = sources.into_parts();
+        let mut logs = inputs.remove(0);
+        let items: Vec<_> = logs.by_ref().collect();
+        let errors: Vec<_> = items.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert_eq!(items.len(), 11);
+        match errors[..] {
+            [
+                InputError::Parse {
+                    line: 2,
+                    offset: 42,
+                    message,
+                    ..
+                },
+            ] => {
+                assert!(message.contains("00 00 00 09 67 61"), "{message}")
+            }
+            _ => panic!("{errors:?}"),
+        }
+        let c = logs.counts();
+        assert_eq!((c.lines, c.records, c.errors), (13, 12, 1));
+        assert!(c.balanced());
+    }
+
+    #[test]
     fn container_key_from_json_file_name() {
         let id = "3f4e8a1c9b2d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f";
         assert_eq!(
@@ -927,5 +1045,14 @@ Nov 27 10:00:01 web1 systemd[1]: Started Session 3 of user alice.
             id
         );
         assert_eq!(container_key_from_path("/x/app.log"), "");
+        assert_eq!(
+            local_container_key(&format!("/x/containers/{id}/local-logs/container.log.1")),
+            id
+        );
+        assert_eq!(
+            local_container_key(&format!("/x/containers/{id}/container-cached.log")),
+            id
+        );
+        assert_eq!(local_container_key("/x/local-logs/container.log"), "");
     }
 }

@@ -6,7 +6,8 @@ use std::fmt;
 /// Longest snippet kept in an error, in bytes of input.
 pub const SNIPPET_MAX: usize = 80;
 
-/// A bounded, lossy-UTF-8 excerpt of the input that caused an error.
+/// A bounded excerpt of the input that caused an error: lossy UTF-8 for text formats, a hex
+/// dump for binary ones (the `local` driver's frames).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Snippet(pub String);
 
@@ -18,6 +19,31 @@ impl Snippet {
         Snippet(text)
     }
 }
+
+impl Snippet {
+    /// The first [`HEX_SNIPPET_MAX`] bytes of `bytes` in hex (`00 00 01 0a …`), `…` marking
+    /// a cut.
+    pub fn hex(bytes: &[u8]) -> Self {
+        let cut = &bytes[..bytes.len().min(HEX_SNIPPET_MAX)];
+        let mut text = String::with_capacity(cut.len() * 3 + 4);
+        for (i, b) in cut.iter().enumerate() {
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push(char::from(HEX[usize::from(b >> 4)]));
+            text.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        if bytes.len() > cut.len() {
+            text.push_str(" …");
+        }
+        Snippet(text)
+    }
+}
+
+/// Longest hex snippet kept in an error, in bytes of input.
+pub const HEX_SNIPPET_MAX: usize = 32;
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 impl fmt::Display for Snippet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -50,6 +76,59 @@ pub enum Limit {
     Attributes,
     /// `max_json_lines` (a pretty-printed object spanning too many lines).
     JsonLines,
+    /// `max_entry_bytes` (a `local` driver frame whose header announces a longer entry).
+    EntryBytes,
+}
+
+/// What is wrong with a damaged frame of the `local` log driver (see [`Error::Frame`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FrameDamage {
+    /// The input ended inside the frame: `needed` bytes of frame (4 for the length header,
+    /// else header + entry + trailer) but only `available` were left.
+    Truncated {
+        /// Bytes the frame needs.
+        needed: u64,
+        /// Bytes left in the input.
+        available: u64,
+    },
+    /// The trailing length differs from the leading one.
+    TrailerMismatch {
+        /// The length in the header.
+        header: u32,
+        /// The length in the trailer.
+        trailer: u32,
+    },
+    /// A zero-length entry: what a run of NUL bytes (a crash, a preallocated file) reads as;
+    /// Docker never writes one, its entries always name their stream.
+    Empty,
+    /// The entry is not a decodable `LogEntry` protobuf message.
+    Protobuf {
+        /// What is wrong (`"varint runs past the end"`, `"wire type 3 (group)"`, …).
+        reason: &'static str,
+        /// Byte position of the offending field inside the entry.
+        position: u64,
+    },
+}
+
+impl fmt::Display for FrameDamage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FrameDamage::Truncated { needed, available } => {
+                write!(f, "truncated: {needed} bytes needed, {available} left")
+            }
+            FrameDamage::TrailerMismatch { header, trailer } => {
+                write!(
+                    f,
+                    "trailer length {trailer} differs from header length {header}"
+                )
+            }
+            FrameDamage::Empty => f.write_str("zero-length entry"),
+            FrameDamage::Protobuf { reason, position } => {
+                write!(f, "bad protobuf at entry byte {position}: {reason}")
+            }
+        }
+    }
 }
 
 /// Everything that can go wrong parsing Docker events, logs and inspect output.
@@ -108,6 +187,22 @@ pub enum Error {
         /// Excerpt.
         snippet: Snippet,
     },
+    /// A damaged frame of the `local` log driver (a truncated frame, mismatched lengths, an
+    /// undecodable entry). `at.offset` is the byte where the damage starts; the reader went on
+    /// at the next plausible frame, `skipped` bytes further.
+    #[error(
+        "{at}: damaged local-driver frame ({damage}); {skipped} bytes skipped; bytes {snippet}"
+    )]
+    Frame {
+        /// Location (`line` is the index of the item in the stream).
+        at: Location,
+        /// What is wrong.
+        damage: FrameDamage,
+        /// Bytes skipped, from the damage to where reading resumed.
+        skipped: u64,
+        /// Hex dump of the first bytes at the damage.
+        snippet: Snippet,
+    },
     /// A `--since`/`--until`/`--filter` argument that cannot be parsed.
     #[error("bad argument {arg:?}: {reason}")]
     Argument {
@@ -136,6 +231,7 @@ impl Error {
             | Error::Corrupt { at, .. }
             | Error::Format { at, .. }
             | Error::Limit { at, .. }
+            | Error::Frame { at, .. }
             | Error::Io { at, .. } => Some(*at),
             Error::Argument { .. } => None,
         }
@@ -149,6 +245,7 @@ impl Error {
             | Error::Corrupt { at, .. }
             | Error::Format { at, .. }
             | Error::Limit { at, .. }
+            | Error::Frame { at, .. }
             | Error::Io { at, .. } => *at = loc,
             Error::Argument { .. } => {}
         }

@@ -25,8 +25,14 @@
 //! assert_eq!(msgs[1].chunks, 2);
 //! ```
 //!
+//! Docker's `local` log driver (and the dual-logging cache `container-cached.log`) writes
+//! binary frames — `[u32 BE length][protobuf LogEntry][u32 BE length]` — instead of lines;
+//! [`LocalReader`] reads them from any `Read` into the same [`LogLine`]s, resynchronising
+//! after damage (format and damage handling in [`logs::local`]).
+//!
 //! Layers: [`events`] (records, text lines, filters), [`logs`] (line formats — json-file, CRI,
-//! journald entries, `docker logs -t`, compose — detection,
+//! journald entries, `docker logs -t`, compose — detection, the `local` driver's binary
+//! frames ([`LocalReader`], format in [`logs::local`]),
 //! [`Reassembler`], rotated files), [`inspect`] ([`ContainerInfo`], [`EnrichmentCache`]),
 //! and with the default `schema` feature, normalization into `tripline_schema::Event` and
 //! `FieldSource` for raw events.
@@ -48,7 +54,7 @@ mod settings;
 pub mod time;
 
 pub use attrs::Attributes;
-pub use error::{Error, Limit, Location, SNIPPET_MAX, Snippet};
+pub use error::{Error, FrameDamage, HEX_SNIPPET_MAX, Limit, Location, SNIPPET_MAX, Snippet};
 pub use events::filter::{EventFilter, strip_tag};
 pub use events::kind::{Action, EventType, split_action};
 pub use events::reader::{EventReader, parse_event};
@@ -61,6 +67,9 @@ pub use logs::detect::{Detect, LogParser, detect_line, parse_log_line};
 pub use logs::journald::parse_journald;
 pub use logs::jsonfile::{parse_json_log, render_json_log};
 pub use logs::line::{LogFormat, LogLine, Stream};
+pub use logs::local::{
+    LocalMessageReader, LocalReader, LocalStats, is_local_frame, parse_local_entry,
+};
 pub use logs::partial::{Flush, Message, Reassembler, ReassemblyStats};
 pub use logs::reader::{LogReader, MessageReader};
 pub use logs::rotation::{

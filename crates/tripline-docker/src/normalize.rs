@@ -530,6 +530,7 @@ fn format_text(f: LogFormat) -> Text {
         LogFormat::ComposeStatus => const { Text::const_new("compose-status") },
         LogFormat::Plain => const { Text::const_new("plain") },
         LogFormat::Journald => const { Text::const_new("journald") },
+        LogFormat::Local => const { Text::const_new("local") },
     }
 }
 

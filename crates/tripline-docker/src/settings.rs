@@ -22,6 +22,12 @@ pub struct Settings {
     /// Most (container, stream) partials held at once (default 4096); the oldest is flushed
     /// flagged [`Flush::Evicted`](crate::Flush::Evicted).
     pub max_pending: usize,
+    /// Largest protobuf entry of a `local` log driver frame in bytes (default 1,000,000,
+    /// moby's `maxMsgLen`); a frame announcing a longer one becomes [`Error::Limit`]
+    /// ([`Limit::EntryBytes`](crate::Limit::EntryBytes)) and the reader resynchronises.
+    ///
+    /// [`Error::Limit`]: crate::Error::Limit
+    pub max_entry_bytes: usize,
 }
 
 impl Default for Settings {
@@ -33,6 +39,7 @@ impl Default for Settings {
             max_chunks: 1024,
             partial_idle_ns: 5_000_000_000,
             max_pending: 4096,
+            max_entry_bytes: 1_000_000,
         }
     }
 }

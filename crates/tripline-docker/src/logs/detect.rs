@@ -128,6 +128,8 @@ impl LogParser {
             LogFormat::Journald => parse_journald(b),
             LogFormat::Timestamped => parse_timestamped(b, self.details),
             LogFormat::Compose | LogFormat::ComposeStatus => parse_compose(b),
+            // Binary frames, not lines: `LocalReader` reads them.
+            LogFormat::Local => Err(Error::format("local-driver frame (read by LocalReader)", b)),
             _ => {
                 let b = b.strip_suffix(b"\r").unwrap_or(b);
                 Ok(LogLine::plain(LogFormat::Plain, b))

@@ -66,6 +66,9 @@ pub enum LogFormat {
     Plain,
     /// A `journalctl -o json` entry of the journald log driver.
     Journald,
+    /// A binary frame of the `local` log driver (or the dual-logging cache
+    /// `container-cached.log`), see [`local`](crate::logs::local).
+    Local,
 }
 
 impl LogFormat {
@@ -79,6 +82,7 @@ impl LogFormat {
             LogFormat::ComposeStatus => "compose-status",
             LogFormat::Plain => "plain",
             LogFormat::Journald => "journald",
+            LogFormat::Local => "local",
         }
     }
 }
@@ -95,7 +99,8 @@ pub struct LogLine<'a> {
     /// The payload without its line terminator: UTF-8 for json-file (U+FFFD where Docker
     /// replaced bad bytes), raw bytes for CRI.
     pub content: Cow<'a, [u8]>,
-    /// Whether this is a chunk of a longer line (json-file: no trailing `\n`; CRI: `P`).
+    /// Whether this is a chunk of a longer line, not its last (json-file: no trailing `\n`;
+    /// CRI: `P`; journald and `local`: a partial chunk not marked last).
     pub partial: bool,
     /// The raw CRI tag field (`F`, `P`, `P:TAG1:TAG2`).
     pub tags: Option<Cow<'a, str>>,

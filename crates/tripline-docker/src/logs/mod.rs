@@ -1,4 +1,5 @@
-//! Container logs: json-file, CRI, `docker logs -t`, compose output, journald entries;
+//! Container logs: json-file, CRI, `docker logs -t`, compose output, journald entries, the
+//! `local` driver's binary frames;
 //! detection, partial reassembly, rotated files.
 
 pub mod compose;
@@ -7,6 +8,7 @@ pub mod detect;
 pub mod journald;
 pub mod jsonfile;
 pub mod line;
+pub mod local;
 pub mod partial;
 pub mod reader;
 pub mod rotation;

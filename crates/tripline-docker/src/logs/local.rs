@@ -1,0 +1,694 @@
+//! Docker's `local` log driver (moby `daemon/logger/local`) and the dual-logging cache
+//! (`<data-root>/containers/<id>/container-cached.log`, which `docker logs` reads for every
+//! driver but json-file and journald): binary frames, not lines.
+//!
+//! Each record is `[u32 big-endian length][protobuf LogEntry][u32 big-endian length]`; the
+//! trailing copy of the length lets Docker read the file backwards. `LogEntry` (moby
+//! `daemon/logger/internal/logdriver/entry.proto`, proto3) holds `source` = 1 (`"stdout"` /
+//! `"stderr"`), `time_nano` = 2 (Unix nanoseconds), `line` = 3 (raw bytes without the `\n`),
+//! `partial` = 4 and `partial_log_metadata` = 5 (`last` = 1, `id` = 2, `ordinal` = 3). Fields
+//! this decoder does not know (a newer Docker's) are skipped; fields left at their default
+//! are absent from the encoding and read as their default.
+//!
+//! Each entry becomes a [`LogLine`] of format [`LogFormat::Local`]: its stream, time and
+//! content exactly as stored (bytes, losslessly). Partial chunks are told the way the
+//! journald driver tells them, so the same reassembly joins them: [`LogLine::partial`] is set
+//! on every chunk of a long line but its last, and a chunk's metadata is kept as the
+//! attributes `CONTAINER_PARTIAL_ID`, `CONTAINER_PARTIAL_ORDINAL` and
+//! `CONTAINER_PARTIAL_LAST` (`"true"`/`"false"`), the names journald entries carry.
+//!
+//! A damaged frame (cut short, lengths that disagree, an entry that is not a `LogEntry`, a
+//! length over [`Settings::max_entry_bytes`]) is one error carrying its byte offset and a hex
+//! snippet; the reader then scans forward to the next offset where a plausible frame starts
+//! (a length within the limit, the same length as its trailer, an entry that decodes) and
+//! goes on. The bytes passed over are counted: [`LocalStats::balanced`].
+//!
+//! ```
+//! use tripline_docker::{LocalReader, LogFormat, Stream};
+//!
+//! // One frame: source "stdout", time_nano 1_700_000_000_123_456_789, line "hello".
+//! let entry = [
+//!     &[0x0a, 6][..], b"stdout",
+//!     &[0x10, 0x95, 0x9a, 0x97, 0xec, 0xe3, 0x9f, 0xe7, 0xcb, 0x17],
+//!     &[0x1a, 5], b"hello",
+//! ].concat();
+//! let len = (entry.len() as u32).to_be_bytes();
+//! let file = [&len[..], &entry, &len].concat();
+//!
+//! let mut r = LocalReader::from_slice(&file);
+//! let line = r.next_record().unwrap().unwrap();
+//! assert_eq!(line.format, LogFormat::Local);
+//! assert_eq!((line.stream.clone(), &*line.content), (Stream::Stdout, &b"hello"[..]));
+//! assert_eq!(line.time.unwrap().unix_nanos(), Some(1_700_000_000_123_456_789));
+//! assert!(r.next_record().is_none());
+//! assert!(r.stats().balanced());
+//! ```
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::io::{self, Read};
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::line::{LogFormat, LogLine, Stream};
+use super::partial::{Message, Reassembler, ReassemblyStats};
+use crate::attrs::Attributes;
+use crate::error::{FrameDamage, HEX_SNIPPET_MAX, Location, Snippet};
+use crate::{Error, Limit, Settings, Stats, Timestamp};
+
+/// The attribute holding a partial chunk's id (as journald entries name it).
+pub const PARTIAL_ID: &str = "CONTAINER_PARTIAL_ID";
+/// The attribute holding a partial chunk's ordinal (1-based, decimal).
+pub const PARTIAL_ORDINAL: &str = "CONTAINER_PARTIAL_ORDINAL";
+/// The attribute telling whether a partial chunk is its line's last (`"true"`/`"false"`).
+pub const PARTIAL_LAST: &str = "CONTAINER_PARTIAL_LAST";
+
+/// Bytes of each length field of a frame.
+const LEN: usize = 4;
+/// Bytes read from the input at a time.
+const CHUNK: usize = 64 * 1024;
+
+/// The partial metadata of an entry, as ranges of the entry.
+#[derive(Debug, Clone, Default)]
+struct Meta {
+    last: bool,
+    id: Range<usize>,
+    ordinal: i32,
+}
+
+/// A decoded `LogEntry`, its byte fields as ranges of the entry (so a reader can decide what
+/// to do before borrowing its buffer).
+#[derive(Debug, Clone, Default)]
+struct RawEntry {
+    source: Range<usize>,
+    time_nano: i64,
+    line: Range<usize>,
+    partial: bool,
+    meta: Option<Meta>,
+}
+
+impl RawEntry {
+    /// The line, borrowing `b` (the entry these ranges were read from).
+    fn to_line<'a>(&self, b: &'a [u8]) -> LogLine<'a> {
+        let bytes = |r: &Range<usize>| b.get(r.clone()).unwrap_or_default();
+        let stream = match bytes(&self.source) {
+            b"stdout" => Stream::Stdout,
+            b"stderr" => Stream::Stderr,
+            other => Stream::parse(&String::from_utf8_lossy(other)),
+        };
+        let mut attrs = Attributes::default();
+        let mut last = false;
+        if self.partial || self.meta.is_some() {
+            let meta = self.meta.clone().unwrap_or_default();
+            last = meta.last;
+            attrs.push(PARTIAL_ID, String::from_utf8_lossy(bytes(&meta.id)));
+            attrs.push(PARTIAL_ORDINAL, meta.ordinal.to_string());
+            attrs.push(PARTIAL_LAST, if meta.last { "true" } else { "false" });
+        }
+        LogLine {
+            format: LogFormat::Local,
+            time: Some(Timestamp::from_unix_nanos(self.time_nano)),
+            stream,
+            content: Cow::Borrowed(bytes(&self.line)),
+            partial: self.partial && !last,
+            tags: None,
+            attrs,
+            source: None,
+            container: None,
+        }
+    }
+}
+
+/// A protobuf decoding failure: why, and where in the entry.
+type PbError = (&'static str, usize);
+
+/// Reads a base-128 varint at `*i` (at most 10 bytes; bits past the 64th are dropped, as
+/// Go's decoder does).
+fn varint(b: &[u8], i: &mut usize) -> Result<u64, PbError> {
+    let start = *i;
+    let mut v = 0u64;
+    for k in 0..10 {
+        let Some(&c) = b.get(*i) else {
+            return Err(("varint runs past the end of the entry", start));
+        };
+        *i += 1;
+        v |= u64::from(c & 0x7f) << (7 * k);
+        if c < 0x80 {
+            return Ok(v);
+        }
+    }
+    Err(("varint longer than 10 bytes", start))
+}
+
+/// One field's tag and its value (a varint value, or the range of a length-delimited or
+/// fixed-size one).
+enum Value {
+    Varint(u64),
+    Bytes(Range<usize>),
+    Fixed,
+}
+
+/// Reads the field at `*i`: its number and value. Unknown wire types (3 and 4, the deprecated
+/// groups, and 6, 7) are errors.
+fn field(b: &[u8], i: &mut usize) -> Result<(u64, Value), PbError> {
+    let at = *i;
+    let value = field_value(b, i);
+    value.map_err(|(reason, _)| (reason, at))
+}
+
+/// [`field`], its errors located anywhere in the field.
+fn field_value(b: &[u8], i: &mut usize) -> Result<(u64, Value), PbError> {
+    let at = *i;
+    let tag = varint(b, i)?;
+    let number = tag >> 3;
+    if number == 0 {
+        return Err(("field number 0", at));
+    }
+    let value = match tag & 7 {
+        0 => Value::Varint(varint(b, i)?),
+        1 | 5 => {
+            let n = if tag & 7 == 1 { 8 } else { 4 };
+            if b.len() - *i < n {
+                return Err(("fixed-size field runs past the end of the entry", at));
+            }
+            *i += n;
+            Value::Fixed
+        }
+        2 => {
+            let n = varint(b, i)?;
+            let end = usize::try_from(n)
+                .ok()
+                .and_then(|n| i.checked_add(n))
+                .filter(|&e| e <= b.len())
+                .ok_or(("length-delimited field runs past the end of the entry", at))?;
+            let r = *i..end;
+            *i = end;
+            Value::Bytes(r)
+        }
+        3 => return Err(("wire type 3 (start group)", at)),
+        4 => return Err(("wire type 4 (end group)", at)),
+        _ => return Err(("wire type 6 or 7 (undefined)", at)),
+    };
+    Ok((number, value))
+}
+
+/// Decodes `b[range]` as a `PartialLogEntryMetadata` into `meta` (repeated occurrences merge,
+/// as protobuf's embedded messages do).
+fn decode_meta(b: &[u8], range: Range<usize>, meta: &mut Meta) -> Result<(), PbError> {
+    let mut i = range.start;
+    let end = range.end;
+    let sub = b.get(..end).unwrap_or_default();
+    while i < end {
+        let at = i;
+        match field(sub, &mut i)? {
+            (1, Value::Varint(v)) => meta.last = v != 0,
+            (2, Value::Bytes(r)) => meta.id = r,
+            // int32: the low 32 bits, as Go's decoder keeps them.
+            (3, Value::Varint(v)) => meta.ordinal = v as i32,
+            (1..=3, _) => return Err(("wrong wire type for a partial metadata field", at)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Decodes a whole `LogEntry`.
+fn decode(b: &[u8]) -> Result<RawEntry, PbError> {
+    let mut e = RawEntry::default();
+    let mut i = 0;
+    while i < b.len() {
+        let at = i;
+        match field(b, &mut i)? {
+            (1, Value::Bytes(r)) => e.source = r,
+            (2, Value::Varint(v)) => e.time_nano = v as i64,
+            (3, Value::Bytes(r)) => e.line = r,
+            (4, Value::Varint(v)) => e.partial = v != 0,
+            (5, Value::Bytes(r)) => decode_meta(b, r, e.meta.get_or_insert_default())?,
+            (1..=5, _) => return Err(("wrong wire type for a LogEntry field", at)),
+            _ => {}
+        }
+    }
+    Ok(e)
+}
+
+/// The damage of a protobuf failure.
+fn protobuf_error((reason, position): PbError) -> FrameDamage {
+    FrameDamage::Protobuf {
+        reason,
+        position: position as u64,
+    }
+}
+
+/// Decodes one `LogEntry` protobuf message (a frame's payload, without its lengths; also the
+/// log-plugin FIFO's payload) into a line borrowing `b`.
+///
+/// ```
+/// use tripline_docker::{Error, FrameDamage, parse_local_entry};
+///
+/// let line = parse_local_entry(b"\x0a\x06stderr\x1a\x02hi").unwrap();
+/// assert_eq!((line.stream.as_str(), &*line.content), ("stderr", &b"hi"[..]));
+/// // A length-delimited field longer than the entry.
+/// assert!(matches!(
+///     parse_local_entry(b"\x1a\x09hi"),
+///     Err(Error::Frame { damage: FrameDamage::Protobuf { position: 0, .. }, .. })
+/// ));
+/// ```
+pub fn parse_local_entry(b: &[u8]) -> Result<LogLine<'_>, Error> {
+    match decode(b) {
+        Ok(e) => Ok(e.to_line(b)),
+        Err(p) => Err(Error::Frame {
+            at: Location::default(),
+            damage: protobuf_error(p),
+            skipped: b.len() as u64,
+            snippet: Snippet::hex(b),
+        }),
+    }
+}
+
+/// Whether `b` starts with a plausible `local` driver frame: a length of 1 to `max` bytes, the
+/// same length after the entry, and an entry that decodes and starts with a `source` or
+/// `time_nano` field (as every entry Docker writes does). For format detection.
+pub fn is_local_frame(b: &[u8], max: usize) -> bool {
+    frame_at(b, max).is_some_and(|e| matches!(e.first(), Some(0x0a | 0x10)))
+}
+
+/// The entry of the plausible frame at the start of `b`, if any.
+fn frame_at(b: &[u8], max: usize) -> Option<&[u8]> {
+    let len = be32(b)? as usize;
+    if len == 0 || len > max {
+        return None;
+    }
+    let entry = b.get(LEN..LEN + len)?;
+    (be32(b.get(LEN + len..)?)? as usize == len && decode(entry).is_ok()).then_some(entry)
+}
+
+fn be32(b: &[u8]) -> Option<u32> {
+    Some(u32::from_be_bytes(b.get(..LEN)?.try_into().ok()?))
+}
+
+/// What a [`LocalReader`] has seen so far; every byte is accounted for once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LocalStats {
+    /// Bytes consumed.
+    pub bytes: u64,
+    /// Entries decoded.
+    pub entries: u64,
+    /// Bytes of the frames those entries came from (lengths included).
+    pub entry_bytes: u64,
+    /// Errors returned: one per damaged region, plus an I/O error that ended the input.
+    pub errors: u64,
+    /// Bytes passed over in damaged regions, from each damage to where reading resumed.
+    pub skipped_bytes: u64,
+    /// Errors caused by [`Settings::max_entry_bytes`] (also counted in `errors`).
+    pub limited: u64,
+}
+
+impl LocalStats {
+    /// Whether the accounting holds: `bytes == entry_bytes + skipped_bytes`, and skipped bytes
+    /// were reported by at least one error.
+    pub fn balanced(&self) -> bool {
+        self.bytes == self.entry_bytes + self.skipped_bytes
+            && (self.skipped_bytes == 0 || self.errors > 0)
+    }
+
+    /// The counts in the line readers' terms: every entry and every error is one "line".
+    pub fn to_stats(&self) -> Stats {
+        Stats {
+            lines: self.entries + self.errors,
+            bytes: self.bytes,
+            records: self.entries,
+            errors: self.errors,
+            limited: self.limited,
+            ..Stats::default()
+        }
+    }
+}
+
+/// Reads the frames of a `local` driver file (or `container-cached.log`) from any
+/// [`Read`], one [`LogLine`] per entry.
+///
+/// Each record's [`Location`] has the frame's byte offset and, as `line`, its 1-based index
+/// among the items (entries and errors) of the stream.
+#[derive(Debug)]
+pub struct LocalReader<R> {
+    inner: R,
+    settings: Settings,
+    buf: Vec<u8>,
+    /// Start of the unconsumed bytes in `buf`.
+    pos: usize,
+    /// End of the bytes read into `buf`.
+    end: usize,
+    /// Stream offset of `buf[pos]`.
+    offset: u64,
+    eof: bool,
+    done: bool,
+    /// An I/O error met while resynchronising, returned after the damage error.
+    pending_io: Option<io::Error>,
+    loc: Location,
+    stats: LocalStats,
+}
+
+impl<'s> LocalReader<&'s [u8]> {
+    /// A reader over bytes in memory.
+    pub fn from_slice(b: &'s [u8]) -> Self {
+        Self::new(b)
+    }
+}
+
+impl<R: Read> LocalReader<R> {
+    /// A reader with default [`Settings`].
+    pub fn new(inner: R) -> Self {
+        Self::with_settings(inner, Settings::default())
+    }
+
+    /// A reader with explicit limits ([`Settings::max_entry_bytes`]).
+    pub fn with_settings(inner: R, settings: Settings) -> Self {
+        LocalReader {
+            inner,
+            settings,
+            buf: Vec::new(),
+            pos: 0,
+            end: 0,
+            offset: 0,
+            eof: false,
+            done: false,
+            pending_io: None,
+            loc: Location::default(),
+            stats: LocalStats::default(),
+        }
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> LocalStats {
+        self.stats
+    }
+
+    /// Where the last record or error started.
+    pub fn location(&self) -> Location {
+        self.loc
+    }
+
+    /// Unconsumed bytes buffered.
+    fn avail(&self) -> usize {
+        self.end - self.pos
+    }
+
+    /// The unconsumed bytes.
+    fn data(&self) -> &[u8] {
+        &self.buf[self.pos..self.end]
+    }
+
+    /// Buffers until `need` bytes are available or the input ends. The buffer is zeroed only
+    /// when it grows, never per read (a source handing out a few bytes at a time).
+    fn fill(&mut self, need: usize) -> io::Result<()> {
+        while self.avail() < need && !self.eof {
+            if self.buf.len() - self.pos < need.max(CHUNK / 2) && self.pos > 0 {
+                self.buf.copy_within(self.pos..self.end, 0);
+                self.end -= self.pos;
+                self.pos = 0;
+            }
+            if self.buf.len() - self.pos < need {
+                let grown = (self.pos + need).max(self.buf.len() * 2).max(CHUNK);
+                self.buf.resize(grown, 0);
+            }
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.end += n.min(self.buf.len() - self.end),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Consumes `n` buffered bytes.
+    fn consume(&mut self, n: usize) {
+        self.pos += n;
+        self.offset += n as u64;
+        self.stats.bytes += n as u64;
+    }
+
+    /// The next entry borrowing the reader's buffer, or `None` at end of input.
+    pub fn next_record(&mut self) -> Option<Result<LogLine<'_>, Error>> {
+        self.next_located().map(|(_, r)| r)
+    }
+
+    /// Like [`LocalReader::next_record`], with the entry's location.
+    pub fn next_located(&mut self) -> Option<(Location, Result<LogLine<'_>, Error>)> {
+        if self.done {
+            return None;
+        }
+        self.loc = Location {
+            line: self.stats.entries + self.stats.errors + 1,
+            offset: self.offset,
+        };
+        if let Some(source) = self.pending_io.take() {
+            return Some((self.loc, Err(self.io_error(source))));
+        }
+        if let Err(source) = self.fill(LEN) {
+            return Some((self.loc, Err(self.io_error(source))));
+        }
+        let avail = self.avail();
+        if avail == 0 {
+            self.done = true;
+            return None;
+        }
+        let Some(len) = be32(self.data()) else {
+            let damage = FrameDamage::Truncated {
+                needed: LEN as u64,
+                available: avail as u64,
+            };
+            return Some((self.loc, Err(self.damaged(damage, avail))));
+        };
+        let len = len as usize;
+        if len > self.settings.max_entry_bytes {
+            let snippet = self.snippet();
+            self.stats.limited += 1;
+            self.resync(1);
+            let e = Error::Limit {
+                at: self.loc,
+                limit: Limit::EntryBytes,
+                actual: len,
+                max: self.settings.max_entry_bytes,
+                snippet,
+            };
+            return Some((self.loc, Err(e)));
+        }
+        if len == 0 {
+            return Some((self.loc, Err(self.damaged(FrameDamage::Empty, 1))));
+        }
+        let frame = LEN + len + LEN;
+        if let Err(source) = self.fill(frame) {
+            return Some((self.loc, Err(self.io_error(source))));
+        }
+        let avail = self.avail();
+        if avail < frame {
+            let damage = FrameDamage::Truncated {
+                needed: frame as u64,
+                available: avail as u64,
+            };
+            return Some((self.loc, Err(self.damaged(damage, 1))));
+        }
+        let start = self.pos;
+        let trailer = be32(&self.buf[start + LEN + len..]).unwrap_or_default();
+        if trailer as usize != len {
+            let damage = FrameDamage::TrailerMismatch {
+                header: len as u32,
+                trailer,
+            };
+            return Some((self.loc, Err(self.damaged(damage, 1))));
+        }
+        match decode(&self.buf[start + LEN..start + LEN + len]) {
+            Ok(entry) => {
+                self.consume(frame);
+                self.stats.entries += 1;
+                self.stats.entry_bytes += frame as u64;
+                let line = entry.to_line(&self.buf[start + LEN..start + LEN + len]);
+                Some((self.loc, Ok(line)))
+            }
+            // Lengths that agree may be a coincidence of damage (a corrupted length that
+            // points at another frame's): the frame's end is not trusted, the reader scans.
+            Err(p) => Some((self.loc, Err(self.damaged(protobuf_error(p), 1)))),
+        }
+    }
+
+    /// The hex snippet of the bytes at the current position (as many as a snippet shows,
+    /// however much happens to be buffered).
+    fn snippet(&mut self) -> Snippet {
+        if let Err(e) = self.fill(HEX_SNIPPET_MAX + 1) {
+            self.pending_io = Some(e);
+        }
+        Snippet::hex(self.data())
+    }
+
+    /// An I/O error ends the input.
+    fn io_error(&mut self, source: io::Error) -> Error {
+        self.done = true;
+        self.stats.errors += 1;
+        Error::Io {
+            at: self.loc,
+            source,
+        }
+    }
+
+    /// The error for damage at the current position: the region from it to the next plausible
+    /// frame (scanning from `skip` bytes on) is consumed and counted.
+    fn damaged(&mut self, damage: FrameDamage, skip: usize) -> Error {
+        let snippet = self.snippet();
+        let skipped = self.resync(skip);
+        Error::Frame {
+            at: self.loc,
+            damage,
+            skipped,
+            snippet,
+        }
+    }
+
+    /// Consumes `skip` bytes, then every byte up to the next plausible frame (or the end of
+    /// input); counts them as skipped and the region as one error. Returns the bytes skipped.
+    fn resync(&mut self, skip: usize) -> u64 {
+        let from = self.offset;
+        self.consume(skip.min(self.avail()));
+        let max = self.settings.max_entry_bytes;
+        while self.pending_io.is_none() {
+            if let Err(e) = self.fill(LEN) {
+                self.pending_io = Some(e);
+                break;
+            }
+            let avail = self.avail();
+            if avail < LEN {
+                self.consume(avail);
+                break;
+            }
+            let len = be32(self.data()).unwrap_or_default() as usize;
+            if len != 0 && len <= max {
+                if let Err(e) = self.fill(LEN + len + LEN) {
+                    self.pending_io = Some(e);
+                    break;
+                }
+                if frame_at(self.data(), max).is_some() {
+                    break;
+                }
+            }
+            self.consume(1);
+        }
+        let skipped = self.offset - from;
+        self.stats.skipped_bytes += skipped;
+        self.stats.errors += 1;
+        skipped
+    }
+
+    /// Joins partial chunks into messages of `container`, through a [`Reassembler`].
+    pub fn messages(self, container: &str) -> LocalMessageReader<R> {
+        LocalMessageReader {
+            reasm: Reassembler::new(self.settings.clone()),
+            reader: self,
+            container: container.into(),
+            ready: VecDeque::new(),
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Iterator for LocalReader<R> {
+    type Item = Result<LogLine<'static>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_record().map(|r| r.map(LogLine::into_owned))
+    }
+}
+
+/// The entries of a `local` driver file as reassembled [`Message`]s (partial chunks joined by
+/// their stream, as for every other layout; dangling chunks emitted flagged at the end).
+#[derive(Debug)]
+pub struct LocalMessageReader<R> {
+    reader: LocalReader<R>,
+    reasm: Reassembler,
+    container: Arc<str>,
+    ready: VecDeque<Message>,
+    done: bool,
+}
+
+impl<R: Read> LocalMessageReader<R> {
+    /// Frame counters.
+    pub fn stats(&self) -> LocalStats {
+        self.reader.stats()
+    }
+
+    /// Reassembly counters.
+    pub fn reassembly_stats(&self) -> ReassemblyStats {
+        self.reasm.stats()
+    }
+
+    /// Flushes the open partials of `container` (call on its `die`/`destroy` event).
+    pub fn container_exit(&mut self, container: &str) {
+        let mut out = Vec::new();
+        self.reasm.container_exit(container, &mut out);
+        self.ready.extend(out);
+    }
+}
+
+impl<R: Read> Iterator for LocalMessageReader<R> {
+    type Item = Result<Message, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut out = Vec::new();
+        loop {
+            if let Some(m) = self.ready.pop_front() {
+                return Some(Ok(m));
+            }
+            if self.done {
+                return None;
+            }
+            match self.reader.next_located() {
+                None => {
+                    self.done = true;
+                    self.reasm.finish(&mut out);
+                }
+                Some((_, Err(e))) => return Some(Err(e)),
+                Some((loc, Ok(line))) => {
+                    self.reasm.push(&self.container, &line, loc, None, &mut out)
+                }
+            }
+            self.ready.extend(out.drain(..));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_and_wire_types() {
+        let mut i = 0;
+        assert_eq!(varint(&[0xac, 0x02], &mut i), Ok(300));
+        assert_eq!(i, 2);
+        let mut i = 0;
+        assert!(varint(&[0xff; 11], &mut i).is_err());
+        let mut i = 0;
+        assert!(varint(&[0x80, 0x80], &mut i).is_err());
+        // A negative int64 is a 10-byte varint.
+        let mut b = vec![0x10];
+        b.extend([0xff; 9]);
+        b.push(0x01);
+        assert_eq!(decode(&b).map(|e| e.time_nano), Ok(-1));
+        for wt in [3u8, 4, 6, 7] {
+            assert!(decode(&[(9 << 3) | wt, 0]).is_err(), "{wt}");
+        }
+        // Unknown fields of every valid wire type are skipped.
+        let b = [
+            &[0x48, 0x01][..],
+            &[0x51, 1, 2, 3, 4, 5, 6, 7, 8],
+            &[0x5a, 0x01, 0xff],
+            &[0x65, 1, 2, 3, 4],
+            &[0x1a, 0x01, b'x'],
+        ]
+        .concat();
+        let e = decode(&b).unwrap();
+        assert_eq!(&b[e.line], b"x");
+        // A known field with another wire type is damage.
+        assert!(decode(&[0x08, 0x01]).is_err());
+        assert!(decode(&[0x00]).is_err());
+    }
+}

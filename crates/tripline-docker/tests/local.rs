@@ -1,0 +1,807 @@
+//! The `local` log driver reader: files written by moby's own driver, damage and
+//! resynchronisation, and property tests against a small test encoder.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+use proptest::prelude::*;
+use serde_json::Value;
+use tripline_docker::logs::local::{PARTIAL_ID, PARTIAL_LAST, PARTIAL_ORDINAL};
+use tripline_docker::*;
+
+// ---------------------------------------------------------------------------------------------
+// A small encoder for tests (proto3: defaults omitted).
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Entry {
+    source: String,
+    time_nano: i64,
+    line: Vec<u8>,
+    partial: bool,
+    /// (last, id, ordinal)
+    meta: Option<(bool, String, i32)>,
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn put_bytes(out: &mut Vec<u8>, field: u64, b: &[u8]) {
+    put_varint(out, field << 3 | 2);
+    put_varint(out, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
+/// An unknown field of a later Docker: (number, wire type, payload seed).
+type Unknown = (u64, u8, u64);
+
+fn put_unknown(out: &mut Vec<u8>, (n, wt, seed): Unknown) {
+    put_varint(out, n << 3 | u64::from(wt));
+    match wt {
+        0 => put_varint(out, seed),
+        1 => out.extend_from_slice(&seed.to_le_bytes()),
+        5 => out.extend_from_slice(&(seed as u32).to_le_bytes()),
+        _ => {
+            let b = seed.to_le_bytes();
+            put_varint(out, seed % 9);
+            out.extend_from_slice(&b[..(seed % 9) as usize]);
+        }
+    }
+}
+
+fn encode(e: &Entry, unknown: &[Unknown]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut extra = unknown.iter();
+    if !e.source.is_empty() {
+        put_bytes(&mut out, 1, e.source.as_bytes());
+    }
+    if let Some(u) = extra.next() {
+        put_unknown(&mut out, *u);
+    }
+    if e.time_nano != 0 {
+        put_varint(&mut out, 2 << 3);
+        put_varint(&mut out, e.time_nano as u64);
+    }
+    if !e.line.is_empty() {
+        put_bytes(&mut out, 3, &e.line);
+    }
+    if let Some(u) = extra.next() {
+        put_unknown(&mut out, *u);
+    }
+    if e.partial {
+        out.extend_from_slice(&[4 << 3, 1]);
+    }
+    if let Some((last, id, ordinal)) = &e.meta {
+        let mut m = Vec::new();
+        if *last {
+            m.extend_from_slice(&[1 << 3, 1]);
+        }
+        if !id.is_empty() {
+            put_bytes(&mut m, 2, id.as_bytes());
+        }
+        if *ordinal != 0 {
+            put_varint(&mut m, 3 << 3);
+            // int32 is sign-extended to 64 bits on the wire.
+            put_varint(&mut m, i64::from(*ordinal) as u64);
+        }
+        put_bytes(&mut out, 5, &m);
+    }
+    for u in extra {
+        put_unknown(&mut out, *u);
+    }
+    out
+}
+
+fn frame(entry: &[u8]) -> Vec<u8> {
+    let len = (entry.len() as u32).to_be_bytes();
+    [&len[..], entry, &len].concat()
+}
+
+fn frames(entries: &[Entry]) -> Vec<u8> {
+    entries
+        .iter()
+        .flat_map(|e| frame(&encode(e, &[])))
+        .collect()
+}
+
+fn line(source: &str, ns: i64, text: &str) -> Entry {
+    Entry {
+        source: source.into(),
+        time_nano: ns,
+        line: text.as_bytes().to_vec(),
+        ..Entry::default()
+    }
+}
+
+/// What the reader made of an entry, in the test's terms.
+fn entry_of(l: &LogLine<'_>) -> Entry {
+    let meta = l.attrs.get(PARTIAL_ID).map(|id| {
+        (
+            l.attrs.get(PARTIAL_LAST) == Some("true"),
+            id.to_string(),
+            l.attrs
+                .get(PARTIAL_ORDINAL)
+                .and_then(|o| o.parse().ok())
+                .unwrap_or(i32::MIN),
+        )
+    });
+    // `partial` on the line means "more chunks follow"; the entry's flag is set on every chunk.
+    let partial = l.partial || meta.as_ref().is_some_and(|m| m.0);
+    assert_eq!(l.format, LogFormat::Local);
+    Entry {
+        source: l.stream.as_str().to_string(),
+        time_nano: l
+            .time
+            .and_then(|t| {
+                i64::try_from(i128::from(t.secs) * 1_000_000_000 + i128::from(t.nanos)).ok()
+            })
+            .unwrap_or(i64::MIN),
+        line: l.content.to_vec(),
+        partial,
+        meta,
+    }
+}
+
+/// Reads `data` whole: the entries and errors in order, and the stats.
+fn read_all(data: &[u8], settings: Settings) -> (Vec<Result<Entry, Error>>, LocalStats) {
+    let mut r = LocalReader::with_settings(data, settings);
+    let mut out = Vec::new();
+    while let Some(item) = r.next_record() {
+        out.push(item.map(|l| entry_of(&l)));
+    }
+    (out, r.stats())
+}
+
+fn ok_entries(items: &[Result<Entry, Error>]) -> Vec<Entry> {
+    items
+        .iter()
+        .filter_map(|r| r.as_ref().ok().cloned())
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files written by moby 20.10.24's own `local` driver (see fixtures/local-driver/README.txt).
+
+fn fixture(name: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local-driver");
+    std::fs::read(p.join(name)).unwrap()
+}
+
+fn base64(s: &str) -> Vec<u8> {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.bytes().filter(|&c| c != b'=') {
+        let v = A.iter().position(|&a| a == c).expect("base64 digit") as u32;
+        acc = acc << 6 | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+fn expected_entries(v: &Value) -> Vec<Entry> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let line = match (e.get("line"), e.get("line_b64")) {
+                (Some(Value::String(s)), _) => s.as_bytes().to_vec(),
+                (_, Some(Value::String(s))) => base64(s),
+                _ => panic!("no line in {e}"),
+            };
+            let meta = e["partial"].as_object().map(|p| {
+                (
+                    p["last"].as_bool().unwrap(),
+                    p["id"].as_str().unwrap().to_string(),
+                    p["ordinal"].as_i64().unwrap() as i32,
+                )
+            });
+            Entry {
+                source: e["source"].as_str().unwrap().to_string(),
+                time_nano: e["time_nano"].as_i64().unwrap(),
+                line,
+                partial: meta.is_some(),
+                meta,
+            }
+        })
+        .collect()
+}
+
+/// The entries of `files` read in order, compared field by field with `expected.json`.
+fn check_fixture(files: &[&str], expected: &[Entry]) {
+    let mut got = Vec::new();
+    for f in files {
+        let data = fixture(f);
+        let (items, stats) = read_all(&data, Settings::default());
+        assert!(stats.balanced(), "{f}: {stats:?}");
+        assert_eq!(stats.errors, 0, "{f}: {items:?}");
+        assert_eq!(stats.bytes, data.len() as u64, "{f}");
+        assert_eq!(stats.entries, items.len() as u64, "{f}");
+        got.extend(ok_entries(&items));
+    }
+    assert_eq!(got.len(), expected.len(), "{files:?}");
+    for (i, (g, e)) in got.iter().zip(expected).enumerate() {
+        assert_eq!(g.source, e.source, "{files:?} entry {i}");
+        assert_eq!(g.time_nano, e.time_nano, "{files:?} entry {i}");
+        assert_eq!(g.line, e.line, "{files:?} entry {i}");
+        assert_eq!(g.partial, e.partial, "{files:?} entry {i}");
+        assert_eq!(g.meta, e.meta, "{files:?} entry {i}");
+    }
+}
+
+#[test]
+fn moby_written_files_decode_field_by_field() {
+    let expected: Value = serde_json::from_slice(&fixture("expected.json")).unwrap();
+    let obj = expected.as_object().unwrap();
+    assert_eq!(obj.len(), 2, "{:?}", obj.keys());
+    let basic = expected_entries(&obj["basic.log"]);
+    assert_eq!(basic.len(), 12);
+    check_fixture(&["basic.log"], &basic);
+    let (key, rotated) = obj
+        .iter()
+        .find(|(k, _)| k.starts_with("rotated.log"))
+        .unwrap();
+    let rotated = expected_entries(rotated);
+    assert!(key.contains("rotated.log.1 then rotated.log"), "{key}");
+    assert_eq!(rotated.len(), 40);
+    check_fixture(&["rotated.log.1", "rotated.log"], &rotated);
+}
+
+#[test]
+fn moby_written_partials_join_through_reassembly() {
+    let data = fixture("basic.log");
+    let mut r = LocalReader::from_slice(&data).messages("5f2c0c6f2b1e");
+    let msgs: Vec<Message> = r.by_ref().collect::<Result<_, _>>().unwrap();
+    let texts: Vec<_> = msgs.iter().map(|m| m.text_lossy().into_owned()).collect();
+    // The stderr line written between the chunks completes first; the three stdout chunks
+    // are one message, flushed by the chunk marked last, with the first chunk's time.
+    assert_eq!(texts[5], "warn: slow query");
+    assert_eq!(texts[6], "part-A part-B part-C");
+    let joined = &msgs[6];
+    assert_eq!((joined.chunks, joined.flush), (3, Flush::Complete));
+    assert_eq!(joined.stream, Stream::Stdout);
+    assert_eq!(
+        joined.time.unwrap().unix_nanos(),
+        Some(1_700_000_000_123_461_789)
+    );
+    assert_eq!(joined.attrs.get(PARTIAL_ORDINAL), Some("1"));
+    assert_eq!(&*joined.container, "5f2c0c6f2b1e");
+    assert_eq!(msgs.len(), 10);
+    assert!(msgs.iter().all(|m| m.format == LogFormat::Local));
+    assert_eq!(msgs[2].text, [0xff, 0xfe, b'x', 0, b'y']);
+    assert_eq!(r.reassembly_stats().merged, 1);
+    assert_eq!(r.reassembly_stats().partial_chunks, 2);
+    // The large entry is one frame, one message.
+    assert_eq!(msgs[8].text.len(), 16 * 1250);
+    assert!(r.stats().balanced());
+    // Normalized, the message names its format and keeps its location.
+    let ev = joined.normalize();
+    assert_eq!(ev.source.format.as_str(), "local");
+    let loc = ev.location().unwrap();
+    assert_eq!(
+        (loc.line, loc.offset),
+        (Some(6), Some(joined.location.offset))
+    );
+}
+
+#[test]
+fn moby_written_files_start_with_a_detectable_frame() {
+    for f in ["basic.log", "rotated.log", "rotated.log.1"] {
+        assert!(is_local_frame(&fixture(f), 1_000_000), "{f}");
+    }
+    assert!(!is_local_frame(
+        br#"{"log":"x\n","stream":"stdout"}"#,
+        1_000_000
+    ));
+    assert!(!is_local_frame(&[0, 0, 0, 0, 0, 0, 0, 0], 1_000_000));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Damage: one typed error each, located, then the next frame.
+
+fn three() -> (Vec<Entry>, Vec<Vec<u8>>) {
+    let e = vec![
+        line("stdout", 1, "one"),
+        line("stderr", 2, "two"),
+        line("stdout", 3, "three"),
+    ];
+    let f = e.iter().map(|x| frame(&encode(x, &[]))).collect();
+    (e, f)
+}
+
+/// `data` read whole must give `want` entries and exactly one error, matched by `check`.
+fn one_error(data: &[u8], want: &[Entry], check: impl Fn(&Error)) -> LocalStats {
+    let (items, stats) = read_all(data, Settings::default());
+    let errors: Vec<_> = items.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(errors.len(), 1, "{items:?}");
+    check(errors[0]);
+    assert_eq!(ok_entries(&items), want);
+    assert!(stats.balanced(), "{stats:?}");
+    assert_eq!(stats.errors, 1);
+    assert_eq!(stats.entries, want.len() as u64);
+    assert_eq!(stats.bytes, data.len() as u64);
+    stats
+}
+
+#[test]
+fn a_truncated_last_frame_is_one_error() {
+    let (e, f) = three();
+    let cut = f[2].len() - 3;
+    let data = [&f[0][..], &f[1], &f[2][..cut]].concat();
+    let at = (f[0].len() + f[1].len()) as u64;
+    let stats = one_error(&data, &e[..2], |err| match err {
+        Error::Frame {
+            at: loc,
+            damage: FrameDamage::Truncated { needed, available },
+            skipped,
+            snippet,
+        } => {
+            assert_eq!((loc.offset, loc.line), (at, 3));
+            assert_eq!((*needed, *available), (f[2].len() as u64, cut as u64));
+            assert_eq!(*skipped, cut as u64);
+            assert!(snippet.0.starts_with("00 00 00 11 0a 06 73"), "{snippet}");
+        }
+        other => panic!("{other:?}"),
+    });
+    assert_eq!(stats.skipped_bytes, cut as u64);
+    // A cut inside the length header too.
+    let data = [&f[0][..], &f[1][..2]].concat();
+    one_error(&data, &e[..1], |err| {
+        assert!(matches!(
+            err,
+            Error::Frame {
+                damage: FrameDamage::Truncated {
+                    needed: 4,
+                    available: 2
+                },
+                skipped: 2,
+                ..
+            }
+        ))
+    });
+    // A clean end after a whole frame is no error.
+    let (items, stats) = read_all(&f[0], Settings::default());
+    assert_eq!((items.len(), stats.errors), (1, 0));
+}
+
+#[test]
+fn an_oversized_length_is_a_limit_error_and_the_reader_resyncs() {
+    let (e, f) = three();
+    let junk = [0x00, 0x0f, 0x42, 0x41, 0xde, 0xad];
+    let data = [&f[0][..], &junk, &f[1], &f[2]].concat();
+    let stats = one_error(&data, &e, |err| match err {
+        Error::Limit {
+            at,
+            limit: Limit::EntryBytes,
+            actual,
+            max,
+            snippet,
+        } => {
+            assert_eq!(at.offset, f[0].len() as u64);
+            assert_eq!((*actual, *max), (0x000f_4241, 1_000_000));
+            assert!(
+                snippet.0.starts_with("00 0f 42 41 de ad 00 00"),
+                "{snippet}"
+            );
+        }
+        other => panic!("{other:?}"),
+    });
+    assert_eq!((stats.limited, stats.skipped_bytes), (1, junk.len() as u64));
+    // The limit is a setting.
+    let small = Settings {
+        max_entry_bytes: 10,
+        ..Settings::default()
+    };
+    let (items, stats) = read_all(&f[2], small);
+    assert!(matches!(
+        items[..],
+        [Err(Error::Limit {
+            actual: 17,
+            max: 10,
+            ..
+        })]
+    ));
+    assert_eq!((stats.limited, stats.skipped_bytes), (1, f[2].len() as u64));
+}
+
+#[test]
+fn a_trailer_that_differs_is_one_error() {
+    let (e, mut f) = three();
+    let n = f[1].len();
+    f[1][n - 1] ^= 0x01;
+    let data = f.concat();
+    one_error(&data, &[e[0].clone(), e[2].clone()], |err| match err {
+        Error::Frame {
+            at,
+            damage: FrameDamage::TrailerMismatch { header, trailer },
+            skipped,
+            ..
+        } => {
+            assert_eq!(at.offset, f[0].len() as u64);
+            assert_eq!((*header, *trailer), (15, 14));
+            assert_eq!(*skipped, n as u64);
+        }
+        other => panic!("{other:?}"),
+    });
+}
+
+#[test]
+fn undecodable_protobuf_is_one_error_per_frame() {
+    let (e, f) = three();
+    let bad: &[(&[u8], &str, u64)] = &[
+        // A varint that never ends.
+        (&[0x10, 0xff, 0xff], "varint runs past", 0),
+        // Eleven continuation bytes.
+        (
+            &[
+                0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+            ],
+            "longer than 10",
+            0,
+        ),
+        // A line longer than the entry.
+        (
+            &[0x0a, 0x01, b'x', 0x1a, 0x20, b'y'],
+            "runs past the end",
+            3,
+        ),
+        (&[0x5b, 0x00], "wire type 3", 0),
+        (&[0x5c, 0x00], "wire type 4", 0),
+        (&[0x0a, 0x01, b'x', 0x5e, 0x00], "wire type 6 or 7", 3),
+        (&[0x5f, 0x00], "wire type 6 or 7", 0),
+        // A fixed64 field cut short.
+        (&[0x59, 1, 2, 3], "fixed-size", 0),
+        // `source` as a varint.
+        (&[0x08, 0x01], "wrong wire type", 0),
+        // Bad metadata inside field 5.
+        (&[0x2a, 0x02, 0x18, 0x80], "varint runs past", 2),
+    ];
+    for (entry, reason_part, pos) in bad {
+        let bad_frame = frame(entry);
+        let data = [&f[0][..], &bad_frame, &f[1], &f[2]].concat();
+        one_error(&data, &e, |err| match err {
+            Error::Frame {
+                at,
+                damage: FrameDamage::Protobuf { reason, position },
+                skipped,
+                snippet,
+            } => {
+                assert_eq!(at.offset, f[0].len() as u64);
+                assert!(reason.contains(reason_part), "{reason} / {reason_part}");
+                assert_eq!(position, pos, "{entry:?}");
+                assert_eq!(*skipped, bad_frame.len() as u64);
+                assert!(!snippet.0.is_empty());
+                assert!(err.to_string().contains("bad protobuf"), "{err}");
+            }
+            other => panic!("{entry:?}: {other:?}"),
+        });
+        assert!(parse_local_entry(entry).is_err());
+    }
+}
+
+#[test]
+fn a_nul_run_is_one_error() {
+    let (e, f) = three();
+    let data = [&f[0][..], &[0u8; 1000], &f[1], &f[2]].concat();
+    one_error(&data, &e, |err| {
+        assert!(
+            matches!(
+                err,
+                Error::Frame {
+                    damage: FrameDamage::Empty,
+                    skipped: 1000,
+                    ..
+                }
+            ),
+            "{err:?}"
+        )
+    });
+    // NULs to the end of the file (a preallocated tail).
+    let data = [&f[0][..], &[0u8; 77]].concat();
+    one_error(&data, &e[..1], |err| {
+        assert!(matches!(err, Error::Frame { skipped: 77, .. }))
+    });
+}
+
+#[test]
+fn garbage_between_frames_is_skipped_and_counted() {
+    let (e, f) = three();
+    let garbage = b"\x00\x00\x00\x05not a frame at all \x00\x00\x00\x03abc\x00\x00\x00\x04";
+    let data = [&f[0][..], garbage, &f[1], garbage, &f[2]].concat();
+    let (items, stats) = read_all(&data, Settings::default());
+    assert_eq!(ok_entries(&items), e);
+    assert_eq!(stats.errors, 2);
+    assert_eq!(stats.skipped_bytes, 2 * garbage.len() as u64);
+    assert!(stats.balanced());
+    // Locations: entries and errors are numbered in stream order, offsets are the frames'.
+    let mut r = LocalReader::from_slice(&data);
+    let mut locs = Vec::new();
+    while let Some((loc, item)) = r.next_located() {
+        locs.push((loc.line, loc.offset, item.is_ok()));
+    }
+    let g = garbage.len() as u64;
+    let (a, b) = (f[0].len() as u64, f[1].len() as u64);
+    assert_eq!(
+        locs,
+        [
+            (1, 0, true),
+            (2, a, false),
+            (3, a + g, true),
+            (4, a + g + b, false),
+            (5, a + g + b + g, true)
+        ]
+    );
+    assert_eq!(r.stats().to_stats().lines, 5);
+    assert!(r.stats().to_stats().balanced());
+}
+
+/// Hands out its bytes a few at a time, with interruptions, then optionally fails.
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+    tick: usize,
+    fail_at_end: bool,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.tick += 1;
+        if self.tick.is_multiple_of(5) {
+            return Err(io::ErrorKind::Interrupted.into());
+        }
+        if self.data.is_empty() && self.fail_at_end {
+            return Err(io::Error::other("disk went away"));
+        }
+        let n = self.step.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_trickling_reader_reads_what_a_slice_reads() {
+    let (_, f) = three();
+    let data = [&f[0][..], b"\x00\x00\x00\x09junk", &f[1], &f[2][..9]].concat();
+    let (want, want_stats) = read_all(&data, Settings::default());
+    for step in [1, 2, 3, 7, 64] {
+        let mut r = LocalReader::new(Trickle {
+            data: &data,
+            step,
+            tick: 0,
+            fail_at_end: false,
+        });
+        let got: Vec<_> = r.by_ref().map(|x| x.map(|l| entry_of(&l))).collect();
+        assert_eq!(format!("{got:?}"), format!("{want:?}"), "step {step}");
+        assert_eq!(r.stats(), want_stats);
+    }
+    // An I/O error is returned once and ends the input; what was read is accounted for.
+    let whole = f.concat();
+    let mut r = LocalReader::new(Trickle {
+        data: &whole,
+        step: 5,
+        tick: 0,
+        fail_at_end: true,
+    });
+    let got: Vec<_> = r.by_ref().collect();
+    assert_eq!(got.len(), 4);
+    assert!(got[..3].iter().all(Result::is_ok));
+    assert!(matches!(got[3], Err(Error::Io { .. })), "{:?}", got[3]);
+    assert!(r.next().is_none());
+    assert!(r.stats().balanced());
+    assert_eq!(r.stats().errors, 1);
+}
+
+#[test]
+fn partial_metadata_follows_the_journald_representation() {
+    let chunk = |ord, last, text: &str| Entry {
+        source: "stdout".into(),
+        time_nano: 5,
+        line: text.as_bytes().to_vec(),
+        partial: true,
+        meta: Some((last, "p1".into(), ord)),
+    };
+    let data = frames(&[chunk(1, false, "ab"), chunk(2, true, "cd")]);
+    let lines: Vec<_> = LocalReader::from_slice(&data)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(lines[0].partial && !lines[1].partial);
+    assert_eq!(lines[0].attrs.get(PARTIAL_ID), Some("p1"));
+    assert_eq!(lines[0].attrs.get(PARTIAL_ORDINAL), Some("1"));
+    assert_eq!(lines[0].attrs.get(PARTIAL_LAST), Some("false"));
+    assert_eq!(lines[1].attrs.get(PARTIAL_LAST), Some("true"));
+    // A chunk marked partial with no metadata continues its line (moby reads last = false).
+    let bare = Entry {
+        partial: true,
+        ..line("stderr", 9, "x")
+    };
+    let data = frames(&[bare, line("stderr", 10, "y")]);
+    let msgs: Vec<_> = LocalReader::from_slice(&data)
+        .messages("c")
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(msgs.len(), 1);
+    assert_eq!((msgs[0].text.as_slice(), msgs[0].chunks), (&b"xy"[..], 2));
+    // A dangling chunk at the end of the file is emitted flagged.
+    let data = frames(&[chunk(1, false, "only")]);
+    let msgs: Vec<_> = LocalReader::from_slice(&data)
+        .messages("c")
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(msgs[0].flush, Flush::EndOfInput);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties.
+
+fn entry() -> impl Strategy<Value = Entry> {
+    (
+        prop_oneof![
+            Just("stdout".to_string()),
+            Just("stderr".to_string()),
+            Just(String::new()),
+            "[a-z0-9]{1,6}",
+        ],
+        prop_oneof![
+            Just(0i64),
+            any::<i64>(),
+            1_600_000_000_000_000_000i64..1_900_000_000_000_000_000
+        ],
+        proptest::collection::vec(any::<u8>(), 0..64),
+        any::<bool>(),
+        proptest::option::of((any::<bool>(), "[a-f0-9]{0,10}", any::<i32>())),
+    )
+        .prop_map(|(source, time_nano, line, partial, meta)| Entry {
+            source,
+            time_nano,
+            line,
+            partial,
+            meta,
+        })
+}
+
+fn unknown() -> impl Strategy<Value = Unknown> {
+    (
+        6u64..40,
+        prop_oneof![Just(0u8), Just(1), Just(2), Just(5)],
+        any::<u64>(),
+    )
+}
+
+/// What the reader reports for an entry: partial metadata present whenever `partial` is set.
+fn as_read(mut e: Entry) -> Entry {
+    if e.partial && e.meta.is_none() {
+        e.meta = Some((false, String::new(), 0));
+    }
+    e.partial = e.partial || e.meta.as_ref().is_some_and(|m| m.0);
+    e
+}
+
+/// Valid frames of Docker's shape: a stream name always present, so never empty.
+fn docker_entry() -> impl Strategy<Value = Entry> {
+    entry().prop_map(|mut e| {
+        if e.source.is_empty() {
+            e.source = "stdout".into();
+        }
+        e
+    })
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic_and_balance(
+        data in proptest::collection::vec(any::<u8>(), 0..600),
+        max in prop_oneof![Just(1_000_000usize), 0usize..40],
+    ) {
+        let settings = Settings { max_entry_bytes: max, ..Settings::default() };
+        let (items, stats) = read_all(&data, settings.clone());
+        prop_assert!(stats.balanced(), "{:?}", stats);
+        prop_assert_eq!(stats.bytes, data.len() as u64);
+        prop_assert_eq!(stats.entries + stats.errors, items.len() as u64);
+        let _ = parse_local_entry(&data);
+        let _ = is_local_frame(&data, max);
+        let mut m = LocalReader::with_settings(&data[..], settings).messages("c");
+        m.by_ref().for_each(drop);
+        prop_assert!(m.stats().balanced());
+    }
+
+    #[test]
+    fn frame_shaped_garbage_balances(
+        parts in proptest::collection::vec(
+            (0u32..24, proptest::collection::vec(any::<u8>(), 0..24), 0u32..24), 0..8),
+    ) {
+        let data: Vec<u8> = parts
+            .iter()
+            .flat_map(|(h, body, t)| [&h.to_be_bytes()[..], body, &t.to_be_bytes()].concat())
+            .collect();
+        let (items, stats) = read_all(&data, Settings::default());
+        prop_assert!(stats.balanced(), "{:?}", stats);
+        prop_assert_eq!(stats.bytes, data.len() as u64);
+        prop_assert_eq!(stats.entries + stats.errors, items.len() as u64);
+    }
+
+    #[test]
+    fn encoded_entries_decode_back_equal(
+        entries in proptest::collection::vec((entry(), proptest::collection::vec(unknown(), 0..4)), 0..12),
+    ) {
+        let mut data = Vec::new();
+        let mut want = Vec::new();
+        for (e, unknown) in &entries {
+            let enc = encode(e, unknown);
+            if enc.is_empty() {
+                continue; // every field default: a zero-length frame, which is damage
+            }
+            // One entry alone decodes too.
+            let alone = parse_local_entry(&enc).map(|l| entry_of(&l));
+            prop_assert_eq!(alone.ok(), Some(as_read(e.clone())));
+            data.extend(frame(&enc));
+            want.push(as_read(e.clone()));
+        }
+        let (items, stats) = read_all(&data, Settings::default());
+        prop_assert_eq!(stats.errors, 0, "{:?}", items);
+        prop_assert_eq!(ok_entries(&items), want);
+        prop_assert!(stats.balanced());
+        prop_assert_eq!(stats.entry_bytes, data.len() as u64);
+    }
+
+    #[test]
+    fn corruption_is_survived_and_later_frames_are_kept(
+        entries in proptest::collection::vec(docker_entry(), 2..10),
+        at in any::<prop::sample::Index>(),
+        kind in 0u8..3,
+        junk in proptest::collection::vec(any::<u8>(), 1..40),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let framed: Vec<Vec<u8>> = entries.iter().map(|e| frame(&encode(e, &[]))).collect();
+        // Damage frame k (never the last, so something untouched follows).
+        let k = at.index(framed.len() - 1);
+        let mut damaged = framed[k].clone();
+        match kind {
+            // Junk before the frame.
+            0 => damaged.splice(0..0, junk.iter().copied()).for_each(drop),
+            // Bytes overwritten from a position of the frame on.
+            1 => {
+                let p = cut.index(damaged.len());
+                for (i, b) in junk.iter().enumerate() {
+                    if let Some(x) = damaged.get_mut(p + i) {
+                        *x ^= b | 1;
+                    }
+                }
+            }
+            // The frame cut short.
+            _ => damaged.truncate(cut.index(damaged.len() - 1) + 1),
+        }
+        let mut data: Vec<u8> = framed[..k].concat();
+        data.extend(&damaged);
+        for f in &framed[k + 1..] {
+            data.extend(f);
+        }
+        let (items, stats) = read_all(&data, Settings::default());
+        prop_assert!(stats.balanced(), "{:?}", stats);
+        prop_assert_eq!(stats.bytes, data.len() as u64);
+        let got = ok_entries(&items);
+        let want: Vec<Entry> = entries.iter().cloned().map(as_read).collect();
+        // Everything before the damage, then every untouched frame after it, in order.
+        prop_assert!(got.len() >= want.len() - 1, "{:?}", items);
+        prop_assert_eq!(&got[..k], &want[..k]);
+        let after = want.len() - k - 1;
+        prop_assert_eq!(&got[got.len() - after..], &want[k + 1..]);
+        if got.len() < want.len() {
+            prop_assert!(stats.errors >= 1);
+        }
+    }
+}
+
+#[test]
+fn a_line_parser_fixed_to_local_refuses_lines() {
+    let mut p = LogParser::new(Detect::Fixed(LogFormat::Local));
+    assert!(matches!(p.parse(b"hello"), Err(Error::Format { .. })));
+}
