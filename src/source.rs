@@ -797,6 +797,48 @@ type=EOE msg=audit(1700000000.100:7):
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// A rotation moby's `local` driver gzipped itself (`container.log.1.gz`) reads through
+    /// the gzip path like the live file: 40 entries over the two files, each once.
+    #[test]
+    fn a_gzipped_local_driver_rotation_reads_as_container_logs() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("crates/tripline-docker/tests/fixtures/local-driver");
+        let id = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+        let root = std::env::temp_dir().join(format!("tripline-localgz-{}", std::process::id()));
+        let dir = root.join("containers").join(id).join("local-logs");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (from, to) in [
+            ("rotated-gz.log.1.gz", "container.log.1.gz"),
+            ("rotated-gz.log", "container.log"),
+        ] {
+            std::fs::copy(fixtures.join(from), dir.join(to)).unwrap();
+        }
+        let mut sources = Sources::new();
+        sources.add_path(&dir, None);
+        assert!(sources.errors().is_empty(), "{:?}", sources.errors());
+        let (inputs, _) = sources.into_parts();
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(inputs.len(), 2);
+        let mut texts = Vec::new();
+        for mut input in inputs {
+            assert_eq!(input.format(), Format::ContainerLogs, "{}", input.name());
+            for ev in input.by_ref() {
+                let ev = ev.unwrap();
+                assert_eq!(ev.container.as_ref().unwrap().id.as_deref(), Some(id));
+                match &ev.kind {
+                    EventKind::LogLine(l) => texts.push(l.text.clone()),
+                    other => panic!("{other:?}"),
+                }
+            }
+            assert!(input.counts().balanced());
+        }
+        texts.sort();
+        let want: Vec<String> = (0..40)
+            .map(|i| format!("line {i:02} of a rotating log, padded to grow the file quickly ...."))
+            .collect();
+        assert_eq!(texts, want);
+    }
+
     #[test]
     fn unknown_input_is_reported() {
         let s = input("hello\nworld\n", None);
