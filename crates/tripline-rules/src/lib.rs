@@ -58,6 +58,9 @@
 //! | syslog-style lines | `product: linux[, service: sshd \| syslog …]` | keywords over the line |
 //!
 //! ECS dotted names (`process.executable`, `container.id`) are accepted under every logsource.
+//! [`Engine::fields_read`] lists, for a logsource, the event fields the loaded rules read (with
+//! the names each is read by, and whether every event is read for it): what a shipper must
+//! keep, and what a source must carry for the rules to work.
 //!
 //! Semantics chosen where the specification leaves room (each pinned by a test):
 //! keywords are case-insensitive substrings of the raw message ([`FieldSource::raw_text`],
