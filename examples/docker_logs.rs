@@ -18,7 +18,7 @@ use std::time::Duration;
 use clap::Parser;
 use tripline_docker::{
     Error, Follower, LocalReader, LogFormat, Message, Reassembler, Start, Stream, Timestamp,
-    container_log_path, is_local_frame, parse_time_arg, rotated_files,
+    container_log_path, is_local_frame, local_log_container, parse_time_arg, rotated_files,
 };
 
 /// Reassembled container logs from json-file log files.
@@ -95,14 +95,7 @@ fn is_local_file(path: &Path) -> std::io::Result<bool> {
 /// Every message of a `local` driver log and its rotated files (`.N`, `.N.gz`), oldest
 /// first, partials joined across files.
 fn read_local(base: &Path) -> std::io::Result<Vec<Result<Message, Error>>> {
-    let key = base
-        .ancestors()
-        .skip(1)
-        .take(2)
-        .filter_map(|d| d.file_name()?.to_str())
-        .find(|d| d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()))
-        .unwrap_or("local")
-        .into();
+    let key = local_log_container(base).unwrap_or("local").into();
     let mut reasm = Reassembler::default();
     let mut out = Vec::new();
     let mut items = Vec::new();

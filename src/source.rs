@@ -161,15 +161,9 @@ fn container_key_from_path(name: &str) -> String {
     }
 }
 
-/// The container a `local` driver log belongs to, by its place:
-/// `containers/<id>/local-logs/container.log[.N]` or `containers/<id>/container-cached.log`.
+/// The container a `local` driver log belongs to, by its place (`""` when it does not say).
 fn local_container_key(name: &str) -> String {
-    Path::new(name)
-        .ancestors()
-        .skip(1)
-        .take(2)
-        .filter_map(|d| d.file_name()?.to_str())
-        .find(|d| d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()))
+    tripline_docker::local_log_container(Path::new(name))
         .unwrap_or_default()
         .to_string()
 }

@@ -68,7 +68,8 @@ pub use logs::journald::parse_journald;
 pub use logs::jsonfile::{parse_json_log, render_json_log};
 pub use logs::line::{LogFormat, LogLine, Stream};
 pub use logs::local::{
-    LocalMessageReader, LocalReader, LocalStats, is_local_frame, parse_local_entry,
+    LocalMessageReader, LocalReader, LocalStats, is_local_frame, local_log_container,
+    parse_local_entry,
 };
 pub use logs::partial::{Flush, Message, Reassembler, ReassemblyStats};
 pub use logs::reader::{LogReader, MessageReader};

@@ -265,6 +265,27 @@ pub fn parse_local_entry(b: &[u8]) -> Result<LogLine<'_>, Error> {
     }
 }
 
+/// The container a `local` driver file belongs to, by its place in Docker's data root:
+/// `containers/<id>/local-logs/container.log[.N[.gz]]` or `containers/<id>/container-cached.log`
+/// (the 64-hex directory above the file or above its `local-logs`).
+///
+/// ```
+/// use std::path::Path;
+/// use tripline_docker::local_log_container;
+///
+/// let id = "5f2c0c6f2b1e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c";
+/// let p = format!("/var/lib/docker/containers/{id}/local-logs/container.log.1.gz");
+/// assert_eq!(local_log_container(Path::new(&p)), Some(id));
+/// assert_eq!(local_log_container(Path::new("/tmp/container.log")), None);
+/// ```
+pub fn local_log_container(path: &std::path::Path) -> Option<&str> {
+    path.ancestors()
+        .skip(1)
+        .take(2)
+        .filter_map(|d| d.file_name()?.to_str())
+        .find(|d| d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Whether `b` starts with a plausible `local` driver frame: a length of 1 to `max` bytes, the
 /// same length after the entry, and an entry that decodes and starts with a `source` or
 /// `time_nano` field (as every entry Docker writes does). For format detection.
