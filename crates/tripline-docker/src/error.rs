@@ -102,6 +102,10 @@ pub enum FrameDamage {
     /// A zero-length entry: what a run of NUL bytes (a crash, a preallocated file) reads as;
     /// Docker never writes one, its entries always name their stream.
     Empty,
+    /// A frame whose lengths agree but which the reader's decoding budget cannot pay for
+    /// (see `LocalStats::decoded_bytes`): only after damage crafted to make the reader decode
+    /// candidate after candidate; Docker's own frames always fit.
+    OverBudget,
     /// The entry is not a decodable `LogEntry` protobuf message.
     Protobuf {
         /// What is wrong (`"varint runs past the end"`, `"wire type 3 (group)"`, …).
@@ -124,6 +128,9 @@ impl fmt::Display for FrameDamage {
                 )
             }
             FrameDamage::Empty => f.write_str("zero-length entry"),
+            FrameDamage::OverBudget => {
+                f.write_str("frame not decoded: over the decoding budget after damage")
+            }
             FrameDamage::Protobuf { reason, position } => {
                 write!(f, "bad protobuf at entry byte {position}: {reason}")
             }

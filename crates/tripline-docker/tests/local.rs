@@ -511,6 +511,42 @@ fn a_nul_run_is_one_error() {
     });
 }
 
+/// Damage crafted against the resync: 16-byte units whose header announces a 64 KiB entry
+/// with a matching trailer 64 KiB on, and whose fields (unknown varints, the next header
+/// hidden in a bytes field) decode until the entry's last byte. Every unit is a candidate
+/// that decodes almost whole: without a decoding budget a 512 KiB region took 10 s. The
+/// budget bounds the decoding, and the frames after the region are still read.
+#[test]
+fn crafted_damage_cannot_make_the_resync_decode_without_bound() {
+    let l: u32 = 65_532; // ≡ -4 (mod 16): each unit's trailer is another unit's header
+    let mut unit = l.to_be_bytes().to_vec();
+    unit.extend_from_slice(&[0x48, 1, 0x48, 1, 0x48, 1, 0x48, 1, 0x48, 1, 0x52, 4]);
+    let mut data = vec![0xff];
+    while data.len() < 256 * 1024 {
+        data.extend_from_slice(&unit);
+    }
+    let good: Vec<Entry> = (0..5)
+        .map(|i| {
+            line(
+                "stdout",
+                1_700_000_000_000_000_000 + i,
+                &format!("after {i}"),
+            )
+        })
+        .collect();
+    data.extend_from_slice(&frames(&good));
+    let settings = Settings::default();
+    let (items, stats) = read_all(&data, settings.clone());
+    assert!(stats.balanced(), "{stats:?}");
+    let bound = settings.max_entry_bytes as u64 + 64 * 1024 + 4 * stats.bytes;
+    assert!(stats.decoded_bytes <= bound, "{stats:?}");
+    // Many candidates were tried, far fewer than one per unit.
+    assert!(stats.decoded_bytes > 10 * u64::from(l), "{stats:?}");
+    assert_eq!(ok_entries(&items), good);
+    // The damage before them: errors only, every byte counted.
+    assert!(items[..items.len() - good.len()].iter().all(Result::is_err));
+}
+
 #[test]
 fn garbage_between_frames_is_skipped_and_counted() {
     let (e, f) = three();

@@ -67,6 +67,13 @@ pub const PARTIAL_LAST: &str = "CONTAINER_PARTIAL_LAST";
 const LEN: usize = 4;
 /// Bytes read from the input at a time.
 const CHUNK: usize = 64 * 1024;
+/// Decoding budget: entry bytes a reader may decode up front beyond one entry of the maximum
+/// size, and per byte of input consumed. Decoding a candidate frame costs its length; damage
+/// crafted so that frame after overlapping frame decodes until its last byte would otherwise
+/// cost time quadratic in its size (a 512 KiB region: 10 s). Docker's frames always fit.
+const BUDGET_BASE: u64 = 64 * 1024;
+/// See [`BUDGET_BASE`].
+const BUDGET_PER_BYTE: u64 = 4;
 
 /// The partial metadata of an entry, as ranges of the entry.
 #[derive(Debug, Clone, Default)]
@@ -322,6 +329,10 @@ pub struct LocalStats {
     pub skipped_bytes: u64,
     /// Errors caused by [`Settings::max_entry_bytes`] (also counted in `errors`).
     pub limited: u64,
+    /// Entry bytes decoded, read entries and candidates tried while resynchronising alike:
+    /// at most `max_entry_bytes` + 64 KiB + 4 per input byte (a frame the budget cannot
+    /// pay for is damage, [`FrameDamage::OverBudget`]).
+    pub decoded_bytes: u64,
 }
 
 impl LocalStats {
@@ -367,6 +378,8 @@ pub struct LocalReader<R> {
     pending_io: Option<io::Error>,
     loc: Location,
     stats: LocalStats,
+    /// Entry bytes that may still be decoded ([`BUDGET_BASE`]).
+    budget: u64,
 }
 
 impl<'s> LocalReader<&'s [u8]> {
@@ -384,7 +397,9 @@ impl<R: Read> LocalReader<R> {
 
     /// A reader with explicit limits ([`Settings::max_entry_bytes`]).
     pub fn with_settings(inner: R, settings: Settings) -> Self {
+        let budget = (settings.max_entry_bytes as u64).saturating_add(BUDGET_BASE);
         LocalReader {
+            budget,
             inner,
             settings,
             buf: Vec::new(),
@@ -429,7 +444,12 @@ impl<R: Read> LocalReader<R> {
                 self.pos = 0;
             }
             if self.buf.len() - self.pos < need {
-                let grown = (self.pos + need).max(self.buf.len() * 2).max(CHUNK);
+                // Room for twice what is needed: the next compaction then comes only after
+                // `need` more bytes are consumed (a scan asking for a large frame at every
+                // offset would otherwise move the buffer once per byte).
+                let grown = (self.pos + need.saturating_mul(2))
+                    .max(self.buf.len() * 2)
+                    .max(CHUNK);
                 self.buf.resize(grown, 0);
             }
             match self.inner.read(&mut self.buf[self.end..]) {
@@ -447,6 +467,20 @@ impl<R: Read> LocalReader<R> {
         self.pos += n;
         self.offset += n as u64;
         self.stats.bytes += n as u64;
+        self.budget = self
+            .budget
+            .saturating_add(BUDGET_PER_BYTE.saturating_mul(n as u64));
+    }
+
+    /// Whether decoding an entry of `len` bytes fits the budget (then charged).
+    fn afford(&mut self, len: usize) -> bool {
+        let len = len as u64;
+        if len > self.budget {
+            return false;
+        }
+        self.budget -= len;
+        self.stats.decoded_bytes += len;
+        true
     }
 
     /// The next entry borrowing the reader's buffer, or `None` at end of input.
@@ -519,6 +553,9 @@ impl<R: Read> LocalReader<R> {
             };
             return Some((self.loc, Err(self.damaged(damage, 1))));
         }
+        if !self.afford(len) {
+            return Some((self.loc, Err(self.damaged(FrameDamage::OverBudget, 1))));
+        }
         match decode(&self.buf[start + LEN..start + LEN + len]) {
             Ok(entry) => {
                 self.consume(frame);
@@ -587,7 +624,19 @@ impl<R: Read> LocalReader<R> {
                     self.pending_io = Some(e);
                     break;
                 }
-                if frame_at(self.data(), max).is_some() {
+                // Lengths that agree first (cheap), then a decode the budget can pay for.
+                let agree = self
+                    .data()
+                    .get(LEN + len..)
+                    .and_then(be32)
+                    .is_some_and(|t| t as usize == len);
+                if agree
+                    && self.afford(len)
+                    && self
+                        .data()
+                        .get(LEN..LEN + len)
+                        .is_some_and(|e| decode(e).is_ok())
+                {
                     break;
                 }
             }
