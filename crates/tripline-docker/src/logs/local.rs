@@ -45,13 +45,12 @@
 //! ```
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::ops::Range;
-use std::sync::Arc;
 
 use super::line::{LogFormat, LogLine, Stream};
-use super::partial::{Message, Reassembler, ReassemblyStats};
+use super::partial::{Message, ReassemblyStats};
+use super::reader::Assembly;
 use crate::attrs::Attributes;
 use crate::error::{FrameDamage, HEX_SNIPPET_MAX, Location, Snippet};
 use crate::{Error, Limit, Settings, Stats, Timestamp};
@@ -648,13 +647,14 @@ impl<R: Read> LocalReader<R> {
         skipped
     }
 
-    /// Joins partial chunks into messages of `container`, through a [`Reassembler`].
+    /// Joins partial chunks into messages of `container`, as [`MessageReader`] does for
+    /// lines (the same reassembly).
+    ///
+    /// [`MessageReader`]: super::reader::MessageReader
     pub fn messages(self, container: &str) -> LocalMessageReader<R> {
         LocalMessageReader {
-            reasm: Reassembler::new(self.settings.clone()),
+            out: Assembly::new(container, self.settings.clone()),
             reader: self,
-            container: container.into(),
-            ready: VecDeque::new(),
             done: false,
         }
     }
@@ -673,9 +673,7 @@ impl<R: Read> Iterator for LocalReader<R> {
 #[derive(Debug)]
 pub struct LocalMessageReader<R> {
     reader: LocalReader<R>,
-    reasm: Reassembler,
-    container: Arc<str>,
-    ready: VecDeque<Message>,
+    out: Assembly,
     done: bool,
 }
 
@@ -687,14 +685,12 @@ impl<R: Read> LocalMessageReader<R> {
 
     /// Reassembly counters.
     pub fn reassembly_stats(&self) -> ReassemblyStats {
-        self.reasm.stats()
+        self.out.stats()
     }
 
     /// Flushes the open partials of `container` (call on its `die`/`destroy` event).
     pub fn container_exit(&mut self, container: &str) {
-        let mut out = Vec::new();
-        self.reasm.container_exit(container, &mut out);
-        self.ready.extend(out);
+        self.out.container_exit(container);
     }
 }
 
@@ -702,25 +698,24 @@ impl<R: Read> Iterator for LocalMessageReader<R> {
     type Item = Result<Message, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let mut out = Vec::new();
         loop {
-            if let Some(m) = self.ready.pop_front() {
-                return Some(Ok(m));
+            if let Some(m) = self.out.ready() {
+                return Some(m);
             }
             if self.done {
                 return None;
             }
-            match self.reader.next_located() {
+            let m = match self.reader.next_located() {
                 None => {
                     self.done = true;
-                    self.reasm.finish(&mut out);
+                    self.out.finish()
                 }
                 Some((_, Err(e))) => return Some(Err(e)),
-                Some((loc, Ok(line))) => {
-                    self.reasm.push(&self.container, &line, loc, None, &mut out)
-                }
+                Some((loc, Ok(line))) => self.out.line(&line, loc),
+            };
+            if m.is_some() {
+                return m;
             }
-            self.ready.extend(out.drain(..));
         }
     }
 }

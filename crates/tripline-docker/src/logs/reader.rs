@@ -97,10 +97,11 @@ pub struct MessageReader<R> {
     done: bool,
 }
 
-/// The reassembly side of a [`MessageReader`], apart from its line reader (whose buffer the
-/// lines it is given borrow).
+/// The reassembly side of a [`MessageReader`] (and of the `local` driver's
+/// [`LocalMessageReader`](super::local::LocalMessageReader)), apart from its line reader
+/// (whose buffer the lines it is given borrow).
 #[derive(Debug)]
-struct Assembly {
+pub(crate) struct Assembly {
     reasm: Reassembler,
     container: Arc<str>,
     ready: VecDeque<Result<Message, Error>>,
@@ -108,6 +109,39 @@ struct Assembly {
 }
 
 impl Assembly {
+    /// Reassembly of the lines of `container` (the key of lines that do not name their own).
+    pub(crate) fn new(container: &str, settings: Settings) -> Self {
+        Assembly {
+            reasm: Reassembler::new(settings),
+            container: container.into(),
+            ready: VecDeque::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The next message already complete, queued.
+    #[inline]
+    pub(crate) fn ready(&mut self) -> Option<Result<Message, Error>> {
+        self.ready.pop_front()
+    }
+
+    /// End of input: the open partials, flushed flagged; the first returned, the rest queued.
+    pub(crate) fn finish(&mut self) -> Option<Result<Message, Error>> {
+        self.reasm.finish(&mut self.scratch);
+        self.emit()
+    }
+
+    /// Flushes the open partials of `container` into the queue.
+    pub(crate) fn container_exit(&mut self, container: &str) {
+        self.reasm.container_exit(container, &mut self.scratch);
+        self.ready.extend(self.scratch.drain(..).map(Ok));
+    }
+
+    /// Reassembly counters.
+    pub(crate) fn stats(&self) -> ReassemblyStats {
+        self.reasm.stats()
+    }
+
     /// Takes a line read by the json-file fast path: its message, or the first of those it
     /// completed (the rest queued in `ready`), or `None`.
     #[inline(always)]
@@ -123,7 +157,11 @@ impl Assembly {
     /// Takes a line: its message, or the first of those it completed (the rest queued in
     /// `ready`), or `None`.
     #[inline(always)]
-    fn line(&mut self, line: &LogLine<'_>, loc: Location) -> Option<Result<Message, Error>> {
+    pub(crate) fn line(
+        &mut self,
+        line: &LogLine<'_>,
+        loc: Location,
+    ) -> Option<Result<Message, Error>> {
         let named;
         let key = match line.own_key() {
             Some(s) => {
@@ -164,21 +202,14 @@ impl<R: BufRead> MessageReader<R> {
     pub fn with_parser(inner: R, container: &str, parser: LogParser, settings: Settings) -> Self {
         MessageReader {
             reader: LogReader::with_parser(inner, parser, settings.clone()),
-            out: Assembly {
-                reasm: Reassembler::new(settings),
-                container: container.into(),
-                ready: VecDeque::new(),
-                scratch: Vec::new(),
-            },
+            out: Assembly::new(container, settings),
             done: false,
         }
     }
 
     /// Flushes the open partials of `container` (call on its `die`/`destroy` event).
     pub fn container_exit(&mut self, container: &str) {
-        let out = &mut self.out;
-        out.reasm.container_exit(container, &mut out.scratch);
-        out.ready.extend(out.scratch.drain(..).map(Ok));
+        self.out.container_exit(container);
     }
 
     /// Line counters.
@@ -188,7 +219,7 @@ impl<R: BufRead> MessageReader<R> {
 
     /// Reassembly counters.
     pub fn reassembly_stats(&self) -> ReassemblyStats {
-        self.out.reasm.stats()
+        self.out.stats()
     }
 }
 
@@ -197,7 +228,7 @@ impl<R: BufRead> Iterator for MessageReader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(m) = self.out.ready.pop_front() {
+            if let Some(m) = self.out.ready() {
                 return Some(m);
             }
             if self.done {
@@ -229,9 +260,7 @@ impl<R: BufRead> Iterator for MessageReader<R> {
             let joined = match self.reader.lines.next_frame(true) {
                 None => {
                     self.done = true;
-                    let out = &mut self.out;
-                    out.reasm.finish(&mut out.scratch);
-                    match out.emit() {
+                    match self.out.finish() {
                         Some(m) => return Some(m),
                         None => continue,
                     }
