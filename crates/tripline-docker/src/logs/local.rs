@@ -301,12 +301,18 @@ pub fn is_local_frame(b: &[u8], max: usize) -> bool {
 
 /// The entry of the plausible frame at the start of `b`, if any.
 fn frame_at(b: &[u8], max: usize) -> Option<&[u8]> {
+    agreeing_entry(b, max).filter(|e| decode(e).is_ok())
+}
+
+/// The entry of the frame at the start of `b` when its lengths agree: a header of 1 to `max`,
+/// the same length after the entry (the cheap half of [`frame_at`], without decoding).
+fn agreeing_entry(b: &[u8], max: usize) -> Option<&[u8]> {
     let len = be32(b)? as usize;
     if len == 0 || len > max {
         return None;
     }
     let entry = b.get(LEN..LEN + len)?;
-    (be32(b.get(LEN + len..)?)? as usize == len && decode(entry).is_ok()).then_some(entry)
+    (be32(b.get(LEN + len..)?)? as usize == len).then_some(entry)
 }
 
 fn be32(b: &[u8]) -> Option<u32> {
@@ -624,17 +630,9 @@ impl<R: Read> LocalReader<R> {
                     break;
                 }
                 // Lengths that agree first (cheap), then a decode the budget can pay for.
-                let agree = self
-                    .data()
-                    .get(LEN + len..)
-                    .and_then(be32)
-                    .is_some_and(|t| t as usize == len);
-                if agree
+                if agreeing_entry(self.data(), max).is_some()
                     && self.afford(len)
-                    && self
-                        .data()
-                        .get(LEN..LEN + len)
-                        .is_some_and(|e| decode(e).is_ok())
+                    && agreeing_entry(self.data(), max).is_some_and(|e| decode(e).is_ok())
                 {
                     break;
                 }
