@@ -695,19 +695,8 @@ impl Engine {
     /// The event fields the rules for events of logsource `ls` read (those of every bucket
     /// covering it, as [`Engine::evaluate`] routes them).
     pub fn fields_read(&self, ls: &LogSource) -> FieldsRead {
-        let covering: Vec<usize> = (0..self.buckets.len())
-            .filter(|&b| self.buckets[b].covers(ls))
-            .collect();
-        // The index's slots: those of the plan evaluate would run, else of each bucket's.
-        let plans: Vec<&Plan> = match self.plans.iter().find(|p| {
-            p.buckets
-                .iter()
-                .map(|&b| b as usize)
-                .eq(covering.iter().copied())
-        }) {
-            Some(p) => vec![p],
-            None => covering.iter().filter_map(|&b| self.plans.get(b)).collect(),
-        };
+        let (covering, plans) = self.plans_for(ls);
+        let plans: Vec<&Plan> = plans.iter().map(|&p| &self.plans[p as usize]).collect();
         let mut when = vec![ReadWhen::Candidate; self.slots.len() + 1];
         for p in &plans {
             let mut mark = |src: Src, w: ReadWhen| {
@@ -731,7 +720,7 @@ impl Engine {
         let mut raw = false;
         for e in &self.entries {
             let key = e.rule.logsource.key();
-            if !covering.iter().any(|&b| self.buckets[b] == key) {
+            if !covering.iter().any(|&b| self.buckets[b as usize] == key) {
                 continue;
             }
             raw |= e.c.raw;
@@ -818,20 +807,26 @@ impl Engine {
         if sc.routes.len() >= 256 {
             sc.routes.clear();
         }
-        let cover: Vec<u32> = (0..self.buckets.len() as u32)
-            .filter(|&b| self.buckets[b as usize].covers(ls))
-            .collect();
-        // One merged plan for exactly these buckets when there is one; else each alone.
-        let plans = match self.plans.iter().position(|p| p.buckets == cover) {
-            Some(p) => vec![p as u32],
-            None => cover,
-        };
+        let (_, plans) = self.plans_for(ls);
         sc.routes.push(Route {
             hash,
             key: ls.key(),
             plans,
         });
         sc.routes.len() - 1
+    }
+
+    /// The buckets covering logsource `ls`, and the plans that evaluate its events: one merged
+    /// plan for exactly these buckets when there is one, else each bucket's own.
+    fn plans_for(&self, ls: &LogSource) -> (Vec<u32>, Vec<u32>) {
+        let cover: Vec<u32> = (0..self.buckets.len() as u32)
+            .filter(|&b| self.buckets[b as usize].covers(ls))
+            .collect();
+        let plans = match self.plans.iter().position(|p| p.buckets == cover) {
+            Some(p) => vec![p as u32],
+            None => cover.clone(),
+        };
+        (cover, plans)
     }
 
     fn eval_plan<E: FieldSource + ?Sized>(
