@@ -17,8 +17,9 @@ use std::time::Duration;
 
 use clap::Parser;
 use tripline_docker::{
-    Error, Follower, LocalReader, LogFormat, Message, Reassembler, Start, Stream, Timestamp,
-    container_log_path, is_local_frame, local_log_container, parse_time_arg, rotated_files,
+    Error, Follower, LocalReader, LogFormat, Message, Reassembler, Settings, Start, Stream,
+    Timestamp, container_log_path, is_local_frame, local_log_container, parse_time_arg,
+    rotated_files,
 };
 
 /// Reassembled container logs from json-file log files.
@@ -82,14 +83,15 @@ fn local_log_path(dir: &Path) -> Option<PathBuf> {
     .find(|p| p.is_file())
 }
 
-/// Whether `path` is a `local` driver file: its first frame (read up to 1 MB) is whole and
-/// plausible.
+/// Whether `path` is a `local` driver file: its first frame (an entry of up to the default
+/// `max_entry_bytes`, with its two lengths) is whole and plausible.
 fn is_local_file(path: &Path) -> std::io::Result<bool> {
+    let max = Settings::default().max_entry_bytes;
     let mut head = Vec::new();
     std::fs::File::open(path)?
-        .take(1_000_008)
+        .take(max as u64 + 8)
         .read_to_end(&mut head)?;
-    Ok(is_local_frame(&head, 1_000_000))
+    Ok(is_local_frame(&head, max))
 }
 
 /// Every message of a `local` driver log and its rotated files (`.N`, `.N.gz`), oldest
