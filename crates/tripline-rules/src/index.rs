@@ -3,9 +3,9 @@
 //! suffix needles one anchored trie walk from either end (which stops at the first byte no
 //! needle continues with), and only unanchored needles go through an Aho-Corasick scan.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, packed};
 
 use crate::compile::{Anchor, Src};
 
@@ -115,17 +115,140 @@ pub(crate) struct Automaton {
     pub(crate) any: Vec<Vec<u32>>,
 }
 
+/// A cheap necessary test for an Aho-Corasick scan: whether a value may hold one of the
+/// needles (`false`: it holds none, and the scan is skipped).
+///
+/// A gram set ([`Grams`]) is probed at a stride its shortest needle allows: one 4-byte
+/// needle forces a probe at every byte, and a 3-byte one (`if=`) rules the grams out. For
+/// whole raw lines (keyword rules: hundreds of bytes per audit record) the short needles,
+/// when few, go to a SIMD packed searcher (Teddy) instead, and the grams of the others are
+/// probed every fourth byte.
+#[derive(Debug)]
+pub(crate) struct Prescreen {
+    /// The needles of [`LONG`] bytes or more when `short` holds the others, else all of
+    /// them; `None` when there are none.
+    grams: Option<Grams>,
+    short: Option<packed::Searcher>,
+}
+
+/// Needles shorter than this go to the packed searcher, when it takes them (so do longer
+/// ones all of whose stretches hold a [`TYPICAL`] gram, while there is room).
+const LONG: usize = GRAM + 3;
+
+/// At most this many short needles go to the packed searcher (Teddy's range; with more, its
+/// buckets let most windows through).
+const MAX_SHORT: usize = 32;
+
+impl Prescreen {
+    /// `None` when no prescreen can be built (a needle shorter than a gram, and the short
+    /// needles not split off). `split`: values are long (raw lines), where the packed
+    /// searcher's setup pays.
+    fn build(needles: &[&str], split: bool) -> Option<Prescreen> {
+        let typical = split.then(typical_grams);
+        if let Some(typical) = &typical {
+            // Short needles first, then those whose every stretch holds a typical gram.
+            let clean = |n: &str| {
+                n.as_bytes()
+                    .windows(LONG)
+                    .any(|w| w.windows(GRAM).all(|g| !typical.contains(&gram(g))))
+            };
+            let (long, short): (Vec<&str>, Vec<&str>) =
+                needles.iter().partition(|n| n.len() >= LONG);
+            let (clean, common): (Vec<&str>, Vec<&str>) = long.into_iter().partition(|n| clean(n));
+            let mut packed = short;
+            let mut grams = clean;
+            for n in common {
+                if packed.len() < MAX_SHORT {
+                    packed.push(n);
+                } else {
+                    grams.push(n);
+                }
+            }
+            if !packed.is_empty()
+                && packed.len() <= MAX_SHORT
+                && packed.iter().all(|n| !n.is_empty())
+                && let Some(searcher) = packed::Config::new()
+                    .match_kind(packed::MatchKind::LeftmostFirst)
+                    .builder()
+                    .extend(&packed)
+                    .build()
+            {
+                return Some(Prescreen {
+                    grams: Grams::build(&grams, Some(typical)),
+                    short: Some(searcher),
+                });
+            }
+        }
+        Some(Prescreen {
+            grams: Some(Grams::build(needles, typical.as_ref())?),
+            short: None,
+        })
+    }
+
+    /// Whether the value may hold a needle (`false`: it holds none).
+    #[inline]
+    pub(crate) fn may_match(&self, h: &[u8]) -> bool {
+        if let Some(g) = &self.grams
+            && g.may_match(h)
+        {
+            return true;
+        }
+        match &self.short {
+            Some(s) => finds(s, h),
+            None => false,
+        }
+    }
+}
+
+/// Out of line: the gram probes, hot for every field value, stay inlined in the scan.
+#[inline(never)]
+fn finds(s: &packed::Searcher, h: &[u8]) -> bool {
+    s.find(h).is_some()
+}
+
 /// A bit set of hashed 4-byte grams taken from the needles, probed at every `stride`-th
 /// position of a value. Each needle registers the `stride` consecutive grams of its rarest
 /// stretch, so wherever a needle occurs, one of them starts at a probed position: a value
 /// whose probes all miss holds none of the needles and skips the Aho-Corasick scan (most
 /// values; a probe is a few instructions per `stride` bytes, the automaton several per byte).
+///
+/// Past stride 1 a gram sets two bits and a probe tests both (a two-hash Bloom filter): one
+/// registered gram sharing its bit with a gram every audit line holds (`ch="` of `arch="`)
+/// would otherwise let every line through. (At stride 1 the second test costs more than the
+/// few scans it spares.)
 #[derive(Debug)]
-pub(crate) struct Prescreen {
+pub(crate) struct Grams {
     stride: usize,
-    /// Right shift of the multiplied gram giving the bit index (`32 - log2(bits)`).
+    /// Right shift of a multiplied gram giving a bit index (`32 - log2(bits)`).
     shift: u32,
     bits: Box<[u64]>,
+}
+
+/// Lowercased text of the kind the values are (audit records, syslog lines, paths), whose
+/// grams a needle registers only when it has no window without them: a gram found in every
+/// audit line (`" exe"`, `"bin/"`) would let every line through. A heuristic: only which
+/// grams are registered depends on it, never a result.
+const TYPICAL: &str = concat!(
+    "type=syscall msg=audit(1700000000.123:4567): arch=c000003e syscall=59 success=yes ",
+    "exit=0 a0=55d0c0a1b2c0 a1=55d0c0a1b3f0 a2=55d0c0a1b460 a3=8 items=2 ppid=1234 pid=5678 ",
+    "auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 ",
+    "comm=\"bash\" exe=\"/usr/bin/bash\" subj=unconfined key=\"exec\"\u{1d}arch=x86_64 ",
+    "syscall=execve auid=user uid=root gid=root euid=root suid=root fsuid=root egid=root\n",
+    "type=execve msg=audit(1700000000.123:4567): argc=3 a0=\"ls\" a1=\"-la\" a2=\"/home\"\n",
+    "type=path msg=audit(1700000000.123:4567): item=0 name=\"/usr/sbin/sshd\" inode=1234 ",
+    "dev=08:01 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=normal cap_fp=0 cap_fe=0\n",
+    "type=cwd msg=audit(1700000000.123:4567): cwd=\"/var/lib/docker\"\n",
+    "type=service_start msg=audit(1700000000.123:4567): pid=1 uid=0 auid=4294967295 ",
+    "ses=4294967295 msg='unit=cron comm=\"systemd\" exe=\"/usr/lib/systemd/systemd\" ",
+    "hostname=? addr=? terminal=? res=success'\n",
+    "nov 27 10:00:00 host sshd[123]: accepted publickey for user from 10.0.0.1 port 22 ssh2\n",
+    "/usr/local/bin/python3 /etc/passwd /var/log/syslog /proc/self/status /dev/null\n",
+    "/usr/bin/containerd-shim-runc-v2 /usr/bin/runc /usr/bin/dockerd /usr/bin/containerd\n",
+);
+
+/// The grams of [`TYPICAL`].
+fn typical_grams() -> HashSet<u32, FastHash> {
+    TYPICAL.as_bytes().windows(GRAM).map(gram).collect()
 }
 
 /// Gram length.
@@ -148,9 +271,10 @@ fn gram(w: &[u8]) -> u32 {
     u32::from_le_bytes(k)
 }
 
-impl Prescreen {
-    /// `None` when a needle is shorter than a gram.
-    fn build(needles: &[&str]) -> Option<Prescreen> {
+impl Grams {
+    /// `None` when there is no needle or one is shorter than a gram. With `avoid`, a needle's
+    /// grams are taken from a stretch holding the fewest of these grams (raw lines).
+    fn build(needles: &[&str], avoid: Option<&HashSet<u32, FastHash>>) -> Option<Grams> {
         let min = needles.iter().map(|n| n.len()).min()?;
         if min < GRAM {
             return None;
@@ -160,7 +284,7 @@ impl Prescreen {
             .next_power_of_two()
             .trailing_zeros()
             .clamp(12, 18);
-        let mut p = Prescreen {
+        let mut p = Grams {
             stride,
             shift: 32 - log,
             bits: vec![0u64; 1 << (log - 6)].into_boxed_slice(),
@@ -168,25 +292,45 @@ impl Prescreen {
         let span = GRAM + stride - 1;
         for needle in needles {
             let b = needle.as_bytes();
-            let (at, _) = b
-                .windows(span)
-                .enumerate()
-                .max_by_key(|(i, w)| (w.iter().map(|&x| rarity(x)).sum::<u32>(), usize::MAX - i))?;
+            let (at, _) = b.windows(span).enumerate().max_by_key(|(i, w)| {
+                let common = avoid.map_or(0, |t| {
+                    (0..stride).filter(|&k| t.contains(&gram(&w[k..]))).count()
+                });
+                let rare = w.iter().map(|&x| rarity(x)).sum::<u32>();
+                (usize::MAX - common, rare, usize::MAX - i)
+            })?;
             for j in at..at + stride {
-                let i = p.index(gram(&b[j..]));
-                p.bits[i >> 6] |= 1 << (i & 63);
+                let g = gram(&b[j..]);
+                p.set(p.first(g));
+                if stride > 1 {
+                    p.set(p.second(g));
+                }
             }
         }
         Some(p)
     }
 
     #[inline]
-    fn index(&self, gram: u32) -> usize {
+    /// The gram's first bit index.
+    fn first(&self, gram: u32) -> usize {
         (gram.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
     }
 
+    /// Its second, by another odd multiplier.
+    fn second(&self, gram: u32) -> usize {
+        (gram.wrapping_mul(0x85EB_CA6B) >> self.shift) as usize
+    }
+
+    fn set(&mut self, i: usize) {
+        self.bits[i >> 6] |= 1 << (i & 63);
+    }
+
+    fn bit(&self, i: usize) -> bool {
+        self.bits[i >> 6] >> (i & 63) & 1 != 0
+    }
+
     /// Whether the value may hold a needle (`false`: it holds none).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn may_match(&self, h: &[u8]) -> bool {
         if h.len() < GRAM {
             return false;
@@ -219,8 +363,7 @@ impl Prescreen {
     /// Whether the gram's bit is set.
     #[inline]
     fn has(&self, gram: u32) -> bool {
-        let i = self.index(gram);
-        self.bits[i >> 6] >> (i & 63) & 1 != 0
+        self.bit(self.first(gram)) && (self.stride == 1 || self.bit(self.second(gram)))
     }
 }
 
@@ -247,7 +390,7 @@ pub(crate) fn automaton(src: Src, needles: &[(String, Anchor, u32)]) -> Automato
         v.sort_unstable();
         v.dedup();
     }
-    let prescreen = Prescreen::build(&pats);
+    let prescreen = Prescreen::build(&pats, matches!(src, Src::Raw));
     let ac = if pats.is_empty() {
         None
     } else {
@@ -300,17 +443,64 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn prescreen_needs_grams() {
-        assert!(Prescreen::build(&["abc", "defgh"]).is_none());
-        let p = Prescreen::build(&["wget ", "/dev/tcp/"]).unwrap_or_else(|| unreachable!());
+    fn grams_need_grams() {
+        assert!(Grams::build(&["abc", "defgh"], None).is_none());
+        assert!(Grams::build(&[], None).is_none());
+        let p = Grams::build(&["wget ", "/dev/tcp/"], None).unwrap_or_else(|| unreachable!());
         assert_eq!(p.stride, 2);
         assert!(p.may_match(b"bash -c wget http://x"));
         assert!(p.may_match(b"exec 3<>/dev/tcp/10.0.0.1/80"));
         assert!(!p.may_match(b"wge"));
     }
 
-    /// The prescreen probing every position one gram at a time.
-    fn may_match_by_position(p: &Prescreen, h: &[u8]) -> bool {
+    #[test]
+    fn grams_avoid_the_grams_of_every_audit_line() {
+        // "/bin/sh | nc" has windows free of typical grams ("sh | nc"); a typical line
+        // holding "/bin/" and " exe" passes no probe.
+        let typical = typical_grams();
+        let p = Grams::build(&["/bin/sh | nc", "socat exec:"], Some(&typical))
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(p.stride, 4);
+        let line = b"type=syscall msg=audit(1.2:3): comm=\"ls\" exe=\"/usr/bin/ls\" key=\"exec\"";
+        assert!(!p.may_match(line));
+        assert!(p.may_match(b"x=/bin/sh | nc 10.0.0.1"));
+    }
+
+    #[test]
+    fn short_needles_of_raw_lines_leave_the_grams_at_stride_four() {
+        let needles = ["if=", "scp ", "/etc/ld.so.preload", "history -c"];
+        let p = Prescreen::build(&needles, true).unwrap_or_else(|| unreachable!());
+        assert_eq!(p.grams.as_ref().map(|g| g.stride), Some(4));
+        assert!(p.short.is_some());
+        assert!(p.may_match(b"dd if=/dev/zero"));
+        assert!(p.may_match(b"a0=\"scp \" a1=x"));
+        assert!(p.may_match(b"echo x > /etc/ld.so.preload"));
+        assert!(!p.may_match(b"type=syscall msg=audit(1.2:3): arch=c000003e exe=\"/usr/bin/ls\""));
+        // Field values (short) keep one gram set, here none: a needle is below a gram.
+        assert!(Prescreen::build(&needles, false).is_none());
+        // Only short needles: no grams, the searcher alone.
+        let p = Prescreen::build(&["if="], true).unwrap_or_else(|| unreachable!());
+        assert!(p.grams.is_none());
+        assert!(p.may_match(b"if="));
+        assert!(!p.may_match(b"of=x"));
+    }
+
+    #[test]
+    fn too_many_short_needles_fall_back_to_the_grams() {
+        let many: Vec<String> = (0..MAX_SHORT + 1).map(|i| format!("n{i:04}")).collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        let p = Prescreen::build(&refs, true).unwrap_or_else(|| unreachable!());
+        assert!(p.short.is_none());
+        assert_eq!(p.grams.as_ref().map(|g| g.stride), Some(2));
+        assert!(p.may_match(b"x n0032 y"));
+        // Too many short needles, one shorter than a gram: no prescreen.
+        let mut refs = refs;
+        refs.push("ab");
+        assert!(Prescreen::build(&refs, true).is_none());
+    }
+
+    /// The gram set probing every position one gram at a time.
+    fn may_match_by_position(p: &Grams, h: &[u8]) -> bool {
         h.len() >= GRAM
             && (0..=h.len() - GRAM)
                 .step_by(p.stride)
@@ -325,23 +515,25 @@ mod tests {
             hay in "[a-z /.-]{0,120}",
         ) {
             let refs: Vec<&str> = needles.iter().map(String::as_str).collect();
-            let p = Prescreen::build(&refs).unwrap_or_else(|| unreachable!());
+            let p = Grams::build(&refs, None).unwrap_or_else(|| unreachable!());
             prop_assert_eq!(p.may_match(hay.as_bytes()), may_match_by_position(&p, hay.as_bytes()));
         }
 
-        /// A value holding a needle anywhere always passes the prescreen.
+        /// A value holding a needle anywhere always passes the prescreen, split or not.
         #[test]
         fn prescreen_never_misses_a_needle(
-            needles in proptest::collection::vec("[a-z /.-]{4,12}", 1..40),
+            needles in proptest::collection::vec("[a-z /.=\"-]{1,12}", 1..60),
             pick in any::<prop::sample::Index>(),
-            before in "[a-z /.-]{0,60}",
-            after in "[a-z /.-]{0,60}",
+            before in "[a-z /.=\"-]{0,80}",
+            after in "[a-z /.=\"-]{0,80}",
+            split in any::<bool>(),
         ) {
             let refs: Vec<&str> = needles.iter().map(String::as_str).collect();
-            let p = Prescreen::build(&refs).unwrap_or_else(|| unreachable!());
-            let n = pick.get(&needles);
-            let hay = format!("{before}{n}{after}");
-            prop_assert!(p.may_match(hay.as_bytes()));
+            if let Some(p) = Prescreen::build(&refs, split) {
+                let n = pick.get(&needles);
+                let hay = format!("{before}{n}{after}");
+                prop_assert!(p.may_match(hay.as_bytes()));
+            }
         }
     }
 }
