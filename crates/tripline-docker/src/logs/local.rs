@@ -85,7 +85,7 @@ struct Meta {
 /// A decoded `LogEntry`, its byte fields as ranges of the entry (so a reader can decide what
 /// to do before borrowing its buffer).
 #[derive(Debug, Clone, Default)]
-struct RawEntry {
+pub(crate) struct RawEntry {
     source: Range<usize>,
     time_nano: i64,
     line: Range<usize>,
@@ -361,71 +361,102 @@ impl LocalStats {
     }
 }
 
-/// Reads the frames of a `local` driver file (or `container-cached.log`) from any
-/// [`Read`], one [`LogLine`] per entry.
-///
-/// Each record's [`Location`] has the frame's byte offset and, as `line`, its 1-based index
-/// among the items (entries and errors) of the stream.
+/// What a damaged region is reported as, once its end is known.
+#[derive(Debug, Clone, Copy)]
+enum Cause {
+    /// [`Error::Frame`] with this damage.
+    Frame(FrameDamage),
+    /// [`Error::Limit`]: a header announcing an entry of this many bytes.
+    Limit(usize),
+}
+
+/// A damaged region being passed over: reported when the next plausible frame (or the end of
+/// the input) is found.
 #[derive(Debug)]
-pub struct LocalReader<R> {
-    inner: R,
+struct Damage {
+    cause: Cause,
+    /// Bytes consumed at the damage before the scan starts.
+    skip: usize,
+    /// Stream offset of the damage.
+    from: u64,
+    /// The hex snippet at the damage, once enough bytes are buffered for it.
+    snippet: Option<Snippet>,
+}
+
+/// What [`Frames::step`] found.
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// An entry decoded and its frame consumed; its bytes are `buf[at..at + len]`, until the
+    /// next push or fill ([`Frames::line`]).
+    Entry {
+        /// The decoded entry.
+        entry: RawEntry,
+        /// Start of the entry in the buffer.
+        at: usize,
+        /// Entry length.
+        len: usize,
+    },
+    /// A damaged region (or an over-limit frame), consumed.
+    Error(Error),
+    /// Nothing can be decided before the buffer holds at least this many bytes (or the input
+    /// is known to have ended).
+    Need(usize),
+    /// The input has ended and every byte of it is consumed.
+    End,
+}
+
+/// The frame decoder of [`LocalReader`] (which fills it from a [`Read`]); bytes can also be
+/// pushed into it as a growing file gains them: buffered bytes in, entries and located
+/// errors out.
+///
+/// It never decides on bytes it does not have: a frame or a resynchronisation scan that runs
+/// past the buffered bytes waits ([`Step::Need`]) until more arrive, or until the caller says
+/// the input has ended, and only then is a short tail damage. So the items and counters do not
+/// depend on how the input was cut into pieces.
+#[derive(Debug)]
+pub(crate) struct Frames {
     settings: Settings,
     buf: Vec<u8>,
     /// Start of the unconsumed bytes in `buf`.
     pos: usize,
-    /// End of the bytes read into `buf`.
+    /// End of the bytes in `buf`.
     end: usize,
     /// Stream offset of `buf[pos]`.
     offset: u64,
-    eof: bool,
-    done: bool,
-    /// An I/O error met while resynchronising, returned after the damage error.
-    pending_io: Option<io::Error>,
+    /// Items (entries and errors) of the current stream, for locations.
+    items: u64,
+    /// Where the current item started.
     loc: Location,
     stats: LocalStats,
     /// Entry bytes that may still be decoded ([`BUDGET_BASE`]).
     budget: u64,
+    /// The damaged region being passed over, if any.
+    damage: Option<Damage>,
 }
 
-impl<'s> LocalReader<&'s [u8]> {
-    /// A reader over bytes in memory.
-    pub fn from_slice(b: &'s [u8]) -> Self {
-        Self::new(b)
-    }
-}
-
-impl<R: Read> LocalReader<R> {
-    /// A reader with default [`Settings`].
-    pub fn new(inner: R) -> Self {
-        Self::with_settings(inner, Settings::default())
-    }
-
-    /// A reader with explicit limits ([`Settings::max_entry_bytes`]).
-    pub fn with_settings(inner: R, settings: Settings) -> Self {
-        let budget = (settings.max_entry_bytes as u64).saturating_add(BUDGET_BASE);
-        LocalReader {
-            budget,
-            inner,
+impl Frames {
+    pub(crate) fn new(settings: Settings) -> Self {
+        Frames {
+            budget: (settings.max_entry_bytes as u64).saturating_add(BUDGET_BASE),
             settings,
             buf: Vec::new(),
             pos: 0,
             end: 0,
             offset: 0,
-            eof: false,
-            done: false,
-            pending_io: None,
+            items: 0,
             loc: Location::default(),
             stats: LocalStats::default(),
+            damage: None,
         }
     }
 
     /// Counters.
-    pub fn stats(&self) -> LocalStats {
+    pub(crate) fn stats(&self) -> LocalStats {
         self.stats
     }
 
-    /// Where the last record or error started.
-    pub fn location(&self) -> Location {
+    /// Where the last item started.
+    pub(crate) fn location(&self) -> Location {
         self.loc
     }
 
@@ -439,32 +470,30 @@ impl<R: Read> LocalReader<R> {
         &self.buf[self.pos..self.end]
     }
 
-    /// Buffers until `need` bytes are available or the input ends. The buffer is zeroed only
-    /// when it grows, never per read (a source handing out a few bytes at a time).
-    fn fill(&mut self, need: usize) -> io::Result<()> {
-        while self.avail() < need && !self.eof {
-            if self.buf.len() - self.pos < need.max(CHUNK / 2) && self.pos > 0 {
-                self.buf.copy_within(self.pos..self.end, 0);
-                self.end -= self.pos;
-                self.pos = 0;
-            }
-            if self.buf.len() - self.pos < need {
-                // Room for twice what is needed: the next compaction then comes only after
-                // `need` more bytes are consumed (a scan asking for a large frame at every
-                // offset would otherwise move the buffer once per byte).
-                let grown = (self.pos + need.saturating_mul(2))
-                    .max(self.buf.len() * 2)
-                    .max(CHUNK);
-                self.buf.resize(grown, 0);
-            }
-            match self.inner.read(&mut self.buf[self.end..]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => self.end += n.min(self.buf.len() - self.end),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
+    /// Room after the buffered bytes, so that `need` bytes in all can be buffered. The buffer
+    /// is zeroed only when it grows, never per read (a source handing out a few bytes at a
+    /// time).
+    fn room(&mut self, need: usize) -> &mut [u8] {
+        if self.buf.len() - self.pos < need.max(CHUNK / 2) && self.pos > 0 {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.end -= self.pos;
+            self.pos = 0;
         }
-        Ok(())
+        if self.buf.len() - self.pos < need {
+            // Room for twice what is needed: the next compaction then comes only after
+            // `need` more bytes are consumed (a scan asking for a large frame at every
+            // offset would otherwise move the buffer once per byte).
+            let grown = (self.pos + need.saturating_mul(2))
+                .max(self.buf.len() * 2)
+                .max(CHUNK);
+            self.buf.resize(grown, 0);
+        }
+        &mut self.buf[self.end..]
+    }
+
+    /// Marks `n` bytes of [`Frames::room`] as filled.
+    fn filled(&mut self, n: usize) {
+        self.end += n.min(self.buf.len() - self.end);
     }
 
     /// Consumes `n` buffered bytes.
@@ -488,146 +517,133 @@ impl<R: Read> LocalReader<R> {
         true
     }
 
-    /// The next entry borrowing the reader's buffer, or `None` at end of input.
-    pub fn next_record(&mut self) -> Option<Result<LogLine<'_>, Error>> {
-        self.next_located().map(|(_, r)| r)
+    /// The line of an entry [`Frames::step`] returned, borrowing the buffer.
+    pub(crate) fn line(&self, entry: &RawEntry, at: usize, len: usize) -> LogLine<'_> {
+        entry.to_line(&self.buf[at..at + len])
     }
 
-    /// Like [`LocalReader::next_record`], with the entry's location.
-    pub fn next_located(&mut self) -> Option<(Location, Result<LogLine<'_>, Error>)> {
-        if self.done {
-            return None;
-        }
+    /// Locates the next item.
+    fn begin(&mut self) -> Location {
         self.loc = Location {
-            line: self.stats.entries + self.stats.errors + 1,
+            line: self.items + 1,
             offset: self.offset,
         };
-        if let Some(source) = self.pending_io.take() {
-            return Some((self.loc, Err(self.io_error(source))));
+        self.loc
+    }
+
+    /// An I/O error of the input, reported as the next item.
+    pub(crate) fn io_error(&mut self, source: io::Error) -> Error {
+        let at = self.begin();
+        self.items += 1;
+        self.stats.errors += 1;
+        Error::Io { at, source }
+    }
+
+    /// The next entry or error. `ended` tells that no byte will follow those buffered: only
+    /// then is a short tail damage; before, the decoder asks for more ([`Step::Need`]).
+    pub(crate) fn step(&mut self, ended: bool) -> Step {
+        if let Some(d) = self.damage.take() {
+            return self.scan(d, ended);
         }
-        if let Err(source) = self.fill(LEN) {
-            return Some((self.loc, Err(self.io_error(source))));
-        }
+        self.begin();
         let avail = self.avail();
-        if avail == 0 {
-            self.done = true;
-            return None;
-        }
-        let Some(len) = be32(self.data()) else {
+        if avail < LEN {
+            if !ended {
+                return Step::Need(LEN);
+            }
+            if avail == 0 {
+                return Step::End;
+            }
             let damage = FrameDamage::Truncated {
                 needed: LEN as u64,
                 available: avail as u64,
             };
-            return Some((self.loc, Err(self.damaged(damage, avail))));
-        };
-        let len = len as usize;
+            return self.damaged(Cause::Frame(damage), avail, ended);
+        }
+        let len = be32(self.data()).unwrap_or_default() as usize;
         if len > self.settings.max_entry_bytes {
-            let snippet = self.snippet();
             self.stats.limited += 1;
-            self.resync(1);
-            let e = Error::Limit {
-                at: self.loc,
-                limit: Limit::EntryBytes,
-                actual: len,
-                max: self.settings.max_entry_bytes,
-                snippet,
-            };
-            return Some((self.loc, Err(e)));
+            return self.damaged(Cause::Limit(len), 1, ended);
         }
         if len == 0 {
-            return Some((self.loc, Err(self.damaged(FrameDamage::Empty, 1))));
+            return self.damaged(Cause::Frame(FrameDamage::Empty), 1, ended);
         }
         let frame = LEN + len + LEN;
-        if let Err(source) = self.fill(frame) {
-            return Some((self.loc, Err(self.io_error(source))));
-        }
-        let avail = self.avail();
         if avail < frame {
+            if !ended {
+                return Step::Need(frame);
+            }
             let damage = FrameDamage::Truncated {
                 needed: frame as u64,
                 available: avail as u64,
             };
-            return Some((self.loc, Err(self.damaged(damage, 1))));
+            return self.damaged(Cause::Frame(damage), 1, ended);
         }
-        let start = self.pos;
-        let trailer = be32(&self.buf[start + LEN + len..]).unwrap_or_default();
+        let at = self.pos + LEN;
+        let trailer = be32(&self.buf[at + len..]).unwrap_or_default();
         if trailer as usize != len {
             let damage = FrameDamage::TrailerMismatch {
                 header: len as u32,
                 trailer,
             };
-            return Some((self.loc, Err(self.damaged(damage, 1))));
+            return self.damaged(Cause::Frame(damage), 1, ended);
         }
         if !self.afford(len) {
-            return Some((self.loc, Err(self.damaged(FrameDamage::OverBudget, 1))));
+            return self.damaged(Cause::Frame(FrameDamage::OverBudget), 1, ended);
         }
-        match decode(&self.buf[start + LEN..start + LEN + len]) {
+        match decode(&self.buf[at..at + len]) {
             Ok(entry) => {
                 self.consume(frame);
+                self.items += 1;
                 self.stats.entries += 1;
                 self.stats.entry_bytes += frame as u64;
-                let line = entry.to_line(&self.buf[start + LEN..start + LEN + len]);
-                Some((self.loc, Ok(line)))
+                Step::Entry { entry, at, len }
             }
             // Lengths that agree may be a coincidence of damage (a corrupted length that
-            // points at another frame's): the frame's end is not trusted, the reader scans.
-            Err(p) => Some((self.loc, Err(self.damaged(protobuf_error(p), 1)))),
+            // points at another frame's): the frame's end is not trusted, the decoder scans.
+            Err(p) => self.damaged(Cause::Frame(protobuf_error(p)), 1, ended),
         }
     }
 
-    /// The hex snippet of the bytes at the current position (as many as a snippet shows,
-    /// however much happens to be buffered).
-    fn snippet(&mut self) -> Snippet {
-        if let Err(e) = self.fill(HEX_SNIPPET_MAX + 1) {
-            self.pending_io = Some(e);
-        }
-        Snippet::hex(self.data())
+    /// Damage at the current position: the region from it to the next plausible frame
+    /// (scanning from `skip` bytes on) is passed over, then reported.
+    fn damaged(&mut self, cause: Cause, skip: usize, ended: bool) -> Step {
+        let d = Damage {
+            cause,
+            skip,
+            from: self.offset,
+            snippet: None,
+        };
+        self.scan(d, ended)
     }
 
-    /// An I/O error ends the input.
-    fn io_error(&mut self, source: io::Error) -> Error {
-        self.done = true;
-        self.stats.errors += 1;
-        Error::Io {
-            at: self.loc,
-            source,
-        }
-    }
-
-    /// The error for damage at the current position: the region from it to the next plausible
-    /// frame (scanning from `skip` bytes on) is consumed and counted.
-    fn damaged(&mut self, damage: FrameDamage, skip: usize) -> Error {
-        let snippet = self.snippet();
-        let skipped = self.resync(skip);
-        Error::Frame {
-            at: self.loc,
-            damage,
-            skipped,
-            snippet,
-        }
-    }
-
-    /// Consumes `skip` bytes, then every byte up to the next plausible frame (or the end of
-    /// input); counts them as skipped and the region as one error. Returns the bytes skipped.
-    fn resync(&mut self, skip: usize) -> u64 {
-        let from = self.offset;
-        self.consume(skip.min(self.avail()));
+    /// Goes on passing over the damaged region: consumes every byte up to the next plausible
+    /// frame (or the end of the input), then reports the region as one error.
+    fn scan(&mut self, mut d: Damage, ended: bool) -> Step {
         let max = self.settings.max_entry_bytes;
-        while self.pending_io.is_none() {
-            if let Err(e) = self.fill(LEN) {
-                self.pending_io = Some(e);
-                break;
+        if d.snippet.is_none() {
+            // As many bytes as a snippet shows, and whether more follow.
+            if self.avail() <= HEX_SNIPPET_MAX && !ended {
+                self.damage = Some(d);
+                return Step::Need(HEX_SNIPPET_MAX + 1);
             }
+            self.start_scan(&mut d);
+        }
+        loop {
             let avail = self.avail();
             if avail < LEN {
+                if !ended {
+                    self.damage = Some(d);
+                    return Step::Need(LEN);
+                }
                 self.consume(avail);
                 break;
             }
             let len = be32(self.data()).unwrap_or_default() as usize;
             if len != 0 && len <= max {
-                if let Err(e) = self.fill(LEN + len + LEN) {
-                    self.pending_io = Some(e);
-                    break;
+                if avail < LEN + len + LEN && !ended {
+                    self.damage = Some(d);
+                    return Step::Need(LEN + len + LEN);
                 }
                 // Lengths that agree first (cheap), then a decode the budget can pay for.
                 if agreeing_entry(self.data(), max).is_some()
@@ -639,10 +655,156 @@ impl<R: Read> LocalReader<R> {
             }
             self.consume(1);
         }
-        let skipped = self.offset - from;
+        Step::Error(self.report(d))
+    }
+
+    /// Takes the snippet at the damage and consumes the bytes its scan starts after.
+    fn start_scan(&mut self, d: &mut Damage) {
+        d.snippet = Some(Snippet::hex(self.data()));
+        self.consume(d.skip.min(self.avail()));
+    }
+
+    /// Ends the damaged region being passed over where the scan stands (the input failed):
+    /// its error, now.
+    pub(crate) fn cut_damage(&mut self) -> Option<Error> {
+        let mut d = self.damage.take()?;
+        if d.snippet.is_none() {
+            self.start_scan(&mut d);
+        }
+        Some(self.report(d))
+    }
+
+    /// The error for the damaged region `d`, from its start to the current position (counted
+    /// as skipped).
+    fn report(&mut self, d: Damage) -> Error {
+        let skipped = self.offset - d.from;
         self.stats.skipped_bytes += skipped;
         self.stats.errors += 1;
-        skipped
+        self.items += 1;
+        let snippet = d.snippet.unwrap_or_default();
+        match d.cause {
+            Cause::Frame(damage) => Error::Frame {
+                at: self.loc,
+                damage,
+                skipped,
+                snippet,
+            },
+            Cause::Limit(actual) => Error::Limit {
+                at: self.loc,
+                limit: Limit::EntryBytes,
+                actual,
+                max: self.settings.max_entry_bytes,
+                snippet,
+            },
+        }
+    }
+}
+
+/// Reads the frames of a `local` driver file (or `container-cached.log`) from any
+/// [`Read`], one [`LogLine`] per entry.
+///
+/// Each record's [`Location`] has the frame's byte offset and, as `line`, its 1-based index
+/// among the items (entries and errors) of the stream.
+#[derive(Debug)]
+pub struct LocalReader<R> {
+    inner: R,
+    frames: Frames,
+    eof: bool,
+    done: bool,
+    /// An I/O error met while resynchronising, returned after the damage error.
+    pending_io: Option<io::Error>,
+}
+
+impl<'s> LocalReader<&'s [u8]> {
+    /// A reader over bytes in memory.
+    pub fn from_slice(b: &'s [u8]) -> Self {
+        Self::new(b)
+    }
+}
+
+impl<R: Read> LocalReader<R> {
+    /// A reader with default [`Settings`].
+    pub fn new(inner: R) -> Self {
+        Self::with_settings(inner, Settings::default())
+    }
+
+    /// A reader with explicit limits ([`Settings::max_entry_bytes`]).
+    pub fn with_settings(inner: R, settings: Settings) -> Self {
+        LocalReader {
+            inner,
+            frames: Frames::new(settings),
+            eof: false,
+            done: false,
+            pending_io: None,
+        }
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> LocalStats {
+        self.frames.stats()
+    }
+
+    /// Where the last record or error started.
+    pub fn location(&self) -> Location {
+        self.frames.location()
+    }
+
+    /// Buffers until `need` bytes are available or the input ends.
+    fn fill(&mut self, need: usize) -> io::Result<()> {
+        while self.frames.avail() < need && !self.eof {
+            match self.inner.read(self.frames.room(need)) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.frames.filled(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The next entry borrowing the reader's buffer, or `None` at end of input.
+    pub fn next_record(&mut self) -> Option<Result<LogLine<'_>, Error>> {
+        self.next_located().map(|(_, r)| r)
+    }
+
+    /// Like [`LocalReader::next_record`], with the entry's location.
+    pub fn next_located(&mut self) -> Option<(Location, Result<LogLine<'_>, Error>)> {
+        if self.done {
+            return None;
+        }
+        if let Some(source) = self.pending_io.take() {
+            return Some(self.io_error(source));
+        }
+        let (entry, at, len) = loop {
+            match self.frames.step(self.eof) {
+                Step::Entry { entry, at, len } => break (entry, at, len),
+                Step::Error(e) => return Some((self.frames.location(), Err(e))),
+                Step::End => {
+                    self.done = true;
+                    return None;
+                }
+                Step::Need(need) => {
+                    if let Err(source) = self.fill(need) {
+                        // Damage being passed over ends where the input failed; the I/O
+                        // error comes next.
+                        if let Some(e) = self.frames.cut_damage() {
+                            self.pending_io = Some(source);
+                            return Some((self.frames.location(), Err(e)));
+                        }
+                        return Some(self.io_error(source));
+                    }
+                }
+            }
+        };
+        let loc = self.frames.location();
+        Some((loc, Ok(self.frames.line(&entry, at, len))))
+    }
+
+    /// An I/O error ends the input.
+    fn io_error(&mut self, source: io::Error) -> (Location, Result<LogLine<'static>, Error>) {
+        self.done = true;
+        let e = self.frames.io_error(source);
+        (self.frames.location(), Err(e))
     }
 
     /// Joins partial chunks into messages of `container`, as [`MessageReader`] does for
@@ -651,7 +813,7 @@ impl<R: Read> LocalReader<R> {
     /// [`MessageReader`]: super::reader::MessageReader
     pub fn messages(self, container: &str) -> LocalMessageReader<R> {
         LocalMessageReader {
-            out: Assembly::new(container, self.settings.clone()),
+            out: Assembly::new(container, self.frames.settings.clone()),
             reader: self,
             done: false,
         }
