@@ -23,6 +23,11 @@
 //! (a length within the limit, the same length as its trailer, an entry that decodes) and
 //! goes on. The bytes passed over are counted: [`LocalStats::balanced`].
 //!
+//! [`LocalFollower`] follows a live file across rotations (`docker logs --follow`) with the
+//! same decoder, fed the bytes as the file grows: a frame cut short at the end of the live
+//! file is one Docker is still writing, held back until it is whole; only a file that has
+//! ended (rotated away, truncated, or the follower finished) makes a short tail damage.
+//!
 //! ```
 //! use tripline_docker::{LocalReader, LogFormat, Stream};
 //!
@@ -45,12 +50,16 @@
 //! ```
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
 
 use super::line::{LogFormat, LogLine, Stream};
 use super::partial::{Message, ReassemblyStats};
 use super::reader::Assembly;
+use super::rotation::{Checkpoint, Feed, Start, Tail};
 use crate::attrs::Attributes;
 use crate::error::{FrameDamage, HEX_SNIPPET_MAX, Location, Snippet};
 use crate::{Error, Limit, Settings, Stats, Timestamp};
@@ -73,7 +82,6 @@ const CHUNK: usize = 64 * 1024;
 const BUDGET_BASE: u64 = 64 * 1024;
 /// See [`BUDGET_BASE`].
 const BUDGET_PER_BYTE: u64 = 4;
-
 /// The partial metadata of an entry, as ranges of the entry.
 #[derive(Debug, Clone, Default)]
 struct Meta {
@@ -405,9 +413,9 @@ pub(crate) enum Step {
     End,
 }
 
-/// The frame decoder of [`LocalReader`] (which fills it from a [`Read`]); bytes can also be
-/// pushed into it as a growing file gains them: buffered bytes in, entries and located
-/// errors out.
+/// The frame decoder shared by [`LocalReader`] (which fills it from a [`Read`]) and
+/// [`LocalFollower`] (which pushes the bytes a growing file gains): buffered bytes in,
+/// entries and located errors out.
 ///
 /// It never decides on bytes it does not have: a frame or a resynchronisation scan that runs
 /// past the buffered bytes waits ([`Step::Need`]) until more arrive, or until the caller says
@@ -450,14 +458,33 @@ impl Frames {
         }
     }
 
-    /// Counters.
+    /// Starts another stream (a file read from `offset`): the buffer is emptied, locations
+    /// restart; the counters and the decoding budget go on.
+    pub(crate) fn restart(&mut self, offset: u64) {
+        self.pos = 0;
+        self.end = 0;
+        self.offset = offset;
+        self.items = 0;
+        self.damage = None;
+    }
+
+    /// Counters. The bytes of a damaged region whose end is not known yet are not counted
+    /// before its error is reported (so the counters balance between items).
     pub(crate) fn stats(&self) -> LocalStats {
-        self.stats
+        let mut stats = self.stats;
+        stats.bytes -= self.offset - self.resume_offset();
+        stats
     }
 
     /// Where the last item started.
     pub(crate) fn location(&self) -> Location {
         self.loc
+    }
+
+    /// The stream offset of the first byte no item has reported yet: after the last whole
+    /// frame, or at the damage whose end is still unknown.
+    pub(crate) fn resume_offset(&self) -> u64 {
+        self.damage.as_ref().map_or(self.offset, |d| d.from)
     }
 
     /// Unconsumed bytes buffered.
@@ -494,6 +521,14 @@ impl Frames {
     /// Marks `n` bytes of [`Frames::room`] as filled.
     fn filled(&mut self, n: usize) {
         self.end += n.min(self.buf.len() - self.end);
+    }
+
+    /// Appends bytes the input gained.
+    pub(crate) fn push(&mut self, data: &[u8]) {
+        let need = self.avail().saturating_add(data.len());
+        let room = self.room(need);
+        room[..data.len()].copy_from_slice(data);
+        self.filled(data.len());
     }
 
     /// Consumes `n` buffered bytes.
@@ -877,6 +912,198 @@ impl<R: Read> Iterator for LocalMessageReader<R> {
                 return m;
             }
         }
+    }
+}
+
+/// The frame decoder and the reassembly of a followed `local` driver log: what
+/// [`LocalMessageReader`] does over one `Read`, over the pieces of the files a [`Tail`]
+/// hands it.
+#[derive(Debug)]
+struct LocalCore {
+    frames: Frames,
+    out: Assembly,
+}
+
+impl LocalCore {
+    /// Every item the buffered bytes decide (all of them when the file has `ended`).
+    fn drain(&mut self, ended: bool, out: &mut VecDeque<Result<Message, Error>>) {
+        loop {
+            match self.frames.step(ended) {
+                Step::Entry { entry, at, len } => {
+                    let loc = self.frames.location();
+                    let line = self.frames.line(&entry, at, len);
+                    if let Some(m) = self.out.line(&line, loc) {
+                        out.push_back(m);
+                    }
+                    self.ready(out);
+                }
+                Step::Error(e) => out.push_back(Err(e)),
+                Step::Need(_) | Step::End => return,
+            }
+        }
+    }
+
+    /// The messages the assembly queued.
+    fn ready(&mut self, out: &mut VecDeque<Result<Message, Error>>) {
+        while let Some(m) = self.out.ready() {
+            out.push_back(m);
+        }
+    }
+}
+
+impl Feed for LocalCore {
+    fn start_file(&mut self, path: &Path, offset: u64) {
+        self.frames.restart(offset);
+        self.out.set_file(Some(Arc::from(path)));
+    }
+
+    fn feed(&mut self, data: &[u8], out: &mut VecDeque<Result<Message, Error>>) {
+        self.frames.push(data);
+        self.drain(false, out);
+    }
+
+    fn end_file(&mut self, out: &mut VecDeque<Result<Message, Error>>) {
+        self.drain(true, out);
+    }
+
+    fn resume_offset(&self, _pos: u64) -> u64 {
+        self.frames.resume_offset()
+    }
+}
+
+/// Follows a growing `local` driver log (`containers/<id>/local-logs/container.log`, or the
+/// dual-logging `container-cached.log`) across rotations, like `docker logs --follow`: the
+/// counterpart of [`Follower`](super::rotation::Follower) for binary frames, with the same [`Start`], [`Checkpoint`]
+/// and rotation handling, yielding reassembled [`Message`]s as [`LocalMessageReader`] does.
+///
+/// - A frame cut short at the end of the live file is one Docker is still writing: it is held
+///   back (not an error) until the rest arrives. Only when its file ends — renamed away by a
+///   rotation and drained, truncated, or at [`LocalFollower::finish`] — is a leftover tail
+///   damage: one located [`Error::Frame`] ([`FrameDamage::Truncated`]).
+/// - Damage inside the data is reported as [`LocalReader`] reports it (one located error per
+///   damaged region, then the next plausible frame), once the bytes that decide where the
+///   region ends have arrived. The items and [`LocalStats`] do not depend on how the file
+///   grew: finished, they equal [`LocalReader`]'s over the same bytes.
+/// - Docker rotates by rename (`container.log` → `container.log.1` …, gzipped to `.N.gz`
+///   when `compress=true`): the live file stays open by handle, is drained after the rename,
+///   then the new live file is read from offset 0; a file that shrinks (copy-truncate) is
+///   read again from 0 and counted in `truncations`. One reassembler spans all files.
+/// - [`Start::Beginning`] reads the rotated history oldest first (gzipped files included),
+///   [`Start::End`] only what is written after opening (Docker writes a frame with one
+///   write, so the end of the file is a frame boundary), [`Start::Checkpoint`] resumes
+///   after the last frame or error reported ([`LocalFollower::checkpoint`]).
+///
+/// Messages are keyed by the container the path names ([`local_log_container`]), else by the
+/// file name; each names its file and, as its location, the frame's offset in that file and
+/// its index among the file's items.
+///
+/// ```
+/// use std::io::Write;
+/// use tripline_docker::{LocalFollower, Start};
+///
+/// // A frame: source "stdout", line "hi".
+/// let entry = [&[0x0a, 6][..], b"stdout", &[0x1a, 2], b"hi"].concat();
+/// let len = (entry.len() as u32).to_be_bytes();
+/// let frame = [&len[..], &entry, &len].concat();
+///
+/// let dir = std::env::temp_dir().join(format!("tripline-doc-follow-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("container.log");
+/// let mut file = std::fs::File::create(&path)?;
+/// let mut follower = LocalFollower::open(&path, Start::Beginning)?;
+/// let mut out = Vec::new();
+/// // Half a frame: held back, no error.
+/// file.write_all(&frame[..7])?;
+/// follower.poll(&mut out)?;
+/// assert!(out.is_empty());
+/// file.write_all(&frame[7..])?;
+/// follower.poll(&mut out)?;
+/// assert_eq!(out.pop().unwrap().unwrap().text, b"hi");
+/// assert_eq!(follower.checkpoint().unwrap().offset, frame.len() as u64);
+/// assert!(follower.stats().balanced());
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct LocalFollower {
+    tail: Tail,
+    core: LocalCore,
+    /// How many rotations were followed.
+    pub rotations: u64,
+    /// How many times the live file shrank under us.
+    pub truncations: u64,
+}
+
+impl LocalFollower {
+    /// Starts following `base` (`container.log`) with default [`Settings`].
+    pub fn open(base: &Path, start: Start) -> io::Result<Self> {
+        Self::with_settings(base, start, Settings::default())
+    }
+
+    /// With explicit limits ([`Settings::max_entry_bytes`] and the reassembly's).
+    pub fn with_settings(base: &Path, start: Start, settings: Settings) -> io::Result<Self> {
+        let name = base.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let container = local_log_container(base).unwrap_or(name);
+        let mut core = LocalCore {
+            out: Assembly::new(container, settings.clone()),
+            frames: Frames::new(settings),
+        };
+        let tail = Tail::open(base, start, &mut core)?;
+        Ok(LocalFollower {
+            tail,
+            core,
+            rotations: 0,
+            truncations: 0,
+        })
+    }
+
+    /// Reads everything new, handling rotation; returns how many items were appended.
+    pub fn poll(&mut self, out: &mut Vec<Result<Message, Error>>) -> io::Result<usize> {
+        let n = self.tail.poll(&mut self.core, out);
+        self.rotations = self.tail.rotations;
+        self.truncations = self.tail.truncations;
+        n
+    }
+
+    /// Flushes the open partials of a container (its `die`/`destroy` event).
+    pub fn container_exit(&mut self, container: &str, out: &mut Vec<Result<Message, Error>>) {
+        self.core.out.container_exit(container);
+        out.extend(std::iter::from_fn(|| self.core.out.ready()));
+    }
+
+    /// Flushes the partials idle (by event time) as of `now`.
+    pub fn flush_idle(&mut self, now: Timestamp, out: &mut Vec<Result<Message, Error>>) {
+        self.core.out.flush_idle(now);
+        out.extend(std::iter::from_fn(|| self.core.out.ready()));
+    }
+
+    /// Ends following: a frame left unfinished at the end of the file is one truncation error,
+    /// and the open partials are emitted flagged [`Flush::EndOfInput`](crate::Flush::EndOfInput).
+    pub fn finish(&mut self, out: &mut Vec<Result<Message, Error>>) {
+        let mut ready = VecDeque::new();
+        self.core.end_file(&mut ready);
+        if let Some(m) = self.core.out.finish() {
+            ready.push_back(m);
+        }
+        self.core.ready(&mut ready);
+        out.extend(ready);
+    }
+
+    /// The resume point: the live file and the offset after the last frame (or damaged
+    /// region) reported. A frame still being written, or damage whose end is not known yet,
+    /// is read again after resuming.
+    pub fn checkpoint(&self) -> Option<Checkpoint> {
+        self.tail.checkpoint(&self.core)
+    }
+
+    /// Frame counters over all files.
+    pub fn stats(&self) -> LocalStats {
+        self.core.frames.stats()
+    }
+
+    /// Reassembly counters.
+    pub fn reassembly_stats(&self) -> ReassemblyStats {
+        self.core.out.stats()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Reading a container's rotated json-file logs (`<id>-json.log.N[.gz]` … `<id>-json.log`)
 //! in time order, and following the live file across rotations without losing or
-//! duplicating lines.
+//! duplicating lines. The `local` driver's files rotate the same way and are followed by
+//! [`LocalFollower`](super::local::LocalFollower), which shares the file handling here.
 //!
 //! Docker rotates by rename (`.log` → `.log.1`, `.1` → `.2` …) and may gzip `.1` to
 //! `.1.gz` in the background. One [`Reassembler`] spans all files, so a partial line that
@@ -394,7 +395,9 @@ fn identity(_m: &std::fs::Metadata) -> (u64, u64) {
 }
 
 /// What a followed file's bytes go through: the line splitter and parser of json-file and
-/// the other line layouts ([`Follower`]). [`Tail`] hands it the bytes of each file in order.
+/// the other line layouts ([`Follower`]), or the `local` driver's frame decoder
+/// ([`LocalFollower`](super::local::LocalFollower)). [`Tail`] hands it the bytes of each file
+/// in order.
 pub(crate) trait Feed {
     /// The bytes that follow are `path`'s from `offset` on.
     fn start_file(&mut self, path: &Path, offset: u64);
@@ -427,7 +430,8 @@ impl Feed for Core {
 }
 
 /// The files of a followed log: the rotated backlog still to read, and the live file, held
-/// open by handle across renames, apart from what their bytes go through ([`Feed`]).
+/// open by handle across renames. Shared by [`Follower`] and
+/// [`LocalFollower`](super::local::LocalFollower), which bring their own [`Feed`].
 #[derive(Debug)]
 pub(crate) struct Tail {
     base: PathBuf,
@@ -609,7 +613,9 @@ impl Tail {
     }
 }
 
-/// Follows a growing json-file log across rotations (`docker logs --follow` on files).
+/// Follows a growing json-file log across rotations (`docker logs --follow` on files; the
+/// `local` driver's binary files are followed by
+/// [`LocalFollower`](super::local::LocalFollower)).
 ///
 /// The live file stays open by handle: after Docker renames it to `.1` the follower drains
 /// it to its end, then opens the new live file from offset 0, so nothing is read twice or
