@@ -82,6 +82,12 @@ const CHUNK: usize = 64 * 1024;
 const BUDGET_BASE: u64 = 64 * 1024;
 /// See [`BUDGET_BASE`].
 const BUDGET_PER_BYTE: u64 = 4;
+/// Fields of a candidate entry a resynchronisation scan looks at first ([`ruled_out`], not
+/// charged to the budget: a bounded cost per offset) before it waits for, checks and decodes
+/// the candidate whole. Random damage almost always fails within them, so a follower passing
+/// over damage rarely waits for the bytes a bogus length points at.
+const PREFIX_FIELDS: usize = 16;
+
 /// The partial metadata of an entry, as ranges of the entry.
 #[derive(Debug, Clone, Default)]
 struct Meta {
@@ -136,6 +142,14 @@ impl RawEntry {
 /// A protobuf decoding failure: why, and where in the entry.
 type PbError = (&'static str, usize);
 
+/// The failures of a field that runs past the bytes given: the only ones the start of an
+/// entry cannot be sure of ([`ruled_out`]).
+const VARINT_PAST_END: &str = "varint runs past the end of the entry";
+/// See [`VARINT_PAST_END`].
+const FIXED_PAST_END: &str = "fixed-size field runs past the end of the entry";
+/// See [`VARINT_PAST_END`].
+const BYTES_PAST_END: &str = "length-delimited field runs past the end of the entry";
+
 /// Reads a base-128 varint at `*i` (at most 10 bytes; bits past the 64th are dropped, as
 /// Go's decoder does).
 fn varint(b: &[u8], i: &mut usize) -> Result<u64, PbError> {
@@ -143,7 +157,7 @@ fn varint(b: &[u8], i: &mut usize) -> Result<u64, PbError> {
     let mut v = 0u64;
     for k in 0..10 {
         let Some(&c) = b.get(*i) else {
-            return Err(("varint runs past the end of the entry", start));
+            return Err((VARINT_PAST_END, start));
         };
         *i += 1;
         v |= u64::from(c & 0x7f) << (7 * k);
@@ -183,7 +197,7 @@ fn field_value(b: &[u8], i: &mut usize) -> Result<(u64, Value), PbError> {
         1 | 5 => {
             let n = if tag & 7 == 1 { 8 } else { 4 };
             if b.len() - *i < n {
-                return Err(("fixed-size field runs past the end of the entry", at));
+                return Err((FIXED_PAST_END, at));
             }
             *i += n;
             Value::Fixed
@@ -194,7 +208,7 @@ fn field_value(b: &[u8], i: &mut usize) -> Result<(u64, Value), PbError> {
                 .ok()
                 .and_then(|n| i.checked_add(n))
                 .filter(|&e| e <= b.len())
-                .ok_or(("length-delimited field runs past the end of the entry", at))?;
+                .ok_or((BYTES_PAST_END, at))?;
             let r = *i..end;
             *i = end;
             Value::Bytes(r)
@@ -224,6 +238,48 @@ fn decode_meta(b: &[u8], range: Range<usize>, meta: &mut Meta) -> Result<(), PbE
         }
     }
     Ok(())
+}
+
+/// Whether an entry of `len` bytes starting with `known` (all of it, or what is buffered so
+/// far) cannot decode, judged by its first [`PREFIX_FIELDS`] fields: `Some(true)` when they
+/// show a failure no later byte can undo (a field number 0, a group or undefined wire type, a
+/// known field of the wrong wire type, a varint over 10 bytes, a field running past `len`),
+/// `Some(false)` when they decode (the partial metadata's contents are not looked at), `None`
+/// when more bytes are needed to tell. With more bytes the answer only firms up: a candidate
+/// ruled out by a prefix is ruled out by the whole entry.
+fn ruled_out(known: &[u8], len: usize) -> Option<bool> {
+    let whole = known.len() >= len;
+    let mut i = 0;
+    for _ in 0..PREFIX_FIELDS {
+        if i >= known.len() {
+            return if whole { Some(false) } else { None };
+        }
+        let at = i;
+        match field(known, &mut i) {
+            Ok((1 | 3 | 5, Value::Bytes(_)) | (2 | 4, Value::Varint(_))) => {}
+            Ok((1..=5, _)) => return Some(true),
+            Ok(_) => {}
+            Err(_) if whole => return Some(true),
+            Err((BYTES_PAST_END, _)) => {
+                // Its length read, the field's end is known: past the entry, or later.
+                let mut j = at;
+                let end = varint(known, &mut j)
+                    .and_then(|_| varint(known, &mut j))
+                    .ok()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .and_then(|n| j.checked_add(n));
+                return match end {
+                    Some(end) if end <= len => None,
+                    Some(_) => Some(true),
+                    // The length itself is not all buffered yet.
+                    None => None,
+                };
+            }
+            Err((VARINT_PAST_END | FIXED_PAST_END, _)) => return None,
+            Err(_) => return Some(true),
+        }
+    }
+    Some(false)
 }
 
 /// Decodes a whole `LogEntry`.
@@ -676,6 +732,20 @@ impl Frames {
             }
             let len = be32(self.data()).unwrap_or_default() as usize;
             if len != 0 && len <= max {
+                // The entry's first fields, as far as they are buffered, may rule it out at
+                // once (then whatever the rest and its trailer, as a decode would).
+                let known = (avail - LEN).min(len);
+                match ruled_out(&self.data()[LEN..LEN + known], len) {
+                    Some(true) => {
+                        self.consume(1);
+                        continue;
+                    }
+                    None if !ended => {
+                        self.damage = Some(d);
+                        return Step::Need(avail + 1);
+                    }
+                    _ => {}
+                }
                 if avail < LEN + len + LEN && !ended {
                     self.damage = Some(d);
                     return Step::Need(LEN + len + LEN);
