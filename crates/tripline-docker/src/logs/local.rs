@@ -59,7 +59,7 @@ use std::sync::Arc;
 use super::line::{LogFormat, LogLine, Stream};
 use super::partial::{Message, ReassemblyStats};
 use super::reader::Assembly;
-use super::rotation::{Checkpoint, Feed, Start, Tail};
+use super::rotation::{Checkpoint, Counts, Feed, Start, Tail};
 use crate::attrs::Attributes;
 use crate::error::{FrameDamage, HEX_SNIPPET_MAX, Location, Snippet};
 use crate::{Error, Limit, Settings, Stats, Timestamp};
@@ -1129,10 +1129,11 @@ impl LocalFollower {
 
     /// Reads everything new, handling rotation; returns how many items were appended.
     pub fn poll(&mut self, out: &mut Vec<Result<Message, Error>>) -> io::Result<usize> {
-        let n = self.tail.poll(&mut self.core, out);
-        self.rotations = self.tail.rotations;
-        self.truncations = self.tail.truncations;
-        n
+        let counts = Counts {
+            rotations: &mut self.rotations,
+            truncations: &mut self.truncations,
+        };
+        self.tail.poll(&mut self.core, counts, out)
     }
 
     /// Flushes the open partials of a container (its `die`/`destroy` event).

@@ -439,10 +439,14 @@ pub(crate) struct Tail {
     live: Option<(File, (u64, u64))>,
     pos: u64,
     buf: Vec<u8>,
-    /// How many rotations were followed.
-    pub(crate) rotations: u64,
-    /// How many times the live file shrank under us.
-    pub(crate) truncations: u64,
+}
+
+/// What a [`Tail`] counts, kept by its follower (public fields there).
+pub(crate) struct Counts<'a> {
+    /// Rotations followed.
+    pub(crate) rotations: &'a mut u64,
+    /// Times the live file shrank under us.
+    pub(crate) truncations: &'a mut u64,
 }
 
 impl Tail {
@@ -454,8 +458,6 @@ impl Tail {
             live: None,
             pos: 0,
             buf: vec![0; 64 * 1024],
-            rotations: 0,
-            truncations: 0,
         };
         match start {
             Start::Beginning => {
@@ -524,6 +526,7 @@ impl Tail {
     pub(crate) fn poll(
         &mut self,
         core: &mut impl Feed,
+        counts: Counts<'_>,
         out: &mut Vec<Result<Message, Error>>,
     ) -> io::Result<usize> {
         let mut ready = VecDeque::new();
@@ -559,7 +562,7 @@ impl Tail {
                 if let (Some((_, _)), Some(m)) = (&self.live, &now)
                     && m.len() < self.pos
                 {
-                    self.truncations += 1;
+                    *counts.truncations += 1;
                     core.end_file(&mut ready);
                     self.open_live(0, core)?;
                     core.start_file(&self.base, 0);
@@ -569,7 +572,7 @@ impl Tail {
             }
             // The old handle is drained; a tail it left unfinished ends that file.
             if self.live.is_some() {
-                self.rotations += 1;
+                *counts.rotations += 1;
                 self.drain_live(core, &mut ready)?;
                 core.end_file(&mut ready);
             }
@@ -655,10 +658,11 @@ impl Follower {
 
     /// Reads everything new, handling rotation; returns how many items were appended.
     pub fn poll(&mut self, out: &mut Vec<Result<Message, Error>>) -> io::Result<usize> {
-        let n = self.tail.poll(&mut self.core, out);
-        self.rotations = self.tail.rotations;
-        self.truncations = self.tail.truncations;
-        n
+        let counts = Counts {
+            rotations: &mut self.rotations,
+            truncations: &mut self.truncations,
+        };
+        self.tail.poll(&mut self.core, counts, out)
     }
 
     /// Flushes open partials of a container (its `die`/`destroy` event).
