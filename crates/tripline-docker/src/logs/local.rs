@@ -609,6 +609,7 @@ impl Frames {
     }
 
     /// The line of an entry [`Frames::step`] returned, borrowing the buffer.
+    #[inline]
     pub(crate) fn line(&self, entry: &RawEntry, at: usize, len: usize) -> LogLine<'_> {
         entry.to_line(&self.buf[at..at + len])
     }
@@ -632,8 +633,11 @@ impl Frames {
 
     /// The next entry or error. `ended` tells that no byte will follow those buffered: only
     /// then is a short tail damage; before, the decoder asks for more ([`Step::Need`]).
+    #[inline]
     pub(crate) fn step(&mut self, ended: bool) -> Step {
-        if let Some(d) = self.damage.take() {
+        if self.damage.is_some()
+            && let Some(d) = self.damage.take()
+        {
             return self.scan(d, ended);
         }
         self.begin();
@@ -873,6 +877,7 @@ impl<R: Read> LocalReader<R> {
     }
 
     /// Like [`LocalReader::next_record`], with the entry's location.
+    #[inline]
     pub fn next_located(&mut self) -> Option<(Location, Result<LogLine<'_>, Error>)> {
         if self.done {
             return None;

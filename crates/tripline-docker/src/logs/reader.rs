@@ -188,9 +188,12 @@ impl Assembly {
         // One complete line in, its message out, built where it is returned (no queue, no
         // moves of the message).
         if self.reasm.passes_through(line) {
-            let mut m = Reassembler::whole_line(key, line, loc);
-            m.file.clone_from(&self.file);
-            return Some(Ok(m));
+            return Some(Ok(Reassembler::whole_line(
+                key,
+                line,
+                loc,
+                self.file.as_ref(),
+            )));
         }
         self.reasm
             .push(key, line, loc, self.file.as_ref(), &mut self.scratch);
