@@ -827,6 +827,10 @@ proptest! {
         prop_assert_eq!(stats.bytes, data.len() as u64);
         let got = ok_entries(&items);
         let want: Vec<Entry> = entries.iter().cloned().map(as_read).collect();
+        // A frame cut right before its trailer, followed by a frame of the same length: the
+        // next header reads as the trailer, the cut frame is whole to the reader, and the
+        // next one is lost to the damage (a coincidence no reader can see through).
+        prop_assume!(!(kind == 2 && framed[k + 1].len() == framed[k].len()));
         // Everything before the damage, then every untouched frame after it, in order.
         prop_assert!(got.len() >= want.len() - 1, "{:?}", items);
         prop_assert_eq!(&got[..k], &want[..k]);
@@ -1000,7 +1004,10 @@ fn damage_in_a_growing_file_is_reported_as_the_reader_reports_it() {
         for piece in data.chunks(step) {
             append(&path, piece);
             fl.poll(&mut got).unwrap();
-            assert!(fl.stats().balanced(), "{:?}", fl.stats());
+            let s = fl.stats();
+            assert!(s.balanced(), "{s:?}");
+            // A region whose end is not known yet is neither counted nor checkpointed.
+            assert_eq!(fl.checkpoint().unwrap().offset, s.bytes);
         }
         // The last frames are whole and tell where the damage ends: every item is out before
         // finishing (a scan candidate ruled out by its first fields is not waited for).
@@ -1063,12 +1070,62 @@ fn rotation_by_rename_loses_and_repeats_nothing() {
     }
 }
 
+/// A rendered item without the item numbers of its location (a follower resumed from a
+/// checkpoint numbers from there).
+fn without_lines(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("line: ") {
+        out.push_str(&rest[..i]);
+        rest = rest[i + 6..].trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A rendered message without its location (one pass counts offsets across the files).
 fn strip_location(s: &str) -> String {
     match (s.find("location: "), s.find(", file: ")) {
         (Some(a), Some(b)) if a < b => format!("{}{}", &s[..a], &s[b..]),
         _ => s.to_string(),
     }
+}
+
+#[test]
+fn a_rotation_ends_the_old_file_and_its_unfinished_frame() {
+    let (e, f) = three();
+    let dir = log_dir("rotate-half");
+    let base = dir.join("container.log");
+    fs::write(&base, [&f[0][..], &f[1][..6]].concat()).unwrap();
+    let mut fl = LocalFollower::open(&base, Start::Beginning).unwrap();
+    let mut got = Vec::new();
+    fl.poll(&mut got).unwrap();
+    assert_eq!(texts(&got), [e[0].line.clone()]);
+    // The old file never gets the rest of its frame (Docker rotates between writes; a crash
+    // does not): after the rename it is drained and its tail is damage, located in it.
+    fs::rename(&base, dir.join("container.log.1")).unwrap();
+    fs::write(&base, [&f[1][..], &f[2]].concat()).unwrap();
+    fl.poll(&mut got).unwrap();
+    assert_eq!(fl.rotations, 1);
+    assert_eq!(got.len(), 4);
+    match &got[1] {
+        Err(Error::Frame {
+            at,
+            damage: FrameDamage::Truncated { needed, available },
+            skipped,
+            ..
+        }) => {
+            assert_eq!((at.line, at.offset), (2, f[0].len() as u64));
+            assert_eq!((*needed, *available, *skipped), (f[1].len() as u64, 6, 6));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(texts(&got[2..]), [e[1].line.clone(), e[2].line.clone()]);
+    assert_eq!(got[2].as_ref().unwrap().location.offset, 0);
+    let s = fl.stats();
+    assert!(s.balanced(), "{s:?}");
+    assert_eq!((s.entries, s.errors, s.skipped_bytes), (3, 1, 6));
+    remove_log_dir(&dir);
 }
 
 #[test]
@@ -1327,8 +1384,6 @@ fn open_partials_flush_on_exit_idle_and_finish() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
-
     #[test]
     fn a_follower_fed_in_pieces_reads_what_one_pass_reads(
         parts in proptest::collection::vec(
@@ -1341,16 +1396,27 @@ proptest! {
         ),
         pieces in proptest::collection::vec(1usize..40, 1..8),
         max in prop_oneof![Just(1_000_000usize), 0usize..40],
+        stop in any::<prop::sample::Index>(),
     ) {
         let data = parts.concat();
-        let settings = Settings { max_entry_bytes: max, ..Settings::default() };
+        // No idle flushing: the newest event time a reassembler has seen is not part of a
+        // checkpoint (a resumed follower may flush a partial as idle that one pass keeps).
+        let settings = Settings {
+            max_entry_bytes: max,
+            partial_idle_ns: i64::MAX,
+            ..Settings::default()
+        };
         let (want, want_stats) = one_pass(&data, settings.clone());
         let dir = log_dir("prop");
         let base = dir.join("container.log");
-        let mut f = LocalFollower::with_settings(&base, Start::Beginning, settings).unwrap();
+        let mut f = LocalFollower::with_settings(&base, Start::Beginning, settings.clone()).unwrap();
         let mut got = Vec::new();
         let mut at = 0;
-        for size in pieces.iter().cycle() {
+        // A checkpoint taken after one of the polls, with what was out by then.
+        let polls = data.len().div_ceil(pieces.iter().sum::<usize>()) * pieces.len();
+        let stop = stop.index(polls.max(1));
+        let mut cp = None;
+        for (i, size) in pieces.iter().cycle().enumerate() {
             if at == data.len() {
                 break;
             }
@@ -1358,12 +1424,34 @@ proptest! {
             append(&base, &data[at..end]);
             at = end;
             f.poll(&mut got).unwrap();
-            prop_assert!(f.stats().balanced());
+            let s = f.stats();
+            prop_assert!(s.balanced());
+            prop_assert_eq!(f.checkpoint().unwrap().offset, s.bytes);
+            if i == stop {
+                cp = Some((f.checkpoint().unwrap(), got.len()));
+            }
         }
         f.finish(&mut got);
-        remove_log_dir(&dir);
-        prop_assert_eq!(render(&got), want);
+        prop_assert_eq!(render(&got), want.clone());
         prop_assert_eq!(f.stats(), want_stats);
         prop_assert_eq!(f.stats().bytes, data.len() as u64);
+        // Resuming from the checkpoint reads the rest: with what was out before it, one
+        // pass again (item numbers restart at the resume point). Unless a partial message
+        // was open at the checkpoint: its chunks before it are not part of a checkpoint.
+        let spans = |(cp, n): &(Checkpoint, usize)| {
+            got[*n..].iter().flatten().any(|m| m.location.offset < cp.offset)
+        };
+        if let Some((cp, n)) = cp.filter(|c| !spans(c)) {
+            let mut g = LocalFollower::with_settings(&base, Start::Checkpoint(cp), settings).unwrap();
+            let mut rest = Vec::new();
+            g.poll(&mut rest).unwrap();
+            g.finish(&mut rest);
+            let mut union = render(&got[..n]);
+            union.extend(render(&rest));
+            let strip = |v: &[String]| v.iter().map(|s| without_lines(s)).collect::<Vec<_>>();
+            prop_assert_eq!(strip(&union), strip(&want));
+            prop_assert_eq!(g.stats().bytes, data.len() as u64 - cp.offset);
+        }
+        remove_log_dir(&dir);
     }
 }

@@ -1167,7 +1167,8 @@ impl LocalFollower {
 
     /// The resume point: the live file and the offset after the last frame (or damaged
     /// region) reported. A frame still being written, or damage whose end is not known yet,
-    /// is read again after resuming.
+    /// is read again after resuming. As for [`Follower`](super::rotation::Follower), a
+    /// partial message still open in the reassembler is not part of it (see [`Checkpoint`]).
     pub fn checkpoint(&self) -> Option<Checkpoint> {
         self.tail.checkpoint(&self.core)
     }
