@@ -20,8 +20,9 @@
 //! A damaged frame (cut short, lengths that disagree, an entry that is not a `LogEntry`, a
 //! length over [`Settings::max_entry_bytes`]) is one error carrying its byte offset and a hex
 //! snippet; the reader then scans forward to the next offset where a plausible frame starts
-//! (a length within the limit, the same length as its trailer, an entry that decodes) and
-//! goes on. The bytes passed over are counted: [`LocalStats::balanced`].
+//! (a length within the limit, the same length as its trailer, an entry that decodes; a
+//! candidate whose first fields already cannot decode is passed over at once) and goes on.
+//! The bytes passed over are counted: [`LocalStats::balanced`].
 //!
 //! [`LocalFollower`] follows a live file across rotations (`docker logs --follow`) with the
 //! same decoder, fed the bytes as the file grows: a frame cut short at the end of the live
@@ -1058,7 +1059,11 @@ impl Feed for LocalCore {
 /// - Damage inside the data is reported as [`LocalReader`] reports it (one located error per
 ///   damaged region, then the next plausible frame), once the bytes that decide where the
 ///   region ends have arrived. The items and [`LocalStats`] do not depend on how the file
-///   grew: finished, they equal [`LocalReader`]'s over the same bytes.
+///   grew: finished, they equal [`LocalReader`]'s over the same bytes. The price is a wait:
+///   a length at a frame boundary announces a frame that may still be being written, and a
+///   resynchronisation candidate whose first fields decode may still turn out whole, so
+///   either waits for its bytes (at most [`Settings::max_entry_bytes`] and its lengths);
+///   candidates that random damage makes are nearly always ruled out by their first fields.
 /// - Docker rotates by rename (`container.log` → `container.log.1` …, gzipped to `.N.gz`
 ///   when `compress=true`): the live file stays open by handle, is drained after the rename,
 ///   then the new live file is read from offset 0; a file that shrinks (copy-truncate) is
