@@ -1,13 +1,16 @@
 //! Print container logs from json-file log files (or `journalctl -o json` exports of the
 //! journald driver, or the binary files of the `local` driver and the dual-logging cache
 //! `container-cached.log`) like `docker logs -t`, with partial lines reassembled, rotated (and
-//! gzipped) files read in order, and `--follow` across rotation (json-file).
+//! gzipped) files read in order, and `--follow` across rotation (json-file with `Follower`,
+//! the `local` driver's files with `LocalFollower`: a frame Docker is still writing waits for
+//! its end).
 //!
 //! ```text
 //! cargo run --example docker_logs -- /var/lib/docker/containers/<id>
 //! cargo run --example docker_logs -- /var/lib/docker/containers/<id>/local-logs/container.log
 //! cargo run --example docker_logs -- --since 10m --tail 20 --stream stderr /var/lib/docker/containers
 //! cargo run --example docker_logs -- --follow examples/data/lab/<id>-json.log
+//! cargo run --example docker_logs -- --follow /var/lib/docker/containers/<id>/local-logs/container.log
 //! ```
 
 use std::collections::VecDeque;
@@ -17,16 +20,16 @@ use std::time::Duration;
 
 use clap::Parser;
 use tripline_docker::{
-    Error, Follower, LocalReader, LogFormat, Message, Reassembler, Settings, Start, Stream,
-    Timestamp, container_log_path, is_local_frame, local_log_container, parse_time_arg,
-    rotated_files,
+    Error, Follower, LocalFollower, LogFormat, Message, Settings, Start, Stream, Timestamp,
+    container_log_path, is_local_frame, parse_time_arg,
 };
 
 /// Reassembled container logs from json-file log files.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
-    /// `<id>-json.log` files, container directories, or a `containers/` directory.
+    /// `<id>-json.log` or `local` driver files, container directories, or a `containers/`
+    /// directory.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Only lines at or after this time (RFC 3339, Unix seconds, or a duration like `10m`).
@@ -38,7 +41,7 @@ struct Args {
     /// Only this stream.
     #[arg(long, value_parser = ["stdout", "stderr", "all"], default_value = "all")]
     stream: String,
-    /// Keep reading as the files grow, across rotations.
+    /// Keep reading as the files grow, across rotations (json-file and `local` driver files).
     #[arg(short, long)]
     follow: bool,
     /// Omit the timestamp prefix.
@@ -84,43 +87,58 @@ fn local_log_path(dir: &Path) -> Option<PathBuf> {
 }
 
 /// Whether `path` is a `local` driver file: its first frame (an entry of up to the default
-/// `max_entry_bytes`, with its two lengths) is whole and plausible.
+/// `max_entry_bytes`, with its two lengths) is whole and plausible, or, still empty, it has the
+/// name the `local` driver or the dual-logging cache gives its files.
 fn is_local_file(path: &Path) -> std::io::Result<bool> {
     let max = Settings::default().max_entry_bytes;
     let mut head = Vec::new();
     std::fs::File::open(path)?
         .take(max as u64 + 8)
         .read_to_end(&mut head)?;
-    Ok(is_local_frame(&head, max))
+    let local_name = path
+        .file_name()
+        .is_some_and(|n| n == "container.log" || n == "container-cached.log");
+    Ok(is_local_frame(&head, max) || (head.is_empty() && local_name))
 }
 
-/// Every message of a `local` driver log and its rotated files (`.N`, `.N.gz`), oldest
-/// first, partials joined across files.
-fn read_local(base: &Path) -> std::io::Result<Vec<Result<Message, Error>>> {
-    let key = local_log_container(base).unwrap_or("local").into();
-    let mut reasm = Reassembler::default();
-    let mut out = Vec::new();
-    let mut items = Vec::new();
-    for f in rotated_files(base)? {
-        let file = std::fs::File::open(&f)?;
-        let input: Box<dyn Read> = if f.extension().is_some_and(|e| e == "gz") {
-            Box::new(flate2::read::MultiGzDecoder::new(file))
+/// A log and its rotated files (`.N`, `.N.gz`), oldest first, partials joined across files,
+/// followed as they grow.
+enum Tail {
+    /// json-file (and the other line layouts).
+    Lines(Follower),
+    /// The `local` driver's binary frames.
+    Local(LocalFollower),
+}
+
+impl Tail {
+    fn open(path: &Path) -> std::io::Result<Self> {
+        Ok(if is_local_file(path)? {
+            Tail::Local(LocalFollower::open(path, Start::Beginning)?)
         } else {
-            Box::new(std::io::BufReader::new(file))
-        };
-        let path = std::sync::Arc::from(f.as_path());
-        let mut r = LocalReader::new(input);
-        while let Some((loc, item)) = r.next_located() {
-            match item {
-                Ok(line) => reasm.push(&key, &line, loc, Some(&path), &mut out),
-                Err(e) => items.push(Err(e)),
-            }
-            items.extend(out.drain(..).map(Ok));
+            Tail::Lines(Follower::open(path, Start::Beginning)?)
+        })
+    }
+
+    fn poll(&mut self, out: &mut Vec<Result<Message, Error>>) -> std::io::Result<usize> {
+        match self {
+            Tail::Lines(f) => f.poll(out),
+            Tail::Local(f) => f.poll(out),
         }
     }
-    reasm.finish(&mut out);
-    items.extend(out.drain(..).map(Ok));
-    Ok(items)
+
+    fn flush_idle(&mut self, now: Timestamp, out: &mut Vec<Result<Message, Error>>) {
+        match self {
+            Tail::Lines(f) => f.flush_idle(now, out),
+            Tail::Local(f) => f.flush_idle(now, out),
+        }
+    }
+
+    fn finish(&mut self, out: &mut Vec<Result<Message, Error>>) {
+        match self {
+            Tail::Lines(f) => f.finish(out),
+            Tail::Local(f) => f.finish(out),
+        }
+    }
 }
 
 struct Printer {
@@ -224,15 +242,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut followers = Vec::new();
     let mut errors = 0u64;
     for f in &files {
-        if is_local_file(f)? {
-            if args.follow {
-                return Err(format!("{}: --follow reads json-file logs only", f.display()).into());
-            }
-            let items = read_local(f)?;
-            print_history(&printer, args.tail, items, f, &mut errors);
-            continue;
-        }
-        let mut fl = Follower::open(Path::new(f), Start::Beginning)?;
+        let mut fl = Tail::open(f)?;
         let mut items = Vec::new();
         fl.poll(&mut items)?;
         if !args.follow {

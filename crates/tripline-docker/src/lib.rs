@@ -28,7 +28,8 @@
 //! Docker's `local` log driver (and the dual-logging cache `container-cached.log`) writes
 //! binary frames — `[u32 BE length][protobuf LogEntry][u32 BE length]` — instead of lines;
 //! [`LocalReader`] reads them from any `Read` into the same [`LogLine`]s, resynchronising
-//! after damage (format and damage handling in [`logs::local`]).
+//! after damage (format and damage handling in [`logs::local`]), and [`LocalFollower`]
+//! follows a live one across rotations as [`Follower`] follows json-file logs.
 //!
 //! Layers: [`events`] (records, text lines, filters), [`logs`] (line formats — json-file, CRI,
 //! journald entries, `docker logs -t`, compose — detection, the `local` driver's binary
@@ -68,8 +69,8 @@ pub use logs::journald::parse_journald;
 pub use logs::jsonfile::{parse_json_log, render_json_log};
 pub use logs::line::{LogFormat, LogLine, Stream};
 pub use logs::local::{
-    LocalMessageReader, LocalReader, LocalStats, is_local_frame, local_log_container,
-    parse_local_entry,
+    LocalFollower, LocalMessageReader, LocalReader, LocalStats, is_local_frame,
+    local_log_container, parse_local_entry,
 };
 pub use logs::partial::{Flush, Message, Reassembler, ReassemblyStats};
 pub use logs::reader::{LogReader, MessageReader};

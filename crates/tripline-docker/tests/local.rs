@@ -1,8 +1,10 @@
 //! The `local` log driver reader: files written by moby's own driver, damage and
 //! resynchronisation, and property tests against a small test encoder.
 
-use std::io::{self, Read};
-use std::path::Path;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use proptest::prelude::*;
 use serde_json::Value;
@@ -825,6 +827,10 @@ proptest! {
         prop_assert_eq!(stats.bytes, data.len() as u64);
         let got = ok_entries(&items);
         let want: Vec<Entry> = entries.iter().cloned().map(as_read).collect();
+        // A frame cut right before its trailer, followed by a frame of the same length: the
+        // next header reads as the trailer, the cut frame is whole to the reader, and the
+        // next one is lost to the damage (a coincidence no reader can see through).
+        prop_assume!(!(kind == 2 && framed[k + 1].len() == framed[k].len()));
         // Everything before the damage, then every untouched frame after it, in order.
         prop_assert!(got.len() >= want.len() - 1, "{:?}", items);
         prop_assert_eq!(&got[..k], &want[..k]);
@@ -840,4 +846,612 @@ proptest! {
 fn a_line_parser_fixed_to_local_refuses_lines() {
     let mut p = LogParser::new(Detect::Fixed(LogFormat::Local));
     assert!(matches!(p.parse(b"hello"), Err(Error::Format { .. })));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Following a live file: LocalFollower.
+
+const HEX_ID: &str = "5f2c0c6f2b1e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c";
+
+static DIRS: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh `containers/<id>/local-logs/` directory, as Docker lays it out.
+fn log_dir(name: &str) -> PathBuf {
+    let n = DIRS.fetch_add(1, Ordering::Relaxed);
+    let root = std::env::temp_dir().join(format!(
+        "tripline-local-follow-{}-{name}-{n}",
+        std::process::id()
+    ));
+    let _ = fs::remove_dir_all(&root);
+    let d = root.join("containers").join(HEX_ID).join("local-logs");
+    fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn remove_log_dir(d: &Path) {
+    fs::remove_dir_all(d.ancestors().nth(3).unwrap()).unwrap();
+}
+
+fn append(path: &Path, bytes: &[u8]) {
+    let mut f = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    f.write_all(bytes).unwrap();
+}
+
+/// Items as comparable text; the file a message names is left out (a one-pass reader over a
+/// `Read` names none).
+fn render(items: &[Result<Message, Error>]) -> Vec<String> {
+    items
+        .iter()
+        .map(|r| match r {
+            Ok(m) => format!(
+                "{:?}",
+                Message {
+                    file: None,
+                    ..m.clone()
+                }
+            ),
+            Err(e) => format!("{e:?}"),
+        })
+        .collect()
+}
+
+/// What `LocalMessageReader` makes of `data` in one pass, and the reader's counters.
+fn one_pass(data: &[u8], settings: Settings) -> (Vec<String>, LocalStats) {
+    let mut r = LocalReader::with_settings(data, settings).messages(HEX_ID);
+    let items: Vec<_> = r.by_ref().collect();
+    (render(&items), r.stats())
+}
+
+/// Where each frame of well-formed `data` ends.
+fn frame_ends(data: &[u8]) -> Vec<u64> {
+    let mut r = LocalReader::from_slice(data);
+    let mut starts = Vec::new();
+    while let Some((loc, item)) = r.next_located() {
+        assert!(item.is_ok());
+        starts.push(loc.offset);
+    }
+    starts.remove(0);
+    starts.push(data.len() as u64);
+    starts
+}
+
+fn texts(items: &[Result<Message, Error>]) -> Vec<Vec<u8>> {
+    items
+        .iter()
+        .map(|m| m.as_ref().unwrap().text.clone())
+        .collect()
+}
+
+#[test]
+fn a_file_growing_in_pieces_is_read_frame_by_frame() {
+    for name in ["basic.log", "rotated.log.1"] {
+        let data = fixture(name);
+        let (want, want_stats) = one_pass(&data, Settings::default());
+        let ends = frame_ends(&data);
+        let first = ends[0] as usize;
+        // One byte, seven bytes, a frame and a half, … (the large entry of basic.log arrives
+        // over many polls).
+        let sizes = [1, 7, first + first / 2, 3, 64, 2, 500, 13, 4096];
+        let dir = log_dir("pieces");
+        let path = dir.join("container.log");
+        fs::write(&path, b"").unwrap();
+        let mut f = LocalFollower::open(&path, Start::Beginning).unwrap();
+        let mut got = Vec::new();
+        let mut at = 0;
+        let mut polls = 0usize;
+        for size in sizes.iter().cycle() {
+            if at == data.len() {
+                break;
+            }
+            let end = (at + size).min(data.len());
+            append(&path, &data[at..end]);
+            at = end;
+            f.poll(&mut got).unwrap();
+            polls += 1;
+            // Every whole frame is read, the frame being written is held back: no error.
+            let whole = ends.iter().take_while(|&&e| e <= at as u64).count();
+            let s = f.stats();
+            assert_eq!((s.entries, s.errors), (whole as u64, 0), "{name} at {at}");
+            assert!(got.iter().all(Result::is_ok), "{name} at {at}");
+            assert!(s.balanced(), "{s:?}");
+            let resume = whole.checked_sub(1).map_or(0, |i| ends[i]);
+            assert_eq!(f.checkpoint().unwrap().offset, resume, "{name} at {at}");
+        }
+        assert!(polls >= 9, "{name}: {polls} polls");
+        f.finish(&mut got);
+        assert_eq!(render(&got), want, "{name}");
+        assert_eq!(f.stats(), want_stats, "{name}");
+        assert_eq!((f.rotations, f.truncations), (0, 0));
+        for m in &got {
+            let m = m.as_ref().unwrap();
+            assert_eq!(m.file.as_deref(), Some(path.as_path()));
+            assert_eq!(&*m.container, HEX_ID);
+        }
+        remove_log_dir(&dir);
+    }
+}
+
+#[test]
+fn damage_in_a_growing_file_is_reported_as_the_reader_reports_it() {
+    let (_, f) = three();
+    let garbage = b"\x00\x00\x00\x05not a frame at all \x00\x00\x00\x03abc\x00\x00\x00\x04";
+    // Docker goes on writing after the damage.
+    let more: Vec<Entry> = (0..8)
+        .map(|i| line("stdout", 10 + i, &format!("later {i}")))
+        .collect();
+    let data = [
+        &f[0][..],
+        garbage,
+        &f[1],
+        &[0u8; 40],
+        &[0x00, 0x0f, 0x42, 0x41, 0xde],
+        &f[2],
+        &frames(&more),
+    ]
+    .concat();
+    let (want, want_stats) = one_pass(&data, Settings::default());
+    // The garbage, and the NULs with the over-long length after them: two regions.
+    assert_eq!((want_stats.errors, want_stats.entries), (2, 11));
+    for step in [1, 2, 5, 9, 33, data.len()] {
+        let dir = log_dir("damage");
+        let path = dir.join("container.log");
+        let mut fl = LocalFollower::open(&path, Start::Beginning).unwrap();
+        let mut got = Vec::new();
+        for piece in data.chunks(step) {
+            append(&path, piece);
+            fl.poll(&mut got).unwrap();
+            let s = fl.stats();
+            assert!(s.balanced(), "{s:?}");
+            // A region whose end is not known yet is neither counted nor checkpointed.
+            assert_eq!(fl.checkpoint().unwrap().offset, s.bytes);
+        }
+        // The last frames are whole and tell where the damage ends: every item is out before
+        // finishing (a scan candidate ruled out by its first fields is not waited for).
+        assert_eq!(render(&got), want, "step {step}");
+        fl.finish(&mut got);
+        assert_eq!(render(&got), want, "step {step}");
+        assert_eq!(fl.stats(), want_stats, "step {step}");
+        remove_log_dir(&dir);
+    }
+}
+
+#[test]
+fn rotation_by_rename_loses_and_repeats_nothing() {
+    let data = fixture("basic.log");
+    let (want, want_stats) = one_pass(&data, Settings::default());
+    let ends = frame_ends(&data);
+    // Docker rotates between two writes: at every frame boundary (the partial chunks of
+    // basic.log straddle some of them, and are joined across the files).
+    for cut in std::iter::once(0).chain(ends.iter().map(|&e| e as usize)) {
+        let dir = log_dir("rotate");
+        let live = dir.join("container.log");
+        fs::write(&live, &data[..cut / 2]).unwrap();
+        let mut f = LocalFollower::open(&live, Start::Beginning).unwrap();
+        let mut got = Vec::new();
+        f.poll(&mut got).unwrap();
+        // Written after the last poll: read from the old handle after the rename.
+        append(&live, &data[cut / 2..cut]);
+        fs::rename(&live, dir.join("container.log.1")).unwrap();
+        fs::write(&live, &data[cut..]).unwrap();
+        f.poll(&mut got).unwrap();
+        assert_eq!(f.rotations, 1, "cut {cut}");
+        f.finish(&mut got);
+        assert_eq!(
+            render(&got)
+                .iter()
+                .map(|s| strip_location(s))
+                .collect::<Vec<_>>(),
+            want.iter().map(|s| strip_location(s)).collect::<Vec<_>>(),
+            "cut {cut}"
+        );
+        let s = f.stats();
+        assert_eq!(
+            (s.bytes, s.entries, s.entry_bytes, s.errors),
+            (
+                want_stats.bytes,
+                want_stats.entries,
+                want_stats.entry_bytes,
+                0
+            ),
+            "cut {cut}"
+        );
+        // Locations are the frames' in their own file.
+        let first_new = got.iter().filter_map(|m| m.as_ref().ok()).find(|m| {
+            m.location.line == 1 && m.location.offset == 0 && cut > 0 && cut < data.len()
+        });
+        if cut > 0 && cut < data.len() {
+            assert!(first_new.is_some(), "cut {cut}");
+        }
+        remove_log_dir(&dir);
+    }
+}
+
+/// A rendered item without the item numbers of its location (a follower resumed from a
+/// checkpoint numbers from there).
+fn without_lines(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("line: ") {
+        out.push_str(&rest[..i]);
+        rest = rest[i + 6..].trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A rendered message without its location (one pass counts offsets across the files).
+fn strip_location(s: &str) -> String {
+    match (s.find("location: "), s.find(", file: ")) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &s[..a], &s[b..]),
+        _ => s.to_string(),
+    }
+}
+
+#[test]
+fn a_rotation_ends_the_old_file_and_its_unfinished_frame() {
+    let (e, f) = three();
+    let dir = log_dir("rotate-half");
+    let base = dir.join("container.log");
+    fs::write(&base, [&f[0][..], &f[1][..6]].concat()).unwrap();
+    let mut fl = LocalFollower::open(&base, Start::Beginning).unwrap();
+    let mut got = Vec::new();
+    fl.poll(&mut got).unwrap();
+    assert_eq!(texts(&got), [e[0].line.clone()]);
+    // The old file never gets the rest of its frame (Docker rotates between writes; a crash
+    // does not): after the rename it is drained and its tail is damage, located in it.
+    fs::rename(&base, dir.join("container.log.1")).unwrap();
+    fs::write(&base, [&f[1][..], &f[2]].concat()).unwrap();
+    fl.poll(&mut got).unwrap();
+    assert_eq!(fl.rotations, 1);
+    assert_eq!(got.len(), 4);
+    match &got[1] {
+        Err(Error::Frame {
+            at,
+            damage: FrameDamage::Truncated { needed, available },
+            skipped,
+            ..
+        }) => {
+            assert_eq!((at.line, at.offset), (2, f[0].len() as u64));
+            assert_eq!((*needed, *available, *skipped), (f[1].len() as u64, 6, 6));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(texts(&got[2..]), [e[1].line.clone(), e[2].line.clone()]);
+    assert_eq!(got[2].as_ref().unwrap().location.offset, 0);
+    let s = fl.stats();
+    assert!(s.balanced(), "{s:?}");
+    assert_eq!((s.entries, s.errors, s.skipped_bytes), (3, 1, 6));
+    remove_log_dir(&dir);
+}
+
+#[test]
+fn rotated_history_is_read_oldest_first_then_the_live_file() {
+    let expected: Value = serde_json::from_slice(&fixture("expected.json")).unwrap();
+    let (_, rotated) = expected
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(k, _)| k.starts_with("rotated.log"))
+        .unwrap();
+    let rotated = expected_entries(rotated);
+    // The 2 kB rotation pair, and the same entries written with compress=true.
+    for (old, old_name, live) in [
+        ("rotated.log.1", "container.log.1", "rotated.log"),
+        (
+            "rotated-gz.log.1.gz",
+            "container.log.1.gz",
+            "rotated-gz.log",
+        ),
+    ] {
+        let dir = log_dir("history");
+        let base = dir.join("container.log");
+        fs::write(dir.join(old_name), fixture(old)).unwrap();
+        fs::write(&base, fixture(live)).unwrap();
+        let mut f = LocalFollower::open(&base, Start::Beginning).unwrap();
+        let mut got = Vec::new();
+        f.poll(&mut got).unwrap();
+        assert_eq!(got.len(), rotated.len(), "{old}");
+        let want: Vec<_> = rotated.iter().map(|e| e.line.clone()).collect();
+        assert_eq!(texts(&got), want, "{old}");
+        let first = got[0].as_ref().unwrap();
+        let last = got[got.len() - 1].as_ref().unwrap();
+        assert_eq!(&*first.container, HEX_ID);
+        assert_eq!(first.file.as_deref(), Some(dir.join(old_name).as_path()));
+        assert_eq!(last.file.as_deref(), Some(base.as_path()));
+        assert_eq!((first.location.line, first.location.offset), (1, 0));
+        let live_len = fixture(live).len() as u64;
+        assert_eq!(f.checkpoint().unwrap().offset, live_len);
+        let s = f.stats();
+        assert!(s.balanced() && s.errors == 0, "{s:?}");
+        assert_eq!(s.entries, 40);
+        // Then the live file grows.
+        let more = fixture("basic.log");
+        append(&base, &more[..111]);
+        f.poll(&mut got).unwrap();
+        assert_eq!(
+            texts(&got[40..]),
+            [
+                &b"hello from web"[..],
+                b"error: connect ECONNREFUSED 10.0.0.7:5432"
+            ]
+        );
+        assert_eq!(got[41].as_ref().unwrap().location.offset, live_len + 42);
+        remove_log_dir(&dir);
+    }
+}
+
+#[test]
+fn start_at_the_end_reads_only_what_is_written_after() {
+    let dir = log_dir("end");
+    let base = dir.join("container.log");
+    fs::write(dir.join("container.log.1"), fixture("rotated.log.1")).unwrap();
+    fs::write(&base, fixture("rotated.log")).unwrap();
+    let mut f = LocalFollower::open(&base, Start::End).unwrap();
+    let mut got = Vec::new();
+    f.poll(&mut got).unwrap();
+    assert!(got.is_empty());
+    let (_, frames3) = three();
+    append(&base, &frames3.concat());
+    f.poll(&mut got).unwrap();
+    assert_eq!(texts(&got), [&b"one"[..], b"two", b"three"]);
+    assert_eq!(got[0].as_ref().unwrap().location.offset, 1638);
+    remove_log_dir(&dir);
+}
+
+#[test]
+fn a_checkpoint_resumes_where_the_follower_stopped() {
+    let data = fixture("basic.log");
+    let (want, _) = one_pass(&data, Settings::default());
+    let ends = frame_ends(&data);
+    // Partial chunks open after each frame (a checkpoint does not hold them).
+    let mut open = Vec::new();
+    let mut streams: Vec<(Stream, bool)> = Vec::new();
+    for l in LocalReader::from_slice(&data) {
+        let l = l.unwrap();
+        streams.retain(|(s, _)| *s != l.stream);
+        streams.push((l.stream.clone(), l.partial));
+        open.push(streams.iter().any(|(_, p)| *p));
+    }
+    let mut tried = 0;
+    for stop in [1, 40, 100, 200, 230, 270, 10_000, 20_466, 20_500] {
+        let whole = ends.iter().take_while(|&&e| e <= stop as u64).count();
+        if whole > 0 && open[whole - 1] {
+            continue;
+        }
+        tried += 1;
+        for rotate in [false, true] {
+            let dir = log_dir("checkpoint");
+            let base = dir.join("container.log");
+            fs::write(&base, &data[..stop]).unwrap();
+            let mut f = LocalFollower::open(&base, Start::Beginning).unwrap();
+            let mut got = Vec::new();
+            f.poll(&mut got).unwrap();
+            let cp = f.checkpoint().unwrap();
+            assert_eq!(cp.offset, whole.checked_sub(1).map_or(0, |i| ends[i]));
+            drop(f);
+            if rotate {
+                // The checkpointed file was rotated while the follower was down.
+                // (between two frames, as Docker rotates).
+                let split = *ends.iter().find(|&&e| e as usize >= stop).unwrap() as usize;
+                append(&base, &data[stop..split]);
+                fs::rename(&base, dir.join("container.log.1")).unwrap();
+                fs::write(&base, &data[split..]).unwrap();
+            } else {
+                append(&base, &data[stop..]);
+            }
+            let mut g = LocalFollower::open(&base, Start::Checkpoint(cp)).unwrap();
+            g.poll(&mut got).unwrap();
+            g.finish(&mut got);
+            let got: Vec<_> = render(&got).iter().map(|s| strip_location(s)).collect();
+            let want: Vec<_> = want.iter().map(|s| strip_location(s)).collect();
+            assert_eq!(got, want, "stop {stop}, rotate {rotate}");
+            assert!(g.stats().balanced());
+            assert_eq!(g.stats().errors, 0);
+            remove_log_dir(&dir);
+        }
+    }
+    assert!(tried >= 6, "{tried}");
+}
+
+#[test]
+fn a_truncated_file_is_read_again_from_its_start() {
+    let dir = log_dir("truncate");
+    let base = dir.join("container.log");
+    let basic = fixture("basic.log");
+    let rotated = fixture("rotated.log");
+    fs::write(&base, &basic).unwrap();
+    let mut f = LocalFollower::open(&base, Start::Beginning).unwrap();
+    let mut got = Vec::new();
+    f.poll(&mut got).unwrap();
+    assert_eq!(got.len(), 10);
+    // Half a frame is being written when the file is copied and truncated.
+    append(&base, &rotated[..10]);
+    f.poll(&mut got).unwrap();
+    assert_eq!(got.len(), 10);
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&base)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    append(&base, &rotated);
+    f.poll(&mut got).unwrap();
+    assert_eq!(f.truncations, 1);
+    // The half frame ended with its file: one error, located; then the new content from 0.
+    match &got[10] {
+        Err(Error::Frame {
+            at,
+            damage: FrameDamage::Truncated { needed, available },
+            skipped,
+            ..
+        }) => {
+            assert_eq!(at.offset, basic.len() as u64);
+            assert_eq!((*needed, *available, *skipped), (91, 10, 10));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(got.len(), 11 + 18);
+    let first = got[11].as_ref().unwrap();
+    assert_eq!((first.location.line, first.location.offset), (1, 0));
+    let s = f.stats();
+    assert!(s.balanced(), "{s:?}");
+    assert_eq!(s.bytes, (basic.len() + 10 + rotated.len()) as u64);
+    assert_eq!((s.entries, s.errors, s.skipped_bytes), (12 + 18, 1, 10));
+    remove_log_dir(&dir);
+}
+
+#[test]
+fn finishing_with_half_a_frame_is_one_located_truncation() {
+    let (e, f) = three();
+    for (cut, needed) in [(9, f[2].len() as u64), (2, 4)] {
+        let dir = log_dir("finish");
+        let base = dir.join("container.log");
+        let mut fl = LocalFollower::open(&base, Start::Beginning).unwrap();
+        let mut got = Vec::new();
+        append(&base, &[&f[0][..], &f[1], &f[2][..cut]].concat());
+        fl.poll(&mut got).unwrap();
+        assert_eq!(got.len(), 2);
+        assert!(got.iter().all(Result::is_ok));
+        fl.poll(&mut got).unwrap();
+        assert_eq!(got.len(), 2);
+        fl.finish(&mut got);
+        assert_eq!(got.len(), 3);
+        let at = (f[0].len() + f[1].len()) as u64;
+        match &got[2] {
+            Err(Error::Frame {
+                at: loc,
+                damage:
+                    FrameDamage::Truncated {
+                        needed: n,
+                        available,
+                    },
+                skipped,
+                ..
+            }) => {
+                assert_eq!((loc.line, loc.offset), (3, at));
+                assert_eq!((*n, *available, *skipped), (needed, cut as u64, cut as u64));
+            }
+            other => panic!("{other:?}"),
+        }
+        let s = fl.stats();
+        assert!(s.balanced(), "{s:?}");
+        assert_eq!((s.bytes, s.entries, s.errors), (at + cut as u64, 2, 1));
+        assert_eq!(texts(&got[..2]), [e[0].line.clone(), e[1].line.clone()]);
+        remove_log_dir(&dir);
+    }
+}
+
+#[test]
+fn open_partials_flush_on_exit_idle_and_finish() {
+    let data = fixture("basic.log");
+    let ends = frame_ends(&data);
+    // Up to the first chunk of the three-chunk stdout line.
+    let upto = ends[5] as usize;
+    for how in ["exit", "idle", "finish"] {
+        let dir = log_dir("flush");
+        let base = dir.join("container.log");
+        fs::write(&base, &data[..upto]).unwrap();
+        let mut f = LocalFollower::open(&base, Start::Beginning).unwrap();
+        let mut got = Vec::new();
+        f.poll(&mut got).unwrap();
+        assert_eq!(got.len(), 5);
+        let flush = match how {
+            "exit" => {
+                f.container_exit(&HEX_ID[..12], &mut got);
+                Flush::ContainerExit
+            }
+            "idle" => {
+                f.flush_idle(Timestamp::from_unix(1_700_000_000, 0), &mut got);
+                assert_eq!(got.len(), 5, "not idle yet");
+                f.flush_idle(Timestamp::from_unix(1_700_000_100, 0), &mut got);
+                Flush::Idle
+            }
+            _ => {
+                f.finish(&mut got);
+                Flush::EndOfInput
+            }
+        };
+        assert_eq!(got.len(), 6, "{how}");
+        let m = got[5].as_ref().unwrap();
+        assert_eq!((m.text.as_slice(), m.flush), (&b"part-A "[..], flush));
+        assert!(m.is_dangling());
+        remove_log_dir(&dir);
+    }
+}
+
+proptest! {
+    #[test]
+    fn a_follower_fed_in_pieces_reads_what_one_pass_reads(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                3 => docker_entry().prop_map(|e| frame(&encode(&e, &[]))),
+                1 => proptest::collection::vec(any::<u8>(), 0..24),
+                1 => (0u32..40).prop_map(|n| n.to_be_bytes().to_vec()),
+            ],
+            0..12,
+        ),
+        pieces in proptest::collection::vec(1usize..40, 1..8),
+        max in prop_oneof![Just(1_000_000usize), 0usize..40],
+        stop in any::<prop::sample::Index>(),
+    ) {
+        let data = parts.concat();
+        // No idle flushing: the newest event time a reassembler has seen is not part of a
+        // checkpoint (a resumed follower may flush a partial as idle that one pass keeps).
+        let settings = Settings {
+            max_entry_bytes: max,
+            partial_idle_ns: i64::MAX,
+            ..Settings::default()
+        };
+        let (want, want_stats) = one_pass(&data, settings.clone());
+        let dir = log_dir("prop");
+        let base = dir.join("container.log");
+        let mut f = LocalFollower::with_settings(&base, Start::Beginning, settings.clone()).unwrap();
+        let mut got = Vec::new();
+        let mut at = 0;
+        // A checkpoint taken after one of the polls, with what was out by then.
+        let polls = data.len().div_ceil(pieces.iter().sum::<usize>()) * pieces.len();
+        let stop = stop.index(polls.max(1));
+        let mut cp = None;
+        for (i, size) in pieces.iter().cycle().enumerate() {
+            if at == data.len() {
+                break;
+            }
+            let end = (at + size).min(data.len());
+            append(&base, &data[at..end]);
+            at = end;
+            f.poll(&mut got).unwrap();
+            let s = f.stats();
+            prop_assert!(s.balanced());
+            prop_assert_eq!(f.checkpoint().unwrap().offset, s.bytes);
+            if i == stop {
+                cp = Some((f.checkpoint().unwrap(), got.len()));
+            }
+        }
+        f.finish(&mut got);
+        prop_assert_eq!(render(&got), want.clone());
+        prop_assert_eq!(f.stats(), want_stats);
+        prop_assert_eq!(f.stats().bytes, data.len() as u64);
+        // Resuming from the checkpoint reads the rest: with what was out before it, one
+        // pass again (item numbers restart at the resume point). Unless a partial message
+        // was open at the checkpoint: its chunks before it are not part of a checkpoint.
+        let spans = |(cp, n): &(Checkpoint, usize)| {
+            got[*n..].iter().flatten().any(|m| m.location.offset < cp.offset)
+        };
+        if let Some((cp, n)) = cp.filter(|c| !spans(c)) {
+            let mut g = LocalFollower::with_settings(&base, Start::Checkpoint(cp), settings).unwrap();
+            let mut rest = Vec::new();
+            g.poll(&mut rest).unwrap();
+            g.finish(&mut rest);
+            let mut union = render(&got[..n]);
+            union.extend(render(&rest));
+            let strip = |v: &[String]| v.iter().map(|s| without_lines(s)).collect::<Vec<_>>();
+            prop_assert_eq!(strip(&union), strip(&want));
+            prop_assert_eq!(g.stats().bytes, data.len() as u64 - cp.offset);
+        }
+        remove_log_dir(&dir);
+    }
 }

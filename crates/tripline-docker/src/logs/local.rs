@@ -20,8 +20,14 @@
 //! A damaged frame (cut short, lengths that disagree, an entry that is not a `LogEntry`, a
 //! length over [`Settings::max_entry_bytes`]) is one error carrying its byte offset and a hex
 //! snippet; the reader then scans forward to the next offset where a plausible frame starts
-//! (a length within the limit, the same length as its trailer, an entry that decodes) and
-//! goes on. The bytes passed over are counted: [`LocalStats::balanced`].
+//! (a length within the limit, the same length as its trailer, an entry that decodes; a
+//! candidate whose first fields already cannot decode is passed over at once) and goes on.
+//! The bytes passed over are counted: [`LocalStats::balanced`].
+//!
+//! [`LocalFollower`] follows a live file across rotations (`docker logs --follow`) with the
+//! same decoder, fed the bytes as the file grows: a frame cut short at the end of the live
+//! file is one Docker is still writing, held back until it is whole; only a file that has
+//! ended (rotated away, truncated, or the follower finished) makes a short tail damage.
 //!
 //! ```
 //! use tripline_docker::{LocalReader, LogFormat, Stream};
@@ -45,12 +51,16 @@
 //! ```
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
 
 use super::line::{LogFormat, LogLine, Stream};
 use super::partial::{Message, ReassemblyStats};
 use super::reader::Assembly;
+use super::rotation::{Checkpoint, Counts, Feed, Start, Tail};
 use crate::attrs::Attributes;
 use crate::error::{FrameDamage, HEX_SNIPPET_MAX, Location, Snippet};
 use crate::{Error, Limit, Settings, Stats, Timestamp};
@@ -73,6 +83,11 @@ const CHUNK: usize = 64 * 1024;
 const BUDGET_BASE: u64 = 64 * 1024;
 /// See [`BUDGET_BASE`].
 const BUDGET_PER_BYTE: u64 = 4;
+/// Fields of a candidate entry a resynchronisation scan looks at first ([`ruled_out`], not
+/// charged to the budget: a bounded cost per offset) before it waits for, checks and decodes
+/// the candidate whole. Random damage almost always fails within them, so a follower passing
+/// over damage rarely waits for the bytes a bogus length points at.
+const PREFIX_FIELDS: usize = 16;
 
 /// The partial metadata of an entry, as ranges of the entry.
 #[derive(Debug, Clone, Default)]
@@ -85,7 +100,7 @@ struct Meta {
 /// A decoded `LogEntry`, its byte fields as ranges of the entry (so a reader can decide what
 /// to do before borrowing its buffer).
 #[derive(Debug, Clone, Default)]
-struct RawEntry {
+pub(crate) struct RawEntry {
     source: Range<usize>,
     time_nano: i64,
     line: Range<usize>,
@@ -128,6 +143,14 @@ impl RawEntry {
 /// A protobuf decoding failure: why, and where in the entry.
 type PbError = (&'static str, usize);
 
+/// The failures of a field that runs past the bytes given: the only ones the start of an
+/// entry cannot be sure of ([`ruled_out`]).
+const VARINT_PAST_END: &str = "varint runs past the end of the entry";
+/// See [`VARINT_PAST_END`].
+const FIXED_PAST_END: &str = "fixed-size field runs past the end of the entry";
+/// See [`VARINT_PAST_END`].
+const BYTES_PAST_END: &str = "length-delimited field runs past the end of the entry";
+
 /// Reads a base-128 varint at `*i` (at most 10 bytes; bits past the 64th are dropped, as
 /// Go's decoder does).
 fn varint(b: &[u8], i: &mut usize) -> Result<u64, PbError> {
@@ -135,7 +158,7 @@ fn varint(b: &[u8], i: &mut usize) -> Result<u64, PbError> {
     let mut v = 0u64;
     for k in 0..10 {
         let Some(&c) = b.get(*i) else {
-            return Err(("varint runs past the end of the entry", start));
+            return Err((VARINT_PAST_END, start));
         };
         *i += 1;
         v |= u64::from(c & 0x7f) << (7 * k);
@@ -175,7 +198,7 @@ fn field_value(b: &[u8], i: &mut usize) -> Result<(u64, Value), PbError> {
         1 | 5 => {
             let n = if tag & 7 == 1 { 8 } else { 4 };
             if b.len() - *i < n {
-                return Err(("fixed-size field runs past the end of the entry", at));
+                return Err((FIXED_PAST_END, at));
             }
             *i += n;
             Value::Fixed
@@ -186,7 +209,7 @@ fn field_value(b: &[u8], i: &mut usize) -> Result<(u64, Value), PbError> {
                 .ok()
                 .and_then(|n| i.checked_add(n))
                 .filter(|&e| e <= b.len())
-                .ok_or(("length-delimited field runs past the end of the entry", at))?;
+                .ok_or((BYTES_PAST_END, at))?;
             let r = *i..end;
             *i = end;
             Value::Bytes(r)
@@ -216,6 +239,48 @@ fn decode_meta(b: &[u8], range: Range<usize>, meta: &mut Meta) -> Result<(), PbE
         }
     }
     Ok(())
+}
+
+/// Whether an entry of `len` bytes starting with `known` (all of it, or what is buffered so
+/// far) cannot decode, judged by its first [`PREFIX_FIELDS`] fields: `Some(true)` when they
+/// show a failure no later byte can undo (a field number 0, a group or undefined wire type, a
+/// known field of the wrong wire type, a varint over 10 bytes, a field running past `len`),
+/// `Some(false)` when they decode (the partial metadata's contents are not looked at), `None`
+/// when more bytes are needed to tell. With more bytes the answer only firms up: a candidate
+/// ruled out by a prefix is ruled out by the whole entry.
+fn ruled_out(known: &[u8], len: usize) -> Option<bool> {
+    let whole = known.len() >= len;
+    let mut i = 0;
+    for _ in 0..PREFIX_FIELDS {
+        if i >= known.len() {
+            return if whole { Some(false) } else { None };
+        }
+        let at = i;
+        match field(known, &mut i) {
+            Ok((1 | 3 | 5, Value::Bytes(_)) | (2 | 4, Value::Varint(_))) => {}
+            Ok((1..=5, _)) => return Some(true),
+            Ok(_) => {}
+            Err(_) if whole => return Some(true),
+            Err((BYTES_PAST_END, _)) => {
+                // Its length read, the field's end is known: past the entry, or later.
+                let mut j = at;
+                let end = varint(known, &mut j)
+                    .and_then(|_| varint(known, &mut j))
+                    .ok()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .and_then(|n| j.checked_add(n));
+                return match end {
+                    Some(end) if end <= len => None,
+                    Some(_) => Some(true),
+                    // The length itself is not all buffered yet.
+                    None => None,
+                };
+            }
+            Err((VARINT_PAST_END | FIXED_PAST_END, _)) => return None,
+            Err(_) => return Some(true),
+        }
+    }
+    Some(false)
 }
 
 /// Decodes a whole `LogEntry`.
@@ -361,72 +426,122 @@ impl LocalStats {
     }
 }
 
-/// Reads the frames of a `local` driver file (or `container-cached.log`) from any
-/// [`Read`], one [`LogLine`] per entry.
-///
-/// Each record's [`Location`] has the frame's byte offset and, as `line`, its 1-based index
-/// among the items (entries and errors) of the stream.
+/// What a damaged region is reported as, once its end is known.
+#[derive(Debug, Clone, Copy)]
+enum Cause {
+    /// [`Error::Frame`] with this damage.
+    Frame(FrameDamage),
+    /// [`Error::Limit`]: a header announcing an entry of this many bytes.
+    Limit(usize),
+}
+
+/// A damaged region being passed over: reported when the next plausible frame (or the end of
+/// the input) is found.
 #[derive(Debug)]
-pub struct LocalReader<R> {
-    inner: R,
+struct Damage {
+    cause: Cause,
+    /// Bytes consumed at the damage before the scan starts.
+    skip: usize,
+    /// Stream offset of the damage.
+    from: u64,
+    /// The hex snippet at the damage, once enough bytes are buffered for it.
+    snippet: Option<Snippet>,
+}
+
+/// What [`Frames::step`] found.
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// An entry decoded and its frame consumed; its bytes are `buf[at..at + len]`, until the
+    /// next push or fill ([`Frames::line`]).
+    Entry {
+        /// The decoded entry.
+        entry: RawEntry,
+        /// Start of the entry in the buffer.
+        at: usize,
+        /// Entry length.
+        len: usize,
+    },
+    /// A damaged region (or an over-limit frame), consumed.
+    Error(Error),
+    /// Nothing can be decided before the buffer holds at least this many bytes (or the input
+    /// is known to have ended).
+    Need(usize),
+    /// The input has ended and every byte of it is consumed.
+    End,
+}
+
+/// The frame decoder shared by [`LocalReader`] (which fills it from a [`Read`]) and
+/// [`LocalFollower`] (which pushes the bytes a growing file gains): buffered bytes in,
+/// entries and located errors out.
+///
+/// It never decides on bytes it does not have: a frame or a resynchronisation scan that runs
+/// past the buffered bytes waits ([`Step::Need`]) until more arrive, or until the caller says
+/// the input has ended, and only then is a short tail damage. So the items and counters do not
+/// depend on how the input was cut into pieces.
+#[derive(Debug)]
+pub(crate) struct Frames {
     settings: Settings,
     buf: Vec<u8>,
     /// Start of the unconsumed bytes in `buf`.
     pos: usize,
-    /// End of the bytes read into `buf`.
+    /// End of the bytes in `buf`.
     end: usize,
     /// Stream offset of `buf[pos]`.
     offset: u64,
-    eof: bool,
-    done: bool,
-    /// An I/O error met while resynchronising, returned after the damage error.
-    pending_io: Option<io::Error>,
+    /// Items (entries and errors) of the current stream, for locations.
+    items: u64,
+    /// Where the current item started.
     loc: Location,
     stats: LocalStats,
     /// Entry bytes that may still be decoded ([`BUDGET_BASE`]).
     budget: u64,
+    /// The damaged region being passed over, if any.
+    damage: Option<Damage>,
 }
 
-impl<'s> LocalReader<&'s [u8]> {
-    /// A reader over bytes in memory.
-    pub fn from_slice(b: &'s [u8]) -> Self {
-        Self::new(b)
-    }
-}
-
-impl<R: Read> LocalReader<R> {
-    /// A reader with default [`Settings`].
-    pub fn new(inner: R) -> Self {
-        Self::with_settings(inner, Settings::default())
-    }
-
-    /// A reader with explicit limits ([`Settings::max_entry_bytes`]).
-    pub fn with_settings(inner: R, settings: Settings) -> Self {
-        let budget = (settings.max_entry_bytes as u64).saturating_add(BUDGET_BASE);
-        LocalReader {
-            budget,
-            inner,
+impl Frames {
+    pub(crate) fn new(settings: Settings) -> Self {
+        Frames {
+            budget: (settings.max_entry_bytes as u64).saturating_add(BUDGET_BASE),
             settings,
             buf: Vec::new(),
             pos: 0,
             end: 0,
             offset: 0,
-            eof: false,
-            done: false,
-            pending_io: None,
+            items: 0,
             loc: Location::default(),
             stats: LocalStats::default(),
+            damage: None,
         }
     }
 
-    /// Counters.
-    pub fn stats(&self) -> LocalStats {
-        self.stats
+    /// Starts another stream (a file read from `offset`): the buffer is emptied, locations
+    /// restart; the counters and the decoding budget go on.
+    pub(crate) fn restart(&mut self, offset: u64) {
+        self.pos = 0;
+        self.end = 0;
+        self.offset = offset;
+        self.items = 0;
+        self.damage = None;
     }
 
-    /// Where the last record or error started.
-    pub fn location(&self) -> Location {
+    /// Counters. The bytes of a damaged region whose end is not known yet are not counted
+    /// before its error is reported (so the counters balance between items).
+    pub(crate) fn stats(&self) -> LocalStats {
+        let mut stats = self.stats;
+        stats.bytes -= self.offset - self.resume_offset();
+        stats
+    }
+
+    /// Where the last item started.
+    pub(crate) fn location(&self) -> Location {
         self.loc
+    }
+
+    /// The stream offset of the first byte no item has reported yet: after the last whole
+    /// frame, or at the damage whose end is still unknown.
+    pub(crate) fn resume_offset(&self) -> u64 {
+        self.damage.as_ref().map_or(self.offset, |d| d.from)
     }
 
     /// Unconsumed bytes buffered.
@@ -439,32 +554,38 @@ impl<R: Read> LocalReader<R> {
         &self.buf[self.pos..self.end]
     }
 
-    /// Buffers until `need` bytes are available or the input ends. The buffer is zeroed only
-    /// when it grows, never per read (a source handing out a few bytes at a time).
-    fn fill(&mut self, need: usize) -> io::Result<()> {
-        while self.avail() < need && !self.eof {
-            if self.buf.len() - self.pos < need.max(CHUNK / 2) && self.pos > 0 {
-                self.buf.copy_within(self.pos..self.end, 0);
-                self.end -= self.pos;
-                self.pos = 0;
-            }
-            if self.buf.len() - self.pos < need {
-                // Room for twice what is needed: the next compaction then comes only after
-                // `need` more bytes are consumed (a scan asking for a large frame at every
-                // offset would otherwise move the buffer once per byte).
-                let grown = (self.pos + need.saturating_mul(2))
-                    .max(self.buf.len() * 2)
-                    .max(CHUNK);
-                self.buf.resize(grown, 0);
-            }
-            match self.inner.read(&mut self.buf[self.end..]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => self.end += n.min(self.buf.len() - self.end),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
+    /// Room after the buffered bytes, so that `need` bytes in all can be buffered. The buffer
+    /// is zeroed only when it grows, never per read (a source handing out a few bytes at a
+    /// time).
+    fn room(&mut self, need: usize) -> &mut [u8] {
+        if self.buf.len() - self.pos < need.max(CHUNK / 2) && self.pos > 0 {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.end -= self.pos;
+            self.pos = 0;
         }
-        Ok(())
+        if self.buf.len() - self.pos < need {
+            // Room for twice what is needed: the next compaction then comes only after
+            // `need` more bytes are consumed (a scan asking for a large frame at every
+            // offset would otherwise move the buffer once per byte).
+            let grown = (self.pos + need.saturating_mul(2))
+                .max(self.buf.len() * 2)
+                .max(CHUNK);
+            self.buf.resize(grown, 0);
+        }
+        &mut self.buf[self.end..]
+    }
+
+    /// Marks `n` bytes of [`Frames::room`] as filled.
+    fn filled(&mut self, n: usize) {
+        self.end += n.min(self.buf.len() - self.end);
+    }
+
+    /// Appends bytes the input gained.
+    pub(crate) fn push(&mut self, data: &[u8]) {
+        let need = self.avail().saturating_add(data.len());
+        let room = self.room(need);
+        room[..data.len()].copy_from_slice(data);
+        self.filled(data.len());
     }
 
     /// Consumes `n` buffered bytes.
@@ -488,146 +609,151 @@ impl<R: Read> LocalReader<R> {
         true
     }
 
-    /// The next entry borrowing the reader's buffer, or `None` at end of input.
-    pub fn next_record(&mut self) -> Option<Result<LogLine<'_>, Error>> {
-        self.next_located().map(|(_, r)| r)
+    /// The line of an entry [`Frames::step`] returned, borrowing the buffer.
+    #[inline]
+    pub(crate) fn line(&self, entry: &RawEntry, at: usize, len: usize) -> LogLine<'_> {
+        entry.to_line(&self.buf[at..at + len])
     }
 
-    /// Like [`LocalReader::next_record`], with the entry's location.
-    pub fn next_located(&mut self) -> Option<(Location, Result<LogLine<'_>, Error>)> {
-        if self.done {
-            return None;
-        }
+    /// Locates the next item.
+    fn begin(&mut self) -> Location {
         self.loc = Location {
-            line: self.stats.entries + self.stats.errors + 1,
+            line: self.items + 1,
             offset: self.offset,
         };
-        if let Some(source) = self.pending_io.take() {
-            return Some((self.loc, Err(self.io_error(source))));
+        self.loc
+    }
+
+    /// An I/O error of the input, reported as the next item.
+    pub(crate) fn io_error(&mut self, source: io::Error) -> Error {
+        let at = self.begin();
+        self.items += 1;
+        self.stats.errors += 1;
+        Error::Io { at, source }
+    }
+
+    /// The next entry or error. `ended` tells that no byte will follow those buffered: only
+    /// then is a short tail damage; before, the decoder asks for more ([`Step::Need`]).
+    #[inline]
+    pub(crate) fn step(&mut self, ended: bool) -> Step {
+        if self.damage.is_some()
+            && let Some(d) = self.damage.take()
+        {
+            return self.scan(d, ended);
         }
-        if let Err(source) = self.fill(LEN) {
-            return Some((self.loc, Err(self.io_error(source))));
-        }
+        self.begin();
         let avail = self.avail();
-        if avail == 0 {
-            self.done = true;
-            return None;
-        }
-        let Some(len) = be32(self.data()) else {
+        if avail < LEN {
+            if !ended {
+                return Step::Need(LEN);
+            }
+            if avail == 0 {
+                return Step::End;
+            }
             let damage = FrameDamage::Truncated {
                 needed: LEN as u64,
                 available: avail as u64,
             };
-            return Some((self.loc, Err(self.damaged(damage, avail))));
-        };
-        let len = len as usize;
+            return self.damaged(Cause::Frame(damage), avail, ended);
+        }
+        let len = be32(self.data()).unwrap_or_default() as usize;
         if len > self.settings.max_entry_bytes {
-            let snippet = self.snippet();
             self.stats.limited += 1;
-            self.resync(1);
-            let e = Error::Limit {
-                at: self.loc,
-                limit: Limit::EntryBytes,
-                actual: len,
-                max: self.settings.max_entry_bytes,
-                snippet,
-            };
-            return Some((self.loc, Err(e)));
+            return self.damaged(Cause::Limit(len), 1, ended);
         }
         if len == 0 {
-            return Some((self.loc, Err(self.damaged(FrameDamage::Empty, 1))));
+            return self.damaged(Cause::Frame(FrameDamage::Empty), 1, ended);
         }
         let frame = LEN + len + LEN;
-        if let Err(source) = self.fill(frame) {
-            return Some((self.loc, Err(self.io_error(source))));
-        }
-        let avail = self.avail();
         if avail < frame {
+            if !ended {
+                return Step::Need(frame);
+            }
             let damage = FrameDamage::Truncated {
                 needed: frame as u64,
                 available: avail as u64,
             };
-            return Some((self.loc, Err(self.damaged(damage, 1))));
+            return self.damaged(Cause::Frame(damage), 1, ended);
         }
-        let start = self.pos;
-        let trailer = be32(&self.buf[start + LEN + len..]).unwrap_or_default();
+        let at = self.pos + LEN;
+        let trailer = be32(&self.buf[at + len..]).unwrap_or_default();
         if trailer as usize != len {
             let damage = FrameDamage::TrailerMismatch {
                 header: len as u32,
                 trailer,
             };
-            return Some((self.loc, Err(self.damaged(damage, 1))));
+            return self.damaged(Cause::Frame(damage), 1, ended);
         }
         if !self.afford(len) {
-            return Some((self.loc, Err(self.damaged(FrameDamage::OverBudget, 1))));
+            return self.damaged(Cause::Frame(FrameDamage::OverBudget), 1, ended);
         }
-        match decode(&self.buf[start + LEN..start + LEN + len]) {
+        match decode(&self.buf[at..at + len]) {
             Ok(entry) => {
                 self.consume(frame);
+                self.items += 1;
                 self.stats.entries += 1;
                 self.stats.entry_bytes += frame as u64;
-                let line = entry.to_line(&self.buf[start + LEN..start + LEN + len]);
-                Some((self.loc, Ok(line)))
+                Step::Entry { entry, at, len }
             }
             // Lengths that agree may be a coincidence of damage (a corrupted length that
-            // points at another frame's): the frame's end is not trusted, the reader scans.
-            Err(p) => Some((self.loc, Err(self.damaged(protobuf_error(p), 1)))),
+            // points at another frame's): the frame's end is not trusted, the decoder scans.
+            Err(p) => self.damaged(Cause::Frame(protobuf_error(p)), 1, ended),
         }
     }
 
-    /// The hex snippet of the bytes at the current position (as many as a snippet shows,
-    /// however much happens to be buffered).
-    fn snippet(&mut self) -> Snippet {
-        if let Err(e) = self.fill(HEX_SNIPPET_MAX + 1) {
-            self.pending_io = Some(e);
-        }
-        Snippet::hex(self.data())
+    /// Damage at the current position: the region from it to the next plausible frame
+    /// (scanning from `skip` bytes on) is passed over, then reported.
+    fn damaged(&mut self, cause: Cause, skip: usize, ended: bool) -> Step {
+        let d = Damage {
+            cause,
+            skip,
+            from: self.offset,
+            snippet: None,
+        };
+        self.scan(d, ended)
     }
 
-    /// An I/O error ends the input.
-    fn io_error(&mut self, source: io::Error) -> Error {
-        self.done = true;
-        self.stats.errors += 1;
-        Error::Io {
-            at: self.loc,
-            source,
-        }
-    }
-
-    /// The error for damage at the current position: the region from it to the next plausible
-    /// frame (scanning from `skip` bytes on) is consumed and counted.
-    fn damaged(&mut self, damage: FrameDamage, skip: usize) -> Error {
-        let snippet = self.snippet();
-        let skipped = self.resync(skip);
-        Error::Frame {
-            at: self.loc,
-            damage,
-            skipped,
-            snippet,
-        }
-    }
-
-    /// Consumes `skip` bytes, then every byte up to the next plausible frame (or the end of
-    /// input); counts them as skipped and the region as one error. Returns the bytes skipped.
-    fn resync(&mut self, skip: usize) -> u64 {
-        let from = self.offset;
-        self.consume(skip.min(self.avail()));
+    /// Goes on passing over the damaged region: consumes every byte up to the next plausible
+    /// frame (or the end of the input), then reports the region as one error.
+    fn scan(&mut self, mut d: Damage, ended: bool) -> Step {
         let max = self.settings.max_entry_bytes;
-        while self.pending_io.is_none() {
-            if let Err(e) = self.fill(LEN) {
-                self.pending_io = Some(e);
-                break;
+        if d.snippet.is_none() {
+            // As many bytes as a snippet shows, and whether more follow.
+            if self.avail() <= HEX_SNIPPET_MAX && !ended {
+                self.damage = Some(d);
+                return Step::Need(HEX_SNIPPET_MAX + 1);
             }
+            self.start_scan(&mut d);
+        }
+        loop {
             let avail = self.avail();
             if avail < LEN {
+                if !ended {
+                    self.damage = Some(d);
+                    return Step::Need(LEN);
+                }
                 self.consume(avail);
                 break;
             }
             let len = be32(self.data()).unwrap_or_default() as usize;
             if len != 0 && len <= max {
-                if let Err(e) = self.fill(LEN + len + LEN) {
-                    self.pending_io = Some(e);
-                    break;
+                // The entry's first fields, as far as they are buffered, may rule it out at
+                // once (then whatever the rest and its trailer, as a decode would).
+                let known = (avail - LEN).min(len);
+                match ruled_out(&self.data()[LEN..LEN + known], len) {
+                    Some(true) => {
+                        self.consume(1);
+                        continue;
+                    }
+                    None if !ended => {
+                        self.damage = Some(d);
+                        return Step::Need(avail + 1);
+                    }
+                    _ => {}
+                }
+                if avail < LEN + len + LEN && !ended {
+                    self.damage = Some(d);
+                    return Step::Need(LEN + len + LEN);
                 }
                 // Lengths that agree first (cheap), then a decode the budget can pay for.
                 if agreeing_entry(self.data(), max).is_some()
@@ -639,10 +765,157 @@ impl<R: Read> LocalReader<R> {
             }
             self.consume(1);
         }
-        let skipped = self.offset - from;
+        Step::Error(self.report(d))
+    }
+
+    /// Takes the snippet at the damage and consumes the bytes its scan starts after.
+    fn start_scan(&mut self, d: &mut Damage) {
+        d.snippet = Some(Snippet::hex(self.data()));
+        self.consume(d.skip.min(self.avail()));
+    }
+
+    /// Ends the damaged region being passed over where the scan stands (the input failed):
+    /// its error, now.
+    pub(crate) fn cut_damage(&mut self) -> Option<Error> {
+        let mut d = self.damage.take()?;
+        if d.snippet.is_none() {
+            self.start_scan(&mut d);
+        }
+        Some(self.report(d))
+    }
+
+    /// The error for the damaged region `d`, from its start to the current position (counted
+    /// as skipped).
+    fn report(&mut self, d: Damage) -> Error {
+        let skipped = self.offset - d.from;
         self.stats.skipped_bytes += skipped;
         self.stats.errors += 1;
-        skipped
+        self.items += 1;
+        let snippet = d.snippet.unwrap_or_default();
+        match d.cause {
+            Cause::Frame(damage) => Error::Frame {
+                at: self.loc,
+                damage,
+                skipped,
+                snippet,
+            },
+            Cause::Limit(actual) => Error::Limit {
+                at: self.loc,
+                limit: Limit::EntryBytes,
+                actual,
+                max: self.settings.max_entry_bytes,
+                snippet,
+            },
+        }
+    }
+}
+
+/// Reads the frames of a `local` driver file (or `container-cached.log`) from any
+/// [`Read`], one [`LogLine`] per entry.
+///
+/// Each record's [`Location`] has the frame's byte offset and, as `line`, its 1-based index
+/// among the items (entries and errors) of the stream.
+#[derive(Debug)]
+pub struct LocalReader<R> {
+    inner: R,
+    frames: Frames,
+    eof: bool,
+    done: bool,
+    /// An I/O error met while resynchronising, returned after the damage error.
+    pending_io: Option<io::Error>,
+}
+
+impl<'s> LocalReader<&'s [u8]> {
+    /// A reader over bytes in memory.
+    pub fn from_slice(b: &'s [u8]) -> Self {
+        Self::new(b)
+    }
+}
+
+impl<R: Read> LocalReader<R> {
+    /// A reader with default [`Settings`].
+    pub fn new(inner: R) -> Self {
+        Self::with_settings(inner, Settings::default())
+    }
+
+    /// A reader with explicit limits ([`Settings::max_entry_bytes`]).
+    pub fn with_settings(inner: R, settings: Settings) -> Self {
+        LocalReader {
+            inner,
+            frames: Frames::new(settings),
+            eof: false,
+            done: false,
+            pending_io: None,
+        }
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> LocalStats {
+        self.frames.stats()
+    }
+
+    /// Where the last record or error started.
+    pub fn location(&self) -> Location {
+        self.frames.location()
+    }
+
+    /// Buffers until `need` bytes are available or the input ends.
+    fn fill(&mut self, need: usize) -> io::Result<()> {
+        while self.frames.avail() < need && !self.eof {
+            match self.inner.read(self.frames.room(need)) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.frames.filled(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The next entry borrowing the reader's buffer, or `None` at end of input.
+    pub fn next_record(&mut self) -> Option<Result<LogLine<'_>, Error>> {
+        self.next_located().map(|(_, r)| r)
+    }
+
+    /// Like [`LocalReader::next_record`], with the entry's location.
+    #[inline]
+    pub fn next_located(&mut self) -> Option<(Location, Result<LogLine<'_>, Error>)> {
+        if self.done {
+            return None;
+        }
+        if let Some(source) = self.pending_io.take() {
+            return Some(self.io_error(source));
+        }
+        let (entry, at, len) = loop {
+            match self.frames.step(self.eof) {
+                Step::Entry { entry, at, len } => break (entry, at, len),
+                Step::Error(e) => return Some((self.frames.location(), Err(e))),
+                Step::End => {
+                    self.done = true;
+                    return None;
+                }
+                Step::Need(need) => {
+                    if let Err(source) = self.fill(need) {
+                        // Damage being passed over ends where the input failed; the I/O
+                        // error comes next.
+                        if let Some(e) = self.frames.cut_damage() {
+                            self.pending_io = Some(source);
+                            return Some((self.frames.location(), Err(e)));
+                        }
+                        return Some(self.io_error(source));
+                    }
+                }
+            }
+        };
+        let loc = self.frames.location();
+        Some((loc, Ok(self.frames.line(&entry, at, len))))
+    }
+
+    /// An I/O error ends the input.
+    fn io_error(&mut self, source: io::Error) -> (Location, Result<LogLine<'static>, Error>) {
+        self.done = true;
+        let e = self.frames.io_error(source);
+        (self.frames.location(), Err(e))
     }
 
     /// Joins partial chunks into messages of `container`, as [`MessageReader`] does for
@@ -651,7 +924,7 @@ impl<R: Read> LocalReader<R> {
     /// [`MessageReader`]: super::reader::MessageReader
     pub fn messages(self, container: &str) -> LocalMessageReader<R> {
         LocalMessageReader {
-            out: Assembly::new(container, self.settings.clone()),
+            out: Assembly::new(container, self.frames.settings.clone()),
             reader: self,
             done: false,
         }
@@ -715,6 +988,204 @@ impl<R: Read> Iterator for LocalMessageReader<R> {
                 return m;
             }
         }
+    }
+}
+
+/// The frame decoder and the reassembly of a followed `local` driver log: what
+/// [`LocalMessageReader`] does over one `Read`, over the pieces of the files a [`Tail`]
+/// hands it.
+#[derive(Debug)]
+struct LocalCore {
+    frames: Frames,
+    out: Assembly,
+}
+
+impl LocalCore {
+    /// Every item the buffered bytes decide (all of them when the file has `ended`).
+    fn drain(&mut self, ended: bool, out: &mut VecDeque<Result<Message, Error>>) {
+        loop {
+            match self.frames.step(ended) {
+                Step::Entry { entry, at, len } => {
+                    let loc = self.frames.location();
+                    let line = self.frames.line(&entry, at, len);
+                    if let Some(m) = self.out.line(&line, loc) {
+                        out.push_back(m);
+                    }
+                    self.ready(out);
+                }
+                Step::Error(e) => out.push_back(Err(e)),
+                Step::Need(_) | Step::End => return,
+            }
+        }
+    }
+
+    /// The messages the assembly queued.
+    fn ready(&mut self, out: &mut VecDeque<Result<Message, Error>>) {
+        while let Some(m) = self.out.ready() {
+            out.push_back(m);
+        }
+    }
+}
+
+impl Feed for LocalCore {
+    fn start_file(&mut self, path: &Path, offset: u64) {
+        self.frames.restart(offset);
+        self.out.set_file(Some(Arc::from(path)));
+    }
+
+    fn feed(&mut self, data: &[u8], out: &mut VecDeque<Result<Message, Error>>) {
+        self.frames.push(data);
+        self.drain(false, out);
+    }
+
+    fn end_file(&mut self, out: &mut VecDeque<Result<Message, Error>>) {
+        self.drain(true, out);
+    }
+
+    fn resume_offset(&self, _pos: u64) -> u64 {
+        self.frames.resume_offset()
+    }
+}
+
+/// Follows a growing `local` driver log (`containers/<id>/local-logs/container.log`, or the
+/// dual-logging `container-cached.log`) across rotations, like `docker logs --follow`: the
+/// counterpart of [`Follower`](super::rotation::Follower) for binary frames, with the same [`Start`], [`Checkpoint`]
+/// and rotation handling, yielding reassembled [`Message`]s as [`LocalMessageReader`] does.
+///
+/// - A frame cut short at the end of the live file is one Docker is still writing: it is held
+///   back (not an error) until the rest arrives. Only when its file ends — renamed away by a
+///   rotation and drained, truncated, or at [`LocalFollower::finish`] — is a leftover tail
+///   damage: one located [`Error::Frame`] ([`FrameDamage::Truncated`]).
+/// - Damage inside the data is reported as [`LocalReader`] reports it (one located error per
+///   damaged region, then the next plausible frame), once the bytes that decide where the
+///   region ends have arrived. The items and [`LocalStats`] do not depend on how the file
+///   grew: finished, they equal [`LocalReader`]'s over the same bytes. The price is a wait:
+///   a length at a frame boundary announces a frame that may still be being written, and a
+///   resynchronisation candidate whose first fields decode may still turn out whole, so
+///   either waits for its bytes (at most [`Settings::max_entry_bytes`] and its lengths);
+///   candidates that random damage makes are nearly always ruled out by their first fields.
+/// - Docker rotates by rename (`container.log` → `container.log.1` …, gzipped to `.N.gz`
+///   when `compress=true`): the live file stays open by handle, is drained after the rename,
+///   then the new live file is read from offset 0; a file that shrinks (copy-truncate) is
+///   read again from 0 and counted in `truncations`. One reassembler spans all files.
+/// - [`Start::Beginning`] reads the rotated history oldest first (gzipped files included),
+///   [`Start::End`] only what is written after opening (Docker writes a frame with one
+///   write, so the end of the file is a frame boundary), [`Start::Checkpoint`] resumes
+///   after the last frame or error reported ([`LocalFollower::checkpoint`]).
+///
+/// Messages are keyed by the container the path names ([`local_log_container`]), else by the
+/// file name; each names its file and, as its location, the frame's offset in that file and
+/// its index among the file's items.
+///
+/// ```
+/// use std::io::Write;
+/// use tripline_docker::{LocalFollower, Start};
+///
+/// // A frame: source "stdout", line "hi".
+/// let entry = [&[0x0a, 6][..], b"stdout", &[0x1a, 2], b"hi"].concat();
+/// let len = (entry.len() as u32).to_be_bytes();
+/// let frame = [&len[..], &entry, &len].concat();
+///
+/// let dir = std::env::temp_dir().join(format!("tripline-doc-follow-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("container.log");
+/// let mut file = std::fs::File::create(&path)?;
+/// let mut follower = LocalFollower::open(&path, Start::Beginning)?;
+/// let mut out = Vec::new();
+/// // Half a frame: held back, no error.
+/// file.write_all(&frame[..7])?;
+/// follower.poll(&mut out)?;
+/// assert!(out.is_empty());
+/// file.write_all(&frame[7..])?;
+/// follower.poll(&mut out)?;
+/// assert_eq!(out.pop().unwrap().unwrap().text, b"hi");
+/// assert_eq!(follower.checkpoint().unwrap().offset, frame.len() as u64);
+/// assert!(follower.stats().balanced());
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct LocalFollower {
+    tail: Tail,
+    core: LocalCore,
+    /// How many rotations were followed.
+    pub rotations: u64,
+    /// How many times the live file shrank under us.
+    pub truncations: u64,
+}
+
+impl LocalFollower {
+    /// Starts following `base` (`container.log`) with default [`Settings`].
+    pub fn open(base: &Path, start: Start) -> io::Result<Self> {
+        Self::with_settings(base, start, Settings::default())
+    }
+
+    /// With explicit limits ([`Settings::max_entry_bytes`] and the reassembly's).
+    pub fn with_settings(base: &Path, start: Start, settings: Settings) -> io::Result<Self> {
+        let name = base.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let container = local_log_container(base).unwrap_or(name);
+        let mut core = LocalCore {
+            out: Assembly::new(container, settings.clone()),
+            frames: Frames::new(settings),
+        };
+        let tail = Tail::open(base, start, &mut core)?;
+        Ok(LocalFollower {
+            tail,
+            core,
+            rotations: 0,
+            truncations: 0,
+        })
+    }
+
+    /// Reads everything new, handling rotation; returns how many items were appended.
+    pub fn poll(&mut self, out: &mut Vec<Result<Message, Error>>) -> io::Result<usize> {
+        let counts = Counts {
+            rotations: &mut self.rotations,
+            truncations: &mut self.truncations,
+        };
+        self.tail.poll(&mut self.core, counts, out)
+    }
+
+    /// Flushes the open partials of a container (its `die`/`destroy` event).
+    pub fn container_exit(&mut self, container: &str, out: &mut Vec<Result<Message, Error>>) {
+        self.core.out.container_exit(container);
+        out.extend(std::iter::from_fn(|| self.core.out.ready()));
+    }
+
+    /// Flushes the partials idle (by event time) as of `now`.
+    pub fn flush_idle(&mut self, now: Timestamp, out: &mut Vec<Result<Message, Error>>) {
+        self.core.out.flush_idle(now);
+        out.extend(std::iter::from_fn(|| self.core.out.ready()));
+    }
+
+    /// Ends following: a frame left unfinished at the end of the file is one truncation error,
+    /// and the open partials are emitted flagged [`Flush::EndOfInput`](crate::Flush::EndOfInput).
+    pub fn finish(&mut self, out: &mut Vec<Result<Message, Error>>) {
+        let mut ready = VecDeque::new();
+        self.core.end_file(&mut ready);
+        if let Some(m) = self.core.out.finish() {
+            ready.push_back(m);
+        }
+        self.core.ready(&mut ready);
+        out.extend(ready);
+    }
+
+    /// The resume point: the live file and the offset after the last frame (or damaged
+    /// region) reported. A frame still being written, or damage whose end is not known yet,
+    /// is read again after resuming. As for [`Follower`](super::rotation::Follower), a
+    /// partial message still open in the reassembler is not part of it (see [`Checkpoint`]).
+    pub fn checkpoint(&self) -> Option<Checkpoint> {
+        self.tail.checkpoint(&self.core)
+    }
+
+    /// Frame counters over all files.
+    pub fn stats(&self) -> LocalStats {
+        self.core.frames.stats()
+    }
+
+    /// Reassembly counters.
+    pub fn reassembly_stats(&self) -> ReassemblyStats {
+        self.core.out.stats()
     }
 }
 

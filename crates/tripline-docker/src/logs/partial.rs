@@ -192,12 +192,13 @@ impl Reassembler {
     }
 
     /// The message of a line that [`Reassembler::passes_through`]: what `push` emits for
-    /// it (one chunk, complete, a trailing `\r` removed).
+    /// it (one chunk, complete, a trailing `\r` removed, naming `file`).
     #[inline]
     pub(crate) fn whole_line(
         container: &Arc<str>,
         line: &LogLine<'_>,
         location: Location,
+        file: Option<&Arc<std::path::Path>>,
     ) -> Message {
         let content: &[u8] = &line.content;
         Message {
@@ -209,7 +210,7 @@ impl Reassembler {
             flush: Flush::Complete,
             format: line.format,
             location,
-            file: None,
+            file: file.cloned(),
             attrs: if line.attrs.is_empty() {
                 Attributes::default()
             } else {

@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::io::BufRead;
+use std::path::Path;
 use std::sync::Arc;
 
 use super::detect::{Detect, LogParser};
@@ -11,7 +12,7 @@ use super::line::{LogFormat, LogLine};
 use super::partial::{Message, Reassembler, ReassemblyStats};
 use crate::error::Location;
 use crate::lines::{Frame, InPlace, LineReader};
-use crate::{Error, Settings, Stats};
+use crate::{Error, Settings, Stats, Timestamp};
 
 /// Reads log lines of any supported layout from a `BufRead`.
 #[derive(Debug)]
@@ -104,6 +105,8 @@ pub struct MessageReader<R> {
 pub(crate) struct Assembly {
     reasm: Reassembler,
     container: Arc<str>,
+    /// The file the lines come from, named in their messages.
+    file: Option<Arc<Path>>,
     ready: VecDeque<Result<Message, Error>>,
     scratch: Vec<Message>,
 }
@@ -114,6 +117,7 @@ impl Assembly {
         Assembly {
             reasm: Reassembler::new(settings),
             container: container.into(),
+            file: None,
             ready: VecDeque::new(),
             scratch: Vec::new(),
         }
@@ -135,6 +139,17 @@ impl Assembly {
     pub(crate) fn container_exit(&mut self, container: &str) {
         self.reasm.container_exit(container, &mut self.scratch);
         self.ready.extend(self.scratch.drain(..).map(Ok));
+    }
+
+    /// Flushes the partials idle (by event time) as of `now` into the queue.
+    pub(crate) fn flush_idle(&mut self, now: Timestamp) {
+        self.reasm.flush_idle(now, &mut self.scratch);
+        self.ready.extend(self.scratch.drain(..).map(Ok));
+    }
+
+    /// The lines that follow come from `file` (their messages name it).
+    pub(crate) fn set_file(&mut self, file: Option<Arc<Path>>) {
+        self.file = file;
     }
 
     /// Reassembly counters.
@@ -173,9 +188,15 @@ impl Assembly {
         // One complete line in, its message out, built where it is returned (no queue, no
         // moves of the message).
         if self.reasm.passes_through(line) {
-            return Some(Ok(Reassembler::whole_line(key, line, loc)));
+            return Some(Ok(Reassembler::whole_line(
+                key,
+                line,
+                loc,
+                self.file.as_ref(),
+            )));
         }
-        self.reasm.push(key, line, loc, None, &mut self.scratch);
+        self.reasm
+            .push(key, line, loc, self.file.as_ref(), &mut self.scratch);
         self.emit()
     }
 

@@ -1,6 +1,7 @@
 //! Reading a container's rotated json-file logs (`<id>-json.log.N[.gz]` … `<id>-json.log`)
 //! in time order, and following the live file across rotations without losing or
-//! duplicating lines.
+//! duplicating lines. The `local` driver's files rotate the same way and are followed by
+//! [`LocalFollower`](super::local::LocalFollower), which shares the file handling here.
 //!
 //! Docker rotates by rename (`.log` → `.log.1`, `.1` → `.2` …) and may gzip `.1` to
 //! `.1.gz` in the background. One [`Reassembler`] spans all files, so a partial line that
@@ -393,19 +394,239 @@ fn identity(_m: &std::fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
-/// Follows a growing json-file log across rotations (`docker logs --follow` on files).
+/// What a followed file's bytes go through: the line splitter and parser of json-file and
+/// the other line layouts ([`Follower`]), or the `local` driver's frame decoder
+/// ([`LocalFollower`](super::local::LocalFollower)). [`Tail`] hands it the bytes of each file
+/// in order.
+pub(crate) trait Feed {
+    /// The bytes that follow are `path`'s from `offset` on.
+    fn start_file(&mut self, path: &Path, offset: u64);
+    /// More bytes of the current file.
+    fn feed(&mut self, data: &[u8], out: &mut VecDeque<Result<Message, Error>>);
+    /// The current file has ended (read to its end after a rotation, truncated, or the
+    /// follower finishes): a tail held back is damage or a line of its own now.
+    fn end_file(&mut self, out: &mut VecDeque<Result<Message, Error>>);
+    /// The offset in the current file to resume at, `pos` bytes of it having been fed:
+    /// after the last item reported.
+    fn resume_offset(&self, pos: u64) -> u64;
+}
+
+impl Feed for Core {
+    fn start_file(&mut self, path: &Path, offset: u64) {
+        Core::start_file(self, path, offset);
+    }
+
+    fn feed(&mut self, data: &[u8], out: &mut VecDeque<Result<Message, Error>>) {
+        Core::feed(self, data, out);
+    }
+
+    fn end_file(&mut self, out: &mut VecDeque<Result<Message, Error>>) {
+        Core::end_file(self, out);
+    }
+
+    fn resume_offset(&self, pos: u64) -> u64 {
+        pos - self.carry.len() as u64
+    }
+}
+
+/// The files of a followed log: the rotated backlog still to read, and the live file, held
+/// open by handle across renames. Shared by [`Follower`] and
+/// [`LocalFollower`](super::local::LocalFollower), which bring their own [`Feed`].
+#[derive(Debug)]
+pub(crate) struct Tail {
+    base: PathBuf,
+    backlog: VecDeque<(PathBuf, u64)>,
+    live: Option<(File, (u64, u64))>,
+    pos: u64,
+    buf: Vec<u8>,
+}
+
+/// What a [`Tail`] counts, kept by its follower (public fields there).
+pub(crate) struct Counts<'a> {
+    /// Rotations followed.
+    pub(crate) rotations: &'a mut u64,
+    /// Times the live file shrank under us.
+    pub(crate) truncations: &'a mut u64,
+}
+
+impl Tail {
+    /// Starts following `base` at `start`, feeding `core`.
+    pub(crate) fn open(base: &Path, start: Start, core: &mut impl Feed) -> io::Result<Self> {
+        let mut f = Tail {
+            base: base.to_path_buf(),
+            backlog: VecDeque::new(),
+            live: None,
+            pos: 0,
+            buf: vec![0; 64 * 1024],
+        };
+        match start {
+            Start::Beginning => {
+                let files = rotated_files(base)?;
+                for p in files.into_iter().filter(|p| p != base) {
+                    f.backlog.push_back((p, 0));
+                }
+                f.open_live(0, core)?;
+            }
+            Start::End => {
+                let len = std::fs::metadata(base).map(|m| m.len()).unwrap_or(0);
+                f.open_live(len, core)?;
+            }
+            Start::Checkpoint(cp) => {
+                let files = rotated_files(base)?;
+                let mut found = None;
+                for (i, p) in files.iter().enumerate() {
+                    if p.extension().is_some_and(|e| e == "gz") {
+                        continue;
+                    }
+                    if let Ok(m) = std::fs::metadata(p)
+                        && identity(&m) == (cp.dev, cp.ino)
+                    {
+                        found = Some(i);
+                    }
+                }
+                match found {
+                    Some(i) if files[i] == base => f.open_live(cp.offset, core)?,
+                    Some(i) => {
+                        f.backlog.push_back((files[i].clone(), cp.offset));
+                        for p in &files[i + 1..] {
+                            if p != base {
+                                f.backlog.push_back((p.clone(), 0));
+                            }
+                        }
+                        f.open_live(0, core)?;
+                    }
+                    None => f.open_live(0, core)?,
+                }
+            }
+        }
+        Ok(f)
+    }
+
+    fn open_live(&mut self, offset: u64, core: &mut impl Feed) -> io::Result<()> {
+        match File::open(&self.base) {
+            Ok(mut file) => {
+                let id = identity(&file.metadata()?);
+                file.seek(SeekFrom::Start(offset))?;
+                self.pos = offset;
+                self.live = Some((file, id));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.live = None;
+                self.pos = 0;
+            }
+            Err(e) => return Err(e),
+        }
+        if self.backlog.is_empty() {
+            core.start_file(&self.base, self.pos);
+        }
+        Ok(())
+    }
+
+    /// Reads everything new, handling rotation; returns how many items were appended.
+    pub(crate) fn poll(
+        &mut self,
+        core: &mut impl Feed,
+        counts: Counts<'_>,
+        out: &mut Vec<Result<Message, Error>>,
+    ) -> io::Result<usize> {
+        let mut ready = VecDeque::new();
+        while let Some((p, off)) = self.backlog.pop_front() {
+            let mut r = open_any(&p)?;
+            if off > 0 {
+                io::copy(&mut r.by_ref().take(off), &mut io::sink())?;
+            }
+            core.start_file(&p, off);
+            loop {
+                let n = r.read(&mut self.buf)?;
+                if n == 0 {
+                    break;
+                }
+                core.feed(&self.buf[..n], &mut ready);
+            }
+            core.end_file(&mut ready);
+            if self.backlog.is_empty() {
+                core.start_file(&self.base, self.pos);
+            }
+        }
+        loop {
+            self.drain_live(core, &mut ready)?;
+            // Rotated (renamed away) or recreated?
+            let now = std::fs::metadata(&self.base).ok();
+            let rotated = match (&self.live, &now) {
+                (Some((_, id)), Some(m)) => identity(m) != *id,
+                (Some(_), None) => false,
+                (None, Some(_)) => true,
+                (None, None) => false,
+            };
+            if !rotated {
+                if let (Some((_, _)), Some(m)) = (&self.live, &now)
+                    && m.len() < self.pos
+                {
+                    *counts.truncations += 1;
+                    core.end_file(&mut ready);
+                    self.open_live(0, core)?;
+                    core.start_file(&self.base, 0);
+                    continue;
+                }
+                break;
+            }
+            // The old handle is drained; a tail it left unfinished ends that file.
+            if self.live.is_some() {
+                *counts.rotations += 1;
+                self.drain_live(core, &mut ready)?;
+                core.end_file(&mut ready);
+            }
+            self.open_live(0, core)?;
+        }
+        let n = ready.len();
+        out.extend(ready);
+        Ok(n)
+    }
+
+    fn drain_live(
+        &mut self,
+        core: &mut impl Feed,
+        ready: &mut VecDeque<Result<Message, Error>>,
+    ) -> io::Result<()> {
+        let Some((file, _)) = self.live.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            let n = match file.read(&mut self.buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                return Ok(());
+            }
+            self.pos += n as u64;
+            core.feed(&self.buf[..n], ready);
+        }
+    }
+
+    /// The resume point: the live file and the offset `core` resumes at.
+    pub(crate) fn checkpoint(&self, core: &impl Feed) -> Option<Checkpoint> {
+        let (_, (dev, ino)) = self.live.as_ref()?;
+        Some(Checkpoint {
+            dev: *dev,
+            ino: *ino,
+            offset: core.resume_offset(self.pos),
+        })
+    }
+}
+
+/// Follows a growing json-file log across rotations (`docker logs --follow` on files; the
+/// `local` driver's binary files are followed by
+/// [`LocalFollower`](super::local::LocalFollower)).
 ///
 /// The live file stays open by handle: after Docker renames it to `.1` the follower drains
 /// it to its end, then opens the new live file from offset 0, so nothing is read twice or
 /// skipped. A shrinking file (copy-truncate) is re-read from 0 and counted in `truncations`.
 #[derive(Debug)]
 pub struct Follower {
-    base: PathBuf,
+    tail: Tail,
     core: Core,
-    backlog: VecDeque<(PathBuf, u64)>,
-    live: Option<(File, (u64, u64))>,
-    pos: u64,
-    buf: Vec<u8>,
     /// How many rotations were followed.
     pub rotations: u64,
     /// How many times the live file shrank under us.
@@ -425,154 +646,23 @@ impl Follower {
         parser: LogParser,
         settings: Settings,
     ) -> io::Result<Self> {
-        let mut f = Follower {
-            base: base.to_path_buf(),
-            core: Core::new(parser, settings, container_from_path(base)),
-            backlog: VecDeque::new(),
-            live: None,
-            pos: 0,
-            buf: vec![0; 64 * 1024],
+        let mut core = Core::new(parser, settings, container_from_path(base));
+        let tail = Tail::open(base, start, &mut core)?;
+        Ok(Follower {
+            tail,
+            core,
             rotations: 0,
             truncations: 0,
-        };
-        match start {
-            Start::Beginning => {
-                let files = rotated_files(base)?;
-                for p in files.into_iter().filter(|p| p != base) {
-                    f.backlog.push_back((p, 0));
-                }
-                f.open_live(0)?;
-            }
-            Start::End => {
-                let len = std::fs::metadata(base).map(|m| m.len()).unwrap_or(0);
-                f.open_live(len)?;
-            }
-            Start::Checkpoint(cp) => {
-                let files = rotated_files(base)?;
-                let mut found = None;
-                for (i, p) in files.iter().enumerate() {
-                    if p.extension().is_some_and(|e| e == "gz") {
-                        continue;
-                    }
-                    if let Ok(m) = std::fs::metadata(p)
-                        && identity(&m) == (cp.dev, cp.ino)
-                    {
-                        found = Some(i);
-                    }
-                }
-                match found {
-                    Some(i) if files[i] == base => f.open_live(cp.offset)?,
-                    Some(i) => {
-                        f.backlog.push_back((files[i].clone(), cp.offset));
-                        for p in &files[i + 1..] {
-                            if p != base {
-                                f.backlog.push_back((p.clone(), 0));
-                            }
-                        }
-                        f.open_live(0)?;
-                    }
-                    None => f.open_live(0)?,
-                }
-            }
-        }
-        Ok(f)
-    }
-
-    fn open_live(&mut self, offset: u64) -> io::Result<()> {
-        match File::open(&self.base) {
-            Ok(mut file) => {
-                let id = identity(&file.metadata()?);
-                file.seek(SeekFrom::Start(offset))?;
-                self.pos = offset;
-                self.live = Some((file, id));
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                self.live = None;
-                self.pos = 0;
-            }
-            Err(e) => return Err(e),
-        }
-        if self.backlog.is_empty() {
-            let base = self.base.clone();
-            self.core.start_file(&base, self.pos);
-        }
-        Ok(())
+        })
     }
 
     /// Reads everything new, handling rotation; returns how many items were appended.
     pub fn poll(&mut self, out: &mut Vec<Result<Message, Error>>) -> io::Result<usize> {
-        let mut ready = VecDeque::new();
-        while let Some((p, off)) = self.backlog.pop_front() {
-            let mut r = open_any(&p)?;
-            if off > 0 {
-                io::copy(&mut r.by_ref().take(off), &mut io::sink())?;
-            }
-            self.core.start_file(&p, off);
-            loop {
-                let n = r.read(&mut self.buf)?;
-                if n == 0 {
-                    break;
-                }
-                self.core.feed(&self.buf[..n], &mut ready);
-            }
-            self.core.end_file(&mut ready);
-            if self.backlog.is_empty() {
-                let base = self.base.clone();
-                self.core.start_file(&base, self.pos);
-            }
-        }
-        loop {
-            self.drain_live(&mut ready)?;
-            // Rotated (renamed away) or recreated?
-            let now = std::fs::metadata(&self.base).ok();
-            let rotated = match (&self.live, &now) {
-                (Some((_, id)), Some(m)) => identity(m) != *id,
-                (Some(_), None) => false,
-                (None, Some(_)) => true,
-                (None, None) => false,
-            };
-            if !rotated {
-                if let (Some((_, _)), Some(m)) = (&self.live, &now)
-                    && m.len() < self.pos
-                {
-                    self.truncations += 1;
-                    let base = self.base.clone();
-                    self.core.end_file(&mut ready);
-                    self.open_live(0)?;
-                    self.core.start_file(&base, 0);
-                    continue;
-                }
-                break;
-            }
-            // The old handle is drained; a tail without newline ends that file.
-            if self.live.is_some() {
-                self.rotations += 1;
-                self.drain_live(&mut ready)?;
-                self.core.end_file(&mut ready);
-            }
-            self.open_live(0)?;
-        }
-        let n = ready.len();
-        out.extend(ready);
-        Ok(n)
-    }
-
-    fn drain_live(&mut self, ready: &mut VecDeque<Result<Message, Error>>) -> io::Result<()> {
-        let Some((file, _)) = self.live.as_mut() else {
-            return Ok(());
+        let counts = Counts {
+            rotations: &mut self.rotations,
+            truncations: &mut self.truncations,
         };
-        loop {
-            let n = match file.read(&mut self.buf) {
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if n == 0 {
-                return Ok(());
-            }
-            self.pos += n as u64;
-            self.core.feed(&self.buf[..n], ready);
-        }
+        self.tail.poll(&mut self.core, counts, out)
     }
 
     /// Flushes open partials of a container (its `die`/`destroy` event).
@@ -599,12 +689,7 @@ impl Follower {
 
     /// The resume point: the live file and the offset after the last complete line.
     pub fn checkpoint(&self) -> Option<Checkpoint> {
-        let (_, (dev, ino)) = self.live.as_ref()?;
-        Some(Checkpoint {
-            dev: *dev,
-            ino: *ino,
-            offset: self.pos - self.core.carry.len() as u64,
-        })
+        self.tail.checkpoint(&self.core)
     }
 
     /// Line counters.
