@@ -125,8 +125,8 @@ pub(crate) struct Automaton {
 /// probed every fourth byte.
 #[derive(Debug)]
 pub(crate) struct Prescreen {
-    /// The needles of [`LONG`] bytes or more when `short` holds the others, else all of
-    /// them; `None` when there are none.
+    /// The needles `short` does not hold (all of them when there is no `short`); `None` when
+    /// there are none.
     grams: Option<Grams>,
     short: Option<packed::Searcher>,
 }
@@ -135,8 +135,9 @@ pub(crate) struct Prescreen {
 /// ones all of whose stretches hold a [`TYPICAL`] gram, while there is room).
 const LONG: usize = GRAM + 3;
 
-/// At most this many short needles go to the packed searcher (Teddy's range; with more, its
-/// buckets let most windows through).
+/// At most this many needles go to the packed searcher. Teddy takes up to 64 (more fall back
+/// to Rabin-Karp); half that keeps few needles in each of its 8 or 16 buckets (a margin, not
+/// a measured optimum).
 const MAX_SHORT: usize = 32;
 
 impl Prescreen {
