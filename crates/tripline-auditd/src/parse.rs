@@ -11,7 +11,7 @@ use nom::character::complete::{char, digit1};
 use nom::combinator::opt;
 
 use crate::error::{Error, ErrorKind, Warning, WarningKind};
-use crate::record::{Meta, Scope, Span, Token, ValueKind};
+use crate::record::{Meta, Scope, Span, TEXT_SIG, Token, ValueKind, key_sig};
 use crate::value::{is_encoded_field, is_hex};
 
 const GS: u8 = 0x1d;
@@ -414,6 +414,7 @@ impl Tokenizer<'_> {
                     kind: ValueKind::Nested,
                     scope,
                     text: false,
+                    sig: key_sig(&b[key.start as usize..key.end as usize]),
                 });
                 self.run(v + 1, close, Scope::Msg);
                 debug_assert!(self.tokens.len() > tok_index);
@@ -433,6 +434,7 @@ impl Tokenizer<'_> {
                 kind,
                 scope,
                 text: false,
+                sig: key_sig(&b[key.start as usize..key.end as usize]),
             });
             pos = self.skip_spaces(next, end);
         }
@@ -530,6 +532,7 @@ impl Tokenizer<'_> {
                 kind: ValueKind::Bare,
                 scope,
                 text: true,
+                sig: TEXT_SIG,
             });
         }
     }

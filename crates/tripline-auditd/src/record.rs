@@ -67,6 +67,20 @@ pub(crate) struct Token {
     /// Free text (not `key=value`): a prefix like `avc:  denied  { read } for`, or words that
     /// could not be tokenized.
     pub(crate) text: bool,
+    /// [`key_sig`] of the key (`TEXT_SIG` for text): a lookup passes over the tokens of other
+    /// keys by comparing it, without reading the line.
+    pub(crate) sig: u32,
+}
+
+/// The [`Token::sig`] of free text: no key's ([`key_sig`] of a valid UTF-8 key is never all
+/// ones: its first byte would be `0xFF`).
+pub(crate) const TEXT_SIG: u32 = u32::MAX;
+
+/// A key's length (low byte, saturated) and its first three bytes.
+#[inline]
+pub(crate) fn key_sig(k: &[u8]) -> u32 {
+    let at = |i: usize| u32::from(k.get(i).copied().unwrap_or(0));
+    (k.len().min(255) as u32) | at(0) << 8 | at(1) << 16 | at(2) << 24
 }
 
 /// Everything parsed from a line, as offsets into it.
@@ -432,10 +446,11 @@ impl<'a> Record<'a> {
             return None;
         }
         let (line, kb) = (self.line.as_bytes(), key.as_bytes());
+        let sig = key_sig(kb);
         self.meta
             .tokens
             .iter()
-            .find(|t| !t.text && t.scope == scope && key_is(line, t.key, kb))
+            .find(|t| t.sig == sig && !t.text && t.scope == scope && key_is(line, t.key, kb))
             .map(|t| self.field_of(t))
     }
 
@@ -458,9 +473,10 @@ impl<'a> Record<'a> {
             return None;
         }
         let (line, kb) = (self.line.as_bytes(), key.as_bytes());
+        let sig = key_sig(kb);
         let (mut in_msg, mut in_enriched) = (None, None);
         for t in &self.meta.tokens {
-            if t.text || !key_is(line, t.key, kb) {
+            if t.sig != sig || t.text || !key_is(line, t.key, kb) {
                 continue;
             }
             match t.scope {
@@ -671,5 +687,38 @@ pub(crate) fn trim_eol(line: &str) -> (&str, bool) {
     match line.strip_suffix('\r') {
         Some(l) => (l, true),
         None => (line, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_signatures_tell_keys_apart_and_never_match_text() {
+        // Same length and first three bytes: the same signature, told apart by the full
+        // compare below.
+        assert_eq!(key_sig(b"auid"), key_sig(b"auie"));
+        assert_ne!(key_sig(b"au"), key_sig(b"auid"));
+        assert_ne!(key_sig(b"uid"), key_sig(b"gid"));
+        for k in ["", "a", "auid", "\u{e9}t\u{e9}", &"k".repeat(300)] {
+            assert_ne!(key_sig(k.as_bytes()), TEXT_SIG);
+        }
+        // Keys sharing their first bytes and length past the signature still compare whole.
+        let long_a = format!("{}a", "x".repeat(300));
+        let long_b = format!("{}b", "x".repeat(300));
+        assert_eq!(key_sig(long_a.as_bytes()), key_sig(long_b.as_bytes()));
+        let line = format!(
+            "type=USER_CMD msg=audit(1.0:1): free text here auid=1 auie=2 au=3 {long_a}=4 {long_b}=5"
+        );
+        let r = Record::parse(&line).unwrap_or_else(|e| panic!("{e}"));
+        let text = |k: &str| r.get(k).map(|f| f.text().into_owned());
+        assert_eq!(text("auid").as_deref(), Some("1"));
+        assert_eq!(text("auie").as_deref(), Some("2"));
+        assert_eq!(text("au").as_deref(), Some("3"));
+        assert_eq!(text(&long_a).as_deref(), Some("4"));
+        assert_eq!(text(&long_b).as_deref(), Some("5"));
+        assert_eq!(text("free"), None);
+        assert_eq!(text(""), None);
     }
 }
