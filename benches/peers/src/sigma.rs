@@ -20,8 +20,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value as J, json};
 use tripline_rules::{
-    Condition, Engine, FieldSource, FlatEvent, LogSource, RuleSet, Scratch, Settings, SigmaValue,
-    Target, Value,
+    Condition, Engine, FieldSource, FlatEvent, LogSource, RuleSet, Scratch, Settings, Target, Value,
 };
 
 use crate::report::{Reporter, best_rate};
@@ -347,24 +346,6 @@ fn background(rng: &mut Rng, i: usize) -> Ev {
     }
 }
 
-/// Plain text for a value: wildcards dropped (`*`) or filled (`?`), escapes resolved.
-fn literal(v: &SigmaValue) -> String {
-    let t = v.text().unwrap_or_default();
-    let mut out = String::new();
-    let mut it = t.chars().peekable();
-    while let Some(c) = it.next() {
-        match c {
-            '\\' if matches!(it.peek(), Some('*' | '?' | '\\')) => {
-                out.push(it.next().unwrap_or('\\'))
-            }
-            '*' => {}
-            '?' => out.push('x'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn needed(c: &Condition, names: &[&str], out: &mut Vec<String>) {
     let matching = |t: &Target| -> Vec<String> {
         names
@@ -429,9 +410,12 @@ fn synthesize(rule: &tripline_rules::Rule, serial: usize, rng: &mut Rng) -> Opti
                 return None;
             }
             let vals: Vec<String> = if it.has(M::All) {
-                it.values.iter().map(literal).collect()
+                it.values
+                    .iter()
+                    .map(|v| v.example().unwrap_or_default())
+                    .collect()
             } else {
-                vec![literal(it.values.first()?)]
+                vec![it.values.first()?.example().unwrap_or_default()]
             };
             let joined = vals.join(" ");
             let v = if it.has(M::Contains) || it.field.is_none() {

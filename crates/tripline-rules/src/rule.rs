@@ -203,6 +203,34 @@ impl SigmaValue {
             SigmaValue::Null => None,
         }
     }
+
+    /// A text the value matches as written (no modifiers): wildcards `*` dropped and `?`
+    /// filled with `x`, escapes resolved. What tests and benchmarks put in an event to make
+    /// a rule fire.
+    ///
+    /// ```
+    /// use tripline_rules::SigmaValue;
+    ///
+    /// let v = SigmaValue::Str(r"wget * - http?\*".into());
+    /// assert_eq!(v.example().as_deref(), Some("wget  - httpx*"));
+    /// assert_eq!(SigmaValue::Null.example(), None);
+    /// ```
+    pub fn example(&self) -> Option<String> {
+        let t = self.text()?;
+        let mut out = String::with_capacity(t.len());
+        let mut it = t.chars().peekable();
+        while let Some(c) = it.next() {
+            match c {
+                '\\' if matches!(it.peek(), Some('*' | '?' | '\\')) => {
+                    out.extend(it.next());
+                }
+                '*' => {}
+                '?' => out.push('x'),
+                c => out.push(c),
+            }
+        }
+        Some(out)
+    }
 }
 
 /// One `field|modifiers: values` entry; `field == None` is a keyword search over the raw

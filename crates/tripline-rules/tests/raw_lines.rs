@@ -5,24 +5,6 @@
 
 use tripline_rules::{Engine, LogSource, RuleSet, Scratch, Settings, SigmaValue};
 
-/// A keyword value as text that matches it: `*` dropped, `?` filled, escapes resolved.
-fn literal(v: &SigmaValue) -> Option<String> {
-    let t = v.text()?;
-    let mut out = String::new();
-    let mut it = t.chars().peekable();
-    while let Some(c) = it.next() {
-        match c {
-            '\\' if matches!(it.peek(), Some('*' | '?' | '\\')) => {
-                out.push(it.next().unwrap_or('\\'))
-            }
-            '*' => out.push(' '),
-            '?' => out.push('x'),
-            c => out.push(c),
-        }
-    }
-    Some(out)
-}
-
 #[test]
 fn keyword_rules_on_raw_audit_lines_index_equals_direct() {
     let (Some(rules), Some(audit)) = (
@@ -45,7 +27,7 @@ fn keyword_rules_on_raw_audit_lines_index_equals_direct() {
         for sel in &r.detection.selections {
             for item in sel.alternatives.iter().flatten() {
                 if item.field.is_none() {
-                    all.extend(item.values.iter().filter_map(literal));
+                    all.extend(item.values.iter().filter_map(SigmaValue::example));
                 }
             }
         }
