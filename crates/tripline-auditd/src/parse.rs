@@ -413,7 +413,6 @@ impl Tokenizer<'_> {
                     value: Span::new(v + 1, close),
                     kind: ValueKind::Nested,
                     scope,
-                    text: false,
                     sig: key_sig(&b[key.start as usize..key.end as usize]),
                 });
                 self.run(v + 1, close, Scope::Msg);
@@ -433,7 +432,6 @@ impl Tokenizer<'_> {
                 value,
                 kind,
                 scope,
-                text: false,
                 sig: key_sig(&b[key.start as usize..key.end as usize]),
             });
             pos = self.skip_spaces(next, end);
@@ -531,7 +529,6 @@ impl Tokenizer<'_> {
                 value: Span::new(s, e),
                 kind: ValueKind::Bare,
                 scope,
-                text: true,
                 sig: TEXT_SIG,
             });
         }

@@ -64,12 +64,18 @@ pub(crate) struct Token {
     pub(crate) value: Span,
     pub(crate) kind: ValueKind,
     pub(crate) scope: Scope,
-    /// Free text (not `key=value`): a prefix like `avc:  denied  { read } for`, or words that
-    /// could not be tokenized.
-    pub(crate) text: bool,
-    /// [`key_sig`] of the key (`TEXT_SIG` for text): a lookup passes over the tokens of other
-    /// keys by comparing it, without reading the line.
+    /// [`key_sig`] of the key, or [`TEXT_SIG`] for free text (not `key=value`: a prefix like
+    /// `avc:  denied  { read } for`, or words that could not be tokenized). A lookup passes
+    /// over the tokens of other keys, and text, by comparing it, without reading the line.
     pub(crate) sig: u32,
+}
+
+impl Token {
+    /// Whether this is free text, not a `key=value` field.
+    #[inline]
+    pub(crate) fn is_text(&self) -> bool {
+        self.sig == TEXT_SIG
+    }
 }
 
 /// The [`Token::sig`] of free text: no key's ([`key_sig`] of a valid UTF-8 key is never all
@@ -141,7 +147,7 @@ pub(crate) fn key_bit(k: &[u8]) -> (usize, u64) {
 pub(crate) fn key_bits(line: &str, tokens: &[Token]) -> [u64; 2] {
     let mut keys = [0u64; 2];
     let line = line.as_bytes();
-    for t in tokens.iter().filter(|t| !t.text) {
+    for t in tokens.iter().filter(|t| !t.is_text()) {
         let k = line
             .get(t.key.start as usize..t.key.end as usize)
             .unwrap_or_default();
@@ -389,7 +395,7 @@ impl<'a> Record<'a> {
         self.meta
             .tokens
             .first()
-            .filter(|t| t.text && t.scope == Scope::Body)
+            .filter(|t| t.is_text() && t.scope == Scope::Body)
             .map(|t| t.value.of(self.line))
     }
 
@@ -420,7 +426,7 @@ impl<'a> Record<'a> {
         self.meta
             .tokens
             .iter()
-            .filter(|t| !t.text)
+            .filter(|t| !t.is_text())
             .map(|t| self.field_of(t))
     }
 
@@ -429,7 +435,7 @@ impl<'a> Record<'a> {
         self.meta
             .tokens
             .iter()
-            .filter(|t| t.text)
+            .filter(|t| t.is_text())
             .map(|t| (t.scope, t.value.of(self.line)))
     }
 
@@ -450,7 +456,7 @@ impl<'a> Record<'a> {
         self.meta
             .tokens
             .iter()
-            .find(|t| t.sig == sig && !t.text && t.scope == scope && key_is(line, t.key, kb))
+            .find(|t| t.sig == sig && t.scope == scope && key_is(line, t.key, kb))
             .map(|t| self.field_of(t))
     }
 
@@ -476,7 +482,7 @@ impl<'a> Record<'a> {
         let sig = key_sig(kb);
         let (mut in_msg, mut in_enriched) = (None, None);
         for t in &self.meta.tokens {
-            if t.sig != sig || t.text || !key_is(line, t.key, kb) {
+            if t.sig != sig || !key_is(line, t.key, kb) {
                 continue;
             }
             match t.scope {
@@ -579,7 +585,7 @@ impl<'a> Record<'a> {
                 _ => out.push(' '),
             }
             let v = t.value.of(self.line);
-            if t.text {
+            if t.is_text() {
                 out.push_str(v);
                 continue;
             }
@@ -615,7 +621,7 @@ impl<'a> Record<'a> {
                 .map(|t| {
                     (
                         t.scope,
-                        t.text,
+                        t.is_text(),
                         t.key.of(r.line).to_owned(),
                         t.value.of(r.line).to_owned(),
                         t.kind,
