@@ -4,6 +4,7 @@
 //! needle continues with), and only unanchored needles go through an Aho-Corasick scan.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, packed};
 
@@ -124,11 +125,14 @@ pub(crate) struct Automaton {
 /// when few, go to a SIMD packed searcher (Teddy) instead, and the grams of the others are
 /// probed every fourth byte.
 #[derive(Debug)]
-pub(crate) struct Prescreen {
-    /// The needles `short` does not hold (all of them when there is no `short`); `None` when
-    /// there are none.
-    grams: Option<Grams>,
-    short: Option<packed::Searcher>,
+pub(crate) enum Prescreen {
+    /// One gram set over all the needles.
+    Grams(Grams),
+    /// The packed searcher's needles, and a gram set of the others (`None`: there are none).
+    Split {
+        grams: Option<Grams>,
+        short: packed::Searcher,
+    },
 }
 
 /// Needles shorter than this go to the packed searcher, when it takes them (so do longer
@@ -145,8 +149,8 @@ impl Prescreen {
     /// needles not split off). `split`: values are long (raw lines), where the packed
     /// searcher's setup pays.
     fn build(needles: &[&str], split: bool) -> Option<Prescreen> {
-        let typical = split.then(typical_grams);
-        if let Some(typical) = &typical {
+        let typical = split.then(|| &*TYPICAL_GRAMS);
+        if let Some(typical) = typical {
             // Short needles first, then those whose every stretch holds a typical gram.
             let clean = |n: &str| {
                 n.as_bytes()
@@ -174,29 +178,23 @@ impl Prescreen {
                     .extend(&packed)
                     .build()
             {
-                return Some(Prescreen {
+                return Some(Prescreen::Split {
                     grams: Grams::build(&grams, Some(typical)),
-                    short: Some(searcher),
+                    short: searcher,
                 });
             }
         }
-        Some(Prescreen {
-            grams: Some(Grams::build(needles, typical.as_ref())?),
-            short: None,
-        })
+        Grams::build(needles, typical).map(Prescreen::Grams)
     }
 
     /// Whether the value may hold a needle (`false`: it holds none).
     #[inline]
     pub(crate) fn may_match(&self, h: &[u8]) -> bool {
-        if let Some(g) = &self.grams
-            && g.may_match(h)
-        {
-            return true;
-        }
-        match &self.short {
-            Some(s) => finds(s, h),
-            None => false,
+        match self {
+            Prescreen::Grams(g) => g.may_match(h),
+            Prescreen::Split { grams, short } => {
+                grams.as_ref().is_some_and(|g| g.may_match(h)) || finds(short, h)
+            }
         }
     }
 }
@@ -247,10 +245,9 @@ const TYPICAL: &str = concat!(
     "/usr/bin/containerd-shim-runc-v2 /usr/bin/runc /usr/bin/dockerd /usr/bin/containerd\n",
 );
 
-/// The grams of [`TYPICAL`].
-fn typical_grams() -> HashSet<u32, FastHash> {
-    TYPICAL.as_bytes().windows(GRAM).map(gram).collect()
-}
+/// The grams of [`TYPICAL`], built once.
+static TYPICAL_GRAMS: LazyLock<HashSet<u32, FastHash>> =
+    LazyLock::new(|| TYPICAL.as_bytes().windows(GRAM).map(gram).collect());
 
 /// Gram length.
 const GRAM: usize = 4;
@@ -458,8 +455,7 @@ mod tests {
     fn grams_avoid_the_grams_of_every_audit_line() {
         // "/bin/sh | nc" has windows free of typical grams ("sh | nc"); a typical line
         // holding "/bin/" and " exe" passes no probe.
-        let typical = typical_grams();
-        let p = Grams::build(&["/bin/sh | nc", "socat exec:"], Some(&typical))
+        let p = Grams::build(&["/bin/sh | nc", "socat exec:"], Some(&TYPICAL_GRAMS))
             .unwrap_or_else(|| unreachable!());
         assert_eq!(p.stride, 4);
         let line = b"type=syscall msg=audit(1.2:3): comm=\"ls\" exe=\"/usr/bin/ls\" key=\"exec\"";
@@ -471,8 +467,7 @@ mod tests {
     fn short_needles_of_raw_lines_leave_the_grams_at_stride_four() {
         let needles = ["if=", "scp ", "/etc/ld.so.preload", "history -c"];
         let p = Prescreen::build(&needles, true).unwrap_or_else(|| unreachable!());
-        assert_eq!(p.grams.as_ref().map(|g| g.stride), Some(4));
-        assert!(p.short.is_some());
+        assert!(matches!(&p, Prescreen::Split { grams: Some(g), .. } if g.stride == 4));
         assert!(p.may_match(b"dd if=/dev/zero"));
         assert!(p.may_match(b"a0=\"scp \" a1=x"));
         assert!(p.may_match(b"echo x > /etc/ld.so.preload"));
@@ -481,7 +476,7 @@ mod tests {
         assert!(Prescreen::build(&needles, false).is_none());
         // Only short needles: no grams, the searcher alone.
         let p = Prescreen::build(&["if="], true).unwrap_or_else(|| unreachable!());
-        assert!(p.grams.is_none());
+        assert!(matches!(p, Prescreen::Split { grams: None, .. }));
         assert!(p.may_match(b"if="));
         assert!(!p.may_match(b"of=x"));
     }
@@ -491,8 +486,7 @@ mod tests {
         let many: Vec<String> = (0..MAX_SHORT + 1).map(|i| format!("n{i:04}")).collect();
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();
         let p = Prescreen::build(&refs, true).unwrap_or_else(|| unreachable!());
-        assert!(p.short.is_none());
-        assert_eq!(p.grams.as_ref().map(|g| g.stride), Some(2));
+        assert!(matches!(&p, Prescreen::Grams(g) if g.stride == 2));
         assert!(p.may_match(b"x n0032 y"));
         // Too many short needles, one shorter than a gram: no prescreen.
         let mut refs = refs;
