@@ -141,15 +141,43 @@ impl RawEntry {
 }
 
 /// A protobuf decoding failure: why, and where in the entry.
-type PbError = (&'static str, usize);
+type PbError = (Fault, usize);
 
-/// The failures of a field that runs past the bytes given: the only ones the start of an
-/// entry cannot be sure of ([`ruled_out`]).
-const VARINT_PAST_END: &str = "varint runs past the end of the entry";
-/// See [`VARINT_PAST_END`].
-const FIXED_PAST_END: &str = "fixed-size field runs past the end of the entry";
-/// See [`VARINT_PAST_END`].
-const BYTES_PAST_END: &str = "length-delimited field runs past the end of the entry";
+/// Why a protobuf entry does not decode. The three "past the end" kinds are the only ones
+/// the start of an entry cannot be sure of ([`ruled_out`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    VarintPastEnd,
+    VarintTooLong,
+    FieldZero,
+    FixedPastEnd,
+    /// A length-delimited field running past the entry, with the end its length declares
+    /// (`None`: beyond `usize`).
+    BytesPastEnd(Option<usize>),
+    StartGroup,
+    EndGroup,
+    UndefinedWireType,
+    MetaWireType,
+    EntryWireType,
+}
+
+impl Fault {
+    /// The text of `FrameDamage::Protobuf`'s `reason`.
+    fn reason(self) -> &'static str {
+        match self {
+            Fault::VarintPastEnd => "varint runs past the end of the entry",
+            Fault::VarintTooLong => "varint longer than 10 bytes",
+            Fault::FieldZero => "field number 0",
+            Fault::FixedPastEnd => "fixed-size field runs past the end of the entry",
+            Fault::BytesPastEnd(_) => "length-delimited field runs past the end of the entry",
+            Fault::StartGroup => "wire type 3 (start group)",
+            Fault::EndGroup => "wire type 4 (end group)",
+            Fault::UndefinedWireType => "wire type 6 or 7 (undefined)",
+            Fault::MetaWireType => "wrong wire type for a partial metadata field",
+            Fault::EntryWireType => "wrong wire type for a LogEntry field",
+        }
+    }
+}
 
 /// Reads a base-128 varint at `*i` (at most 10 bytes; bits past the 64th are dropped, as
 /// Go's decoder does).
@@ -158,7 +186,7 @@ fn varint(b: &[u8], i: &mut usize) -> Result<u64, PbError> {
     let mut v = 0u64;
     for k in 0..10 {
         let Some(&c) = b.get(*i) else {
-            return Err((VARINT_PAST_END, start));
+            return Err((Fault::VarintPastEnd, start));
         };
         *i += 1;
         v |= u64::from(c & 0x7f) << (7 * k);
@@ -166,7 +194,7 @@ fn varint(b: &[u8], i: &mut usize) -> Result<u64, PbError> {
             return Ok(v);
         }
     }
-    Err(("varint longer than 10 bytes", start))
+    Err((Fault::VarintTooLong, start))
 }
 
 /// One field's tag and its value (a varint value, or the range of a length-delimited or
@@ -191,32 +219,31 @@ fn field_value(b: &[u8], i: &mut usize) -> Result<(u64, Value), PbError> {
     let tag = varint(b, i)?;
     let number = tag >> 3;
     if number == 0 {
-        return Err(("field number 0", at));
+        return Err((Fault::FieldZero, at));
     }
     let value = match tag & 7 {
         0 => Value::Varint(varint(b, i)?),
         1 | 5 => {
             let n = if tag & 7 == 1 { 8 } else { 4 };
             if b.len() - *i < n {
-                return Err((FIXED_PAST_END, at));
+                return Err((Fault::FixedPastEnd, at));
             }
             *i += n;
             Value::Fixed
         }
         2 => {
             let n = varint(b, i)?;
-            let end = usize::try_from(n)
-                .ok()
-                .and_then(|n| i.checked_add(n))
+            let end = usize::try_from(n).ok().and_then(|n| i.checked_add(n));
+            let end = end
                 .filter(|&e| e <= b.len())
-                .ok_or((BYTES_PAST_END, at))?;
+                .ok_or((Fault::BytesPastEnd(end), at))?;
             let r = *i..end;
             *i = end;
             Value::Bytes(r)
         }
-        3 => return Err(("wire type 3 (start group)", at)),
-        4 => return Err(("wire type 4 (end group)", at)),
-        _ => return Err(("wire type 6 or 7 (undefined)", at)),
+        3 => return Err((Fault::StartGroup, at)),
+        4 => return Err((Fault::EndGroup, at)),
+        _ => return Err((Fault::UndefinedWireType, at)),
     };
     Ok((number, value))
 }
@@ -234,7 +261,7 @@ fn decode_meta(b: &[u8], range: Range<usize>, meta: &mut Meta) -> Result<(), PbE
             (2, Value::Bytes(r)) => meta.id = r,
             // int32: the low 32 bits, as Go's decoder keeps them.
             (3, Value::Varint(v)) => meta.ordinal = v as i32,
-            (1..=3, _) => return Err(("wrong wire type for a partial metadata field", at)),
+            (1..=3, _) => return Err((Fault::MetaWireType, at)),
             _ => {}
         }
     }
@@ -255,28 +282,19 @@ fn ruled_out(known: &[u8], len: usize) -> Option<bool> {
         if i >= known.len() {
             return if whole { Some(false) } else { None };
         }
-        let at = i;
         match field(known, &mut i) {
             Ok((1 | 3 | 5, Value::Bytes(_)) | (2 | 4, Value::Varint(_))) => {}
             Ok((1..=5, _)) => return Some(true),
             Ok(_) => {}
             Err(_) if whole => return Some(true),
-            Err((BYTES_PAST_END, _)) => {
-                // Its length read, the field's end is known: past the entry, or later.
-                let mut j = at;
-                let end = varint(known, &mut j)
-                    .and_then(|_| varint(known, &mut j))
-                    .ok()
-                    .and_then(|n| usize::try_from(n).ok())
-                    .and_then(|n| j.checked_add(n));
+            // Its length read, the field's end is known: past the entry, or later.
+            Err((Fault::BytesPastEnd(end), _)) => {
                 return match end {
                     Some(end) if end <= len => None,
-                    Some(_) => Some(true),
-                    // The length itself is not all buffered yet.
-                    None => None,
+                    _ => Some(true),
                 };
             }
-            Err((VARINT_PAST_END | FIXED_PAST_END, _)) => return None,
+            Err((Fault::VarintPastEnd | Fault::FixedPastEnd, _)) => return None,
             Err(_) => return Some(true),
         }
     }
@@ -295,7 +313,7 @@ fn decode(b: &[u8]) -> Result<RawEntry, PbError> {
             (3, Value::Bytes(r)) => e.line = r,
             (4, Value::Varint(v)) => e.partial = v != 0,
             (5, Value::Bytes(r)) => decode_meta(b, r, e.meta.get_or_insert_default())?,
-            (1..=5, _) => return Err(("wrong wire type for a LogEntry field", at)),
+            (1..=5, _) => return Err((Fault::EntryWireType, at)),
             _ => {}
         }
     }
@@ -303,9 +321,9 @@ fn decode(b: &[u8]) -> Result<RawEntry, PbError> {
 }
 
 /// The damage of a protobuf failure.
-fn protobuf_error((reason, position): PbError) -> FrameDamage {
+fn protobuf_error((fault, position): PbError) -> FrameDamage {
     FrameDamage::Protobuf {
-        reason,
+        reason: fault.reason(),
         position: position as u64,
     }
 }
